@@ -1,0 +1,1 @@
+"""Benchmark commands (``copilot bench …``): measured on this machine, medians of several runs."""

@@ -1,0 +1,102 @@
+"""``copilot bench detect``: how long `copilot detect` takes for 10,000 utterances on one core.
+
+Each run is a real ``copilot detect`` process (start-up, rulebook load, JSON out) pinned to
+one CPU core, next to a baseline process that reads the same lines and writes the same
+JSON without detecting anything, so the detector's own share of the time is visible.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from copilot.core.phrases import PhraseDetector
+from copilot.core.rulebook import Rulebook
+
+__all__ = ["run", "utterances"]
+
+BAR_S = 2.0
+
+_BASELINE = (
+    "import json, sys\n"
+    "out = sys.stdout\n"
+    "for line in sys.stdin:\n"
+    "    t = line.rstrip('\\r\\n')\n"
+    "    out.write(json.dumps({'text': t, 'flagged': False, 'category': None, 'match': None,"
+    " 'prompt': None, 'supportive': None}, ensure_ascii=False))\n"
+    "    out.write('\\n')\n"
+)
+
+
+def _example_lines() -> list[str]:
+    here = Path(__file__).resolve().parent.parent
+    for base in (here / "assets", here.parent / "assets"):
+        path = base / "examples" / "rep_script.txt"
+        if path.is_file():
+            return [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    raise FileNotFoundError("the example script assets/examples/rep_script.txt is missing from this install")
+
+
+def utterances(n: int) -> list[str]:
+    """``n`` rep utterances of mixed length, built from the bundled example script."""
+    lines = _example_lines()
+    out = []
+    for i in range(n):
+        text = lines[i % len(lines)]
+        if i % 3 == 0:
+            text = f"{text} {lines[(i * 7 + 3) % len(lines)]}"
+        out.append(text)
+    return out
+
+
+def _pin_to_one_core() -> None:
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+
+
+def _time_process(cmd: list[str], stdin_path: str) -> float:
+    with open(stdin_path, "rb") as stdin:
+        t0 = time.perf_counter()
+        subprocess.run(cmd, stdin=stdin, stdout=subprocess.DEVNULL, check=True, preexec_fn=_pin_to_one_core)
+        return time.perf_counter() - t0
+
+
+def run(n: int = 10_000, runs: int = 5, rules: str | None = None) -> int:
+    """Print medians for the baseline, `copilot detect`, and the detector alone in-process."""
+    texts = utterances(n)
+    detector = PhraseDetector(Rulebook.load(rules))
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as f:
+        f.write("\n".join(texts) + "\n")
+        path = f.name
+    try:
+        detect_cmd = [sys.executable, "-m", "copilot", "detect"] + (["--rules", rules] if rules else [])
+        baseline = [_time_process([sys.executable, "-c", _BASELINE], path) for _ in range(runs)]
+        detect = [_time_process(detect_cmd, path) for _ in range(runs)]
+    finally:
+        os.unlink(path)
+    in_process = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        for text in texts:
+            detector.detect(text)
+        in_process.append(time.perf_counter() - t0)
+    flagged = sum(detector.detect(t).flagged for t in texts)
+
+    def row(name: str, xs: list[float]) -> str:
+        return f"  {name:<34} median {statistics.median(xs):6.3f} s   (min {min(xs):.3f}, max {max(xs):.3f})"
+
+    print(f"copilot bench detect: {n} utterances ({flagged} flagged), {runs} runs each, pinned to one core")
+    print(row("baseline (read + write JSON)", baseline))
+    print(row("copilot detect (whole process)", detect))
+    print(row("detector only (in-process)", in_process))
+    median = statistics.median(detect)
+    per = statistics.median(in_process) / n * 1e6
+    print(f"  detector cost per utterance: {per:.1f} us")
+    verdict = "meets" if median < BAR_S else "MISSES"
+    print(f"  bar: {n} utterances in under {BAR_S:.0f} s -> {median:.3f} s, {verdict} the bar")
+    return 0 if median < BAR_S else 1

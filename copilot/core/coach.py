@@ -1,0 +1,97 @@
+"""When to say something to the rep, and what: rare, single prompts that hand control back.
+
+Live coaching works when cues are rare and single: at most one prompt on screen, a
+minimum gap between prompts, a cooldown per category, and nothing stale (a prompt about a
+phrase said half a minute ago is noise). A directive phrase outranks a monologue, which
+outranks talk dominance. Talk prompts fire once per episode: once per monologue, and once
+per stretch of dominance (re-armed when the rep's share drops again).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from copilot.core.events import Flag, Prompt, PromptKind, TalkState
+from copilot.core.settings import CoachSettings
+
+__all__ = ["CoachPolicy", "TALK_LINES"]
+
+TALK_LINES: dict[str, tuple[str, ...]] = {
+    "monologue": ("What do you want to do next?", "What would you need to see to move forward on your own terms?"),
+    "dominance": ("What would you need to see to move forward on your own terms?", "What do you want to do next?"),
+}
+"""Lines for talk prompts (the rep has held the floor too long, or talks too much)."""
+
+
+class CoachPolicy:
+    """Turns flags and talk state into at most one prompt at a time, rarely."""
+
+    def __init__(
+        self,
+        lines: Mapping[str, Sequence[str]] | None = None,
+        settings: CoachSettings | None = None,
+    ) -> None:
+        self.settings = settings or CoachSettings()
+        self._lines: dict[str, tuple[str, ...]] = dict(TALK_LINES)
+        for category, prompts in (lines or {}).items():
+            self._lines[category] = tuple(prompts)
+        self._shown: Prompt | None = None
+        self._last_by_category: dict[str, float] = {}
+        self._rotation: dict[str, int] = {}
+        self._dominance_armed = True
+        self._prompted_monologue: float | None = None
+
+    def on_screen(self, now: float) -> Prompt | None:
+        """The prompt the rep is looking at, if one is still up at ``now``."""
+        if self._shown is not None and now < self._shown.until:
+            return self._shown
+        return None
+
+    def consider(self, now: float, flags: Sequence[Flag] = (), talk: TalkState | None = None) -> Prompt | None:
+        """A new prompt to show at ``now``, or None if the rep should be left alone."""
+        s = self.settings
+        if talk is not None and talk.window_rep_share < s.dominance_rearm_share:
+            self._dominance_armed = True
+        if self.on_screen(now) is not None:
+            return None
+        if self._shown is not None and now - self._shown.time < s.min_gap_s:
+            return None
+        for flag in sorted(flags, key=lambda f: f.end, reverse=True):
+            if now - flag.end <= s.flag_fresh_s and self._cooled(flag.category, now):
+                return self._show(now, "phrase", flag.category, f"you said: '{flag.match}'")
+        if talk is None:
+            return None
+        mono = talk.current_monologue
+        if (
+            mono is not None
+            and mono.speaker == "rep"
+            and mono.duration >= s.monologue_s
+            and mono.start != self._prompted_monologue
+            and self._cooled("monologue", now)
+        ):
+            self._prompted_monologue = mono.start
+            return self._show(now, "monologue", "monologue", f"you've held the floor for {mono.duration:.0f} s")
+        if (
+            self._dominance_armed
+            and talk.conversation_s >= s.dominance_min_conversation_s
+            and talk.window_rep_share > s.dominance_share
+            and self._cooled("dominance", now)
+        ):
+            self._dominance_armed = False
+            minutes = talk.window_s / 60.0
+            reason = f"you've talked {talk.window_rep_share:.0%} of the last {minutes:.0f} min"
+            return self._show(now, "dominance", "dominance", reason)
+        return None
+
+    def _cooled(self, category: str, now: float) -> bool:
+        last = self._last_by_category.get(category)
+        return last is None or now - last >= self.settings.category_cooldown_s
+
+    def _show(self, now: float, kind: PromptKind, category: str, reason: str) -> Prompt:
+        lines = self._lines.get(category) or TALK_LINES["dominance"]
+        turn = self._rotation.get(category, 0)
+        self._rotation[category] = turn + 1
+        prompt = Prompt(now, kind, lines[turn % len(lines)], category, reason, now + self.settings.prompt_show_s)
+        self._shown = prompt
+        self._last_by_category[category] = now
+        return prompt

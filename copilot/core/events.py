@@ -1,0 +1,145 @@
+"""What flows through the coaching core: frozen, typed events on the audio clock.
+
+Every time is in seconds since the session started, on the audio clock. Speakers are
+``"rep"`` (the microphone) and ``"prospect"`` (the call audio).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+__all__ = [
+    "Speaker",
+    "SPEAKERS",
+    "other",
+    "SpeechSpan",
+    "Word",
+    "Segment",
+    "Flag",
+    "SupportiveLine",
+    "Prompt",
+    "PromptKind",
+    "Monologue",
+    "TalkState",
+    "Event",
+]
+
+Speaker = Literal["rep", "prospect"]
+SPEAKERS: tuple[Speaker, Speaker] = ("rep", "prospect")
+
+
+def other(speaker: Speaker) -> Speaker:
+    """The other side of the call."""
+    return "prospect" if speaker == "rep" else "rep"
+
+
+@dataclass(frozen=True)
+class SpeechSpan:
+    """A stretch of voice activity on one channel: someone was talking from start to end."""
+
+    speaker: Speaker
+    start: float
+    end: float
+
+    @property
+    def duration(self) -> float:
+        """Seconds of talk in this span."""
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class Word:
+    """One transcribed word with its audio times, used to time a flagged phrase."""
+
+    text: str
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Transcribed speech of one speaker; ``final`` is False for a live partial guess."""
+
+    speaker: Speaker
+    start: float
+    end: float
+    text: str
+    final: bool = True
+    words: tuple[Word, ...] = ()
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A directive phrase the rep said, with the line they could say instead."""
+
+    speaker: Speaker
+    start: float
+    end: float
+    category: str
+    match: str
+    text: str
+    prompt: str
+
+
+@dataclass(frozen=True)
+class SupportiveLine:
+    """An autonomy-supportive line ("it's your call"), counted in the review, never prompted."""
+
+    speaker: Speaker
+    start: float
+    end: float
+    match: str
+    text: str
+
+
+PromptKind = Literal["phrase", "dominance", "monologue"]
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """One line shown to the rep, with why it was shown and until when it stays on screen."""
+
+    time: float
+    kind: PromptKind
+    text: str
+    category: str
+    reason: str
+    until: float
+
+
+@dataclass(frozen=True)
+class Monologue:
+    """A stretch in which one speaker held the floor (their own pauses included)."""
+
+    speaker: Speaker
+    start: float
+    end: float
+
+    @property
+    def duration(self) -> float:
+        """How long the speaker held the floor, in seconds."""
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class TalkState:
+    """Who has been talking, as of ``time``: whole-call and sliding-window numbers."""
+
+    time: float
+    rep_s: float
+    prospect_s: float
+    rep_share: float
+    window_s: float
+    window_rep_s: float
+    window_prospect_s: float
+    window_rep_share: float
+    speaking: tuple[Speaker, ...] = ()
+    current_monologue: Monologue | None = None
+    longest_monologue: dict[Speaker, float] = field(default_factory=dict)
+    conversation_s: float = 0.0
+    patience_s: float = 0.0
+    interruptions: int = 0
+
+
+Event = SpeechSpan | Segment | Flag | SupportiveLine | Prompt | TalkState

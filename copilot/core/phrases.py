@@ -1,0 +1,196 @@
+"""Spot directive phrasing ("the next step is…", "you should…") in what the rep says.
+
+The detector runs the rulebook's patterns and then its guards, so that what only looks
+directive is not flagged: negation ("I don't think you need to"), choice handed back as a
+question ("What makes sense for you?"), advice offered with permission, autonomy language
+("…if you'd like"), and reflections of what the buyer said ("So you're saying you need
+to…"). Autonomy-supportive phrasing is found too, as its own positive category.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from copilot.core.rulebook import Category, Rulebook, expand, lowercase_pattern
+from copilot.core.wordmatch import WordStartMatcher
+
+__all__ = ["Hit", "Detection", "PhraseDetector"]
+
+_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n")
+_CLAUSE_BREAK = re.compile(r"[,;:\u2014\u2013]|\s-\s|\bbut\b|\bthough\b", re.IGNORECASE)
+_NEGATION_WINDOW_WORDS = 5
+_SENTENCE_REACH = 400  # a sentence longer than this is a transcript without punctuation
+_PUNCT = (",", ".", ";", ":", "!", "?")
+_NEGATION_REACH = 60  # characters before a match that can hold its negation
+_EXCEPTION_REACH = 80  # characters around a match that an exception may span
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One phrase found in a text: where, which category, and the lines offered instead."""
+
+    category: str
+    kind: str
+    match: str
+    start: int
+    end: int
+    prompts: tuple[str, ...]
+
+    @property
+    def prompt(self) -> str | None:
+        """The first line the rep could say instead (None for supportive phrasing)."""
+        return self.prompts[0] if self.prompts else None
+
+
+@dataclass(frozen=True)
+class Detection:
+    """The verdict on one utterance: its first directive hit and first supportive hit."""
+
+    text: str
+    directive: Hit | None
+    supportive: Hit | None
+
+    @property
+    def flagged(self) -> bool:
+        """True when the utterance takes the wheel from the buyer."""
+        return self.directive is not None
+
+    def as_json(self) -> dict[str, object]:
+        """The `copilot detect` line for this utterance."""
+        d = self.directive
+        return {
+            "text": self.text,
+            "flagged": d is not None,
+            "category": d.category if d else None,
+            "match": d.match if d else None,
+            "prompt": d.prompt if d else None,
+            "supportive": self.supportive.match if self.supportive else None,
+        }
+
+
+class PhraseDetector:
+    """Finds directive and autonomy-supportive phrasing with one compiled regex per kind.
+
+    Speed matters (10,000 utterances in well under 2 s on one core): the text is lower-cased
+    once, and patterns are only tried at word starts, indexed by first letter.
+    """
+
+    def __init__(self, rulebook: Rulebook) -> None:
+        self.rulebook = rulebook
+        self._categories: dict[str, Category] = {}
+        self._exceptions: dict[str, re.Pattern[str] | None] = {}
+        groups: dict[str, list[tuple[str, list[str]]]] = {"directive": [], "supportive": []}
+        for i, c in enumerate(rulebook.categories):
+            group = f"c{i}"
+            self._categories[group] = c
+            groups[c.kind].append((group, [expand(lowercase_pattern(p), left=False) for p in c.patterns]))
+            self._exceptions[group] = _union(c.exceptions)
+        self._directive = WordStartMatcher(groups["directive"])
+        self._supportive = WordStartMatcher(groups["supportive"])
+        g = rulebook.guard_patterns
+        self._negation = _union(g["negation"])
+        self._conditional = _union(g["conditional"])
+        self._question_openers = _union(g["question_openers"])
+        self._leading = _matcher(tuple(p for p in g["leading_questions"] if not p.startswith(_PUNCT)))
+        self._tag_question = _union(tuple(p for p in g["leading_questions"] if p.startswith(_PUNCT)))
+        self._permission = _matcher(g["permission"])
+        self._autonomy = _matcher(g["autonomy"])
+        self._reflection = _matcher(g["reflection"])
+
+    def detect(self, text: str) -> Detection:
+        """The first directive phrase and the first supportive phrase in ``text``."""
+        hits = self.hits(text, first_only=True)
+        directive = next((h for h in hits if h.kind == "directive"), None)
+        supportive = next((h for h in hits if h.kind == "supportive"), None)
+        return Detection(text, directive, supportive)
+
+    def hits(self, text: str, first_only: bool = False) -> list[Hit]:
+        """Every directive hit that survives the guards, then every supportive hit."""
+        low = _lowered(text)
+        out: list[Hit] = []
+        for m in self._directive.finditer(low):
+            if not self._excused(low, m, self._categories[m.lastgroup or ""]):
+                out.append(self._hit(text, m))
+                if first_only:
+                    break
+        for m in self._supportive.finditer(low):
+            out.append(self._hit(text, m))
+            if first_only:
+                break
+        return out
+
+    def _hit(self, text: str, m: re.Match[str]) -> Hit:
+        c = self._categories[m.lastgroup or ""]
+        return Hit(c.name, c.kind, text[m.start() : m.end()], m.start(), m.end(), c.prompts)
+
+    def _excused(self, text: str, m: re.Match[str], c: Category) -> bool:
+        """True when the match only looks directive (a guard or an exception applies)."""
+        start, end = m.start(), m.end()
+        exc = self._exceptions[m.lastgroup or ""]
+        if exc is not None:
+            near = exc.finditer(text, max(0, start - _EXCEPTION_REACH), min(len(text), end + _EXCEPTION_REACH))
+            if any(e.start() < end and start < e.end() for e in near):
+                return True
+        s_start, s_end = _sentence_bounds(text, start)
+        sentence = text[s_start:s_end]
+        guards = c.guards
+        asks = sentence.rstrip().endswith("?")
+        if self._leading.found(text, s_start, s_end) or (asks and _found(self._tag_question, sentence)):
+            return False  # a leading question pushes whatever else the sentence says
+        if "negation" in guards and self._negated(text[max(s_start, start - _NEGATION_REACH) : start]):
+            return True
+        if "question" in guards and asks and self._hands_back(sentence):
+            return True
+        if "permission" in guards and self._permission.found(text, 0, start):
+            return True
+        if "autonomy" in guards and self._autonomy.found(text, s_start, s_end):
+            return True
+        if "reflection" in guards and self._reflection.found(text, s_start, start):
+            return True
+        return False
+
+    def _negated(self, before: str) -> bool:
+        clause = _CLAUSE_BREAK.split(before)[-1]
+        window = " ".join(clause.split()[-_NEGATION_WINDOW_WORDS:])
+        if not _found(self._negation, window):
+            return False
+        # "If you don't sign by Friday…" is a threat, not a negation of the pressure.
+        return not _found(self._conditional, window)
+
+    def _hands_back(self, question: str) -> bool:
+        """The question opens like one that hands the choice back ("What…", "Would…")."""
+        return self._question_openers is None or bool(self._question_openers.match(question.lstrip()))
+
+
+def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
+    """Start and end of the sentence around ``pos`` (ends at . ! ? followed by a space, or a newline)."""
+    start = max(0, pos - _SENTENCE_REACH)
+    for m in _SENTENCE_END.finditer(text, start, pos):
+        if m.end() <= pos:
+            start = m.end()
+    after = _SENTENCE_END.search(text, pos)
+    return start, after.end() if after is not None else len(text)
+
+
+def _lowered(text: str) -> str:
+    """Lower-cased text with straight apostrophes, character for character (offsets hold)."""
+    text = text.replace("\u2019", "'").replace("\u2018", "'")
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def _union(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not patterns:
+        return None
+    return re.compile("|".join(expand(lowercase_pattern(p)) for p in patterns))
+
+
+def _matcher(patterns: tuple[str, ...]) -> WordStartMatcher:
+    return WordStartMatcher([("g", [expand(lowercase_pattern(p), left=False) for p in patterns])])
+
+
+def _found(pattern: re.Pattern[str] | None, text: str) -> bool:
+    return pattern is not None and pattern.search(text) is not None

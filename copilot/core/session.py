@@ -1,0 +1,151 @@
+"""One call, coached: where the talk tracker, the phrase detector and the coach meet.
+
+Events go in (speech starting, speech spans, transcribed segments, clock ticks) and
+events come out (talk state, flags, supportive lines, prompts). The session keeps its own
+audio-time "now": the latest time any input has reached, so a transcript that arrives a
+little late is still judged against the live state of the call.
+"""
+
+from __future__ import annotations
+
+import re
+
+from copilot.core.coach import CoachPolicy
+from copilot.core.events import Event, Flag, Prompt, Segment, Speaker, SpeechSpan, SupportiveLine, TalkState
+from copilot.core.phrases import Hit, PhraseDetector
+from copilot.core.settings import CoachSettings
+from copilot.core.talk import TalkTracker
+
+__all__ = ["Session"]
+
+_SAME_FLAG_WITHIN_S = 3.0
+_QUESTION = re.compile(r"\?")
+
+
+class Session:
+    """The coaching state of one call; the same object serves offline, live and tests."""
+
+    def __init__(self, detector: PhraseDetector, settings: CoachSettings | None = None) -> None:
+        self.settings = settings or CoachSettings()
+        self.detector = detector
+        self.tracker = TalkTracker(self.settings)
+        lines = {c.name: c.prompts for c in detector.rulebook.categories if c.prompts}
+        self.coach = CoachPolicy(lines, self.settings)
+        self.now = 0.0
+        self.segments: list[Segment] = []
+        self.flags: list[Flag] = []
+        self.supportive: list[SupportiveLine] = []
+        self.prompts: list[Prompt] = []
+        self.rep_questions = 0
+
+    # ---- inputs ------------------------------------------------------------------
+
+    def speech_started(self, speaker: Speaker, t: float) -> list[Event]:
+        """A speaker started talking at ``t`` (for the live talk meter)."""
+        self._advance(t)
+        self.tracker.begin(speaker, t)
+        return self._talk_events([])
+
+    def speech(self, span: SpeechSpan) -> list[Event]:
+        """A finished stretch of speech on one channel."""
+        self._advance(span.end)
+        self.tracker.add(span)
+        return self._talk_events([])
+
+    def segment(self, segment: Segment) -> list[Event]:
+        """Transcribed speech (final, or a live partial): flags, supportive lines, a prompt."""
+        self._advance(segment.end)
+        out: list[Event] = []
+        if segment.final:
+            self.segments.append(segment)
+            if segment.speaker == "rep":
+                self.rep_questions += len(_QUESTION.findall(segment.text))
+        new_flags: list[Flag] = []
+        if segment.speaker == "rep":
+            text, times = _text_and_times(segment)
+            for hit in self.detector.hits(text):
+                start, end = _hit_times(hit, times, segment)
+                if hit.kind == "supportive":
+                    if segment.final:
+                        line = SupportiveLine(segment.speaker, start, end, hit.match, text.strip())
+                        self.supportive.append(line)
+                        out.append(line)
+                    continue
+                flag = Flag(segment.speaker, start, end, hit.category, hit.match, text.strip(), hit.prompt or "")
+                if not self._seen(flag):
+                    self.flags.append(flag)
+                    new_flags.append(flag)
+                    out.append(flag)
+        return out + self._talk_events(new_flags, with_state=False)
+
+    def tick(self, now: float) -> list[Event]:
+        """The clock moved on to ``now`` with nothing else new: talk state and maybe a prompt."""
+        self._advance(now)
+        return self._talk_events([])
+
+    # ---- results -----------------------------------------------------------------
+
+    def state(self) -> TalkState:
+        """The talk numbers as of the session's now."""
+        return self.tracker.state(self.now)
+
+    def talk_summary(self) -> dict[str, float | int]:
+        """The ``talk`` object of the analysis JSON contract (see DESIGN.md)."""
+        st = self.state()
+        return {
+            "rep_s": round(st.rep_s, 2),
+            "prospect_s": round(st.prospect_s, 2),
+            "rep_share": round(st.rep_share, 4),
+            "longest_rep_monologue_s": round(st.longest_monologue.get("rep", 0.0), 2),
+            "longest_prospect_monologue_s": round(st.longest_monologue.get("prospect", 0.0), 2),
+            "patience_s": round(st.patience_s, 2),
+            "interruptions": st.interruptions,
+            "rep_questions": self.rep_questions,
+        }
+
+    # ---- internals ---------------------------------------------------------------
+
+    def _advance(self, t: float) -> None:
+        self.now = max(self.now, t)
+
+    def _talk_events(self, flags: list[Flag], with_state: bool = True) -> list[Event]:
+        state = self.tracker.state(self.now)
+        out: list[Event] = [state] if with_state else []
+        prompt = self.coach.consider(self.now, flags, state)
+        if prompt is not None:
+            self.prompts.append(prompt)
+            out.append(prompt)
+        return out
+
+    def _seen(self, flag: Flag) -> bool:
+        """A flag already raised for the same words (a partial, then the final)."""
+        key = flag.match.lower()
+        for prev in reversed(self.flags):
+            if flag.start - prev.start > 60.0:
+                break
+            if prev.category == flag.category and prev.match.lower() == key:
+                if abs(prev.start - flag.start) < _SAME_FLAG_WITHIN_S:
+                    return True
+        return False
+
+
+def _text_and_times(segment: Segment) -> tuple[str, list[tuple[int, int, float, float]]]:
+    """The text to scan, with the character range and audio times of each word."""
+    if not segment.words:
+        return segment.text, []
+    parts: list[str] = []
+    times: list[tuple[int, int, float, float]] = []
+    pos = 0
+    for w in segment.words:
+        parts.append(w.text)
+        times.append((pos, pos + len(w.text), w.start, w.end))
+        pos += len(w.text)
+    return "".join(parts), times
+
+
+def _hit_times(hit: Hit, times: list[tuple[int, int, float, float]], segment: Segment) -> tuple[float, float]:
+    """Audio times of a hit: from word timestamps where known, else the whole segment."""
+    inside = [(ws, we) for cs, ce, ws, we in times if cs < hit.end and hit.start < ce]
+    if not inside:
+        return segment.start, segment.end
+    return inside[0][0], inside[-1][1]

@@ -1,0 +1,98 @@
+"""Session: spans, segments and ticks in; talk state, flags and prompts out."""
+
+from __future__ import annotations
+
+import pytest
+
+from copilot.core.events import Flag, Prompt, Segment, SpeechSpan, SupportiveLine, TalkState, Word
+from copilot.core.phrases import PhraseDetector
+from copilot.core.rulebook import Rulebook
+from copilot.core.session import Session
+
+
+@pytest.fixture(scope="module")
+def detector() -> PhraseDetector:
+    return PhraseDetector(Rulebook.load())
+
+
+def words(text: str, start: float, step: float = 0.3) -> tuple[Word, ...]:
+    out = []
+    for i, w in enumerate(text.split(" ")):
+        out.append(Word((" " if i else "") + w, start + i * step, start + (i + 1) * step))
+    return tuple(out)
+
+
+def test_a_directive_rep_segment_yields_a_timed_flag_and_a_prompt(detector: PhraseDetector) -> None:
+    s = Session(detector)
+    text = "Okay so the next step is a call with legal"
+    events = s.segment(Segment("rep", 10.0, 13.0, text, words=words(text, 10.0)))
+    flags = [e for e in events if isinstance(e, Flag)]
+    prompts = [e for e in events if isinstance(e, Prompt)]
+    assert len(flags) == 1
+    assert flags[0].category == "owning_the_path"
+    assert flags[0].start == pytest.approx(10.6)  # "the" is the third word
+    assert flags[0].end == pytest.approx(11.8)  # "is" is the sixth
+    assert len(prompts) == 1 and prompts[0].text == "What do you want to do next?"
+
+
+def test_prospect_speech_is_never_flagged(detector: PhraseDetector) -> None:
+    s = Session(detector)
+    events = s.segment(Segment("prospect", 0, 2, "You should sign by Friday."))
+    assert not any(isinstance(e, (Flag, Prompt)) for e in events)
+
+
+def test_the_final_of_a_flagged_partial_is_not_flagged_twice(detector: PhraseDetector) -> None:
+    s = Session(detector)
+    s.segment(Segment("rep", 5, 6.5, "You should really", final=False))
+    events = s.segment(Segment("rep", 5, 8, "You should really bring IT in.", final=True))
+    assert not any(isinstance(e, Flag) for e in events)
+    assert len(s.flags) == 1
+
+
+def test_supportive_lines_are_kept_for_the_review(detector: PhraseDetector) -> None:
+    s = Session(detector)
+    events = s.segment(Segment("rep", 0, 2, "It's completely your call."))
+    assert [type(e) for e in events] == [SupportiveLine]
+    assert s.supportive[0].match == "completely your call"
+
+
+def test_rep_questions_are_counted_from_final_segments(detector: PhraseDetector) -> None:
+    s = Session(detector)
+    s.segment(Segment("rep", 0, 2, "How do you do it today? Who owns it?"))
+    s.segment(Segment("rep", 3, 4, "What else?", final=False))
+    assert s.talk_summary()["rep_questions"] == 2
+
+
+def test_talk_prompt_arrives_from_speech_alone(detector: PhraseDetector) -> None:
+    s = Session(detector)
+    s.speech(SpeechSpan("prospect", 0, 5))
+    events = s.speech(SpeechSpan("rep", 6, 70))
+    assert isinstance(events[0], TalkState)
+    kinds = [e.kind for e in events if isinstance(e, Prompt)]
+    assert kinds == ["monologue"]
+
+
+def test_tick_moves_the_clock_and_keeps_the_meter_live(detector: PhraseDetector) -> None:
+    s = Session(detector)
+    s.speech_started("rep", 1.0)
+    (state,) = [e for e in s.tick(31.0) if isinstance(e, TalkState)]
+    assert state.window_rep_s == pytest.approx(30)
+    assert s.now == 31.0
+
+
+def test_talk_summary_has_the_contract_keys(detector: PhraseDetector) -> None:
+    s = Session(detector)
+    s.speech(SpeechSpan("rep", 0, 30))
+    s.speech(SpeechSpan("prospect", 31, 41))
+    summary = s.talk_summary()
+    assert set(summary) == {
+        "rep_s",
+        "prospect_s",
+        "rep_share",
+        "longest_rep_monologue_s",
+        "longest_prospect_monologue_s",
+        "patience_s",
+        "interruptions",
+        "rep_questions",
+    }
+    assert summary["rep_share"] == pytest.approx(0.75)

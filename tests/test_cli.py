@@ -1,0 +1,92 @@
+"""The `copilot` command line as a user runs it: real processes, stdin in, JSON lines out."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def copilot(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "copilot", *args], input=stdin, capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+
+
+def test_detect_flags_the_first_line_and_not_the_second() -> None:
+    r = copilot("detect", stdin="What makes sense here is to start the pilot.\nWhat makes sense for you?\n")
+    assert r.returncode == 0, r.stderr
+    first, second = (json.loads(line) for line in r.stdout.splitlines())
+    assert first["flagged"] is True
+    assert first["category"] == "telling_what_makes_sense"
+    assert first["match"] == "What makes sense here is"
+    assert first["prompt"]
+    assert second["flagged"] is False
+    assert second["category"] is None and second["match"] is None and second["prompt"] is None
+    assert {"text", "flagged", "category", "match", "prompt"} <= set(first)
+
+
+def test_detect_writes_one_line_per_input_line_even_blank_ones() -> None:
+    r = copilot("detect", stdin="You should sign.\n\nThanks!\n")
+    rows = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [row["text"] for row in rows] == ["You should sign.", "", "Thanks!"]
+
+
+def test_detect_runs_the_example_script_of_the_main_command() -> None:
+    script = (ROOT / "assets" / "examples" / "rep_script.txt").read_text(encoding="utf-8")
+    r = copilot("detect", stdin=script)
+    rows = [json.loads(line) for line in r.stdout.splitlines()]
+    assert len(rows) == len(script.splitlines())
+    assert 3 <= sum(row["flagged"] for row in rows) < len(rows)
+
+
+def test_detect_with_an_edited_rulebook(tmp_path: Path) -> None:
+    rules = tmp_path / "mine.toml"
+    rules.write_text('[categories.hype]\nprompts = ["Slow down."]\npatterns = ["game changer"]\n')
+    r = copilot("detect", "--rules", str(rules), stdin="This is a game changer.\nThe next step is a call.\n")
+    first, second = (json.loads(line) for line in r.stdout.splitlines())
+    assert first["category"] == "hype" and first["prompt"] == "Slow down."
+    assert second["flagged"] is False
+
+
+def test_a_broken_rulebook_exits_non_zero_with_one_line(tmp_path: Path) -> None:
+    rules = tmp_path / "broken.toml"
+    rules.write_text('[categories.hype]\nprompts = ["Slow down."]\npatterns = ["game (changer"]\n')
+    r = copilot("detect", "--rules", str(rules), stdin="anything\n")
+    assert r.returncode != 0
+    assert r.stdout == ""
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "broken.toml" in lines[0] and "line 3" in lines[0] and "category 'hype'" in lines[0]
+    assert "Traceback" not in r.stderr
+
+
+def test_a_missing_rulebook_is_one_clear_line(tmp_path: Path) -> None:
+    r = copilot("detect", "--rules", str(tmp_path / "nope.toml"), stdin="x\n")
+    assert r.returncode != 0
+    assert "no such rulebook file" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_detect_and_the_core_import_no_heavy_library() -> None:
+    code = (
+        "import sys, io\n"
+        "sys.stdin = io.StringIO('You should sign today.\\n')\n"
+        "from copilot.cli import main\n"
+        "import copilot.core\n"
+        "main(['detect'])\n"
+        "heavy = [m for m in ('faster_whisper', 'sounddevice', 'PySide6', 'ctranslate2', 'numpy', 'sqlite3')"
+        " if m in sys.modules]\n"
+        "print('HEAVY', heavy)\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert "HEAVY []" in r.stdout
+
+
+def test_no_arguments_prints_help() -> None:
+    r = copilot()
+    assert r.returncode == 0
+    assert "detect" in r.stdout
