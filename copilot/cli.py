@@ -10,6 +10,10 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from copilot.core.phrases import PhraseDetector
 
 __all__ = ["main"]
 
@@ -75,7 +79,8 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _load_detector(rules: str | None):  # type: ignore[no-untyped-def]
+def _load_detector(rules: str | None) -> PhraseDetector:
+    """The detector for a rulebook file, or a UserError naming what is wrong with it."""
     from copilot.core.phrases import PhraseDetector
     from copilot.core.rulebook import Rulebook, RulebookError
 

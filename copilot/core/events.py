@@ -13,6 +13,7 @@ __all__ = [
     "Speaker",
     "SPEAKERS",
     "other",
+    "Stretch",
     "SpeechSpan",
     "Word",
     "Segment",
@@ -35,8 +36,8 @@ def other(speaker: Speaker) -> Speaker:
 
 
 @dataclass(frozen=True)
-class SpeechSpan:
-    """A stretch of voice activity on one channel: someone was talking from start to end."""
+class Stretch:
+    """A stretch of time that belongs to one speaker."""
 
     speaker: Speaker
     start: float
@@ -44,8 +45,13 @@ class SpeechSpan:
 
     @property
     def duration(self) -> float:
-        """Seconds of talk in this span."""
+        """Seconds from start to end."""
         return self.end - self.start
+
+
+@dataclass(frozen=True)
+class SpeechSpan(Stretch):
+    """A stretch of voice activity on one channel: someone was talking from start to end."""
 
 
 @dataclass(frozen=True)
@@ -109,17 +115,8 @@ class Prompt:
 
 
 @dataclass(frozen=True)
-class Monologue:
+class Monologue(Stretch):
     """A stretch in which one speaker held the floor (their own pauses included)."""
-
-    speaker: Speaker
-    start: float
-    end: float
-
-    @property
-    def duration(self) -> float:
-        """How long the speaker held the floor, in seconds."""
-        return self.end - self.start
 
 
 @dataclass(frozen=True)
