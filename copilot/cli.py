@@ -75,8 +75,13 @@ def _parser() -> argparse.ArgumentParser:
     bc.add_argument("--rules", metavar="FILE")
     bc.add_argument("--json", action="store_true", help="print the numbers as JSON")
     bc.set_defaults(func=_cmd_bench_counselling)
-    b.set_defaults(func=lambda _a: (b.print_help(), 0)[1])
+    b.set_defaults(func=lambda _a: _print_help(b))
     return p
+
+
+def _print_help(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return 0
 
 
 def _load_detector(rules: str | None) -> PhraseDetector:
