@@ -97,6 +97,9 @@ def _load_detector(rules: str | None) -> PhraseDetector:
 
 def _cmd_detect(args: argparse.Namespace) -> int:
     detector = _load_detector(args.rules)
+    if hasattr(sys.stdin, "reconfigure"):
+        # A transcript saved in another encoding still gets a verdict per line, not a traceback.
+        sys.stdin.reconfigure(errors="replace")
     interactive = sys.stdin.isatty()
     out = sys.stdout
     for line in sys.stdin:

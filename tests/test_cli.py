@@ -35,6 +35,18 @@ def test_detect_writes_one_line_per_input_line_even_blank_ones() -> None:
     assert [row["text"] for row in rows] == ["You should sign.", "", "Thanks!"]
 
 
+def test_detect_reads_a_file_in_another_encoding_without_a_traceback() -> None:
+    r = subprocess.run(
+        [sys.executable, "-m", "copilot", "detect"],
+        input="Caf\u00e9 talk: you should sign today.\n".encode("latin-1"),
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert r.returncode == 0 and b"Traceback" not in r.stderr
+    assert json.loads(r.stdout)["flagged"] is True
+
+
 def test_detect_runs_the_example_script_of_the_main_command() -> None:
     script = (ROOT / "assets" / "examples" / "rep_script.txt").read_text(encoding="utf-8")
     r = copilot("detect", stdin=script)
