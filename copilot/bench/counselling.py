@@ -63,10 +63,10 @@ def read_annomi(path: str | Path) -> list[Utterance]:
                 seen.add(key)
                 out.append(
                     Utterance(
-                        transcript=row["transcript_id"],
-                        quality=row["mi_quality"],
-                        text=row["utterance_text"],
-                        behaviour=row["main_therapist_behaviour"],
+                        transcript=row["transcript_id"] or "",
+                        quality=row["mi_quality"] or "",
+                        text=row["utterance_text"] or "",  # a short row leaves fields empty
+                        behaviour=row["main_therapist_behaviour"] or "",
                         input_subtype=row.get("therapist_input_subtype") or "",
                         advice_subtype=(row.get("advice_subtype") or "").upper(),
                     )

@@ -62,3 +62,11 @@ def test_bad_files_are_one_clear_sentence(tmp_path: Path) -> None:
     clients_only = write(tmp_path / "c.csv", [["low", "1", "0", "client", "Hi", "n/a", "", ""]])
     with pytest.raises(ValueError, match="no counsellor"):
         read_annomi(clients_only)
+
+
+def test_a_short_row_is_read_as_empty_fields(tmp_path: Path) -> None:
+    path = tmp_path / "short.csv"
+    path.write_text(",".join(COLUMNS) + "\nlow,1,0,therapist\n", encoding="utf-8")
+    (line,) = read_annomi(path)
+    assert line.text == "" and line.behaviour == ""
+    assert measure([line], PhraseDetector(Rulebook.load()))["counsellor_lines"] == 1
