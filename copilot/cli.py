@@ -12,16 +12,14 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from copilot.errors import UserError
+
 if TYPE_CHECKING:
     from copilot.core.phrases import PhraseDetector
 
-__all__ = ["main"]
+__all__ = ["main", "load_detector", "UserError"]
 
 EXIT_USAGE = 2
-
-
-class UserError(Exception):
-    """Something the user can fix; the message is shown as it is."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -60,6 +58,27 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--rules", metavar="FILE", help="rulebook TOML file (default: the bundled English one)")
     d.set_defaults(func=_cmd_detect)
 
+    a = sub.add_parser(
+        "analyze",
+        help="analyse a recorded call: talk share, monologues, directive phrases",
+        description="Analyses a recorded call on this machine and stores it as a session. Give a stereo "
+        "recording with the rep on one side, or one file per participant.",
+    )
+    a.add_argument("call", nargs="?", metavar="CALL", help="stereo recording (wav, flac, mp3, m4a, ogg, ...)")
+    a.add_argument("--rep-channel", choices=["left", "right"], default="left",
+                   help="which side of CALL is the rep (default left)")
+    a.add_argument("--rep", metavar="FILE", help="the rep's own recording (with --prospect)")
+    a.add_argument("--prospect", metavar="FILE", help="the prospect's recording (with --rep)")
+    _add_model_args(a)
+    a.add_argument("--db", metavar="FILE", help="session database (default: sessions.db in your user data folder)")
+    a.add_argument("--json", metavar="PATH", help="write the analysis as JSON to PATH, or - for stdout")
+    a.set_defaults(func=_cmd_analyze)
+
+    ss = sub.add_parser("sessions", help="list stored sessions, newest first")
+    ss.add_argument("--db", metavar="FILE", help="session database (default: sessions.db in your user data folder)")
+    ss.add_argument("--json", action="store_true", help="one JSON array instead of a table")
+    ss.set_defaults(func=_cmd_sessions)
+
     b = sub.add_parser("bench", help="measure speed and accuracy on this machine")
     bsub = b.add_subparsers(metavar="WHAT")
     bd = bsub.add_parser("detect", help="time `copilot detect` on 10,000 utterances, pinned to one core")
@@ -75,8 +94,26 @@ def _parser() -> argparse.ArgumentParser:
     bc.add_argument("--rules", metavar="FILE")
     bc.add_argument("--json", action="store_true", help="print the numbers as JSON")
     bc.set_defaults(func=_cmd_bench_counselling)
+    ba = bsub.add_parser(
+        "analyze",
+        help="real-time factor and word error rate of `copilot analyze`, beside plain faster-whisper",
+    )
+    ba.add_argument("files", nargs="*", metavar="FILE",
+                    help="stereo calls with a NAME.truth.json beside them (default: the bundled sample call)")
+    ba.add_argument("--runs", type=int, default=3, help="timed runs of each side (default 3)")
+    _add_model_args(ba)
+    ba.add_argument("--json", action="store_true", help="print the numbers as JSON")
+    ba.set_defaults(func=_cmd_bench_analyze)
     b.set_defaults(func=lambda _a: _print_help(b))
     return p
+
+
+def _add_model_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", metavar="NAME|DIR",
+                   help="Whisper model: tiny.en (bundled, the default), a size name such as small.en "
+                   "(downloaded once), or a CTranslate2 model folder")
+    p.add_argument("--rules", metavar="FILE", help="rulebook TOML file (default: the bundled English one)")
+    p.add_argument("--threads", type=int, default=0, help="CPU threads for speech to text (default: up to 4)")
 
 
 def _print_help(parser: argparse.ArgumentParser) -> int:
@@ -84,7 +121,7 @@ def _print_help(parser: argparse.ArgumentParser) -> int:
     return 0
 
 
-def _load_detector(rules: str | None) -> PhraseDetector:
+def load_detector(rules: str | None) -> PhraseDetector:
     """The detector for a rulebook file, or a UserError naming what is wrong with it."""
     from copilot.core.phrases import PhraseDetector
     from copilot.core.rulebook import Rulebook, RulebookError
@@ -95,8 +132,32 @@ def _load_detector(rules: str | None) -> PhraseDetector:
         raise UserError(str(e)) from None
 
 
+def _threads(n: int) -> int:
+    import os
+
+    return n if n > 0 else max(1, min(4, os.cpu_count() or 2))
+
+
+def _cmd_analyze(args: argparse.Namespace) -> int:
+    from copilot.analyze import run_analyze
+
+    return run_analyze(args)
+
+
+def _cmd_sessions(args: argparse.Namespace) -> int:
+    from copilot.analyze import run_sessions
+
+    return run_sessions(args)
+
+
+def _cmd_bench_analyze(args: argparse.Namespace) -> int:
+    from copilot.bench.analyze import run
+
+    return run(args)
+
+
 def _cmd_detect(args: argparse.Namespace) -> int:
-    detector = _load_detector(args.rules)
+    detector = load_detector(args.rules)
     if hasattr(sys.stdin, "reconfigure"):
         # A transcript saved in another encoding still gets a verdict per line, not a traceback.
         sys.stdin.reconfigure(errors="replace")
@@ -115,14 +176,14 @@ def _cmd_detect(args: argparse.Namespace) -> int:
 def _cmd_bench_detect(args: argparse.Namespace) -> int:
     from copilot.bench.detect import run
 
-    _load_detector(args.rules)  # a broken rulebook fails here, before any timing
+    load_detector(args.rules)  # a broken rulebook fails here, before any timing
     return run(n=args.n, runs=args.runs, rules=args.rules)
 
 
 def _cmd_bench_counselling(args: argparse.Namespace) -> int:
     from copilot.bench.counselling import run
 
-    detector = _load_detector(args.rules)
+    detector = load_detector(args.rules)
     try:
         return run(args.csv, detector, as_json=args.json)
     except (OSError, ValueError) as e:

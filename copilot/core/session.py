@@ -83,6 +83,11 @@ class Session:
         self._advance(now)
         return self._talk_events([])
 
+    def finish(self, end: float) -> TalkState:
+        """The call ended at ``end``: open speech and monologues close there; the final talk state."""
+        self._advance(end)
+        return self.tracker.finish(self.now)
+
     # ---- results -----------------------------------------------------------------
 
     def state(self) -> TalkState:

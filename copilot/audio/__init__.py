@@ -1,0 +1,1 @@
+"""Audio at the edges: decoding recordings, voice activity, (later) live capture."""

@@ -1,0 +1,127 @@
+"""Recordings of a call in, one 16 kHz float32 track per speaker out.
+
+A rep's recording comes in one of two layouts: a stereo file with the rep on one side
+(what dialers save), or one file per participant (what Zoom can save). Anything PyAV can
+open is accepted, at any sample rate. What a user can get wrong — a missing file, a file
+that is not audio, an empty one, a mono file on its own, a silent channel — is reported
+as one sentence in an :class:`AudioFileError`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["SAMPLE_RATE", "AudioFileError", "CallAudio", "RepChannel", "decode", "load_call"]
+
+SAMPLE_RATE = 16_000
+RepChannel = Literal["left", "right"]
+Samples = npt.NDArray[np.float32]
+
+# A channel whose loudest sample stays below -80 dBFS carries nobody's voice.
+_SILENT_PEAK = 1e-4
+
+LAYOUTS = (
+    "a stereo recording with the rep on one side (CALL --rep-channel left|right), "
+    "or one file per participant (--rep FILE --prospect FILE)"
+)
+
+
+class AudioFileError(Exception):
+    """A recording that cannot be analysed; the message says which file and why."""
+
+
+@dataclass(frozen=True)
+class CallAudio:
+    """Both sides of one call as 16 kHz mono float32 tracks, plus where they came from."""
+
+    rep: Samples
+    prospect: Samples
+    source: str
+
+    @property
+    def duration_s(self) -> float:
+        """Length of the call: the longer of the two tracks."""
+        return max(len(self.rep), len(self.prospect)) / SAMPLE_RATE
+
+
+def load_call(
+    call: str | Path | None = None,
+    *,
+    rep_channel: RepChannel = "left",
+    rep: str | Path | None = None,
+    prospect: str | Path | None = None,
+) -> CallAudio:
+    """Decode a call in either supported layout, checking that each side carries sound."""
+    if call is not None and (rep is not None or prospect is not None):
+        raise AudioFileError(f"give either one call file or --rep and --prospect, not both; the layouts are {LAYOUTS}.")
+    if call is not None:
+        tracks = decode(call, mono=False)
+        if tracks.shape[0] < 2:
+            raise AudioFileError(f"{call} is a mono recording, so the rep and the prospect cannot be told apart; "
+                                 f"give {LAYOUTS}.")
+        left, right = tracks[0], tracks[1]
+        rep_track, prospect_track = (left, right) if rep_channel == "left" else (right, left)
+        names = {"rep": f"the {rep_channel} channel of {call}",
+                 "prospect": f"the {'right' if rep_channel == 'left' else 'left'} channel of {call}"}
+        source = f"{Path(call).name} (rep on the {rep_channel})"
+    elif rep is not None and prospect is not None:
+        rep_track, prospect_track = decode(rep, mono=True)[0], decode(prospect, mono=True)[0]
+        names = {"rep": f"the rep's file {rep}", "prospect": f"the prospect's file {prospect}"}
+        source = f"{Path(rep).name} + {Path(prospect).name}"
+    else:
+        raise AudioFileError(f"no recording given; give {LAYOUTS}.")
+    for who, track in (("rep", rep_track), ("prospect", prospect_track)):
+        if float(np.max(np.abs(track))) < _SILENT_PEAK:
+            raise AudioFileError(f"{names[who]} is silent (no sound at all); "
+                                 f"check which file or channel holds the {who}.")
+    return CallAudio(np.ascontiguousarray(rep_track), np.ascontiguousarray(prospect_track), source)
+
+
+def decode(path: str | Path, *, mono: bool) -> npt.NDArray[np.float32]:
+    """Decode an audio file to 16 kHz float32, shape (channels, samples); stereo unless ``mono``.
+
+    A file with more than two channels is downmixed to stereo; a mono file stays mono.
+    """
+    import av
+
+    p = Path(path)
+    if not p.exists():
+        raise AudioFileError(f"{p} does not exist.")
+    if p.is_dir():
+        raise AudioFileError(f"{p} is a folder, not a recording.")
+    if p.stat().st_size == 0:
+        raise AudioFileError(f"{p} is empty (0 bytes).")
+    try:
+        with av.open(str(p)) as container:
+            if not container.streams.audio:
+                raise AudioFileError(f"{p} has no audio track.")
+            stream = container.streams.audio[0]
+            channels = 1 if mono or stream.channels == 1 else 2
+            resampler = av.AudioResampler(format="fltp", layout="mono" if channels == 1 else "stereo",
+                                          rate=SAMPLE_RATE)
+            chunks: list[npt.NDArray[np.float32]] = []
+            for frame in container.decode(stream):
+                for out in resampler.resample(frame):
+                    chunks.append(np.asarray(out.to_ndarray(), dtype=np.float32))
+            for out in resampler.resample(None):
+                chunks.append(np.asarray(out.to_ndarray(), dtype=np.float32))
+    except AudioFileError:
+        raise
+    except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as e:
+        raise AudioFileError(f"{p} could not be read as audio ({_reason(e)}).") from None
+    except PermissionError:
+        raise AudioFileError(f"{p} cannot be opened: permission denied.") from None
+    if not chunks or sum(c.shape[1] for c in chunks) == 0:
+        raise AudioFileError(f"{p} contains no audio samples.")
+    return np.concatenate(chunks, axis=1).astype(np.float32, copy=False)
+
+
+def _reason(e: Exception) -> str:
+    """FFmpeg's own words for what went wrong, without the errno and file name."""
+    text = getattr(e, "strerror", None) or str(e)
+    return str(text).rstrip(".").lower()

@@ -1,0 +1,108 @@
+"""Analyse a recorded call: voice activity, speech to text, then the same coaching core as live.
+
+The steps are the live data path run over a file: each channel's audio goes through the
+streaming VAD, the speech it finds is transcribed, and spans and segments are replayed into
+a :class:`~copilot.core.session.Session` in audio-time order, so the flags and prompts are
+the ones the rep would have seen live.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from copilot.audio.decode import CallAudio
+from copilot.audio.vad import VadSettings, speech_spans
+from copilot.core.events import SPEAKERS, Segment, SpeechSpan
+from copilot.core.phrases import PhraseDetector
+from copilot.core.session import Session
+from copilot.core.settings import CoachSettings
+from copilot.stt.engine import Engine
+from copilot.stt.spans import transcribe_spans
+
+__all__ = ["Analysis", "analyze_call", "Progress"]
+
+
+class Progress:
+    """Receives how far the analysis is; the CLI draws a bar from it. Does nothing by default."""
+
+    def stage(self, name: str, total_s: float) -> None:
+        """A new stage starts that will cover ``total_s`` seconds of audio."""
+
+    def advance(self, seconds: float) -> None:
+        """``seconds`` more audio of the current stage are done."""
+
+
+@dataclass
+class Analysis:
+    """Everything one analysis found: the coached session plus what it was made from."""
+
+    session: Session
+    duration_s: float
+    source: str
+    model: str
+    spans: list[SpeechSpan] = field(default_factory=list)
+    session_id: str | None = None
+
+    @property
+    def segments(self) -> list[Segment]:
+        """Final transcript segments of both speakers, in time order."""
+        return sorted(self.session.segments, key=lambda s: (s.start, s.speaker))
+
+    def as_json(self) -> dict[str, Any]:
+        """The analysis JSON contract of DESIGN.md."""
+        s = self.session
+        return {
+            "session_id": self.session_id,
+            "duration_s": round(self.duration_s, 2),
+            "source": self.source,
+            "model": self.model,
+            "talk": s.talk_summary(),
+            "segments": [{"speaker": g.speaker, "start": round(g.start, 2), "end": round(g.end, 2), "text": g.text}
+                         for g in self.segments],
+            "flags": [{"speaker": f.speaker, "start": round(f.start, 2), "end": round(f.end, 2),
+                       "category": f.category, "match": f.match, "text": f.text, "prompt": f.prompt}
+                      for f in s.flags],
+            "prompts": [{"time": round(p.time, 2), "kind": p.kind, "text": p.text} for p in s.prompts],
+        }
+
+
+def analyze_call(
+    audio: CallAudio,
+    engine: Engine,
+    detector: PhraseDetector,
+    *,
+    model: str = "",
+    settings: CoachSettings | None = None,
+    vad: VadSettings | None = None,
+    progress: Progress | None = None,
+) -> Analysis:
+    """Run the whole analysis of one call."""
+    progress = progress or Progress()
+    tracks = {"rep": audio.rep, "prospect": audio.prospect}
+
+    progress.stage("finding speech", 2 * audio.duration_s)
+    spans: dict[str, list[SpeechSpan]] = {}
+    for who in SPEAKERS:
+        spans[who] = speech_spans(who, tracks[who], vad)
+        progress.advance(len(tracks[who]) / 16_000)
+
+    speech_total = sum(s.duration for ss in spans.values() for s in ss)
+    progress.stage("transcribing", speech_total)
+    segments: list[Segment] = []
+    for who in SPEAKERS:
+        segments += transcribe_spans(engine, who, tracks[who], spans[who], progress.advance)
+
+    session = Session(detector, settings)
+    all_spans = sorted((s for ss in spans.values() for s in ss), key=lambda s: s.end)
+    # Replay in audio-time order; at equal times the talk state comes before the words.
+    timeline: list[tuple[float, int, SpeechSpan | Segment]] = [(s.end, 0, s) for s in all_spans]
+    timeline += [(g.end, 1, g) for g in segments]
+    for _t, _order, item in sorted(timeline, key=lambda x: (x[0], x[1])):
+        if isinstance(item, SpeechSpan):
+            session.speech(item)
+        else:
+            session.segment(item)
+    session.tick(audio.duration_s)
+    session.finish(audio.duration_s)
+    return Analysis(session, audio.duration_s, audio.source, model, all_spans)

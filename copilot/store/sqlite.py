@@ -1,0 +1,240 @@
+"""The session store: every analysed or live call, kept in one local SQLite file.
+
+One row per session, with its speech spans, transcript segments, flags and prompts in
+their own tables. WAL mode lets the live app write while the review reads. The schema is
+versioned with ``PRAGMA user_version`` and upgraded in place by :data:`MIGRATIONS`.
+Anything that goes wrong with the file itself (not a database, disk full, no permission)
+becomes a :class:`StoreError` with one sentence; nothing half-written is left behind.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from copilot.core.events import Flag, Prompt, Segment, SpeechSpan
+
+__all__ = ["StoreError", "SessionRow", "SessionStore", "default_db_path", "MIGRATIONS"]
+
+APP_NAME = "live-call-copilot"
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the first schema
+    """
+    CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        started TEXT NOT NULL,          -- ISO 8601, UTC
+        duration_s REAL NOT NULL DEFAULT 0,
+        source TEXT NOT NULL,
+        kind TEXT NOT NULL,             -- 'analyze' or 'live'
+        model TEXT NOT NULL DEFAULT '',
+        name TEXT NOT NULL DEFAULT '',
+        rep_share REAL,
+        talk TEXT NOT NULL DEFAULT '{}' -- the talk object of the analysis JSON
+    );
+    CREATE TABLE speech_spans (
+        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        speaker TEXT NOT NULL, start REAL NOT NULL, "end" REAL NOT NULL
+    );
+    CREATE TABLE segments (
+        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        speaker TEXT NOT NULL, start REAL NOT NULL, "end" REAL NOT NULL, text TEXT NOT NULL,
+        words TEXT NOT NULL DEFAULT '[]'  -- [[text, start, end], ...]
+    );
+    CREATE TABLE flags (
+        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        speaker TEXT NOT NULL, start REAL NOT NULL, "end" REAL NOT NULL, category TEXT NOT NULL,
+        match TEXT NOT NULL, text TEXT NOT NULL, prompt TEXT NOT NULL
+    );
+    CREATE TABLE prompts (
+        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        time REAL NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL, category TEXT NOT NULL,
+        reason TEXT NOT NULL
+    );
+    CREATE INDEX speech_spans_session ON speech_spans(session_id, start);
+    CREATE INDEX segments_session ON segments(session_id, start);
+    CREATE INDEX flags_session ON flags(session_id, start);
+    CREATE INDEX prompts_session ON prompts(session_id, time);
+    """,
+)
+
+
+class StoreError(Exception):
+    """The session database cannot be used; the message says which file and what to do."""
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """One stored session as listed by ``copilot sessions``."""
+
+    id: str
+    started: str
+    duration_s: float
+    source: str
+    kind: str
+    model: str
+    name: str
+    rep_share: float | None
+
+    def as_json(self) -> dict[str, Any]:
+        """The listing fields of ``copilot sessions --json``."""
+        return {"id": self.id, "started": self.started, "duration_s": round(self.duration_s, 2),
+                "source": self.source, "kind": self.kind, "name": self.name, "rep_share": self.rep_share}
+
+
+def default_db_path() -> Path:
+    """sessions.db in the user's data folder (e.g. ~/.local/share/live-call-copilot on Linux)."""
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False) / "sessions.db"
+
+
+class SessionStore:
+    """Read and write sessions in one SQLite file; use as a context manager."""
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(path) if path is not None else default_db_path()
+        with self._errors("open"):
+            if self.path.is_dir():
+                raise StoreError(f"{self.path} is a folder; --db needs a file name.")
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            self._migrate()
+
+    def __enter__(self) -> SessionStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the file (idempotent)."""
+        if getattr(self, "db", None) is not None:
+            self.db.close()
+            self.db = None  # type: ignore[assignment]
+
+    # ---- writing -----------------------------------------------------------------
+
+    def create_session(self, source: str, kind: str, model: str = "", started: datetime | None = None) -> str:
+        """A new, empty session; returns its id (date and time, then four random hex digits)."""
+        when = (started or datetime.now(timezone.utc)).astimezone(timezone.utc)
+        sid = f"{when:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
+        with self._errors("save the session to"), self._tx():
+            self.db.execute("INSERT INTO sessions (id, started, source, kind, model) VALUES (?, ?, ?, ?, ?)",
+                            (sid, when.isoformat(timespec="seconds"), source, kind, model))
+        return sid
+
+    def add(self, session_id: str, *, spans: Sequence[SpeechSpan] = (), segments: Sequence[Segment] = (),
+            flags: Sequence[Flag] = (), prompts: Sequence[Prompt] = ()) -> None:
+        """Append results to a session in one transaction (all or nothing)."""
+        with self._errors("save the session to"), self._tx():
+            self.db.executemany('INSERT INTO speech_spans VALUES (?, ?, ?, ?)',
+                                [(session_id, s.speaker, s.start, s.end) for s in spans])
+            self.db.executemany("INSERT INTO segments VALUES (?, ?, ?, ?, ?, ?)",
+                                [(session_id, s.speaker, s.start, s.end, s.text,
+                                  json.dumps([[w.text, round(w.start, 3), round(w.end, 3)] for w in s.words]))
+                                 for s in segments if s.final])
+            self.db.executemany("INSERT INTO flags VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                [(session_id, f.speaker, f.start, f.end, f.category, f.match, f.text, f.prompt)
+                                 for f in flags])
+            self.db.executemany("INSERT INTO prompts VALUES (?, ?, ?, ?, ?, ?)",
+                                [(session_id, p.time, p.kind, p.text, p.category, p.reason) for p in prompts])
+
+    def finish_session(self, session_id: str, duration_s: float, talk: dict[str, float | int]) -> None:
+        """Record the call's length and talk numbers."""
+        with self._errors("save the session to"), self._tx():
+            self.db.execute("UPDATE sessions SET duration_s = ?, rep_share = ?, talk = ? WHERE id = ?",
+                            (duration_s, talk.get("rep_share"), json.dumps(talk), session_id))
+
+    def save_analysis(self, source: str, kind: str, model: str, duration_s: float, talk: dict[str, float | int],
+                      spans: Sequence[SpeechSpan], segments: Sequence[Segment], flags: Sequence[Flag],
+                      prompts: Sequence[Prompt]) -> str:
+        """A whole finished analysis as one session, written in one transaction."""
+        sid = self.create_session(source, kind, model)
+        try:
+            self.add(sid, spans=spans, segments=segments, flags=flags, prompts=prompts)
+            self.finish_session(sid, duration_s, talk)
+        except StoreError:
+            self._forget(sid)
+            raise
+        return sid
+
+    # ---- reading -----------------------------------------------------------------
+
+    def sessions(self) -> list[SessionRow]:
+        """All sessions, newest first."""
+        with self._errors("read"):
+            rows = self.db.execute("SELECT id, started, duration_s, source, kind, model, name, rep_share "
+                                   "FROM sessions ORDER BY started DESC, id DESC").fetchall()
+        return [SessionRow(*r) for r in rows]
+
+    def segments(self, session_id: str) -> list[tuple[str, float, float, str]]:
+        """(speaker, start, end, text) of a session's transcript, in time order."""
+        with self._errors("read"):
+            rows = self.db.execute('SELECT speaker, start, "end", text FROM segments WHERE session_id = ? '
+                                   "ORDER BY start", (session_id,)).fetchall()
+        return [(str(a), float(b), float(c), str(d)) for a, b, c, d in rows]
+
+    # ---- internals ---------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
+        if version > len(MIGRATIONS):
+            raise StoreError(f"{self.path} was written by a newer version of Live Call Copilot "
+                             f"(schema {version}); update the app to read it.")
+        for n in range(version, len(MIGRATIONS)):
+            with self._tx():
+                for statement in MIGRATIONS[n].split(";"):
+                    if statement.strip():
+                        self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version = {n + 1}")
+
+    def _forget(self, session_id: str) -> None:
+        try:
+            with self._tx():
+                self.db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+        except sqlite3.Error:
+            pass
+
+    @contextmanager
+    def _tx(self) -> Iterator[None]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    @contextmanager
+    def _errors(self, doing: str) -> Iterator[None]:
+        """sqlite and file errors as one sentence naming the database file."""
+        try:
+            yield
+        except StoreError:
+            raise
+        except sqlite3.DatabaseError as e:
+            msg = str(e).lower()
+            if "full" in msg:
+                reason = "the disk is full; free some space and try again"
+            elif "not a database" in msg or "malformed" in msg:
+                reason = "it is not a session database or it is damaged; move it aside or pass --db with another file"
+            elif "locked" in msg or "busy" in msg:
+                reason = "another program holds it locked; close it and try again"
+            elif "readonly" in msg or "unable to open" in msg:
+                reason = "it cannot be written here; check the folder's permissions or pass --db"
+            else:
+                reason = str(e)
+            raise StoreError(f"could not {doing} {self.path}: {reason}.") from None
+        except OSError as e:
+            raise StoreError(f"could not {doing} {self.path}: {e.strerror or e}.") from None

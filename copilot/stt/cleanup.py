@@ -1,0 +1,62 @@
+"""Known Whisper failure modes on near-silence, removed before anyone sees them.
+
+Whisper was trained on subtitles, so a cough or room noise can come out as "Thank you."
+or "Thanks for watching!", and a decode can get stuck repeating a phrase. These checks
+are plain text rules, testable without a model.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["is_hallucination", "collapse_repeats", "HALLUCINATIONS"]
+
+# Phrases Whisper invents from silence or noise (the subtitle-credit family).
+HALLUCINATIONS = frozenset({
+    "thank you", "thank you very much", "thanks", "thanks for watching", "thank you for watching",
+    "thanks for watching and see you next time", "please subscribe", "subscribe", "like and subscribe",
+    "bye", "bye bye", "you", "oh", "so", "um", "uh", "hmm", "the end", "music", "applause", "silence",
+    "subtitles by the amara org community", "transcription by castingwords", "i'll see you next time",
+    "see you next time", "okay", "ok",
+})
+_WORDS = re.compile(r"[a-z']+")
+
+
+def _norm(text: str) -> str:
+    return " ".join(_WORDS.findall(text.lower().replace("’", "'")))
+
+
+def is_hallucination(text: str, avg_logprob: float, no_speech_prob: float) -> bool:
+    """True for a stock subtitle phrase the model was not sure of, or for text with no words."""
+    norm = _norm(text)
+    if not norm:
+        return True
+    if norm in HALLUCINATIONS:
+        return avg_logprob < -0.6 or no_speech_prob > 0.4
+    return no_speech_prob > 0.8 and avg_logprob < -1.0
+
+
+def collapse_repeats(words: list[str], max_repeats: int = 2) -> list[int]:
+    """Indexes of the words to keep once a run of the same 1–8 word phrase repeats too often.
+
+    ``words`` are the word texts in order; a phrase said more than ``max_repeats`` times in a
+    row keeps only its first ``max_repeats`` occurrences ("no, no" stays; a loop does not).
+    """
+    norm = [_norm(w) for w in words]
+    keep = list(range(len(words)))
+    for n in range(1, 9):
+        out: list[int] = []
+        i = 0
+        while i < len(keep):
+            phrase = [norm[k] for k in keep[i : i + n]]
+            reps = 1
+            while len(phrase) == n and [norm[k] for k in keep[i + reps * n : i + (reps + 1) * n]] == phrase:
+                reps += 1
+            if reps > max_repeats and any(phrase):
+                out.extend(keep[i : i + max_repeats * n])
+                i += reps * n
+            else:
+                out.append(keep[i])
+                i += 1
+        keep = out
+    return keep

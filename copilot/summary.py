@@ -1,0 +1,57 @@
+"""The short human summary ``copilot analyze`` prints after a call."""
+
+from __future__ import annotations
+
+from copilot.core.events import Monologue
+from copilot.pipeline.offline import Analysis
+
+__all__ = ["summary", "clock"]
+
+BENCHMARK = "43:57"  # rep:prospect talk in the best-converting calls (Gong Labs, 25,537 calls)
+
+
+def clock(t: float) -> str:
+    """Seconds as m:ss (or h:mm:ss) for a rep reading a timeline."""
+    t = max(0, int(round(t)))
+    h, rest = divmod(t, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def summary(a: Analysis) -> str:
+    """What a rep wants to know after the call, in a dozen lines."""
+    talk = a.session.talk_summary()
+    share = float(talk["rep_share"])
+    rep_pct = round(share * 100)
+    head = f"{a.source} · {clock(a.duration_s)} · model {a.model}"
+    lines = [
+        head + (f" · session {a.session_id}" if a.session_id else ""),
+        "",
+        f"  Talk share              you {rep_pct}% : prospect {100 - rep_pct}%   (best-converting calls: {BENCHMARK})",
+        f"  Your longest monologue  {_monologue(_longest(a, 'rep'))}",
+        f"  Longest prospect story  {_monologue(_longest(a, 'prospect'))}",
+        f"  Patience                {float(talk['patience_s']):.1f} s of silence before you answered",
+        f"  Questions you asked     {talk['rep_questions']}",
+        f"  Interruptions           {talk['interruptions']}",
+    ]
+    if not talk["rep_s"] and not talk["prospect_s"]:
+        lines.append("  No speech was found on either side of this recording.")
+    flags = a.session.flags
+    lines.append("")
+    if flags:
+        lines.append(f"  Where you took the wheel ({len(flags)}):")
+        for f in flags:
+            lines.append(f"    {clock(f.start):>6}  {f.category.replace('_', ' ')}: \"{f.match}\"")
+            lines.append(f"            you could say: \"{f.prompt}\"")
+    else:
+        lines.append("  No directive phrasing found: you left the buyer in charge.")
+    return "\n".join(lines)
+
+
+def _longest(a: Analysis, speaker: str) -> Monologue | None:
+    ms = [m for m in a.session.tracker.monologues() if m.speaker == speaker]
+    return max(ms, key=lambda m: m.duration, default=None)
+
+
+def _monologue(m: Monologue | None) -> str:
+    return "none" if m is None else f"{m.duration:.0f} s, from {clock(m.start)}"

@@ -1,0 +1,127 @@
+"""Render a written call script into a two-channel recording and its ground truth.
+
+Developers use this to make the sample calls (it needs espeak-ng and sox from Debian):
+
+    python tools/make_call.py assets/samples/discovery_call.txt assets/samples/discovery_call.opus
+
+Each line is synthesized with the speaker's voice, trimmed of the synthesizer's own
+leading and trailing silence, and placed on the speaker's channel (rep left, prospect
+right) with the gap the script asks for. A little room noise is added so neither channel
+is digitally silent. Beside the audio goes ``<name>.truth.json``: every line with its
+speaker, exact start and end, text and whether it is directive.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import wave
+from pathlib import Path
+
+import numpy as np
+
+RATE = 16_000
+_LINE = re.compile(r"^(rep|prospect)(!?)\s*([+-]\d+(?:\.\d+)?)?\s*:\s*(.+)$")
+_DEFAULT_GAP = 0.6
+_NOISE_DBFS = -62.0
+
+
+def parse(script: str) -> tuple[dict[str, tuple[str, int]], list[dict[str, object]]]:
+    """Voices and lines of a call script."""
+    voices: dict[str, tuple[str, int]] = {}
+    lines: list[dict[str, object]] = []
+    for n, raw in enumerate(script.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("voice "):
+            _, who, voice, wpm = line.split()
+            voices[who] = (voice, int(wpm))
+            continue
+        m = _LINE.match(line)
+        if not m:
+            raise SystemExit(f"line {n}: cannot read {line!r}")
+        gap = float(m.group(3)) if m.group(3) else _DEFAULT_GAP
+        lines.append({"speaker": m.group(1), "directive": bool(m.group(2)), "gap": gap, "text": m.group(4)})
+    return voices, lines
+
+
+def synthesize(text: str, voice: str, wpm: int) -> np.ndarray:
+    """One line spoken by espeak-ng at 16 kHz, trimmed to where the voice is."""
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = Path(tmp) / "line.wav"
+        out = Path(tmp) / "line16.wav"
+        subprocess.run(["espeak-ng", "-v", voice, "-s", str(wpm), "-w", str(raw), text], check=True)
+        subprocess.run(["sox", str(raw), "-r", str(RATE), "-b", "16", str(out)], check=True)
+        with wave.open(str(out)) as w:
+            pcm = np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16).astype(np.float32) / 32768.0
+    loud = np.flatnonzero(np.abs(pcm) > 0.01)
+    return pcm[loud[0] : loud[-1] + 1] * 0.7
+
+
+def write_opus(stereo: np.ndarray, out_path: Path, bitrate: int = 64_000) -> None:
+    """Encode (samples, 2) float audio at 16 kHz as Opus in an Ogg file."""
+    import av
+
+    with av.open(str(out_path), "w", format="ogg") as container:
+        stream = container.add_stream("libopus", rate=48_000)
+        stream.bit_rate = bitrate
+        stream.layout = "stereo"
+        frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(stereo.T, dtype=np.float32), format="fltp",
+                                           layout="stereo")
+        frame.sample_rate = RATE
+        resampler = av.AudioResampler(format="flt", layout="stereo", rate=48_000)
+        for chunk in [*resampler.resample(frame), *resampler.resample(None)]:
+            for packet in stream.encode(chunk):
+                container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+
+
+def render(script_path: Path, out_path: Path) -> None:
+    voices, lines = parse(script_path.read_text(encoding="utf-8"))
+    rng = np.random.default_rng(7)
+    placed: list[tuple[dict[str, object], int, np.ndarray]] = []
+    cursor = 0.5  # a little room tone before the first word
+    prev_end = cursor
+    for line in lines:
+        voice, wpm = voices[str(line["speaker"])]
+        pcm = synthesize(str(line["text"]), voice, wpm)
+        start = prev_end + float(line["gap"]) if placed else cursor  # type: ignore[arg-type]
+        first = int(round(start * RATE))
+        placed.append((line, first, pcm))
+        prev_end = (first + len(pcm)) / RATE
+    total = int((prev_end + 1.0) * RATE)
+    tracks = {"rep": np.zeros(total, np.float32), "prospect": np.zeros(total, np.float32)}
+    truth_lines = []
+    for line, first, pcm in placed:
+        tracks[str(line["speaker"])][first : first + len(pcm)] += pcm
+        truth_lines.append({"speaker": line["speaker"], "start": round(first / RATE, 3),
+                            "end": round((first + len(pcm)) / RATE, 3), "text": line["text"],
+                            "directive": line["directive"]})
+    noise = 10 ** (_NOISE_DBFS / 20)
+    stereo = np.stack([tracks["rep"], tracks["prospect"]], axis=1)
+    stereo += rng.normal(0.0, noise, stereo.shape).astype(np.float32)
+    write_opus(np.clip(stereo, -1, 1), out_path)
+    truth = {"audio": out_path.name, "script": script_path.name, "rep_channel": "left",
+             "duration_s": round(total / RATE, 3), "lines": truth_lines}
+    truth_path = out_path.with_name(out_path.name.split(".")[0] + ".truth.json")
+    truth_path.write_text(json.dumps(truth, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {out_path} ({out_path.stat().st_size // 1024} KB, {total / RATE:.1f} s) and {truth_path}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("script", type=Path)
+    p.add_argument("out", type=Path, help="audio file to write (Ogg Opus, e.g. call.opus)")
+    a = p.parse_args(argv)
+    render(a.script, a.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
