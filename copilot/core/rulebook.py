@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from copilot.core.assets import asset_path
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
@@ -98,12 +100,7 @@ class Rulebook:
 
 def default_rules_path() -> Path:
     """The bundled English rulebook (inside the installed package, or the source tree)."""
-    here = Path(__file__).resolve().parent.parent
-    for base in (here / "assets", here.parent / "assets"):
-        candidate = base / "rules" / "en.toml"
-        if candidate.is_file():
-            return candidate
-    return here.parent / "assets" / "rules" / "en.toml"
+    return asset_path("rules", "en.toml")
 
 
 def _toml_message(message: str) -> str:
