@@ -30,13 +30,17 @@ _DEFAULT_GAP = 0.6
 _NOISE_DBFS = -62.0
 
 
-def parse(script: str) -> tuple[dict[str, tuple[str, int]], list[dict[str, object]]]:
-    """Voices and lines of a call script."""
+def parse(script: str) -> tuple[dict[str, tuple[str, int]], list[dict[str, object]], str]:
+    """Voices, lines and the rep's channel ("left" unless ``channels prospect rep``) of a script."""
     voices: dict[str, tuple[str, int]] = {}
+    rep_channel = "left"
     lines: list[dict[str, object]] = []
     for n, raw in enumerate(script.splitlines(), 1):
         line = raw.strip()
         if not line or line.startswith("#"):
+            continue
+        if line.startswith("channels "):
+            rep_channel = "left" if line.split()[1] == "rep" else "right"
             continue
         if line.startswith("voice "):
             _, who, voice, wpm = line.split()
@@ -47,7 +51,7 @@ def parse(script: str) -> tuple[dict[str, tuple[str, int]], list[dict[str, objec
             raise SystemExit(f"line {n}: cannot read {line!r}")
         gap = float(m.group(3)) if m.group(3) else _DEFAULT_GAP
         lines.append({"speaker": m.group(1), "directive": bool(m.group(2)), "gap": gap, "text": m.group(4)})
-    return voices, lines
+    return voices, lines, rep_channel
 
 
 def synthesize(text: str, voice: str, wpm: int) -> np.ndarray:
@@ -83,7 +87,7 @@ def write_opus(stereo: np.ndarray, out_path: Path, bitrate: int = 64_000) -> Non
 
 
 def render(script_path: Path, out_path: Path) -> None:
-    voices, lines = parse(script_path.read_text(encoding="utf-8"))
+    voices, lines, rep_channel = parse(script_path.read_text(encoding="utf-8"))
     rng = np.random.default_rng(7)
     placed: list[tuple[dict[str, object], int, np.ndarray]] = []
     cursor = 0.5  # a little room tone before the first word
@@ -94,7 +98,8 @@ def render(script_path: Path, out_path: Path) -> None:
         start = prev_end + float(line["gap"]) if placed else cursor  # type: ignore[arg-type]
         first = int(round(start * RATE))
         placed.append((line, first, pcm))
-        prev_end = (first + len(pcm)) / RATE
+        # A line that talks over the previous one (a backchannel) does not move the cursor back.
+        prev_end = max(prev_end, (first + len(pcm)) / RATE)
     total = int((prev_end + 1.0) * RATE)
     tracks = {"rep": np.zeros(total, np.float32), "prospect": np.zeros(total, np.float32)}
     truth_lines = []
@@ -104,10 +109,11 @@ def render(script_path: Path, out_path: Path) -> None:
                             "end": round((first + len(pcm)) / RATE, 3), "text": line["text"],
                             "directive": line["directive"]})
     noise = 10 ** (_NOISE_DBFS / 20)
-    stereo = np.stack([tracks["rep"], tracks["prospect"]], axis=1)
+    order = ["rep", "prospect"] if rep_channel == "left" else ["prospect", "rep"]
+    stereo = np.stack([tracks[order[0]], tracks[order[1]]], axis=1)
     stereo += rng.normal(0.0, noise, stereo.shape).astype(np.float32)
     write_opus(np.clip(stereo, -1, 1), out_path)
-    truth = {"audio": out_path.name, "script": script_path.name, "rep_channel": "left",
+    truth = {"audio": out_path.name, "script": script_path.name, "rep_channel": rep_channel,
              "duration_s": round(total / RATE, 3), "lines": truth_lines}
     truth_path = out_path.with_name(out_path.name.split(".")[0] + ".truth.json")
     truth_path.write_text(json.dumps(truth, indent=1) + "\n", encoding="utf-8")
