@@ -1,0 +1,138 @@
+"""``copilot bench analyze``: speed and accuracy of the analysis on scripted calls.
+
+For each call (with its ``NAME.truth.json``), in the same process and alternating runs:
+the full ``copilot analyze`` path (decode, VAD, speech-only transcription, coaching), and
+a plain ``faster_whisper.WhisperModel.transcribe`` of each whole channel with the library's
+defaults, on the same loaded model. Reports medians of the wall times as real-time
+factors, the word error rate of each against the script, and the talk and flag numbers
+against the truth.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+from copilot.bench.truth import CallTruth, load_truth, score_flags, truth_path
+from copilot.bench.wer import normalize, word_errors
+from copilot.core.assets import asset_path
+from copilot.core.events import SPEAKERS
+from copilot.errors import UserError
+
+__all__ = ["run", "SAMPLE"]
+
+SAMPLE = ("samples", "discovery_call.opus")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Benchmark each file; print a table (or JSON)."""
+    from copilot.audio.decode import AudioFileError, load_call
+    from copilot.cli import _threads, load_detector
+    from copilot.pipeline.offline import analyze_call
+    from copilot.stt.engine import WhisperEngine
+    from copilot.stt.models import ModelError, resolve_model
+
+    files = [Path(f) for f in args.files] or [asset_path(*SAMPLE)]
+    for f in files:
+        if not truth_path(f).is_file():
+            raise UserError(f"{f} has no {truth_path(f).name} beside it; the benchmark needs the script's truth.")
+    detector = load_detector(args.rules)
+    threads = _threads(args.threads)
+    try:
+        choice = resolve_model(args.model)
+    except ModelError as e:
+        raise UserError(str(e)) from None
+    t0 = time.perf_counter()
+    engine = WhisperEngine(choice, threads=threads)
+    load_s = time.perf_counter() - t0
+
+    results: list[dict[str, Any]] = []
+    for f in files:
+        truth = load_truth(f)
+        ours: list[float] = []
+        plain: list[float] = []
+        analysis = None
+        plain_text: dict[str, str] = {}
+        for _ in range(max(1, args.runs)):
+            t = time.perf_counter()
+            try:
+                audio = load_call(f, rep_channel="right" if truth.rep_channel == "right" else "left")
+            except AudioFileError as e:
+                raise UserError(str(e)) from None
+            analysis = analyze_call(audio, engine, detector, model=choice.label)
+            ours.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            audio = load_call(f, rep_channel="right" if truth.rep_channel == "right" else "left")
+            for who, track in (("rep", audio.rep), ("prospect", audio.prospect)):
+                segments, _ = engine.model.transcribe(track, language="en")
+                plain_text[who] = " ".join(s.text for s in segments)
+            plain.append(time.perf_counter() - t)
+        assert analysis is not None
+        ours_text: dict[str, str] = {
+            who: " ".join(s.text for s in analysis.segments if s.speaker == who) for who in SPEAKERS
+        }
+        talk = analysis.session.talk_summary()
+        true_talk = truth.talk()
+        flags = score_flags(truth, analysis.session.flags)
+        results.append({
+            "file": f.name,
+            "duration_s": round(analysis.duration_s, 2),
+            "runs": len(ours),
+            "analyze_s": round(statistics.median(ours), 3),
+            "analyze_rtf": round(statistics.median(ours) / analysis.duration_s, 4),
+            "plain_s": round(statistics.median(plain), 3),
+            "plain_rtf": round(statistics.median(plain) / analysis.duration_s, 4),
+            "analyze_wer": round(_wer(truth, ours_text), 4),
+            "plain_wer": round(_wer(truth, plain_text), 4),
+            "rep_share": talk["rep_share"],
+            "true_rep_share": round(true_talk["rep_share"], 4),
+            "longest_rep_monologue_s": talk["longest_rep_monologue_s"],
+            "true_longest_rep_monologue_s": round(true_talk["longest_rep_monologue_s"], 2),
+            "directive_lines": flags.directive_lines,
+            "directive_caught": flags.caught,
+            "false_flags": flags.false_flags,
+            "missed": list(flags.missed),
+            "false": list(flags.false),
+        })
+    out = {"model": choice.label, "threads": threads, "model_load_s": round(load_s, 2), "calls": results}
+    if args.json:
+        print(json.dumps(out, indent=1))
+    else:
+        _print(out)
+    return 0
+
+
+def _wer(truth: CallTruth, texts: dict[str, str]) -> float:
+    """Word error rate over both speakers together."""
+    errors = words = 0
+    for who in SPEAKERS:
+        ref = normalize(truth.text(who))
+        errors += word_errors(ref, normalize(texts.get(who, "")))
+        words += len(ref)
+    return errors / words if words else 0.0
+
+
+def _print(out: dict[str, Any]) -> None:
+    print(f"bench analyze: model {out['model']}, {out['threads']} threads (model load {out['model_load_s']} s, "
+          "not counted)")
+    for r in out["calls"]:
+        print(f"\n{r['file']} ({r['duration_s']:.1f} s), median of {r['runs']} runs")
+        print(f"  {'':<24}{'time':>8}{'RTF':>8}{'WER':>8}")
+        print(f"  {'copilot analyze':<24}{r['analyze_s']:>7.2f}s{r['analyze_rtf']:>8.3f}{r['analyze_wer']:>8.1%}")
+        print(f"  {'plain faster-whisper':<24}{r['plain_s']:>7.2f}s{r['plain_rtf']:>8.3f}{r['plain_wer']:>8.1%}")
+        ratio = r["analyze_wer"] / r["plain_wer"] if r["plain_wer"] else float("inf")
+        print(f"  WER ratio {ratio:.2f} (bar <= 1.10); RTF bar <= 0.15")
+        print(f"  rep share {r['rep_share']:.1%} vs truth {r['true_rep_share']:.1%} "
+              f"({abs(r['rep_share'] - r['true_rep_share']) * 100:.1f} points; bar <= 2)")
+        print(f"  longest rep monologue {r['longest_rep_monologue_s']:.1f} s vs truth "
+              f"{r['true_longest_rep_monologue_s']:.1f} s (bar within 2 s)")
+        print(f"  directive lines caught {r['directive_caught']}/{r['directive_lines']} (bar >= 80%), "
+              f"flags on other lines {r['false_flags']} (bar <= 1)")
+        for m in r["missed"]:
+            print(f"    missed: {m}")
+        for m in r["false"]:
+            print(f"    false flag: {m}")
