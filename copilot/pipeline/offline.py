@@ -18,7 +18,7 @@ from copilot.core.phrases import PhraseDetector
 from copilot.core.session import Session
 from copilot.core.settings import CoachSettings
 from copilot.stt.engine import Engine
-from copilot.stt.spans import transcribe_spans
+from copilot.stt.spans import plan_windows, transcribe_spans
 
 __all__ = ["Analysis", "analyze_call", "Progress"]
 
@@ -87,8 +87,10 @@ def analyze_call(
         spans[who] = speech_spans(who, tracks[who], vad)
         progress.advance(len(tracks[who]) / 16_000)
 
-    speech_total = sum(s.duration for ss in spans.values() for s in ss)
-    progress.stage("transcribing", speech_total)
+    # The audio Whisper will hear: speech spans with their padding.
+    to_transcribe = sum(p.end - p.start for who in SPEAKERS
+                        for w in plan_windows(sorted(spans[who], key=lambda s: s.start), audio.duration_s) for p in w)
+    progress.stage("transcribing", to_transcribe)
     segments: list[Segment] = []
     for who in SPEAKERS:
         segments += transcribe_spans(engine, who, tracks[who], spans[who], progress.advance)

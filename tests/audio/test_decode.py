@@ -1,0 +1,90 @@
+"""Decoding recordings: both layouts, any rate, and one clear sentence for each bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from copilot.audio.decode import SAMPLE_RATE, AudioFileError, load_call
+from tests.wavs import SAMPLE, tone, write_wav
+
+
+def test_stereo_file_at_44k_becomes_two_16k_tracks_with_rep_on_the_left(tmp_path: Path) -> None:
+    f = write_wav(tmp_path / "call.wav", [tone(2.0, 44_100, 220), tone(2.0, 44_100, 880) * 0.5], 44_100)
+    call = load_call(f)
+    assert call.rep.dtype == np.float32 and call.prospect.dtype == np.float32
+    assert abs(len(call.rep) - 2 * SAMPLE_RATE) < 200
+    assert call.duration_s == pytest.approx(2.0, abs=0.02)
+    assert np.abs(call.rep).max() > np.abs(call.prospect).max()  # left (louder) is the rep
+
+
+def test_rep_channel_right_swaps_the_sides(tmp_path: Path) -> None:
+    f = write_wav(tmp_path / "call.wav", [tone(1.0, 16_000), tone(1.0, 16_000) * 0.2], 16_000)
+    call = load_call(f, rep_channel="right")
+    assert np.abs(call.rep).max() < np.abs(call.prospect).max()
+    assert "right" in call.source
+
+
+def test_one_file_per_participant(tmp_path: Path) -> None:
+    rep = write_wav(tmp_path / "rep.wav", [tone(1.0, 8_000)], 8_000)
+    prospect = write_wav(tmp_path / "prospect.wav", [tone(1.5, 48_000), tone(1.5, 48_000)], 48_000)
+    call = load_call(rep=rep, prospect=prospect)
+    assert call.duration_s == pytest.approx(1.5, abs=0.02)
+    assert call.rep.ndim == 1 and call.prospect.ndim == 1
+
+
+def test_the_compressed_sample_call_decodes() -> None:
+    call = load_call(SAMPLE)
+    assert 100 < call.duration_s < 180
+
+
+def _error(**kwargs: object) -> str:
+    with pytest.raises(AudioFileError) as e:
+        load_call(**kwargs)  # type: ignore[arg-type]
+    message = str(e.value)
+    assert "\n" not in message
+    return message
+
+
+def test_a_mono_file_alone_is_refused_naming_both_layouts(tmp_path: Path) -> None:
+    f = write_wav(tmp_path / "mono.wav", [tone(1.0, 16_000)], 16_000)
+    message = _error(call=f)
+    assert "mono" in message and "--rep-channel" in message and "--rep FILE --prospect FILE" in message
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    assert "does not exist" in _error(call=tmp_path / "nope.wav")
+
+
+def test_a_folder(tmp_path: Path) -> None:
+    assert "folder" in _error(call=tmp_path)
+
+
+def test_an_empty_file(tmp_path: Path) -> None:
+    f = tmp_path / "empty.wav"
+    f.write_bytes(b"")
+    assert "empty" in _error(call=f)
+
+
+def test_a_text_file_is_not_audio(tmp_path: Path) -> None:
+    f = tmp_path / "notes.mp3"
+    f.write_text("these are my call notes, not a recording\n" * 50)
+    assert "could not be read as audio" in _error(call=f)
+
+
+def test_zero_length_audio(tmp_path: Path) -> None:
+    f = write_wav(tmp_path / "zero.wav", [np.zeros(0), np.zeros(0)], 16_000)
+    assert "no audio samples" in _error(call=f)
+
+
+def test_a_channel_of_pure_silence_names_the_side(tmp_path: Path) -> None:
+    f = write_wav(tmp_path / "call.wav", [tone(1.0, 16_000), np.zeros(16_000)], 16_000)
+    message = _error(call=f)
+    assert "silent" in message and "right channel" in message and "prospect" in message
+
+
+def test_both_layouts_at_once_is_refused(tmp_path: Path) -> None:
+    f = write_wav(tmp_path / "call.wav", [tone(1.0, 16_000), tone(1.0, 16_000)], 16_000)
+    assert "not both" in _error(call=f, rep=f, prospect=f)

@@ -1,0 +1,85 @@
+"""The offline analysis on the sample call with a fake transcriber: talk numbers and the JSON contract."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+from copilot.audio.decode import load_call
+from copilot.bench.truth import load_truth
+from copilot.core.phrases import PhraseDetector
+from copilot.core.rulebook import Rulebook
+from copilot.pipeline.offline import Progress, analyze_call
+from copilot.stt.engine import RawSegment, RawWord
+from tests.wavs import SAMPLE
+
+
+class SaysNextStep:
+    """A fake transcriber that hears "The next step is a pilot." at the start of every window."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    def transcribe(self, audio: npt.NDArray[np.float32]) -> list[RawSegment]:
+        self.seconds += len(audio) / 16_000
+        words = tuple(RawWord(w, 0.6 + 0.2 * i, 0.75 + 0.2 * i)
+                      for i, w in enumerate([" The", " next", " step", " is", " a", " pilot."]))
+        return [RawSegment(0.6, 1.75, " The next step is a pilot.", -0.2, 0.01, words)]
+
+
+class Recorder(Progress):
+    def __init__(self) -> None:
+        self.stages: list[tuple[str, float]] = []
+        self.done = 0.0
+
+    def stage(self, name: str, total_s: float) -> None:
+        self.stages.append((name, total_s))
+
+    def advance(self, seconds: float) -> None:
+        self.done += seconds
+
+
+@pytest.fixture(scope="module")
+def analysis():  # type: ignore[no-untyped-def]
+    engine = SaysNextStep()
+    progress = Recorder()
+    a = analyze_call(load_call(SAMPLE), engine, PhraseDetector(Rulebook.load()), model="fake", progress=progress)
+    return a, engine, progress
+
+
+def test_talk_share_is_within_two_points_of_the_truth(analysis) -> None:  # type: ignore[no-untyped-def]
+    a, _, _ = analysis
+    truth = load_truth(SAMPLE).talk()
+    assert abs(a.session.talk_summary()["rep_share"] - truth["rep_share"]) < 0.02
+    assert abs(a.session.talk_summary()["longest_rep_monologue_s"] - truth["longest_rep_monologue_s"]) < 2.0
+
+
+def test_only_speech_is_transcribed(analysis) -> None:  # type: ignore[no-untyped-def]
+    a, engine, _ = analysis
+    assert engine.seconds < 0.95 * 2 * a.duration_s
+
+
+def test_rep_flags_are_timed_inside_the_call_and_prospect_speech_is_never_flagged(analysis) -> None:  # type: ignore[no-untyped-def]
+    a, _, _ = analysis
+    assert a.session.flags and all(f.speaker == "rep" for f in a.session.flags)
+    assert all(0 <= f.start < f.end <= a.duration_s for f in a.session.flags)
+    assert any(s.speaker == "prospect" for s in a.segments)
+
+
+def test_the_json_has_the_contract_keys(analysis) -> None:  # type: ignore[no-untyped-def]
+    a, _, _ = analysis
+    data = a.as_json()
+    assert {"session_id", "duration_s", "talk", "segments", "flags", "prompts"} <= set(data)
+    assert set(data["talk"]) == {"rep_s", "prospect_s", "rep_share", "longest_rep_monologue_s",
+                                 "longest_prospect_monologue_s", "patience_s", "interruptions", "rep_questions"}
+    assert set(data["segments"][0]) == {"speaker", "start", "end", "text"}
+    assert set(data["flags"][0]) == {"speaker", "start", "end", "category", "match", "text", "prompt"}
+    assert set(data["prompts"][0]) == {"time", "kind", "text"}
+    assert [s["start"] for s in data["segments"]] == sorted(s["start"] for s in data["segments"])
+
+
+def test_progress_covers_both_stages(analysis) -> None:  # type: ignore[no-untyped-def]
+    _, _, progress = analysis
+    assert [name for name, _ in progress.stages] == ["finding speech", "transcribing"]
+    assert progress.done == pytest.approx(sum(total for _, total in progress.stages), rel=0.01)

@@ -1,0 +1,99 @@
+"""The session store: round trip, WAL, schema versions, and clear errors for a bad file."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from copilot.core.events import Flag, Prompt, Segment, SpeechSpan, Word
+from copilot.store.sqlite import MIGRATIONS, SessionStore, StoreError, default_db_path
+
+TALK = {"rep_s": 60.0, "prospect_s": 40.0, "rep_share": 0.6}
+
+
+def save(store: SessionStore, source: str = "call.opus") -> str:
+    return store.save_analysis(
+        source, "analyze", "tiny.en", 123.4, TALK,
+        [SpeechSpan("rep", 0.5, 3.0), SpeechSpan("prospect", 3.5, 6.0)],
+        [Segment("rep", 0.5, 3.0, "The next step is a pilot.", True, (Word(" The", 0.5, 0.7),)),
+         Segment("rep", 3.0, 3.5, "partial", False)],
+        [Flag("rep", 0.5, 1.5, "owning_the_path", "The next step is", "The next step is a pilot.", "What next?")],
+        [Prompt(3.0, "phrase", "What do you want to do next?", "owning_the_path", "you said", 11.0)],
+    )
+
+
+def test_a_saved_analysis_is_listed_with_its_numbers(tmp_path: Path) -> None:
+    with SessionStore(tmp_path / "s.db") as store:
+        sid = save(store)
+        (row,) = store.sessions()
+        assert row.id == sid and row.duration_s == 123.4 and row.rep_share == 0.6 and row.kind == "analyze"
+        assert store.segments(sid) == [("rep", 0.5, 3.0, "The next step is a pilot.")]  # partials are not kept
+        assert set(row.as_json()) == {"id", "started", "duration_s", "source", "kind", "name", "rep_share"}
+
+
+def test_sessions_are_listed_newest_first_and_survive_reopening(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    with SessionStore(db) as store:
+        first = save(store, "a.opus")
+        second = save(store, "b.opus")
+    with SessionStore(db) as store:
+        ids = [r.id for r in store.sessions()]
+    assert set(ids) == {first, second} and len(ids) == 2
+
+
+def test_the_database_is_in_wal_mode_at_the_current_schema(tmp_path: Path) -> None:
+    with SessionStore(tmp_path / "s.db") as store:
+        assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        tables = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"sessions", "speech_spans", "segments", "flags", "prompts"} <= tables
+
+
+def test_words_are_kept_for_the_review(tmp_path: Path) -> None:
+    with SessionStore(tmp_path / "s.db") as store:
+        sid = save(store)
+        (words,) = store.db.execute("SELECT words FROM segments WHERE session_id = ?", (sid,)).fetchone()
+    assert json.loads(words) == [[" The", 0.5, 0.7]]
+
+
+def test_a_file_that_is_not_a_database_is_one_sentence_and_is_left_alone(tmp_path: Path) -> None:
+    bad = tmp_path / "s.db"
+    bad.write_bytes(b"these are not the sessions you are looking for" * 100)
+    before = bad.read_bytes()
+    with pytest.raises(StoreError) as e:
+        SessionStore(bad)
+    assert "not a session database" in str(e.value) and "\n" not in str(e.value)
+    assert bad.read_bytes() == before
+
+
+def test_a_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    con = sqlite3.connect(db)
+    con.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    con.close()
+    with pytest.raises(StoreError, match="newer version"):
+        SessionStore(db)
+
+
+def test_a_folder_as_database_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="folder"):
+        SessionStore(tmp_path)
+
+
+def test_a_failed_save_leaves_no_half_session(tmp_path: Path) -> None:
+    with SessionStore(tmp_path / "s.db") as store:
+        store.db.execute(
+            "CREATE TRIGGER no_flags BEFORE INSERT ON flags BEGIN SELECT RAISE(ABORT, 'disk is full'); END"
+        )
+        with pytest.raises(StoreError, match="disk is full"):
+            save(store)
+        assert store.sessions() == []
+        assert store.db.execute("SELECT count(*) FROM speech_spans").fetchone()[0] == 0
+
+
+def test_the_default_location_is_the_user_data_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert default_db_path() == tmp_path / "live-call-copilot" / "sessions.db"

@@ -1,0 +1,103 @@
+"""`copilot analyze` and `copilot sessions` as a rep runs them: the real model on the sample call."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from copilot.bench.truth import load_truth, score_flags
+from copilot.core.events import Flag
+from tests.test_cli import copilot
+from tests.wavs import SAMPLE, tone, write_wav
+
+
+@pytest.fixture(scope="module")
+def analysed(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str, Path]:  # type: ignore[type-arg]
+    tmp = tmp_path_factory.mktemp("analyze")
+    db, out = tmp / "sessions.db", tmp / "call.json"
+    r = copilot("analyze", str(SAMPLE), "--db", str(db), "--json", str(out))
+    assert r.returncode == 0, r.stderr
+    return json.loads(out.read_text()), r.stdout, db
+
+
+def test_the_sample_call_talk_share_is_within_two_points_of_the_truth(analysed) -> None:  # type: ignore[no-untyped-def]
+    data, _, _ = analysed
+    truth = load_truth(SAMPLE).talk()
+    assert abs(data["talk"]["rep_share"] - truth["rep_share"]) <= 0.02
+    assert abs(data["talk"]["longest_rep_monologue_s"] - truth["longest_rep_monologue_s"]) <= 2.0
+
+
+def test_the_sample_calls_directive_lines_are_flagged(analysed) -> None:  # type: ignore[no-untyped-def]
+    data, _, _ = analysed
+    flags = [Flag(f["speaker"], f["start"], f["end"], f["category"], f["match"], f["text"], f["prompt"])
+             for f in data["flags"]]
+    score = score_flags(load_truth(SAMPLE), flags)
+    assert score.recall >= 0.8, score.missed
+    assert score.false_flags <= 1, score.false
+
+
+def test_the_transcript_is_close_to_the_script(analysed) -> None:  # type: ignore[no-untyped-def]
+    from copilot.bench.wer import wer
+
+    data, _, _ = analysed
+    truth = load_truth(SAMPLE)
+    rep = " ".join(s["text"] for s in data["segments"] if s["speaker"] == "rep")
+    assert wer(truth.text("rep"), rep) < 0.25
+
+
+def test_the_summary_names_the_benchmark_and_each_flag_with_a_line_to_say(analysed) -> None:  # type: ignore[no-untyped-def]
+    data, stdout, _ = analysed
+    assert "43:57" in stdout and "monologue" in stdout and "Patience" in stdout
+    for f in data["flags"]:
+        assert f["match"] in stdout and f["prompt"] in stdout
+
+
+def test_the_session_is_stored_and_listed(analysed) -> None:  # type: ignore[no-untyped-def]
+    data, _, db = analysed
+    r = copilot("sessions", "--db", str(db), "--json")
+    assert r.returncode == 0, r.stderr
+    (row,) = json.loads(r.stdout)
+    assert row["id"] == data["session_id"]
+    assert row["rep_share"] == data["talk"]["rep_share"]
+    table = copilot("sessions", "--db", str(db))
+    assert data["session_id"] in table.stdout and "discovery_call.opus" in table.stdout
+
+
+def one_line_error(*args: str) -> str:
+    r = copilot(*args)
+    assert r.returncode != 0
+    assert "Traceback" not in r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1, r.stderr
+    return lines[0]
+
+
+def test_bad_inputs_get_one_sentence_each(tmp_path: Path) -> None:
+    mono = write_wav(tmp_path / "mono.wav", [tone(1.0, 16_000)], 16_000)
+    silent = write_wav(tmp_path / "silent.wav", [tone(1.0, 16_000), np.zeros(16_000)], 16_000)
+    text = tmp_path / "notes.m4a"
+    text.write_text("not audio")
+    empty = write_wav(tmp_path / "zero.wav", [np.zeros(0), np.zeros(0)], 16_000)
+    db = str(tmp_path / "s.db")
+    assert "mono" in one_line_error("analyze", str(mono), "--db", db)
+    assert "silent" in one_line_error("analyze", str(silent), "--db", db)
+    assert "could not be read as audio" in one_line_error("analyze", str(text), "--db", db)
+    assert "no audio samples" in one_line_error("analyze", str(empty), "--db", db)
+    assert "does not exist" in one_line_error("analyze", str(tmp_path / "gone.wav"), "--db", db)
+    assert "--rep and --prospect go together" in one_line_error("analyze", "--rep", str(mono), "--db", db)
+    assert "no recording given" in one_line_error("analyze", "--db", db)
+
+
+def test_a_broken_database_is_reported_before_any_transcription(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    db.write_text("garbage" * 200)
+    assert "not a session database" in one_line_error("analyze", str(SAMPLE), "--db", str(db))
+    assert "not a session database" in one_line_error("sessions", "--db", str(db))
+
+
+def test_an_unknown_model_is_one_sentence(tmp_path: Path) -> None:
+    message = one_line_error("analyze", str(SAMPLE), "--model", "enormous.en", "--db", str(tmp_path / "s.db"))
+    assert "unknown model" in message
