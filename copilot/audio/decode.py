@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -76,7 +76,7 @@ def load_call(
     else:
         raise AudioFileError(f"no recording given; give {LAYOUTS}.")
     for who, track in (("rep", rep_track), ("prospect", prospect_track)):
-        if float(np.max(np.abs(track))) < _SILENT_PEAK:
+        if max(float(track.max()), -float(track.min())) < _SILENT_PEAK:  # no temporary copy
             raise AudioFileError(f"{names[who]} is silent (no sound at all); "
                                  f"check which file or channel holds the {who}.")
     return CallAudio(np.ascontiguousarray(rep_track), np.ascontiguousarray(prospect_track), source)
@@ -104,21 +104,47 @@ def decode(path: str | Path, *, mono: bool) -> npt.NDArray[np.float32]:
             channels = 1 if mono or stream.channels == 1 else 2
             resampler = av.AudioResampler(format="fltp", layout="mono" if channels == 1 else "stereo",
                                           rate=SAMPLE_RATE)
-            chunks: list[npt.NDArray[np.float32]] = []
+            # Filled in place: a long call is decoded into one buffer, not a list of chunks
+            # and then a copy of them all (half the peak memory for an hour-long call).
+            expected = (container.duration or 0) * SAMPLE_RATE // 1_000_000 + SAMPLE_RATE
+            buf = _Buffer(channels, expected)
             for frame in container.decode(stream):
                 for out in resampler.resample(frame):
-                    chunks.append(np.asarray(out.to_ndarray(), dtype=np.float32))
+                    buf.put(out.to_ndarray())
             for out in resampler.resample(None):
-                chunks.append(np.asarray(out.to_ndarray(), dtype=np.float32))
+                buf.put(out.to_ndarray())
     except AudioFileError:
         raise
     except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as e:
         raise AudioFileError(f"{p} could not be read as audio ({_reason(e)}).") from None
     except PermissionError:
         raise AudioFileError(f"{p} cannot be opened: permission denied.") from None
-    if not chunks or sum(c.shape[1] for c in chunks) == 0:
+    if buf.filled == 0:
         raise AudioFileError(f"{p} contains no audio samples.")
-    return np.concatenate(chunks, axis=1).astype(np.float32, copy=False)
+    return buf.samples()
+
+
+class _Buffer:
+    """A (channels, samples) float32 array that grows as decoded frames arrive."""
+
+    def __init__(self, channels: int, expected: int) -> None:
+        self.data = np.empty((channels, max(expected, SAMPLE_RATE)), dtype=np.float32)
+        self.filled = 0
+
+    def put(self, block: npt.NDArray[Any]) -> None:
+        """Append one decoded frame (channels, n)."""
+        n = block.shape[1]
+        if self.filled + n > self.data.shape[1]:
+            grow = max(n, self.data.shape[1] // 2)
+            self.data = np.concatenate([self.data, np.empty((self.data.shape[0], grow), np.float32)], axis=1)
+        self.data[:, self.filled : self.filled + n] = block
+        self.filled += n
+
+    def samples(self) -> npt.NDArray[np.float32]:
+        """The samples decoded, without the unused tail."""
+        if self.filled < self.data.shape[1] * 0.9:
+            return self.data[:, : self.filled].copy()
+        return self.data[:, : self.filled]
 
 
 def _reason(e: Exception) -> str:
