@@ -1,5 +1,5 @@
 # Two commands on a fresh Linux machine with Python 3.10 or newer:
-#   make run   - install everything and run the app's main job on its embedded defaults
+#   make run   - install everything and analyse the bundled sample call (embedded model, no network)
 #   make test  - install what the tests need and run them
 PYTHON ?= python3
 VENV ?= .venv
@@ -16,7 +16,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 run: $(VENV)/.installed
-	$(BIN)/copilot detect < assets/examples/rep_script.txt
+	$(BIN)/copilot analyze assets/samples/discovery_call.opus
 
 test: $(VENV)/.installed
 	$(BIN)/ruff check copilot tests
@@ -25,6 +25,7 @@ test: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/copilot bench detect
+	$(BIN)/copilot bench analyze assets/samples/discovery_call.opus tests/data/calls/*.opus
 
 clean:
 	rm -rf $(VENV)
