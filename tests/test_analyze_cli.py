@@ -101,3 +101,17 @@ def test_a_broken_database_is_reported_before_any_transcription(tmp_path: Path) 
 def test_an_unknown_model_is_one_sentence(tmp_path: Path) -> None:
     message = one_line_error("analyze", str(SAMPLE), "--model", "enormous.en", "--db", str(tmp_path / "s.db"))
     assert "unknown model" in message
+
+
+def test_when_the_session_cannot_be_saved_the_analysis_is_still_printed_and_written(tmp_path: Path) -> None:
+    from copilot.store.sqlite import SessionStore
+
+    db, out = tmp_path / "s.db", tmp_path / "call.json"
+    with SessionStore(db) as store:  # a database whose disk "fills up" at the first flag
+        store.db.execute("CREATE TRIGGER full BEFORE INSERT ON flags BEGIN SELECT RAISE(ABORT, 'disk is full'); END")
+    r = copilot("analyze", str(SAMPLE), "--db", str(db), "--json", str(out))
+    assert r.returncode == 1
+    assert "Traceback" not in r.stderr and "not saved" in r.stderr and "disk is full" in r.stderr
+    assert "43:57" in r.stdout
+    data = json.loads(out.read_text())
+    assert data["session_id"] is None and data["flags"]

@@ -76,7 +76,7 @@ def _download(name: str) -> Path:
         pass
     try:
         return Path(download_model(name))
-    except Exception as e:  # noqa: BLE001 - any network or hub failure reads the same to the rep
-        raise ModelError(f"could not download the {name} model ({type(e).__name__}); it needs a network "
-                         f"connection the first time. Use the bundled {BUNDLED} (the default) or --model with "
-                         "a model folder copied from another machine.") from None
+    except Exception:  # noqa: BLE001 - any network or hub failure reads the same to the rep
+        raise ModelError(f"could not download the {name} model: it is fetched once over the network, and this "
+                         f"machine could not reach it. Use the bundled {BUNDLED} (the default) or --model with a "
+                         "model folder copied from another machine.") from None
