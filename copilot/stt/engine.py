@@ -13,18 +13,10 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from copilot.core.events import Word
 from copilot.stt.models import ModelChoice
 
-__all__ = ["RawWord", "RawSegment", "Engine", "WhisperEngine", "DecodeOptions"]
-
-
-@dataclass(frozen=True)
-class RawWord:
-    """A word as Whisper heard it, times in seconds from the start of the audio given."""
-
-    text: str
-    start: float
-    end: float
+__all__ = ["RawSegment", "Engine", "WhisperEngine", "DecodeOptions"]
 
 
 @dataclass(frozen=True)
@@ -36,7 +28,7 @@ class RawSegment:
     text: str
     avg_logprob: float
     no_speech_prob: float
-    words: tuple[RawWord, ...]
+    words: tuple[Word, ...]  # times in seconds from the start of the audio given
 
 
 @dataclass(frozen=True)
@@ -78,7 +70,7 @@ class WhisperEngine:
         return [
             RawSegment(
                 s.start, s.end, s.text, s.avg_logprob, s.no_speech_prob,
-                tuple(RawWord(w.word, w.start, w.end) for w in (s.words or ())),
+                tuple(Word(w.word, w.start, w.end) for w in (s.words or ())),
             )
             for s in segments
         ]

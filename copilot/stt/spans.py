@@ -21,7 +21,7 @@ import numpy.typing as npt
 
 from copilot.core.events import Segment, Speaker, SpeechSpan, Word
 from copilot.stt.cleanup import collapse_repeats, is_hallucination
-from copilot.stt.engine import Engine, RawWord
+from copilot.stt.engine import Engine
 
 __all__ = ["Piece", "plan_windows", "transcribe_spans", "quietest_cut"]
 
@@ -106,7 +106,7 @@ def transcribe_spans(
     """
     ordered = sorted(spans, key=lambda s: s.start)
     duration = len(samples) / SAMPLE_RATE
-    words: dict[int, list[RawWord]] = {}
+    words: dict[int, list[Word]] = {}
     for window in plan_windows(ordered, duration, cut=quietest_cut(samples)):
         _run_window(engine, samples, window, words)
         if progress is not None:
@@ -119,7 +119,7 @@ def transcribe_spans(
 
 
 def _run_window(engine: Engine, samples: npt.NDArray[np.float32], window: list[Piece],
-                words: dict[int, list[RawWord]]) -> None:
+                words: dict[int, list[Word]]) -> None:
     """Transcribe one packed window; file each word under the span of the piece it was heard in."""
     audio = np.concatenate([samples[round(p.start * SAMPLE_RATE) : round(p.end * SAMPLE_RATE)] for p in window])
     for seg in engine.transcribe(audio):
@@ -128,7 +128,7 @@ def _run_window(engine: Engine, samples: npt.NDArray[np.float32], window: list[P
         for w in seg.words:
             piece = _piece_at(window, (w.start + w.end) / 2)
             words.setdefault(piece.span, []).append(
-                RawWord(w.text, piece.to_call_time(w.start), piece.to_call_time(w.end)))
+                Word(w.text, piece.to_call_time(w.start), piece.to_call_time(w.end)))
 
 
 def _piece_at(window: list[Piece], t: float) -> Piece:
@@ -138,7 +138,7 @@ def _piece_at(window: list[Piece], t: float) -> Piece:
     return window[0]
 
 
-def _utterances(speaker: Speaker, words: dict[int, list[RawWord]]) -> list[Segment]:
+def _utterances(speaker: Speaker, words: dict[int, list[Word]]) -> list[Segment]:
     """One segment per span, its words in order with repetition loops removed."""
     out: list[Segment] = []
     for i in sorted(words):
@@ -148,5 +148,5 @@ def _utterances(speaker: Speaker, words: dict[int, list[RawWord]]) -> list[Segme
         if not text:
             continue
         out.append(Segment(speaker, group[0].start, group[-1].end, text, True,
-                           tuple(Word(w.text, w.start, w.end) for w in group)))
+                           tuple(group)))
     return out

@@ -8,10 +8,11 @@ import pytest
 
 from copilot.audio.decode import load_call
 from copilot.bench.truth import load_truth
+from copilot.core.events import Word
 from copilot.core.phrases import PhraseDetector
 from copilot.core.rulebook import Rulebook
 from copilot.pipeline.offline import Progress, analyze_call
-from copilot.stt.engine import RawSegment, RawWord
+from copilot.stt.engine import RawSegment
 from tests.wavs import SAMPLE
 
 
@@ -23,7 +24,7 @@ class SaysNextStep:
 
     def transcribe(self, audio: npt.NDArray[np.float32]) -> list[RawSegment]:
         self.seconds += len(audio) / 16_000
-        words = tuple(RawWord(w, 0.6 + 0.2 * i, 0.75 + 0.2 * i)
+        words = tuple(Word(w, 0.6 + 0.2 * i, 0.75 + 0.2 * i)
                       for i, w in enumerate([" The", " next", " step", " is", " a", " pilot."]))
         return [RawSegment(0.6, 1.75, " The next step is a pilot.", -0.2, 0.01, words)]
 

@@ -6,8 +6,8 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from copilot.core.events import SpeechSpan
-from copilot.stt.engine import RawSegment, RawWord
+from copilot.core.events import SpeechSpan, Word
+from copilot.stt.engine import RawSegment
 from copilot.stt.spans import plan_windows, quietest_cut, transcribe_spans
 
 RATE = 16_000
@@ -52,7 +52,7 @@ class FakeEngine:
         loud = np.abs(audio) > 0.1
         edges = np.flatnonzero(np.diff(loud.astype(np.int8)))
         bounds = list(zip(edges[::2] / RATE, edges[1::2] / RATE, strict=False))
-        words = [RawWord(self.text, a, b) for a, b in bounds]
+        words = [Word(self.text, a, b) for a, b in bounds]
         if self.drop_after_s is not None and len(self.calls) == 1:
             words = [w for w in words if w.end < self.drop_after_s]
         if not words:
