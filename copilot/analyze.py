@@ -60,10 +60,10 @@ def run_analyze(args: argparse.Namespace) -> int:
         store = SessionStore(args.db)  # a bad database fails now, not after the transcription
     except (AudioFileError, ModelError, StoreError) as e:
         raise UserError(str(e)) from None
-    from copilot.cli import _threads
+    from copilot.cli import stt_threads
 
     with store:
-        engine = WhisperEngine(choice, threads=_threads(args.threads))
+        engine = WhisperEngine(choice, threads=stt_threads(args.threads))
         bar = BarProgress()
         try:
             analysis = analyze_call(audio, engine, detector, model=choice.label, progress=bar)

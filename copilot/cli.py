@@ -132,7 +132,7 @@ def load_detector(rules: str | None) -> PhraseDetector:
         raise UserError(str(e)) from None
 
 
-def _threads(n: int) -> int:
+def stt_threads(n: int) -> int:
     import os
 
     return n if n > 0 else max(1, min(4, os.cpu_count() or 2))

@@ -31,7 +31,7 @@ SAMPLE = ("samples", "discovery_call.opus")
 def run(args: argparse.Namespace) -> int:
     """Benchmark each file; print a table (or JSON)."""
     from copilot.audio.decode import AudioFileError, load_call
-    from copilot.cli import _threads, load_detector
+    from copilot.cli import load_detector, stt_threads
     from copilot.pipeline.offline import analyze_call
     from copilot.stt.engine import WhisperEngine
     from copilot.stt.models import ModelError, resolve_model
@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         if not truth_path(f).is_file():
             raise UserError(f"{f} has no {truth_path(f).name} beside it; the benchmark needs the script's truth.")
     detector = load_detector(args.rules)
-    threads = _threads(args.threads)
+    threads = stt_threads(args.threads)
     try:
         choice = resolve_model(args.model)
     except ModelError as e:
