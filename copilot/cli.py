@@ -74,6 +74,21 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--json", metavar="PATH", help="write the analysis as JSON to PATH, or - for stdout")
     a.set_defaults(func=_cmd_analyze)
 
+    lv = sub.add_parser(
+        "live",
+        help="coach a call as it happens (today: a recording replayed through the live pipeline)",
+        description="Runs the live pipeline: voice activity, streaming speech to text, flags and prompts as "
+        "they happen. --replay plays a recording as if it were the call.",
+    )
+    lv.add_argument("--replay", metavar="FILE", help="a stereo recording to play through the live pipeline")
+    lv.add_argument("--rep-channel", choices=["left", "right"], default="left")
+    lv.add_argument("--speed", type=float, default=1.0, help="replay speed: 1 = real time (default), 2 = twice as fast")
+    lv.add_argument("--headless", action="store_true", help="print prompts and a talk-share line in the terminal")
+    lv.add_argument("--events", metavar="PATH", help="write every event as a JSON line to PATH (- for stdout)")
+    _add_model_args(lv)
+    lv.add_argument("--db", metavar="FILE", help="session database (default: sessions.db in your user data folder)")
+    lv.set_defaults(func=_cmd_live)
+
     ss = sub.add_parser("sessions", help="list stored sessions, newest first")
     ss.add_argument("--db", metavar="FILE", help="session database (default: sessions.db in your user data folder)")
     ss.add_argument("--json", action="store_true", help="one JSON array instead of a table")
@@ -104,6 +119,12 @@ def _parser() -> argparse.ArgumentParser:
     _add_model_args(ba)
     ba.add_argument("--json", action="store_true", help="print the numbers as JSON")
     ba.set_defaults(func=_cmd_bench_analyze)
+    bl = bsub.add_parser("live", help="replay a call through the live pipeline: latencies, CPU, memory, WER")
+    bl.add_argument("file", nargs="?", metavar="FILE", help="stereo call (default: the bundled sample call)")
+    bl.add_argument("--speed", type=float, default=1.0, help="replay speed (default 1 = real time)")
+    _add_model_args(bl)
+    bl.add_argument("--json", action="store_true", help="print the numbers as JSON")
+    bl.set_defaults(func=_cmd_bench_live)
     b.set_defaults(func=lambda _a: _print_help(b))
     return p
 
@@ -144,6 +165,12 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     return run_analyze(args)
 
 
+def _cmd_live(args: argparse.Namespace) -> int:
+    from copilot.live import run_live
+
+    return run_live(args)
+
+
 def _cmd_sessions(args: argparse.Namespace) -> int:
     from copilot.analyze import run_sessions
 
@@ -152,6 +179,12 @@ def _cmd_sessions(args: argparse.Namespace) -> int:
 
 def _cmd_bench_analyze(args: argparse.Namespace) -> int:
     from copilot.bench.analyze import run
+
+    return run(args)
+
+
+def _cmd_bench_live(args: argparse.Namespace) -> int:
+    from copilot.bench.live import run
 
     return run(args)
 

@@ -17,10 +17,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from copilot.bench.truth import CallTruth, load_truth, score_flags, truth_path
-from copilot.bench.wer import normalize, word_errors
+from copilot.bench.truth import load_truth, score_flags, truth_path
 from copilot.core.assets import asset_path
-from copilot.core.events import SPEAKERS
+from copilot.core.events import SPEAKERS, Speaker
 from copilot.errors import UserError
 
 __all__ = ["run", "SAMPLE"]
@@ -56,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         ours: list[float] = []
         plain: list[float] = []
         analysis = None
-        plain_text: dict[str, str] = {}
+        plain_text: dict[Speaker, str] = {}
         for _ in range(max(1, args.runs)):
             t = time.perf_counter()
             try:
@@ -67,12 +66,12 @@ def run(args: argparse.Namespace) -> int:
             ours.append(time.perf_counter() - t)
             t = time.perf_counter()
             audio = load_call(f, rep_channel="right" if truth.rep_channel == "right" else "left")
-            for who, track in (("rep", audio.rep), ("prospect", audio.prospect)):
-                segments, _ = engine.model.transcribe(track, language="en")
+            for who in SPEAKERS:
+                segments, _ = engine.model.transcribe(audio.rep if who == "rep" else audio.prospect, language="en")
                 plain_text[who] = " ".join(s.text for s in segments)
             plain.append(time.perf_counter() - t)
         assert analysis is not None
-        ours_text: dict[str, str] = {
+        ours_text: dict[Speaker, str] = {
             who: " ".join(s.text for s in analysis.segments if s.speaker == who) for who in SPEAKERS
         }
         talk = analysis.session.talk_summary()
@@ -86,8 +85,8 @@ def run(args: argparse.Namespace) -> int:
             "analyze_rtf": round(statistics.median(ours) / analysis.duration_s, 4),
             "plain_s": round(statistics.median(plain), 3),
             "plain_rtf": round(statistics.median(plain) / analysis.duration_s, 4),
-            "analyze_wer": round(_wer(truth, ours_text), 4),
-            "plain_wer": round(_wer(truth, plain_text), 4),
+            "analyze_wer": round(truth.wer(ours_text), 4),
+            "plain_wer": round(truth.wer(plain_text), 4),
             "rep_share": talk["rep_share"],
             "true_rep_share": round(true_talk["rep_share"], 4),
             "longest_rep_monologue_s": talk["longest_rep_monologue_s"],
@@ -104,16 +103,6 @@ def run(args: argparse.Namespace) -> int:
     else:
         _print(out)
     return 0
-
-
-def _wer(truth: CallTruth, texts: dict[str, str]) -> float:
-    """Word error rate over both speakers together."""
-    errors = words = 0
-    for who in SPEAKERS:
-        ref = normalize(truth.text(who))
-        errors += word_errors(ref, normalize(texts.get(who, "")))
-        words += len(ref)
-    return errors / words if words else 0.0
 
 
 def _print(out: dict[str, Any]) -> None:

@@ -8,12 +8,12 @@ whether it is directive. From it come the true talk numbers (through the same
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from copilot.core.events import Flag, Speaker, SpeechSpan
+from copilot.core.events import SPEAKERS, Flag, Speaker, SpeechSpan
 from copilot.core.talk import TalkTracker
 
 __all__ = ["Line", "CallTruth", "truth_path", "load_truth", "FlagScore", "score_flags"]
@@ -41,6 +41,17 @@ class CallTruth:
     def text(self, speaker: Speaker) -> str:
         """Everything one speaker said, in order."""
         return " ".join(line.text for line in self.lines if line.speaker == speaker)
+
+    def wer(self, texts: Mapping[Speaker, str]) -> float:
+        """Word error rate of a transcript (text per speaker) over both speakers together."""
+        from copilot.bench.wer import normalize, word_errors
+
+        errors = words = 0
+        for who in SPEAKERS:
+            ref = normalize(self.text(who))
+            errors += word_errors(ref, normalize(texts.get(who, "")))
+            words += len(ref)
+        return errors / words if words else 0.0
 
     def talk(self) -> dict[str, float]:
         """True rep share and longest monologues, by the app's own definitions."""

@@ -9,6 +9,7 @@ little late is still judged against the live state of the call.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from copilot.core.coach import CoachPolicy
 from copilot.core.events import Event, Flag, Prompt, Segment, Speaker, SpeechSpan, SupportiveLine, TalkState
@@ -62,7 +63,9 @@ class Session:
                 self.rep_questions += len(_QUESTION.findall(segment.text))
         new_flags: list[Flag] = []
         if segment.speaker == "rep":
-            text, times = _text_and_times(segment)
+            # A live guess may still change its last word, and the guards need the words after
+            # a phrase ("what makes sense ... for you?"): judge a partial without its last word.
+            text, times = _text_and_times(segment if segment.final else _without_last_word(segment))
             for hit in self.detector.hits(text):
                 start, end = _hit_times(hit, times, segment)
                 if hit.kind == "supportive":
@@ -132,6 +135,12 @@ class Session:
                 if abs(prev.start - flag.start) < _SAME_FLAG_WITHIN_S:
                     return True
         return False
+
+
+def _without_last_word(segment: Segment) -> Segment:
+    if segment.words:
+        return replace(segment, words=segment.words[:-1])
+    return replace(segment, text=segment.text.rsplit(maxsplit=1)[0] if " " in segment.text.strip() else "")
 
 
 def _text_and_times(segment: Segment) -> tuple[str, list[tuple[int, int, float, float]]]:

@@ -1,0 +1,175 @@
+"""``copilot bench live``: a recorded call replayed through the live pipeline, with its latencies.
+
+In one process: the call is replayed at ``--speed`` (1 = real time) through the same
+pipeline ``copilot live`` runs, every event is kept with the wall time it was emitted,
+and the numbers of the live bars are read off them — talk-state latency (against the
+script's line starts and ends), final-segment latency (last word → final text), flag
+latency (end of the matched phrase → flag), CPU use of this process (percent of one core,
+averaged over the replay), peak RSS and its growth, and the transcript's word error rate
+beside ``copilot analyze`` of the same file on the same model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from copilot.bench.truth import CallTruth, load_truth, score_flags, truth_path
+from copilot.core.assets import asset_path
+from copilot.core.events import SPEAKERS, Flag, Speaker
+from copilot.errors import UserError
+
+__all__ = ["run", "percentile", "talk_latencies"]
+
+
+def percentile(values: list[float], p: float) -> float:
+    """The p-th percentile (nearest rank) of a non-empty list."""
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
+    return ordered[k]
+
+
+def talk_latencies(truth: CallTruth, events: list[dict[str, Any]], within_s: float = 0.6) -> list[float]:
+    """Wall delay from each scripted start or stop to the speech event that reports it."""
+    out: list[float] = []
+    for line in truth.lines:
+        for state, t in (("start", line.start), ("end", line.end)):
+            match = [e for e in events if e["type"] == "speech" and e["speaker"] == line.speaker
+                     and e["state"] == state and abs(e["t"] - t) <= within_s]
+            if match:
+                out.append(min(e["wall"] for e in match) - t)
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    """Replay the call, print the numbers (or JSON)."""
+    from copilot.audio.decode import AudioFileError, load_call
+    from copilot.audio.sources import FileSource
+    from copilot.cli import load_detector, stt_threads
+    from copilot.pipeline.live import LivePipeline
+    from copilot.pipeline.offline import analyze_call
+    from copilot.stt.engine import ShortWindows, WhisperEngine
+    from copilot.stt.models import ModelError, resolve_model
+
+    f = Path(args.file) if args.file else asset_path("samples", "discovery_call.opus")
+    truth = load_truth(f) if truth_path(f).is_file() else None
+    detector = load_detector(args.rules)
+    try:
+        audio = load_call(f, rep_channel="right" if truth and truth.rep_channel == "right" else "left")
+        choice = resolve_model(args.model)
+    except (AudioFileError, ModelError) as e:
+        raise UserError(str(e)) from None
+    if not args.speed > 0:
+        raise UserError("--speed must be more than 0.")
+    whisper = WhisperEngine(choice, threads=stt_threads(args.threads))
+    engine = ShortWindows(whisper)
+
+    events: list[dict[str, Any]] = []
+    rss: list[tuple[float, float]] = []
+    done = threading.Event()
+
+    def sample_rss() -> None:
+        start = time.monotonic()
+        while not done.wait(1.0):
+            rss.append((time.monotonic() - start, _rss_mb()))
+
+    sampler = threading.Thread(target=sample_rss, daemon=True)
+    pipeline = LivePipeline(FileSource(audio, speed=args.speed), engine, detector, [events.append])
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    wall0 = time.monotonic()
+    sampler.start()
+    session = pipeline.run()
+    wall = time.monotonic() - wall0
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    done.set()
+    cpu = (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) / wall * 100
+    peak_mb = after.ru_maxrss / 1024
+
+    offline = analyze_call(audio, whisper, detector, model=choice.label)
+    live_text: dict[Speaker, str] = {
+        w: " ".join(e["text"] for e in events if e["type"] == "segment" and e["speaker"] == w) for w in SPEAKERS
+    }
+    offline_text: dict[Speaker, str] = {
+        w: " ".join(s.text for s in offline.segments if s.speaker == w) for w in SPEAKERS
+    }
+    flags = [e for e in events if e["type"] == "flag"]
+    finals = [e for e in events if e["type"] == "segment"]
+    out: dict[str, Any] = {
+        "file": f.name, "duration_s": round(audio.duration_s, 2), "speed": args.speed, "model": choice.label,
+        "wall_s": round(wall, 2),
+        "cpu_percent_of_one_core": round(cpu, 1),
+        "peak_rss_mb": round(peak_mb, 1),
+        "rss_growth_after_5min_mb": _growth(rss, 300.0 / args.speed),
+        "final_latency_s": _stats([e["wall"] - e["end"] for e in finals]),
+        "flag_latency_s": _stats([e["wall"] - e["t"] for e in flags]),
+        "stt_jobs": {"partial": pipeline.counters.partial_jobs, "final": pipeline.counters.final_jobs,
+                     "busy_s": round(pipeline.counters.stt_busy_s, 1)},
+        "live_rep_share": session.talk_summary()["rep_share"],
+        "analyze_rep_share": offline.session.talk_summary()["rep_share"],
+    }
+    if truth is not None:
+        out["talk_latency_s"] = _stats(talk_latencies(truth, events))
+        score = score_flags(truth, [Flag(e["speaker"], e["start"], e["end"], e["category"], e["match"], e["text"],
+                                         e["prompt"]) for e in flags])
+        out["directive_caught"] = f"{score.caught}/{score.directive_lines}"
+        out["false_flags"] = score.false_flags
+        out["missed"] = list(score.missed)
+        out["live_wer"] = round(truth.wer(live_text), 4)
+        out["analyze_wer"] = round(truth.wer(offline_text), 4)
+    print(json.dumps(out, indent=1) if args.json else _table(out))
+    return 0
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def _growth(samples: list[tuple[float, float]], after_s: float) -> float | None:
+    later = [mb for t, mb in samples if t >= after_s]
+    return round(max(later) - later[0], 1) if len(later) >= 2 else None
+
+
+def _stats(values: list[float]) -> dict[str, float | int]:
+    if not values:
+        return {"n": 0}
+    return {"n": len(values), "median": round(statistics.median(values), 3), "p95": round(percentile(values, 95), 3),
+            "max": round(max(values), 3)}
+
+
+def _table(o: dict[str, Any]) -> str:
+    def s(d: dict[str, Any]) -> str:
+        return "none" if not d.get("n") else f"median {d['median']:.2f} s, p95 {d['p95']:.2f} s (n={d['n']})"
+
+    lines = [
+        f"bench live: {o['file']} ({o['duration_s']:.0f} s) at speed {o['speed']}, model {o['model']}",
+        f"  flag latency        {s(o['flag_latency_s'])}   bars: median <= 1.0 s, p95 <= 2.0 s",
+        f"  final latency       {s(o['final_latency_s'])}",
+    ]
+    if "talk_latency_s" in o:
+        lines.append(f"  talk-state latency  {s(o['talk_latency_s'])}   bar: within 0.3 s")
+    lines += [
+        f"  CPU                 {o['cpu_percent_of_one_core']:.0f}% of one core   bar: <= 60%",
+        f"  peak RSS            {o['peak_rss_mb']:.0f} MB   bar: <= 700 MB"
+        + (f"; growth after 5 min {o['rss_growth_after_5min_mb']} MB" if o["rss_growth_after_5min_mb"] is not None
+           else ""),
+        f"  STT jobs            {o['stt_jobs']['final']} finals, {o['stt_jobs']['partial']} partials, "
+        f"{o['stt_jobs']['busy_s']} s busy",
+        f"  rep share           live {o['live_rep_share']:.1%} vs analyze {o['analyze_rep_share']:.1%}   "
+        "bar: within 2 points",
+    ]
+    if "live_wer" in o:
+        ratio = o["live_wer"] / o["analyze_wer"] if o["analyze_wer"] else float("inf")
+        lines += [
+            f"  WER                 live {o['live_wer']:.1%} vs analyze {o['analyze_wer']:.1%} (ratio {ratio:.2f}; "
+            "bar <= 1.15)",
+            f"  directive lines     {o['directive_caught']} caught, {o['false_flags']} flags on other lines",
+        ]
+        lines += [f"    missed: {m}" for m in o["missed"]]
+    return "\n".join(lines)

@@ -1,0 +1,226 @@
+"""The live pipeline: audio blocks in, talk state, transcript, flags and prompts out as they happen.
+
+Three threads, one direction:
+
+- the **source** (replay or capture) pushes audio blocks into the coach's inbox;
+- the **coach** thread owns the :class:`Session`: it runs the VAD on every block (cheap),
+  so the talk meter never waits on speech to text, feeds the per-channel
+  :class:`StreamingTranscriber`, applies transcribed segments, ticks the clock, and hands
+  every event to the sinks (event log, terminal, session store, GUI bridge);
+- one **STT worker** for both channels asks the transcribers what to decode next —
+  finals before partials, and only ever the freshest partial (a stale guess is never
+  queued, so falling behind drops partials, never finals).
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from copilot.audio.sources import AudioSource
+from copilot.audio.vad import SpeechStart, StreamingVad, VadSettings
+from copilot.core.events import SPEAKERS, Event, Flag, Prompt, Segment, Speaker, SpeechSpan, TalkState
+from copilot.core.phrases import PhraseDetector
+from copilot.core.session import Session
+from copilot.core.settings import CoachSettings
+from copilot.stt.engine import Engine
+from copilot.stt.streaming import Job, StreamingSettings, StreamingTranscriber
+
+__all__ = ["LivePipeline", "Sink", "LIVE_VAD"]
+
+Sink = Callable[[dict[str, Any]], None]
+
+# Live voice activity lets go after 0.25 s of silence so the meter follows the speaker
+# within ~0.3 s; the transcriber keeps pauses under 0.5 s inside one utterance.
+LIVE_VAD = VadSettings(min_silence_s=0.25)
+TICK_S = 1.0
+
+
+@dataclass
+class _Counters:
+    partial_jobs: int = 0
+    final_jobs: int = 0
+    stt_busy_s: float = 0.0
+
+
+class LivePipeline:
+    """Runs one live session until the source ends or :meth:`stop` is called."""
+
+    def __init__(self, source: AudioSource, engine: Engine, detector: PhraseDetector, sinks: list[Sink], *,
+                 settings: CoachSettings | None = None, vad: VadSettings = LIVE_VAD,
+                 streaming: StreamingSettings | None = None, vad_factory: Callable[[Speaker], Any] | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.source = source
+        self.engine = engine
+        self.session = Session(detector, settings)
+        self.sinks = sinks
+        self.clock = clock
+        make_vad = vad_factory or (lambda who: StreamingVad(who, vad))
+        self.vads = {who: make_vad(who) for who in SPEAKERS}
+        self.transcribers = {who: StreamingTranscriber(who, streaming) for who in SPEAKERS}
+        self.heard = {who: 0 for who in SPEAKERS}  # samples per channel
+        self.counters = _Counters()
+        self._inbox: queue.Queue[tuple[str, Any, Any]] = queue.Queue()
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._draining = threading.Event()
+        self._stopped = threading.Event()
+        self._t0 = 0.0
+        self._next_tick = TICK_S
+
+    # ---- running -------------------------------------------------------------------
+
+    def run(self) -> Session:
+        """Play the session through; returns the coached session when the audio has ended."""
+        self._t0 = self.clock()
+        worker = threading.Thread(target=self._stt_loop, name="stt", daemon=True)
+        worker.start()
+        self.source.start(lambda who, samples: self._inbox.put(("audio", who, samples)),
+                          lambda: self._inbox.put(("ended", None, None)))
+        try:
+            while True:
+                kind, a, b = self._inbox.get()
+                if kind == "audio":
+                    self._on_audio(a, b)
+                elif kind == "segments":
+                    self._on_segments(a)
+                elif kind == "ended":
+                    self._on_ended()
+                elif kind == "drained":
+                    break
+        finally:
+            self.source.stop()
+            self._stopped.set()
+            self._wake.set()
+        end = max(self.heard.values()) / 16_000
+        self.session.tick(end)
+        self.session.finish(end)
+        return self.session
+
+    def stop(self) -> None:
+        """End the session early (the rep pressed stop); what was heard is kept."""
+        self.source.stop()
+        self._inbox.put(("ended", None, None))
+
+    def wall(self) -> float:
+        """Seconds since the session started, on the wall clock."""
+        return self.clock() - self._t0
+
+    # ---- coach thread ----------------------------------------------------------------
+
+    def _on_audio(self, who: Speaker, samples: npt.NDArray[np.float32]) -> None:
+        with self._lock:
+            self.transcribers[who].feed(samples)
+        self.heard[who] += len(samples)
+        for e in self.vads[who].feed(samples):
+            self._on_vad(who, e)
+        self._wake.set()
+        now = self.heard[who] / 16_000
+        if now >= self._next_tick and who == SPEAKERS[-1]:
+            self._next_tick += TICK_S
+            self._emit_events(self.session.tick(now))
+
+    def _on_vad(self, who: Speaker, e: SpeechStart | SpeechSpan) -> None:
+        if isinstance(e, SpeechStart):
+            with self._lock:
+                self.transcribers[who].speech_started(e.t)
+            self._emit({"type": "speech", "speaker": who, "t": e.t, "state": "start"})
+            self._emit_events(self.session.speech_started(who, e.t))
+        else:
+            with self._lock:
+                self.transcribers[who].speech_ended(e.end)
+            self._emit({"type": "speech", "speaker": who, "t": e.end, "state": "end", "start": e.start, "end": e.end},
+                       raw=e)
+            self._emit_events(self.session.speech(e))
+
+    def _on_segments(self, segments: list[Segment]) -> None:
+        for seg in segments:
+            kind = "segment" if seg.final else "partial"
+            self._emit({"type": kind, "speaker": seg.speaker, "t": seg.end, "start": seg.start, "end": seg.end,
+                        "text": seg.text}, raw=seg)
+            self._emit_events(self.session.segment(seg))
+
+    def _on_ended(self) -> None:
+        for who in SPEAKERS:
+            for e in self.vads[who].finish():
+                self._on_vad(who, e)
+        self._draining.set()
+        self._wake.set()
+
+    def _emit_events(self, events: list[Event]) -> None:
+        for e in events:
+            if isinstance(e, TalkState):
+                self._emit({"type": "talk", "t": e.time, "rep_share": round(e.rep_share, 4),
+                            "window_rep_share": round(e.window_rep_share, 4), "speaking": list(e.speaking),
+                            "monologue_s": round(e.current_monologue.duration, 1) if e.current_monologue else 0.0},
+                           raw=e)
+            elif isinstance(e, Flag):
+                self._emit({"type": "flag", "speaker": e.speaker, "t": e.end, "start": e.start, "end": e.end,
+                            "category": e.category, "match": e.match, "text": e.text, "prompt": e.prompt}, raw=e)
+            elif isinstance(e, Prompt):
+                self._emit({"type": "prompt", "t": e.time, "kind": e.kind, "text": e.text, "category": e.category,
+                            "reason": e.reason, "until": e.until}, raw=e)
+
+    def _emit(self, event: dict[str, Any], raw: object = None) -> None:
+        event["wall"] = round(self.wall(), 3)
+        if "t" in event:
+            event["t"] = round(float(event["t"]), 3)
+        if raw is not None:
+            event["_raw"] = raw
+        for sink in self.sinks:
+            sink(event)
+
+    # ---- STT worker ------------------------------------------------------------------
+
+    def _stt_loop(self) -> None:
+        while not self._stopped.is_set():
+            self._wake.wait(0.05)
+            self._wake.clear()
+            while not self._stopped.is_set():
+                with self._lock:
+                    job = self._pick()
+                if job is None:
+                    break
+                self._run(job)
+            if self._draining.is_set() and not self._stopped.is_set():
+                self._drain()
+                return
+
+    def _pick(self) -> Job | None:
+        """Finals first (oldest utterance first); then the channel with the most unheard speech."""
+        finals = [t for t in self.transcribers.values() if t.final_due()]
+        if finals:
+            return finals[0].job()
+        due = max(self.transcribers.values(), key=lambda t: t.partial_due())
+        return due.job() if due.partial_due() > 0 else None
+
+    def _run(self, job: Job) -> None:
+        started = time.perf_counter()
+        heard = self.engine.transcribe(job.audio)
+        self.counters.stt_busy_s += time.perf_counter() - started
+        if job.kind == "final":
+            self.counters.final_jobs += 1
+        else:
+            self.counters.partial_jobs += 1
+        with self._lock:
+            segments = self.transcribers[job.speaker].deliver(job, heard)
+        if segments:
+            self._inbox.put(("segments", segments, None))
+
+    def _drain(self) -> None:
+        """The audio ended: finish every open utterance, then tell the coach thread."""
+        for t in self.transcribers.values():
+            while True:
+                with self._lock:
+                    job = t.job(allow_partial=False) or t.finish()
+                if job is None:
+                    break
+                self._run(job)
+        self._inbox.put(("drained", None, None))

@@ -1,0 +1,250 @@
+"""Live speech to text for one channel: utterances, partial guesses, and text that never changes once said.
+
+Push-only and free of threads and models, in the spirit of whisper_streaming's
+``OnlineASRProcessor``: audio goes in with :meth:`feed`, voice activity with
+:meth:`speech_started` / :meth:`speech_ended`; :meth:`job` says what Whisper should hear
+next (or nothing: Whisper is never run on silence) and :meth:`deliver` turns what it heard
+into :class:`Segment` events.
+
+- An **utterance** is the speech between pauses of at least ``final_gap_s``; its **final**
+  segment is asked for as soon as the pause is long enough.
+- While the speaker is still talking, a **partial** is asked for every ``partial_every_s``
+  of new speech, so a directive phrase in the middle of a long turn is seen before the turn
+  ends. Words two partials in a row agree on are **committed** (LocalAgreement-2); a
+  committed word is never taken back. When an utterance grows past ``max_utterance_s``
+  its committed words are sent as a final segment and the rest carries on, so the audio
+  Whisper hears stays short.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from copilot.core.events import Segment, Speaker, Word
+from copilot.stt.cleanup import collapse_repeats, is_hallucination
+from copilot.stt.engine import RawSegment
+
+__all__ = ["Job", "StreamingSettings", "StreamingTranscriber", "AudioTail"]
+
+RATE = 16_000
+JobKind = Literal["partial", "final"]
+
+
+@dataclass(frozen=True)
+class StreamingSettings:
+    """When to ask Whisper for what, on one channel."""
+
+    partial_every_s: float = 0.6  # new speech between two partial guesses
+    pre_s: float = 0.3  # audio kept before the VAD's speech start
+    post_s: float = 0.2  # audio kept after the VAD's speech end
+    final_gap_s: float = 0.5  # a pause this long ends the utterance (shorter ones stay inside)
+    max_utterance_s: float = 12.0  # past this, committed words are finalised and cut off
+    tail_s: float = 60.0  # audio kept in memory per channel
+
+
+@dataclass(frozen=True)
+class Job:
+    """Audio for Whisper to hear: ``audio[0]`` is at ``start`` on the call clock."""
+
+    speaker: Speaker
+    kind: JobKind
+    utterance: int
+    start: float
+    audio: npt.NDArray[np.float32] = field(repr=False)
+
+    @property
+    def end(self) -> float:
+        """Call time of the end of the audio."""
+        return self.start + len(self.audio) / RATE
+
+
+class AudioTail:
+    """The last ``seconds`` of one channel, addressable by call time."""
+
+    def __init__(self, seconds: float) -> None:
+        self.data = np.zeros(int(seconds * RATE), dtype=np.float32)
+        self.total = 0  # samples ever written
+
+    @property
+    def end(self) -> float:
+        """Call time of the newest sample."""
+        return self.total / RATE
+
+    def write(self, samples: npt.NDArray[np.float32]) -> None:
+        """Append samples, forgetting the oldest beyond capacity."""
+        n, cap = len(samples), len(self.data)
+        if n >= cap:
+            self.data[:] = samples[-cap:]
+        else:
+            self.data[:-n] = self.data[n:]
+            self.data[-n:] = samples
+        self.total += n
+
+    def read(self, start: float, end: float) -> tuple[float, npt.NDArray[np.float32]]:
+        """A copy of the audio between two call times, clipped to what is kept, with its real start."""
+        first = self.total - len(self.data)
+        a = max(round(start * RATE), first, 0)
+        b = min(round(end * RATE), self.total)
+        if b <= a:
+            return a / RATE, np.zeros(0, dtype=np.float32)
+        return a / RATE, self.data[a - first : b - first].copy()
+
+
+class StreamingTranscriber:
+    """One channel's live transcript, driven by audio, voice activity and Whisper's answers."""
+
+    def __init__(self, speaker: Speaker, settings: StreamingSettings | None = None) -> None:
+        self.speaker = speaker
+        self.settings = settings or StreamingSettings()
+        self.tail = AudioTail(self.settings.tail_s)
+        self._utterance = 0
+        self._start: float | None = None  # call time the open utterance's audio starts
+        self._speaking = False
+        self._last_speech_end = 0.0  # end of the latest VAD span (plus post_s)
+        self._partial_at = 0.0  # audio end of the last partial asked for
+        self._committed: list[Word] = []  # in the open utterance, not yet sent as final
+        self._previous: list[Word] = []  # the last partial's words after the committed ones
+        self._in_flight: Job | None = None
+        self._next_start: float | None = None  # speech that began while a final was being decoded
+
+    # ---- inputs ------------------------------------------------------------------
+
+    def feed(self, samples: npt.NDArray[np.float32]) -> None:
+        """The next audio of this channel."""
+        self.tail.write(samples)
+
+    def speech_started(self, t: float) -> None:
+        """The VAD heard this speaker start at ``t``."""
+        self._speaking = True
+        if self._in_flight is not None and self._in_flight.kind == "final":
+            self._next_start = t
+            return
+        if self._start is None:
+            self._utterance += 1
+            self._start = max(t - self.settings.pre_s, 0.0)
+            self._partial_at = t
+            self._committed, self._previous = [], []
+
+    def speech_ended(self, end: float) -> None:
+        """The VAD closed a span of this speaker at ``end``."""
+        self._speaking = False
+        self._last_speech_end = end + self.settings.post_s
+
+    # ---- what Whisper should hear next ---------------------------------------------
+
+    def final_due(self) -> bool:
+        """True when the open utterance has ended (a long enough pause) and is not being decoded."""
+        return (self._start is not None and not self._speaking and self._in_flight is None
+                and self.tail.end >= self._last_speech_end + self.settings.final_gap_s - self.settings.post_s)
+
+    def partial_due(self) -> float:
+        """Seconds of new speech since the last partial (0 when none is wanted)."""
+        if self._start is None or not self._speaking or self._in_flight is not None:
+            return 0.0
+        new = self.tail.end - self._partial_at
+        return new if new >= self.settings.partial_every_s else 0.0
+
+    def job(self, allow_partial: bool = True) -> Job | None:
+        """The next audio Whisper should hear on this channel, if any."""
+        if self._start is None or self._in_flight is not None:
+            return None
+        if self.final_due():
+            job = Job(self.speaker, "final", self._utterance, *self.tail.read(self._start, self._last_speech_end))
+        elif allow_partial and self.partial_due():
+            self._partial_at = self.tail.end
+            job = Job(self.speaker, "partial", self._utterance, *self.tail.read(self._start, self.tail.end))
+        else:
+            return None
+        self._in_flight = job
+        return job
+
+    def finish(self) -> Job | None:
+        """The channel ended: the final job for whatever is still open."""
+        if self._start is None or self._in_flight is not None:
+            return None
+        self._speaking = False
+        self._last_speech_end = min(self._last_speech_end, self.tail.end) if self._last_speech_end else self.tail.end
+        self._last_speech_end = max(self._last_speech_end, self._start)
+        job = Job(self.speaker, "final", self._utterance, *self.tail.read(self._start, self.tail.end))
+        self._in_flight = job
+        return job
+
+    # ---- what Whisper heard ---------------------------------------------------------
+
+    def deliver(self, job: Job, heard: Sequence[RawSegment]) -> list[Segment]:
+        """Whisper's answer for ``job``: the segments to show (finals and partials)."""
+        self._in_flight = None
+        words = _clean_words(heard, job.start)
+        if job.kind == "final":
+            return self._finalise(job, words)
+        if job.utterance != self._utterance or self._start is None:
+            return []  # the utterance was finalised meanwhile: the guess is stale
+        tail = _after(self._committed, words)
+        agreed = _agreed_prefix(self._previous, tail)
+        if job.end - self._start > 2 * self.settings.max_utterance_s:
+            agreed = max(agreed, len(tail) - 2)  # no agreement for too long: keep the audio bounded
+        self._committed += tail[:agreed]
+        self._previous = tail[agreed:]
+        out: list[Segment] = []
+        if self._committed and job.end - self._start > self.settings.max_utterance_s:
+            out.append(self._segment(self._committed, final=True))
+            self._start = self._committed[-1].end
+            self._committed = []
+        shown = self._committed + self._previous
+        if shown:
+            out.append(self._segment(shown, final=False))
+        return out
+
+    def _finalise(self, job: Job, words: list[Word]) -> list[Segment]:
+        all_words = self._committed + _after(self._committed, words)
+        self._start = None
+        self._committed, self._previous = [], []
+        if self._next_start is not None:
+            t, self._next_start = self._next_start, None
+            self.speech_started(t)
+        return [self._segment(all_words, final=True)] if all_words else []
+
+    def _segment(self, words: list[Word], final: bool) -> Segment:
+        text = "".join(w.text for w in words).strip()
+        return Segment(self.speaker, words[0].start, words[-1].end, text, final, tuple(words))
+
+
+def _clean_words(heard: Sequence[RawSegment], offset: float) -> list[Word]:
+    """Whisper's words on the call clock, without hallucinations or repetition loops."""
+    words = [Word(w.text, w.start + offset, w.end + offset)
+             for seg in heard if not is_hallucination(seg.text, seg.avg_logprob, seg.no_speech_prob)
+             for w in seg.words]
+    return [words[i] for i in collapse_repeats([w.text for w in words])]
+
+
+def _after(committed: list[Word], hypothesis: list[Word]) -> list[Word]:
+    """The words of a new hypothesis that come after what is already committed.
+
+    Whisper hears the committed words again at the start of the audio; where it repeats
+    them word for word they are skipped by position, otherwise by time.
+    """
+    if not committed:
+        return hypothesis
+    n = len(committed)
+    if [_norm(w) for w in hypothesis[:n]] == [_norm(w) for w in committed]:
+        return hypothesis[n:]
+    return [w for w in hypothesis if w.start >= committed[-1].end - 0.1]
+
+
+def _norm(word: Word) -> str:
+    return "".join(ch for ch in word.text.lower() if ch.isalnum() or ch == "'")
+
+
+def _agreed_prefix(previous: list[Word], current: list[Word]) -> int:
+    """How many leading words of ``current`` the previous guess already had."""
+    n = 0
+    for a, b in zip(previous, current, strict=False):
+        if _norm(a) != _norm(b):
+            break
+        n += 1
+    return n
