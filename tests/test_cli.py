@@ -10,9 +10,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def copilot(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def copilot(*args: str, stdin: str = "", timeout: float = 120) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "copilot", *args], input=stdin, capture_output=True, text=True, cwd=ROOT, timeout=60
+        [sys.executable, "-m", "copilot", *args], input=stdin, capture_output=True, text=True, cwd=ROOT,
+        timeout=timeout,
     )
 
 

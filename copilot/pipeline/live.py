@@ -72,6 +72,7 @@ class LivePipeline:
         self._wake = threading.Event()
         self._draining = threading.Event()
         self._stopped = threading.Event()
+        self._stopping = threading.Event()
         self._t0 = 0.0
         self._next_tick = TICK_S
 
@@ -88,7 +89,8 @@ class LivePipeline:
             while True:
                 kind, a, b = self._inbox.get()
                 if kind == "audio":
-                    self._on_audio(a, b)
+                    if not self._stopping.is_set():
+                        self._on_audio(a, b)
                 elif kind == "segments":
                     self._on_segments(a)
                 elif kind == "ended":
@@ -106,6 +108,7 @@ class LivePipeline:
 
     def stop(self) -> None:
         """End the session early (the rep pressed stop); what was heard is kept."""
+        self._stopping.set()
         self.source.stop()
         self._inbox.put(("ended", None, None))
 
@@ -170,8 +173,9 @@ class LivePipeline:
 
     def _emit(self, event: dict[str, Any], raw: object = None) -> None:
         event["wall"] = round(self.wall(), 3)
-        if "t" in event:
-            event["t"] = round(float(event["t"]), 3)
+        for key in ("t", "start", "end"):
+            if key in event:
+                event[key] = round(float(event[key]), 3)
         if raw is not None:
             event["_raw"] = raw
         for sink in self.sinks:

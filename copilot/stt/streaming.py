@@ -140,14 +140,14 @@ class StreamingTranscriber:
     def final_due(self) -> bool:
         """True when the open utterance has ended (a long enough pause) and is not being decoded."""
         return (self._start is not None and not self._speaking and self._in_flight is None
-                and self.tail.end >= self._last_speech_end + self.settings.final_gap_s - self.settings.post_s)
+                and self.tail.end >= self._last_speech_end + self.settings.final_gap_s - self.settings.post_s - 1e-6)
 
     def partial_due(self) -> float:
         """Seconds of new speech since the last partial (0 when none is wanted)."""
         if self._start is None or not self._speaking or self._in_flight is not None:
             return 0.0
         new = self.tail.end - self._partial_at
-        return new if new >= self.settings.partial_every_s else 0.0
+        return new if new >= self.settings.partial_every_s - 1e-6 else 0.0
 
     def job(self, allow_partial: bool = True) -> Job | None:
         """The next audio Whisper should hear on this channel, if any."""

@@ -1,0 +1,143 @@
+"""The live pipeline driven by the replay source, a fake transcriber and a fake clock (no sleeps)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+from copilot.audio.decode import load_call
+from copilot.audio.sources import FileSource
+from copilot.bench.truth import load_truth
+from copilot.core.events import Word
+from copilot.core.phrases import PhraseDetector
+from copilot.core.rulebook import Rulebook
+from copilot.pipeline.live import LivePipeline
+from copilot.pipeline.sinks import StoreWriter, public
+from copilot.store.sqlite import SessionStore
+from copilot.stt.engine import RawSegment
+from tests.wavs import SAMPLE
+
+
+class FakeClock:
+    """Time moves only when the replay sleeps: the call plays instantly, on a consistent clock."""
+
+    def __init__(self) -> None:
+        self.t = 0.0
+        self.lock = threading.Lock()
+
+    def __call__(self) -> float:
+        return self.t
+
+    def sleep(self, seconds: float) -> None:
+        with self.lock:
+            self.t += seconds
+
+
+class SaysNextStep:
+    """Hears "The next step is a pilot." in any audio of 2 s or more, nothing in shorter audio."""
+
+    def __init__(self) -> None:
+        self.lengths: list[float] = []
+
+    def transcribe(self, audio: npt.NDArray[np.float32]) -> list[RawSegment]:
+        self.lengths.append(len(audio) / 16_000)
+        if len(audio) < 2 * 16_000:
+            return []
+        words = tuple(Word(w, 0.3 + 0.2 * i, 0.45 + 0.2 * i)
+                      for i, w in enumerate([" The", " next", " step", " is", " a", " pilot."]))
+        return [RawSegment(0.3, 1.45, " The next step is a pilot.", -0.2, 0.01, words)]
+
+
+@pytest.fixture(scope="module")
+def replay(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    clock = FakeClock()
+    engine = SaysNextStep()
+    events: list[dict[str, Any]] = []
+    db = tmp_path_factory.mktemp("live") / "s.db"
+    store = SessionStore(db)
+    sid = store.create_session("sample (replay)", "live")
+    writer = StoreWriter(store, sid)
+    audio = load_call(SAMPLE)
+    source = FileSource(audio, speed=1.0, clock=clock, sleep=clock.sleep)
+    pipeline = LivePipeline(source, engine, PhraseDetector(Rulebook.load()), [events.append, writer], clock=clock)
+    session = pipeline.run()
+    writer.flush()
+    return {"events": events, "session": session, "engine": engine, "store": store, "sid": sid, "audio": audio,
+            "pipeline": pipeline, "db": db}
+
+
+def of(replay: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [e for e in replay["events"] if e["type"] == kind]
+
+
+def test_every_event_carries_its_type_audio_time_and_wall_time(replay: dict[str, Any]) -> None:
+    for e in replay["events"]:
+        assert {"type", "t", "wall"} <= set(public(e))
+        assert "_raw" not in public(e)
+    assert {e["type"] for e in replay["events"]} >= {"speech", "talk", "partial", "segment", "flag", "prompt"}
+
+
+def test_speech_events_follow_the_script(replay: dict[str, Any]) -> None:
+    truth = load_truth(SAMPLE)
+    starts = [e for e in of(replay, "speech") if e["state"] == "start" and e["speaker"] == "rep"]
+    rep_lines = [line for line in truth.lines if line.speaker == "rep"]
+    assert len(starts) >= len(rep_lines)
+    for line in rep_lines:
+        assert any(abs(e["t"] - line.start) < 0.3 for e in starts), line.text
+
+
+def test_whisper_hears_only_speech_and_never_more_than_a_window(replay: dict[str, Any]) -> None:
+    lengths = replay["engine"].lengths
+    assert 0 < max(lengths) <= 30.0
+    talk = replay["session"].talk_summary()
+    speech_s = talk["rep_s"] + talk["prospect_s"]
+    counters = replay["pipeline"].counters
+    assert counters.partial_jobs <= speech_s / 0.6 + counters.final_jobs  # one guess per 0.6 s of speech at most
+    assert replay["pipeline"].counters.final_jobs >= 20
+
+
+def test_flags_are_on_the_rep_only_and_prompts_follow(replay: dict[str, Any]) -> None:
+    flags = of(replay, "flag")
+    assert flags and all(f["speaker"] == "rep" for f in flags)
+    assert all({"start", "end", "category", "match", "text"} <= set(f) for f in flags)
+    assert all(f["t"] == f["end"] for f in flags)
+    assert of(replay, "prompt")
+
+
+def test_the_talk_share_matches_the_offline_definition(replay: dict[str, Any]) -> None:
+    truth = load_truth(SAMPLE).talk()
+    assert abs(replay["session"].talk_summary()["rep_share"] - truth["rep_share"]) < 0.02
+
+
+def test_the_session_is_in_the_store_as_it_happened(replay: dict[str, Any]) -> None:
+    store, sid = replay["store"], replay["sid"]
+    segments = store.segments(sid)
+    assert len(segments) == len(replay["session"].segments)
+    flags = store.db.execute("SELECT count(*) FROM flags WHERE session_id = ?", (sid,)).fetchone()[0]
+    assert flags == len(replay["session"].flags)
+
+
+def test_stop_ends_the_session_early_and_keeps_what_was_heard(tmp_path: Path) -> None:
+    clock = FakeClock()
+    audio = load_call(SAMPLE)
+    events: list[dict[str, Any]] = []
+    pipeline: LivePipeline
+    stopped: list[bool] = []
+
+    def stop_after_a_while(e: dict[str, Any]) -> None:
+        events.append(e)
+        if e["type"] == "talk" and e["t"] >= 20.0 and not stopped:
+            stopped.append(True)
+            pipeline.stop()
+
+    source = FileSource(audio, speed=1.0, clock=clock, sleep=clock.sleep)
+    pipeline = LivePipeline(source, SaysNextStep(), PhraseDetector(Rulebook.load()), [stop_after_a_while], clock=clock)
+    session = pipeline.run()
+    heard_s = max(pipeline.heard.values()) / 16_000
+    assert heard_s < audio.duration_s
+    assert session.talk_summary()["rep_s"] > 0

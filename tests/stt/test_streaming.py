@@ -1,0 +1,128 @@
+"""The live transcriber of one channel: when Whisper is asked, and what the rep sees come back."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from copilot.core.events import Word
+from copilot.stt.engine import RawSegment
+from copilot.stt.streaming import AudioTail, StreamingSettings, StreamingTranscriber
+
+RATE = 16_000
+SETTINGS = StreamingSettings(partial_every_s=0.6, pre_s=0.3, post_s=0.2, final_gap_s=0.5, max_utterance_s=12.0)
+
+
+def seconds(s: float) -> np.ndarray:
+    return np.full(int(s * RATE), 0.1, dtype=np.float32)
+
+
+def heard(*words: tuple[str, float, float]) -> list[RawSegment]:
+    """Whisper's answer, times relative to the job's audio."""
+    ws = tuple(Word(w, a, b) for w, a, b in words)
+    return [RawSegment(0.0, ws[-1].end, "".join(w.text for w in ws), -0.2, 0.01, ws)]
+
+
+def test_whisper_is_never_asked_about_silence() -> None:
+    t = StreamingTranscriber("rep", SETTINGS)
+    t.feed(seconds(10))
+    assert t.job() is None
+
+
+def test_a_partial_is_asked_for_every_bit_of_new_speech_while_talking() -> None:
+    t = StreamingTranscriber("rep", SETTINGS)
+    t.feed(seconds(1.0))
+    t.speech_started(1.0)
+    t.feed(seconds(0.5))
+    assert t.job() is None  # only 0.5 s of speech so far
+    t.feed(seconds(0.2))
+    job = t.job()
+    assert job is not None and job.kind == "partial"
+    assert abs(job.start - 0.7) < 1e-6  # 0.3 s before the speech started
+    assert abs(job.end - 1.7) < 1e-6
+    assert t.job() is None  # one job in flight per channel
+
+
+def test_words_two_guesses_agree_on_are_committed_and_never_change() -> None:
+    t = StreamingTranscriber("rep", SETTINGS)
+    t.speech_started(0.0)
+    t.feed(seconds(0.7))
+    job = t.job()
+    assert job is not None
+    (p1,) = t.deliver(job, heard((" The", 0.3, 0.5), (" next", 0.5, 0.7)))
+    assert not p1.final and p1.text == "The next"
+    t.feed(seconds(0.7))
+    job = t.job()
+    assert job is not None
+    (p2,) = t.deliver(job, heard((" The", 0.3, 0.5), (" next", 0.5, 0.7), (" stop", 0.7, 1.0)))
+    assert p2.text == "The next stop"
+    t.feed(seconds(0.7))
+    job = t.job()
+    assert job is not None
+    # Whisper now hears "the best step" at the start: the committed words stand.
+    (p3,) = t.deliver(job, heard((" The", 0.3, 0.5), (" best", 0.5, 0.7), (" step", 0.7, 1.0), (" is", 1.0, 1.2)))
+    assert p3.text.startswith("The next")
+    t.speech_ended(2.0)
+    t.feed(seconds(0.6))
+    job = t.job()
+    assert job is not None and job.kind == "final"
+    (final,) = t.deliver(job, heard((" The", 0.3, 0.5), (" best", 0.5, 0.7), (" step", 0.7, 1.0), (" is", 1.0, 1.2),
+                                    (" yours.", 1.2, 1.6)))
+    assert final.final and final.text.startswith("The next")
+    assert final.words[0].start == 0.3
+
+
+def test_a_final_comes_once_the_pause_is_long_enough() -> None:
+    t = StreamingTranscriber("prospect", SETTINGS)
+    t.speech_started(0.0)
+    t.feed(seconds(1.0))
+    t.speech_ended(1.0)
+    assert t.job() is None  # no partial once the speaker has stopped
+    t.feed(seconds(0.1))
+    assert t.job() is None  # 0.1 s of pause: the speaker may go on
+    t.feed(seconds(0.4))  # 0.5 s of pause ends the utterance
+    job = t.job()
+    assert job is not None and job.kind == "final"
+    assert abs(job.end - 1.2) < 1e-6  # up to the end of speech plus 0.2 s
+    (segment,) = t.deliver(job, heard((" Not", 0.1, 0.4), (" yet.", 0.4, 0.8)))
+    assert segment.final and segment.speaker == "prospect" and segment.text == "Not yet."
+    assert abs(segment.start - 0.1) < 1e-6
+
+
+def test_a_long_turn_sends_its_committed_words_as_a_final_and_carries_on() -> None:
+    t = StreamingTranscriber("rep", SETTINGS)
+    t.speech_started(0.0)
+    out = []
+    words = [(f" w{i}", 0.5 * i, 0.5 * i + 0.4) for i in range(40)]
+    for _ in range(22):
+        t.feed(seconds(0.6))
+        job = t.job()
+        assert job is not None
+        said = [w for w in words if job.start <= w[1] and w[2] <= job.end]
+        out += t.deliver(job, heard(*[(w, a - job.start, b - job.start) for w, a, b in said]) if said else [])
+    finals = [s for s in out if s.final]
+    assert finals, "a 13 s turn should have been cut"
+    assert finals[0].text.startswith("w0 w1")
+    later = [s for s in out if not s.final and s.start >= finals[0].end]
+    assert later and all(not s.text.startswith("w0") for s in later)
+
+
+def test_speech_that_starts_while_a_final_is_decoded_opens_the_next_utterance() -> None:
+    t = StreamingTranscriber("rep", SETTINGS)
+    t.speech_started(0.0)
+    t.feed(seconds(1.0))
+    t.speech_ended(1.0)
+    t.feed(seconds(0.5))
+    job = t.job()
+    assert job is not None and job.kind == "final"
+    t.speech_started(1.5)
+    t.deliver(job, heard((" Yes.", 0.3, 0.6)))
+    t.feed(seconds(0.7))
+    nxt = t.job()
+    assert nxt is not None and nxt.kind == "partial" and abs(nxt.start - 1.2) < 1e-6
+
+
+def test_the_audio_tail_reads_by_call_time_and_forgets_the_oldest() -> None:
+    tail = AudioTail(2.0)
+    tail.write(np.arange(3 * RATE, dtype=np.float32))
+    start, audio = tail.read(0.0, 1.5)
+    assert start == 1.0 and len(audio) == RATE // 2 and audio[0] == RATE
