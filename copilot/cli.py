@@ -76,18 +76,25 @@ def _parser() -> argparse.ArgumentParser:
 
     lv = sub.add_parser(
         "live",
-        help="coach a call as it happens (today: a recording replayed through the live pipeline)",
+        help="coach a call as it happens, from your microphone and the call audio (or --replay FILE)",
         description="Runs the live pipeline: voice activity, streaming speech to text, flags and prompts as "
         "they happen. --replay plays a recording as if it were the call.",
     )
     lv.add_argument("--replay", metavar="FILE", help="a stereo recording to play through the live pipeline")
-    lv.add_argument("--rep-channel", choices=["left", "right"], default="left")
+    lv.add_argument("--mic", metavar="NUMBER|NAME", help="your microphone (default: the system's default input)")
+    lv.add_argument("--call", metavar="NUMBER|NAME",
+                    help="the call audio: a monitor/loopback input (default: the first one found)")
+    lv.add_argument("--rep-channel", choices=["left", "right"], default="left",
+                    help="with --replay: which side of the recording is you")
     lv.add_argument("--speed", type=float, default=1.0, help="replay speed: 1 = real time (default), 2 = twice as fast")
     lv.add_argument("--headless", action="store_true", help="print prompts and a talk-share line in the terminal")
     lv.add_argument("--events", metavar="PATH", help="write every event as a JSON line to PATH (- for stdout)")
     _add_model_args(lv)
     lv.add_argument("--db", metavar="FILE", help="session database (default: sessions.db in your user data folder)")
     lv.set_defaults(func=_cmd_live)
+
+    dv = sub.add_parser("devices", help="list audio inputs, marking the likely microphone and call audio")
+    dv.set_defaults(func=_cmd_devices)
 
     ss = sub.add_parser("sessions", help="list stored sessions, newest first")
     ss.add_argument("--db", metavar="FILE", help="session database (default: sessions.db in your user data folder)")
@@ -169,6 +176,12 @@ def _cmd_live(args: argparse.Namespace) -> int:
     from copilot.live import run_live
 
     return run_live(args)
+
+
+def _cmd_devices(args: argparse.Namespace) -> int:
+    from copilot.live import run_devices
+
+    return run_devices(args)
 
 
 def _cmd_sessions(args: argparse.Namespace) -> int:

@@ -14,6 +14,7 @@ __all__ = ["run_live"]
 
 def run_live(args: argparse.Namespace) -> int:
     """Run one live session; prompts and talk lines on the terminal with ``--headless``."""
+    from copilot.audio.capture import CaptureSource, DeviceError
     from copilot.audio.decode import AudioFileError, load_call
     from copilot.audio.sources import AudioSource, FileSource
     from copilot.cli import load_detector, stt_threads
@@ -24,26 +25,33 @@ def run_live(args: argparse.Namespace) -> int:
     from copilot.stt.models import ModelError, resolve_model
 
     detector = load_detector(args.rules)
-    if args.replay is None:
-        raise UserError("live capture from the microphone and call audio is not available yet; "
-                        "use --replay FILE to play a recording through the live pipeline.")
     if not args.speed > 0:
         raise UserError("--speed must be more than 0 (1 = real time, 2 = twice as fast).")
     try:
-        audio = load_call(args.replay, rep_channel=args.rep_channel)
+        audio = load_call(args.replay, rep_channel=args.rep_channel) if args.replay else None
+        devices = None if audio is not None else _devices(args)
         choice = resolve_model(args.model)
         store = SessionStore(args.db)
-    except (AudioFileError, ModelError, StoreError) as e:
+    except (AudioFileError, DeviceError, ModelError, StoreError) as e:
         raise UserError(str(e)) from None
     log_file: IO[str] | None = None
     try:
         if args.events:
             log_file = sys.stdout if args.events == "-" else _open_log(args.events)
         engine = ShortWindows(WhisperEngine(choice, threads=stt_threads(args.threads)))
-        source: AudioSource = FileSource(audio, speed=args.speed)
+        notices: list[str] = []
+        source: AudioSource
+        if audio is not None:
+            source = FileSource(audio, speed=args.speed)
+            label = f"{Path(args.replay).name} (replay)"
+        else:
+            assert devices is not None
+            sd, mic, call = devices
+            source = CaptureSource(sd, mic, call, notices.append)
+            label = f"{mic.name} + {call.name}"
         with store:
             try:
-                sid = store.create_session(f"{Path(args.replay).name} (replay)", "live", choice.label)
+                sid = store.create_session(label, "live", choice.label)
             except StoreError as e:
                 raise UserError(str(e)) from None
             writer = StoreWriter(store, sid)
@@ -53,11 +61,11 @@ def run_live(args: argparse.Namespace) -> int:
             if args.headless:
                 sinks.append(Terminal(sys.stderr if args.events == "-" else sys.stdout))
             pipeline = LivePipeline(source, engine, detector, sinks)
-            try:
-                session = pipeline.run()
-            except KeyboardInterrupt:
-                pipeline.stop()
-                raise
+            if isinstance(source, CaptureSource):
+                source.notice = pipeline.notice
+                print(f"Listening: you on {source.mic.name}, the call on {source.call.name}. Ctrl+C ends the session.",
+                      file=sys.stderr)
+            session = _run_until_interrupted(pipeline)
             try:
                 writer.flush()
                 store.finish_session(sid, max(pipeline.heard.values()) / 16_000, session.talk_summary())
@@ -72,6 +80,48 @@ def run_live(args: argparse.Namespace) -> int:
     finally:
         if log_file is not None and log_file is not sys.stdout:
             log_file.close()
+
+
+def _run_until_interrupted(pipeline: Any) -> Any:
+    """Run the pipeline on a helper thread so Ctrl+C ends the session cleanly, keeping what was heard."""
+    import threading
+
+    result: list[Any] = []
+    worker = threading.Thread(target=lambda: result.append(pipeline.run()), name="pipeline", daemon=True)
+    worker.start()
+    try:
+        while worker.is_alive():
+            worker.join(0.2)
+    except KeyboardInterrupt:
+        pipeline.stop()
+        worker.join()
+    return result[0]
+
+
+def _devices(args: argparse.Namespace) -> tuple[Any, Any, Any]:
+    from copilot.audio.capture import list_inputs, load_sounddevice, pick_devices
+
+    sd = load_sounddevice()
+    mic, call = pick_devices(list_inputs(sd), args.mic, args.call)
+    return sd, mic, call
+
+
+def run_devices(args: argparse.Namespace) -> int:
+    """``copilot devices``: every input, with the likely microphone and call-audio device marked."""
+    from copilot.audio.capture import DeviceError, list_inputs, load_sounddevice
+
+    try:
+        inputs = list_inputs(load_sounddevice())
+    except DeviceError as e:
+        raise UserError(str(e)) from None
+    if not inputs:
+        print("No audio input devices found.")
+        return 0
+    for d in inputs:
+        mark = "call audio?" if d.looks_like_call_audio else ("microphone (default)" if d.is_default else "")
+        print(f"{d.index:>3}  {d.name:<50} {d.channels} ch {d.rate / 1000:g} kHz  {mark}")
+    print("\nUse them with: copilot live --mic NUMBER|NAME --call NUMBER|NAME --headless")
+    return 0
 
 
 def _open_log(path: str) -> IO[str]:

@@ -93,6 +93,8 @@ class LivePipeline:
                         self._on_audio(a, b)
                 elif kind == "segments":
                     self._on_segments(a)
+                elif kind == "notice":
+                    self._emit({"type": "device", "t": max(self.heard.values()) / 16_000, "message": a})
                 elif kind == "ended":
                     self._on_ended()
                 elif kind == "drained":
@@ -111,6 +113,10 @@ class LivePipeline:
         self._stopping.set()
         self.source.stop()
         self._inbox.put(("ended", None, None))
+
+    def notice(self, message: str) -> None:
+        """Something about the audio devices the rep should see (a headset unplugged); thread-safe."""
+        self._inbox.put(("notice", message, None))
 
     def wall(self) -> float:
         """Seconds since the session started, on the wall clock."""

@@ -50,6 +50,8 @@ class Terminal:
         elif kind == "flag":
             self.out.write(f"{clock(event['t']):>6}  flagged {event['category'].replace('_', ' ')}: "
                            f"\"{event['match']}\"\n")
+        elif kind == "device":
+            self.out.write(f"{clock(event['t']):>6}  !! {event['message']}\n")
         elif kind == "talk" and event["t"] >= self._next:
             self._next += self.every_s
             share = round(event["window_rep_share"] * 100)

@@ -1,0 +1,136 @@
+"""Live capture with a fake sounddevice module: device choice, resampling, and a device lost mid-call."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import numpy as np
+import pytest
+
+from copilot.audio.capture import CaptureSource, DeviceError, InputDevice, list_inputs, pick_devices
+
+DEVICES = [
+    {"name": "Built-in Microphone", "max_input_channels": 1, "default_samplerate": 48_000.0},
+    {"name": "Speakers", "max_input_channels": 0, "default_samplerate": 48_000.0},
+    {"name": "Monitor of Built-in Audio Analog Stereo", "max_input_channels": 2, "default_samplerate": 44_100.0},
+    {"name": "USB Headset", "max_input_channels": 1, "default_samplerate": 16_000.0},
+]
+
+
+class FakeStream:
+    """Calls back with blocks of a tone from its own thread, like PortAudio; can be 'unplugged'."""
+
+    def __init__(self, sd: FakeSoundDevice, device: int, channels: int, samplerate: float, dtype: str,
+                 blocksize: int, callback: Any) -> None:
+        if device in sd.broken:
+            raise RuntimeError("Device unavailable")
+        self.sd, self.channels, self.rate, self.block, self.callback = sd, channels, samplerate, blocksize, callback
+        self.active = False
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self.device = device
+
+    def start(self) -> None:
+        self.active = True
+        self._thread.start()
+
+    def _run(self) -> None:
+        for _ in range(self.sd.blocks):
+            if not self.active or self.device in self.sd.broken:
+                break
+            self.callback(np.full((self.block, self.channels), 0.25, dtype=np.float32), self.block, None, None)
+        self.active = False
+        self.sd.done.release()
+
+    def stop(self) -> None:
+        self.active = False
+
+    def close(self) -> None:
+        pass
+
+
+class FakeSoundDevice:
+    def __init__(self, blocks: int = 20) -> None:
+        self.default = type("Default", (), {"device": [0, 1]})()
+        self.blocks = blocks
+        self.broken: set[int] = set()
+        self.done = threading.Semaphore(0)
+
+    def query_devices(self) -> list[dict[str, Any]]:
+        return DEVICES
+
+    def InputStream(self, **kwargs: Any) -> FakeStream:  # noqa: N802 - the sounddevice name
+        return FakeStream(self, **kwargs)
+
+
+def test_inputs_are_listed_with_the_default_and_the_likely_call_audio_marked() -> None:
+    inputs = list_inputs(FakeSoundDevice())
+    assert [d.index for d in inputs] == [0, 2, 3]
+    assert inputs[0].is_default and not inputs[0].looks_like_call_audio
+    assert inputs[1].looks_like_call_audio
+
+
+def test_the_likely_mic_and_call_audio_are_picked_and_can_be_named() -> None:
+    inputs = list_inputs(FakeSoundDevice())
+    mic, call = pick_devices(inputs, None, None)
+    assert (mic.index, call.index) == (0, 2)
+    mic, call = pick_devices(inputs, "headset", "2")
+    assert (mic.index, call.index) == (3, 2)
+
+
+def test_device_mistakes_are_one_sentence() -> None:
+    inputs = list_inputs(FakeSoundDevice())
+    with pytest.raises(DeviceError, match="no input device matches --mic 'zoom'"):
+        pick_devices(inputs, "zoom", None)
+    with pytest.raises(DeviceError, match="same device"):
+        pick_devices(inputs, "0", "0")
+    with pytest.raises(DeviceError, match="no call-audio device"):
+        pick_devices([inputs[0], inputs[2]], None, None)
+    with pytest.raises(DeviceError, match="no audio input device"):
+        pick_devices([], None, None)
+
+
+def capture(sd: FakeSoundDevice, notices: list[str]) -> dict[str, list[np.ndarray]]:
+    got: dict[str, list[np.ndarray]] = {"rep": [], "prospect": []}
+    mic = InputDevice(0, "Built-in Microphone", 1, 48_000.0, True)
+    call = InputDevice(2, "Monitor of Built-in Audio Analog Stereo", 2, 44_100.0, False)
+    source = CaptureSource(sd, mic, call, notices.append, block_s=0.05)
+    ended = threading.Event()
+    source.start(lambda who, block: got[who].append(block), ended.set)
+    return got | {"_source": [source], "_ended": [ended]}  # type: ignore[dict-item]
+
+
+def test_both_devices_are_delivered_as_16k_mono_per_speaker() -> None:
+    sd = FakeSoundDevice(blocks=20)
+    notices: list[str] = []
+    got = capture(sd, notices)
+    assert sd.done.acquire(timeout=5) and sd.done.acquire(timeout=5)
+    source = got["_source"][0]
+    source.stop()  # type: ignore[attr-defined]
+    assert got["_ended"][0].is_set()  # type: ignore[attr-defined]
+    for who in ("rep", "prospect"):
+        audio = np.concatenate(got[who])
+        assert abs(len(audio) - 16_000) < 1_000  # 20 blocks of 50 ms = 1 s, resampled
+        assert audio.dtype == np.float32 and abs(float(np.median(audio)) - 0.25) < 0.01
+
+
+def test_a_device_that_disappears_is_reported_and_retried_not_fatal() -> None:
+    sd = FakeSoundDevice(blocks=10_000)
+    notices: list[str] = []
+    got = capture(sd, notices)
+    sd.broken.add(0)  # the headset is unplugged
+    assert sd.done.acquire(timeout=5)
+    deadline = threading.Event()
+    for _ in range(50):
+        if any("stopped delivering" in n or "could not be opened" in n for n in notices):
+            break
+        deadline.wait(0.1)
+    assert any("Built-in Microphone" in n for n in notices)
+    sd.broken.clear()  # plugged back in
+    for _ in range(60):
+        if any("is back" in n for n in notices):
+            break
+        deadline.wait(0.1)
+    got["_source"][0].stop()  # type: ignore[attr-defined]
+    assert any("is back" in n for n in notices)
+    assert got["prospect"], "the other channel kept going"
