@@ -118,9 +118,13 @@ class ShortWindows:
         tokens = result.sequences_ids[0]
         if not tokens:
             return []
-        text = self.tokenizer.decode(tokens)
-        aligned = self.model.find_alignment(self.tokenizer, [tokens], encoded, min(int(duration * 100), bucket * 100))
-        words = tuple(Word(w["word"], float(w["start"]), float(w["end"])) for w in (aligned[0] if aligned else []))
+        aligned = self.model.find_alignment(self.tokenizer, [tokens], encoded, bucket * 100)
+        # Words placed in the zero padding after the audio were never said: a small model
+        # fills the padding by repeating itself ("That sounds manageable. That sounds ...").
+        words = tuple(Word(w["word"], float(w["start"]), min(float(w["end"]), duration))
+                      for w in (aligned[0] if aligned else []) if float(w["start"]) < duration - 0.05)
+        if not words:
+            return []
         avg_logprob = float(result.scores[0]) if result.scores else 0.0
-        end = words[-1].end if words else duration
-        return [RawSegment(0.0, end, text, avg_logprob, float(result.no_speech_prob), words)]
+        text = "".join(w.text for w in words)
+        return [RawSegment(0.0, words[-1].end, text, avg_logprob, float(result.no_speech_prob), words)]

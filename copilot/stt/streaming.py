@@ -45,6 +45,7 @@ class StreamingSettings:
     final_gap_s: float = 0.5  # a pause this long ends the utterance (shorter ones stay inside)
     max_utterance_s: float = 12.0  # past this, committed words are finalised and cut off
     tail_s: float = 60.0  # audio kept in memory per channel
+    partials: bool = True  # guesses while talking (the prospect's are not needed for coaching)
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,7 @@ class StreamingTranscriber:
 
     def partial_due(self) -> float:
         """Seconds of new speech since the last partial (0 when none is wanted)."""
-        if self._start is None or not self._speaking or self._in_flight is not None:
+        if not self.settings.partials or self._start is None or not self._speaking or self._in_flight is not None:
             return 0.0
         new = self.tail.end - self._partial_at
         return new if new >= self.settings.partial_every_s - 1e-6 else 0.0
@@ -154,7 +155,7 @@ class StreamingTranscriber:
         if self._start is None or self._in_flight is not None:
             return None
         if self.final_due():
-            job = Job(self.speaker, "final", self._utterance, *self.tail.read(self._start, self._last_speech_end))
+            job = self._final_job(self._last_speech_end)
         elif allow_partial and self.partial_due():
             self._partial_at = self.tail.end
             job = Job(self.speaker, "partial", self._utterance, *self.tail.read(self._start, self.tail.end))
@@ -170,9 +171,14 @@ class StreamingTranscriber:
         self._speaking = False
         self._last_speech_end = min(self._last_speech_end, self.tail.end) if self._last_speech_end else self.tail.end
         self._last_speech_end = max(self._last_speech_end, self._start)
-        job = Job(self.speaker, "final", self._utterance, *self.tail.read(self._start, self.tail.end))
+        job = self._final_job(self.tail.end)
         self._in_flight = job
         return job
+
+    def _final_job(self, end: float) -> Job:
+        """The whole open utterance up to ``end``."""
+        assert self._start is not None
+        return Job(self.speaker, "final", self._utterance, *self.tail.read(self._start, end))
 
     # ---- what Whisper heard ---------------------------------------------------------
 
