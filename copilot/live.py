@@ -18,7 +18,7 @@ def run_live(args: argparse.Namespace) -> int:
     from copilot.audio.decode import AudioFileError, load_call
     from copilot.audio.sources import AudioSource, FileSource
     from copilot.cli import load_detector, stt_threads
-    from copilot.pipeline.live import FINAL_BEAM, LivePipeline
+    from copilot.pipeline.live import LivePipeline
     from copilot.pipeline.sinks import EventLog, StoreWriter, Terminal
     from copilot.store.sqlite import SessionStore, StoreError
     from copilot.stt.engine import ShortWindows, WhisperEngine
@@ -38,8 +38,7 @@ def run_live(args: argparse.Namespace) -> int:
     try:
         if args.events:
             log_file = sys.stdout if args.events == "-" else _open_log(args.events)
-        whisper = WhisperEngine(choice, threads=stt_threads(args.threads))
-        engine = ShortWindows(whisper)
+        engine = ShortWindows(WhisperEngine(choice, threads=stt_threads(args.threads)))
         notices: list[str] = []
         source: AudioSource
         if audio is not None:
@@ -61,8 +60,7 @@ def run_live(args: argparse.Namespace) -> int:
                 sinks.append(EventLog(log_file))
             if args.headless:
                 sinks.append(Terminal(sys.stderr if args.events == "-" else sys.stdout))
-            pipeline = LivePipeline(source, engine, detector, sinks,
-                                    final_engine=ShortWindows(whisper, beam_size=FINAL_BEAM))
+            pipeline = LivePipeline(source, engine, detector, sinks)
             if isinstance(source, CaptureSource):
                 source.notice = pipeline.notice
                 print(f"Listening: you on {source.mic.name}, the call on {source.call.name}. Ctrl+C ends the session.",

@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     from copilot.audio.decode import AudioFileError, load_call
     from copilot.audio.sources import FileSource
     from copilot.cli import load_detector, stt_threads
-    from copilot.pipeline.live import FINAL_BEAM, LivePipeline
+    from copilot.pipeline.live import LivePipeline
     from copilot.pipeline.offline import analyze_call
     from copilot.stt.engine import ShortWindows, WhisperEngine
     from copilot.stt.models import ModelError, resolve_model
@@ -80,8 +80,7 @@ def run(args: argparse.Namespace) -> int:
             rss.append((time.monotonic() - start, _rss_mb()))
 
     sampler = threading.Thread(target=sample_rss, daemon=True)
-    pipeline = LivePipeline(FileSource(audio, speed=args.speed), engine, detector, [events.append],
-                            final_engine=ShortWindows(whisper, beam_size=FINAL_BEAM))
+    pipeline = LivePipeline(FileSource(audio, speed=args.speed), engine, detector, [events.append])
     before = resource.getrusage(resource.RUSAGE_SELF)
     wall0 = time.monotonic()
     sampler.start()

@@ -33,7 +33,7 @@ from copilot.core.settings import CoachSettings
 from copilot.stt.engine import Engine
 from copilot.stt.streaming import Job, StreamingSettings, StreamingTranscriber
 
-__all__ = ["LivePipeline", "Sink", "LIVE_VAD", "FINAL_BEAM"]
+__all__ = ["LivePipeline", "Sink", "LIVE_VAD"]
 
 Sink = Callable[[dict[str, Any]], None]
 
@@ -41,8 +41,6 @@ Sink = Callable[[dict[str, Any]], None]
 # within ~0.3 s; the transcriber keeps pauses under 0.5 s inside one utterance.
 LIVE_VAD = VadSettings(min_silence_s=0.25)
 TICK_S = 1.0
-# Finals are decoded with a beam (they are the transcript that is kept); partials greedily.
-FINAL_BEAM = 5
 
 
 @dataclass
@@ -56,23 +54,22 @@ class LivePipeline:
     """Runs one live session until the source ends or :meth:`stop` is called."""
 
     def __init__(self, source: AudioSource, engine: Engine, detector: PhraseDetector, sinks: list[Sink], *,
-                 final_engine: Engine | None = None,
                  settings: CoachSettings | None = None, vad: VadSettings = LIVE_VAD,
                  streaming: StreamingSettings | None = None, vad_factory: Callable[[Speaker], Any] | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.source = source
         self.engine = engine
-        self.final_engine = final_engine or engine
         self.session = Session(detector, settings)
         self.sinks = sinks
         self.clock = clock
         make_vad = vad_factory or (lambda who: StreamingVad(who, vad))
         self.vads = {who: make_vad(who) for who in SPEAKERS}
         # Partial guesses cost most of the CPU and only the rep's phrasing is coached, so the
-        # prospect is transcribed once per utterance.
+        # prospect gets finals only, decoded a few utterances at a time like the offline path.
         rep_settings = streaming or StreamingSettings()
+        prospect_settings = replace(rep_settings, partials=False, batch_s=20.0)
         self.transcribers = {"rep": StreamingTranscriber("rep", rep_settings),
-                             "prospect": StreamingTranscriber("prospect", replace(rep_settings, partials=False))}
+                             "prospect": StreamingTranscriber("prospect", prospect_settings)}
         self.heard = {who: 0 for who in SPEAKERS}  # samples per channel
         self.counters = _Counters()
         self._inbox: queue.Queue[tuple[str, Any, Any]] = queue.Queue()
@@ -213,15 +210,16 @@ class LivePipeline:
 
     def _pick(self) -> Job | None:
         """Finals first (oldest utterance first); then the channel with the most unheard speech."""
-        finals = [t for t in self.transcribers.values() if t.final_due()]
-        if finals:
-            return finals[0].job()
+        for t in self.transcribers.values():
+            job = t.job(allow_partial=False)
+            if job is not None:
+                return job
         due = max(self.transcribers.values(), key=lambda t: t.partial_due())
         return due.job() if due.partial_due() > 0 else None
 
     def _run(self, job: Job) -> None:
         started = time.perf_counter()
-        heard = (self.final_engine if job.kind == "final" else self.engine).transcribe(job.audio)
+        heard = self.engine.transcribe(job.audio)
         self.counters.stt_busy_s += time.perf_counter() - started
         if job.kind == "final":
             self.counters.final_jobs += 1

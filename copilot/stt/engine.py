@@ -86,11 +86,13 @@ class ShortWindows:
     """Live decoding of one utterance at a time with the smallest encoder window that holds it.
 
     The audio is zero-padded to the bucket (as Whisper itself pads audio, not features),
-    decoded greedily without timestamps and with a token budget in proportion to its
-    length (so a short window cannot loop), then aligned word by word.
+    decoded with a beam of 5 (greedy measured worse on the sample: live WER 17.2% vs 15.5%)
+    without timestamps and with a token budget in proportion to its length (so a short
+    window cannot loop), then aligned word by word; words aligned into the padding are
+    dropped.
     """
 
-    def __init__(self, engine: WhisperEngine, beam_size: int = 1) -> None:
+    def __init__(self, engine: WhisperEngine, beam_size: int = 5) -> None:
         from faster_whisper.tokenizer import Tokenizer
         from faster_whisper.transcribe import get_suppressed_tokens
 

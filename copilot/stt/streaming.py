@@ -46,6 +46,11 @@ class StreamingSettings:
     max_utterance_s: float = 12.0  # past this, committed words are finalised and cut off
     tail_s: float = 60.0  # audio kept in memory per channel
     partials: bool = True  # guesses while talking (the prospect's are not needed for coaching)
+    # Without partials, closed utterances can wait and be decoded packed together, as the
+    # offline analysis does (Whisper hears a lone short utterance worse): up to this much
+    # audio, or until the oldest has waited batch_wait_s. 0 = each utterance alone.
+    batch_s: float = 0.0
+    batch_wait_s: float = 12.0
 
 
 @dataclass(frozen=True)
@@ -57,10 +62,14 @@ class Job:
     utterance: int
     start: float
     audio: npt.NDArray[np.float32] = field(repr=False)
+    # A batch of closed utterances packed end to end: (call start, seconds) of each piece.
+    pieces: tuple[tuple[float, float], ...] = ()
 
     @property
     def end(self) -> float:
         """Call time of the end of the audio."""
+        if self.pieces:
+            return self.pieces[-1][0] + self.pieces[-1][1]
         return self.start + len(self.audio) / RATE
 
 
@@ -112,6 +121,7 @@ class StreamingTranscriber:
         self._previous: list[Word] = []  # the last partial's words after the committed ones
         self._in_flight: Job | None = None
         self._next_start: float | None = None  # speech that began while a final was being decoded
+        self._closed: list[tuple[float, float]] = []  # closed utterances waiting for a packed final
 
     # ---- inputs ------------------------------------------------------------------
 
@@ -122,7 +132,7 @@ class StreamingTranscriber:
     def speech_started(self, t: float) -> None:
         """The VAD heard this speaker start at ``t``."""
         self._speaking = True
-        if self._in_flight is not None and self._in_flight.kind == "final":
+        if self._in_flight is not None and self._in_flight.kind == "final" and not self._in_flight.pieces:
             self._next_start = t
             return
         if self._start is None:
@@ -152,7 +162,16 @@ class StreamingTranscriber:
 
     def job(self, allow_partial: bool = True) -> Job | None:
         """The next audio Whisper should hear on this channel, if any."""
-        if self._start is None or self._in_flight is not None:
+        if self._in_flight is not None:
+            return None
+        if self.settings.batch_s > 0 and self.final_due():
+            assert self._start is not None
+            self._closed.append((self._start, self._last_speech_end))
+            self._start = None
+        if self._closed and (sum(b - a for a, b in self._closed) >= self.settings.batch_s
+                             or self.tail.end - self._closed[0][1] >= self.settings.batch_wait_s):
+            return self._batch_job()
+        if self._start is None:
             return None
         if self.final_due():
             job = self._final_job(self._last_speech_end)
@@ -165,13 +184,36 @@ class StreamingTranscriber:
         return job
 
     def finish(self) -> Job | None:
-        """The channel ended: the final job for whatever is still open."""
-        if self._start is None or self._in_flight is not None:
+        """The channel ended: the final job for whatever is still open (call until it returns None)."""
+        if self._in_flight is not None:
+            return None
+        if self.settings.batch_s > 0 and self._start is not None:
+            end = min(self._last_speech_end, self.tail.end) if self._last_speech_end > self._start else self.tail.end
+            self._closed.append((self._start, end))
+            self._start = None
+        if self._closed:
+            return self._batch_job()
+        if self._start is None:
             return None
         self._speaking = False
         self._last_speech_end = min(self._last_speech_end, self.tail.end) if self._last_speech_end else self.tail.end
         self._last_speech_end = max(self._last_speech_end, self._start)
         job = self._final_job(self.tail.end)
+        self._in_flight = job
+        return job
+
+    def _batch_job(self) -> Job:
+        """Every closed utterance waiting, packed end to end (as many as fit in 28 s)."""
+        pieces: list[tuple[float, float]] = []
+        chunks: list[npt.NDArray[np.float32]] = []
+        used = 0.0
+        while self._closed and (not pieces or used + self._closed[0][1] - self._closed[0][0] <= 28.0):
+            a, b = self._closed.pop(0)
+            start, audio = self.tail.read(a, min(b, a + 28.0))
+            pieces.append((start, len(audio) / RATE))
+            chunks.append(audio)
+            used += len(audio) / RATE
+        job = Job(self.speaker, "final", -1, pieces[0][0], np.concatenate(chunks), tuple(pieces))
         self._in_flight = job
         return job
 
@@ -185,6 +227,8 @@ class StreamingTranscriber:
     def deliver(self, job: Job, heard: Sequence[RawSegment]) -> list[Segment]:
         """Whisper's answer for ``job``: the segments to show (finals and partials)."""
         self._in_flight = None
+        if job.pieces:
+            return self._unpack(job, heard)
         words = _clean_words(heard, job.start)
         if job.kind == "final":
             return self._finalise(job, words)
@@ -214,6 +258,16 @@ class StreamingTranscriber:
             t, self._next_start = self._next_start, None
             self.speech_started(t)
         return [self._segment(all_words, final=True)] if all_words else []
+
+    def _unpack(self, job: Job, heard: Sequence[RawSegment]) -> list[Segment]:
+        """A packed final: each word back to its utterance and call time; one segment per utterance."""
+        offsets = np.cumsum([0.0] + [d for _, d in job.pieces[:-1]])
+        groups: dict[int, list[Word]] = {}
+        for w in _clean_words(heard, 0.0):
+            k = max(0, int(np.searchsorted(offsets, (w.start + w.end) / 2, side="right")) - 1)
+            shift = job.pieces[k][0] - offsets[k]
+            groups.setdefault(k, []).append(Word(w.text, w.start + shift, w.end + shift))
+        return [self._segment(groups[k], final=True) for k in sorted(groups)]
 
     def _segment(self, words: list[Word], final: bool) -> Segment:
         text = "".join(w.text for w in words).strip()

@@ -126,3 +126,23 @@ def test_the_audio_tail_reads_by_call_time_and_forgets_the_oldest() -> None:
     tail.write(np.arange(3 * RATE, dtype=np.float32))
     start, audio = tail.read(0.0, 1.5)
     assert start == 1.0 and len(audio) == RATE // 2 and audio[0] == RATE
+
+
+def test_without_partials_closed_utterances_are_decoded_packed_together() -> None:
+    t = StreamingTranscriber("prospect", StreamingSettings(partials=False, batch_s=20.0, batch_wait_s=5.0,
+                                                           pre_s=0.0, post_s=0.0, final_gap_s=0.5))
+    for start in (1.0, 4.0):  # two 1 s utterances with silence between
+        t.feed(seconds(start - t.tail.end))
+        t.speech_started(start)
+        t.feed(seconds(1.0))
+        t.speech_ended(start + 1.0)
+        t.feed(seconds(0.6))
+        assert t.job() is None  # waits for more, or for batch_wait_s
+    t.feed(seconds(3.0))
+    job = t.job()
+    assert job is not None and job.kind == "final" and len(job.pieces) == 2
+    assert len(job.audio) == 2 * RATE  # silence between them is not sent
+    segments = t.deliver(job, heard((" Not", 0.1, 0.5), (" yet.", 0.5, 0.9), (" Maybe.", 1.2, 1.8)))
+    assert [(s.text, round(s.start, 2)) for s in segments] == [("Not yet.", 1.1), ("Maybe.", 4.2)]
+    assert all(s.final for s in segments)
+    assert t.finish() is None
