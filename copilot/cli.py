@@ -7,9 +7,10 @@ never as a traceback.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from copilot.errors import UserError
@@ -72,7 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_model_args(a)
     a.add_argument("--db", metavar="FILE", help="session database (default: sessions.db in your user data folder)")
     a.add_argument("--json", metavar="PATH", help="write the analysis as JSON to PATH, or - for stdout")
-    a.set_defaults(func=_cmd_analyze)
+    a.set_defaults(func=_lazy("copilot.analyze:run_analyze"))
 
     lv = sub.add_parser(
         "live",
@@ -91,15 +92,15 @@ def _parser() -> argparse.ArgumentParser:
     lv.add_argument("--events", metavar="PATH", help="write every event as a JSON line to PATH (- for stdout)")
     _add_model_args(lv)
     lv.add_argument("--db", metavar="FILE", help="session database (default: sessions.db in your user data folder)")
-    lv.set_defaults(func=_cmd_live)
+    lv.set_defaults(func=_lazy("copilot.live:run_live"))
 
     dv = sub.add_parser("devices", help="list audio inputs, marking the likely microphone and call audio")
-    dv.set_defaults(func=_cmd_devices)
+    dv.set_defaults(func=_lazy("copilot.live:run_devices"))
 
     ss = sub.add_parser("sessions", help="list stored sessions, newest first")
     ss.add_argument("--db", metavar="FILE", help="session database (default: sessions.db in your user data folder)")
     ss.add_argument("--json", action="store_true", help="one JSON array instead of a table")
-    ss.set_defaults(func=_cmd_sessions)
+    ss.set_defaults(func=_lazy("copilot.analyze:run_sessions"))
 
     b = sub.add_parser("bench", help="measure speed and accuracy on this machine")
     bsub = b.add_subparsers(metavar="WHAT")
@@ -125,13 +126,13 @@ def _parser() -> argparse.ArgumentParser:
     ba.add_argument("--runs", type=int, default=3, help="timed runs of each side (default 3)")
     _add_model_args(ba)
     ba.add_argument("--json", action="store_true", help="print the numbers as JSON")
-    ba.set_defaults(func=_cmd_bench_analyze)
+    ba.set_defaults(func=_lazy("copilot.bench.analyze:run"))
     bl = bsub.add_parser("live", help="replay a call through the live pipeline: latencies, CPU, memory, WER")
     bl.add_argument("file", nargs="?", metavar="FILE", help="stereo call (default: the bundled sample call)")
     bl.add_argument("--speed", type=float, default=1.0, help="replay speed (default 1 = real time)")
     _add_model_args(bl)
     bl.add_argument("--json", action="store_true", help="print the numbers as JSON")
-    bl.set_defaults(func=_cmd_bench_live)
+    bl.set_defaults(func=_lazy("copilot.bench.live:run"))
     b.set_defaults(func=lambda _a: _print_help(b))
     return p
 
@@ -161,45 +162,20 @@ def load_detector(rules: str | None) -> PhraseDetector:
 
 
 def stt_threads(n: int) -> int:
+    """``--threads``: as given, or up to 4 of this machine's cores."""
     import os
 
     return n if n > 0 else max(1, min(4, os.cpu_count() or 2))
 
 
-def _cmd_analyze(args: argparse.Namespace) -> int:
-    from copilot.analyze import run_analyze
+def _lazy(target: str) -> Callable[[argparse.Namespace], int]:
+    """A command whose module ("package.module:function") is imported only when it runs."""
 
-    return run_analyze(args)
+    def run(args: argparse.Namespace) -> int:
+        module, name = target.split(":")
+        return int(getattr(importlib.import_module(module), name)(args))
 
-
-def _cmd_live(args: argparse.Namespace) -> int:
-    from copilot.live import run_live
-
-    return run_live(args)
-
-
-def _cmd_devices(args: argparse.Namespace) -> int:
-    from copilot.live import run_devices
-
-    return run_devices(args)
-
-
-def _cmd_sessions(args: argparse.Namespace) -> int:
-    from copilot.analyze import run_sessions
-
-    return run_sessions(args)
-
-
-def _cmd_bench_analyze(args: argparse.Namespace) -> int:
-    from copilot.bench.analyze import run
-
-    return run(args)
-
-
-def _cmd_bench_live(args: argparse.Namespace) -> int:
-    from copilot.bench.live import run
-
-    return run(args)
+    return run
 
 
 def _cmd_detect(args: argparse.Namespace) -> int:

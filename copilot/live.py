@@ -39,7 +39,6 @@ def run_live(args: argparse.Namespace) -> int:
         if args.events:
             log_file = sys.stdout if args.events == "-" else _open_log(args.events)
         engine = ShortWindows(WhisperEngine(choice, threads=stt_threads(args.threads)))
-        notices: list[str] = []
         source: AudioSource
         if audio is not None:
             source = FileSource(audio, speed=args.speed)
@@ -47,7 +46,7 @@ def run_live(args: argparse.Namespace) -> int:
         else:
             assert devices is not None
             sd, mic, call = devices
-            source = CaptureSource(sd, mic, call, notices.append)
+            source = CaptureSource(sd, mic, call, notice=lambda message: None)  # set to the pipeline's below
             label = f"{mic.name} + {call.name}"
         with store:
             try:

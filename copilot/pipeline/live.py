@@ -55,15 +55,14 @@ class LivePipeline:
 
     def __init__(self, source: AudioSource, engine: Engine, detector: PhraseDetector, sinks: list[Sink], *,
                  settings: CoachSettings | None = None, vad: VadSettings = LIVE_VAD,
-                 streaming: StreamingSettings | None = None, vad_factory: Callable[[Speaker], Any] | None = None,
+                 streaming: StreamingSettings | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.source = source
         self.engine = engine
         self.session = Session(detector, settings)
         self.sinks = sinks
         self.clock = clock
-        make_vad = vad_factory or (lambda who: StreamingVad(who, vad))
-        self.vads = {who: make_vad(who) for who in SPEAKERS}
+        self.vads = {who: StreamingVad(who, vad) for who in SPEAKERS}
         # Partial guesses cost most of the CPU and only the rep's phrasing is coached, so the
         # prospect gets finals only, decoded a few utterances at a time like the offline path.
         rep_settings = streaming or StreamingSettings()
