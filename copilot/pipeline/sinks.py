@@ -12,7 +12,7 @@ import sys
 from typing import IO, Any
 
 from copilot.core.events import Flag, Prompt, Segment, SpeechSpan
-from copilot.store.sqlite import SessionStore
+from copilot.store.sqlite import SessionStore, StoreError
 
 __all__ = ["EventLog", "Terminal", "StoreWriter", "public"]
 
@@ -74,6 +74,7 @@ class StoreWriter:
         self._flags: list[Flag] = []
         self._prompts: list[Prompt] = []
         self._last = 0.0
+        self.failed: StoreError | None = None
 
     def __call__(self, event: dict[str, Any]) -> None:
         raw = event.get("_raw")
@@ -86,12 +87,22 @@ class StoreWriter:
         elif isinstance(raw, Prompt):
             self._prompts.append(raw)
         if event["wall"] - self._last >= self.every_s:
-            self.flush()
+            self._flush_during_call()
             self._last = event["wall"]
 
     def flush(self) -> None:
-        """Write what is buffered (one transaction)."""
+        """Write what is buffered (one transaction); raises StoreError, keeping the buffer."""
         if self._spans or self._segments or self._flags or self._prompts:
             self.store.add(self.session_id, spans=self._spans, segments=self._segments, flags=self._flags,
                            prompts=self._prompts)
             self._spans, self._segments, self._flags, self._prompts = [], [], [], []
+
+    def _flush_during_call(self) -> None:
+        """A failed write mid-call (disk full) is said once; the buffer is kept and retried."""
+        try:
+            self.flush()
+        except StoreError as e:
+            if self.failed is None:
+                print(f"copilot: saving the session is failing, it is kept in memory and retried: {e}",
+                      file=sys.stderr)
+            self.failed = e

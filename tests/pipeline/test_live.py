@@ -141,3 +141,20 @@ def test_stop_ends_the_session_early_and_keeps_what_was_heard(tmp_path: Path) ->
     heard_s = max(pipeline.heard.values()) / 16_000
     assert heard_s < audio.duration_s
     assert session.talk_summary()["rep_s"] > 0
+
+
+def test_a_store_that_fails_mid_call_keeps_the_session_in_memory_and_retries(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from copilot.core.events import SpeechSpan
+
+    store = SessionStore(tmp_path / "s.db")
+    sid = store.create_session("x", "live")
+    writer = StoreWriter(store, sid, every_s=0.0)
+    store.db.execute("CREATE TRIGGER full BEFORE INSERT ON speech_spans BEGIN SELECT RAISE(ABORT, 'disk is full'); END")
+    writer({"type": "speech", "t": 1.0, "wall": 1.0, "_raw": SpeechSpan("rep", 0.0, 1.0)})
+    writer({"type": "speech", "t": 2.0, "wall": 2.0, "_raw": SpeechSpan("rep", 1.5, 2.0)})
+    assert capsys.readouterr().err.count("disk is full") == 1  # said once
+    store.db.execute("DROP TRIGGER full")
+    writer.flush()
+    assert store.db.execute("SELECT count(*) FROM speech_spans").fetchone()[0] == 2  # nothing lost
