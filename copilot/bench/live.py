@@ -35,7 +35,8 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[k]
 
 
-def talk_latencies(truth: CallTruth, events: list[dict[str, Any]], within_s: float = 0.6) -> list[float]:
+def talk_latencies(truth: CallTruth, events: list[dict[str, Any]], speed: float = 1.0,
+                   within_s: float = 0.6) -> list[float]:
     """Wall delay from each scripted start or stop to the speech event that reports it."""
     out: list[float] = []
     for line in truth.lines:
@@ -43,7 +44,7 @@ def talk_latencies(truth: CallTruth, events: list[dict[str, Any]], within_s: flo
             match = [e for e in events if e["type"] == "speech" and e["speaker"] == line.speaker
                      and e["state"] == state and abs(e["t"] - t) <= within_s]
             if match:
-                out.append(min(e["wall"] for e in match) - t)
+                out.append(min(e["wall"] for e in match) - t / speed)
     return out
 
 
@@ -106,15 +107,16 @@ def run(args: argparse.Namespace) -> int:
         "cpu_percent_of_one_core": round(cpu, 1),
         "peak_rss_mb": round(peak_mb, 1),
         "rss_growth_after_5min_mb": _growth(rss, 300.0 / args.speed),
-        "final_latency_s": _stats([e["wall"] - e["end"] for e in finals]),
-        "flag_latency_s": _stats([e["wall"] - e["t"] for e in flags]),
+        # Latencies in wall seconds: audio time t is played at wall time t / speed.
+        "final_latency_s": _stats([e["wall"] - e["end"] / args.speed for e in finals]),
+        "flag_latency_s": _stats([e["wall"] - e["t"] / args.speed for e in flags]),
         "stt_jobs": {"partial": pipeline.counters.partial_jobs, "final": pipeline.counters.final_jobs,
                      "busy_s": round(pipeline.counters.stt_busy_s, 1)},
         "live_rep_share": session.talk_summary()["rep_share"],
         "analyze_rep_share": offline.session.talk_summary()["rep_share"],
     }
     if truth is not None:
-        out["talk_latency_s"] = _stats(talk_latencies(truth, events))
+        out["talk_latency_s"] = _stats(talk_latencies(truth, events, args.speed))
         score = score_flags(truth, [Flag(e["speaker"], e["start"], e["end"], e["category"], e["match"], e["text"],
                                          e["prompt"]) for e in flags])
         out["directive_caught"] = f"{score.caught}/{score.directive_lines}"
