@@ -136,8 +136,10 @@ class LivePipeline:
         for e in self.vads[who].feed(samples):
             self._on_vad(who, e)
         self._wake.set()
-        now = self.heard[who] / 16_000
-        if now >= self._next_tick and who == SPEAKERS[-1]:
+        # The clock moves with whichever channel is furthest on: live devices deliver on their
+        # own, and a lost device must not stop the talk meter or the prompts.
+        now = max(self.heard.values()) / 16_000
+        if now >= self._next_tick:
             self._next_tick += TICK_S
             self._emit_events(self.session.tick(now))
 
