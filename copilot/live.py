@@ -14,8 +14,9 @@ __all__ = ["run_live"]
 
 def run_live(args: argparse.Namespace) -> int:
     """Run one live session; prompts and talk lines on the terminal with ``--headless``."""
-    from copilot.audio.capture import CaptureSource, DeviceError
+    from copilot.audio.capture import CaptureSource
     from copilot.audio.decode import AudioFileError, load_call
+    from copilot.audio.devices import DeviceError
     from copilot.audio.sources import AudioSource, FileSource
     from copilot.cli import load_detector, stt_threads
     from copilot.pipeline.live import LivePipeline
@@ -45,8 +46,8 @@ def run_live(args: argparse.Namespace) -> int:
             label = f"{Path(args.replay).name} (replay)"
         else:
             assert devices is not None
-            sd, mic, call = devices
-            source = CaptureSource(sd, mic, call, notice=lambda message: None)  # set to the pipeline's below
+            sd, pa, mic, call = devices
+            source = CaptureSource(sd, mic, call, notice=lambda message: None, pa=pa)  # notice: the pipeline's, below
             label = f"{mic.name} + {call.name}"
         with store:
             try:
@@ -97,20 +98,22 @@ def _run_until_interrupted(pipeline: Any) -> Any:
     return result[0]
 
 
-def _devices(args: argparse.Namespace) -> tuple[Any, Any, Any]:
-    from copilot.audio.capture import list_inputs, load_sounddevice, pick_devices
+def _devices(args: argparse.Namespace) -> tuple[Any, Any, Any, Any]:
+    from copilot.audio.devices import list_inputs, load_sounddevice, pick_devices
+    from copilot.audio.loopback import load_pyaudiowpatch
 
-    sd = load_sounddevice()
-    mic, call = pick_devices(list_inputs(sd), args.mic, args.call)
-    return sd, mic, call
+    sd, pa = load_sounddevice(), load_pyaudiowpatch()
+    mic, call = pick_devices(list_inputs(sd, pa), args.mic, args.call)
+    return sd, pa, mic, call
 
 
 def run_devices(args: argparse.Namespace) -> int:
     """``copilot devices``: every input, with the likely microphone and call-audio device marked."""
-    from copilot.audio.capture import DeviceError, list_inputs, load_sounddevice
+    from copilot.audio.devices import DeviceError, list_inputs, load_sounddevice
+    from copilot.audio.loopback import load_pyaudiowpatch
 
     try:
-        inputs = list_inputs(load_sounddevice())
+        inputs = list_inputs(load_sounddevice(), load_pyaudiowpatch())
     except DeviceError as e:
         raise UserError(str(e)) from None
     if not inputs:
@@ -118,7 +121,7 @@ def run_devices(args: argparse.Namespace) -> int:
         return 0
     for d in inputs:
         mark = "call audio?" if d.looks_like_call_audio else ("microphone (default)" if d.is_default else "")
-        print(f"{d.index:>3}  {d.name:<50} {d.channels} ch {d.rate / 1000:g} kHz  {mark}")
+        print(f"{d.key:>3}  {d.name:<50} {d.channels} ch {d.rate / 1000:g} kHz  {mark}")
     print("\nUse them with: copilot live --mic NUMBER|NAME --call NUMBER|NAME --headless")
     return 0
 

@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from copilot.audio.capture import CaptureSource, DeviceError, InputDevice, list_inputs, pick_devices
+from copilot.audio.capture import CaptureSource
+from copilot.audio.devices import DeviceError, InputDevice, list_inputs, pick_devices
 
 DEVICES = [
     {"name": "Built-in Microphone", "max_input_channels": 1, "default_samplerate": 48_000.0},
@@ -134,3 +135,98 @@ def test_a_device_that_disappears_is_reported_and_retried_not_fatal() -> None:
     got["_source"][0].stop()  # type: ignore[attr-defined]
     assert any("is back" in n for n in notices)
     assert got["prospect"], "the other channel kept going"
+
+
+class FakeLoopbackStream:
+    """PyAudioWPatch's stream: bytes to a callback from its own thread, then nothing (nothing is playing)."""
+
+    def __init__(self, pa: FakePyAudioWPatch, channels: int, frames_per_buffer: int, stream_callback: Any,
+                 **kwargs: Any) -> None:
+        self.pa, self.channels, self.frames, self.callback = pa, channels, frames_per_buffer, stream_callback
+        self.stopped = False
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start_stream(self) -> None:
+        self._thread.start()
+
+    def _run(self) -> None:
+        block = np.full((self.frames, self.channels), 0.25, dtype=np.float32).tobytes()
+        for _ in range(self.pa.blocks):
+            assert self.callback(block, self.frames, None, 0) == (None, self.pa.paContinue)
+        self.pa.done.release()
+
+    def is_active(self) -> bool:
+        return not self.stopped  # WASAPI keeps the stream open through silence
+
+    def stop_stream(self) -> None:
+        self.stopped = True
+
+    def close(self) -> None:
+        pass
+
+
+class FakePyAudioWPatch:
+    """The parts of the pyaudiowpatch module the loopback source uses."""
+
+    paFloat32 = 1  # noqa: N815 - the module's names
+    paContinue = 0  # noqa: N815
+
+    def __init__(self, blocks: int = 10) -> None:
+        self.blocks = blocks
+        self.done = threading.Semaphore(0)
+        self.terminated = 0
+        pa = self
+
+        class PyAudio:
+            def get_default_wasapi_loopback(self) -> dict[str, Any]:
+                return LOOPBACKS[1]
+
+            def get_loopback_device_info_generator(self) -> Any:
+                return iter(LOOPBACKS)
+
+            def open(self, **kwargs: Any) -> FakeLoopbackStream:
+                assert kwargs["input"] and kwargs["format"] == pa.paFloat32
+                return FakeLoopbackStream(pa, **{k: kwargs[k] for k in ("channels", "frames_per_buffer",
+                                                                       "stream_callback")})
+
+            def terminate(self) -> None:
+                pa.terminated += 1
+
+        self.PyAudio = PyAudio
+
+
+LOOPBACKS = [
+    {"index": 7, "name": "HDMI Display [Loopback]", "maxInputChannels": 2, "defaultSampleRate": 48_000.0},
+    {"index": 9, "name": "Speakers (Realtek Audio) [Loopback]", "maxInputChannels": 2, "defaultSampleRate": 48_000.0},
+]
+
+
+def test_windows_loopbacks_join_the_list_and_the_default_speakers_are_the_call_audio() -> None:
+    inputs = list_inputs(FakeSoundDevice(), FakePyAudioWPatch())
+    loops = [d for d in inputs if d.host == "wasapi-loopback"]
+    assert [d.key for d in loops] == ["L7", "L9"] and all(d.looks_like_call_audio for d in loops)
+    assert [d.key for d in inputs if d.is_default] == ["0", "L9"]
+    mic, call = pick_devices([d for d in inputs if d.index != 2], None, None)  # no Linux monitor on Windows
+    assert (mic.key, call.key) == ("0", "L9")
+    assert pick_devices(inputs, None, "l7")[1].name == "HDMI Display [Loopback]"
+
+
+def test_a_loopback_is_captured_and_its_silence_filled_so_the_call_clock_goes_on() -> None:
+    pa = FakePyAudioWPatch(blocks=10)  # 0.5 s of sound, then nothing plays
+    mic = InputDevice(0, "Built-in Microphone", 1, 48_000.0, True)
+    call = InputDevice(9, "Speakers (Realtek Audio) [Loopback]", 2, 48_000.0, True, host="wasapi-loopback")
+    got: list[np.ndarray] = []
+    source = CaptureSource(FakeSoundDevice(blocks=0), mic, call, lambda m: None, block_s=0.05, pa=pa)
+    ended = threading.Event()
+    source.start(lambda who, block: got.append(block) if who == "prospect" else None, ended.set)
+    assert pa.done.acquire(timeout=5)
+    wait = threading.Event()
+    for _ in range(100):
+        if sum(len(b) for b in got) >= 16_000 * 1.2:
+            break
+        wait.wait(0.05)
+    source.stop()
+    audio = np.concatenate(got)
+    assert abs(float(np.median(audio[:7_000])) - 0.25) < 0.01  # the sound, resampled to 16 kHz mono
+    assert len(audio) >= 16_000 * 1.2 and not audio[12_000:].any()  # then silence, on the wall clock
+    assert ended.is_set() and pa.terminated == 1  # closing the stream released its PortAudio
