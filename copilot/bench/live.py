@@ -124,6 +124,8 @@ def run(args: argparse.Namespace) -> int:
         out["missed"] = list(score.missed)
         out["live_wer"] = round(truth.wer(live_text), 4)
         out["analyze_wer"] = round(truth.wer(offline_text), 4)
+        out["wer_by_speaker"] = {w: {"live": round(truth.wer({w: live_text[w]}, w), 4),
+                                     "analyze": round(truth.wer({w: offline_text[w]}, w), 4)} for w in SPEAKERS}
     print(json.dumps(out, indent=1) if args.json else _table(out))
     return 0
 

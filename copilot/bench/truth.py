@@ -42,12 +42,12 @@ class CallTruth:
         """Everything one speaker said, in order."""
         return " ".join(line.text for line in self.lines if line.speaker == speaker)
 
-    def wer(self, texts: Mapping[Speaker, str]) -> float:
-        """Word error rate of a transcript (text per speaker) over both speakers together."""
+    def wer(self, texts: Mapping[Speaker, str], *only: Speaker) -> float:
+        """Word error rate of a transcript (text per speaker) over both speakers together (or ``only`` these)."""
         from copilot.bench.wer import normalize, word_errors
 
         errors = words = 0
-        for who in SPEAKERS:
+        for who in only or SPEAKERS:
             ref = normalize(self.text(who))
             errors += word_errors(ref, normalize(texts.get(who, "")))
             words += len(ref)
