@@ -74,11 +74,11 @@ class Job:
 
 
 class AudioTail:
-    """The last ``seconds`` of one channel, addressable by call time."""
+    """The last ``seconds`` of one channel, addressable by call time (a ring: writing never moves old audio)."""
 
     def __init__(self, seconds: float) -> None:
         self.data = np.zeros(int(seconds * RATE), dtype=np.float32)
-        self.total = 0  # samples ever written
+        self.total = 0  # samples ever written; sample k lives at data[k % capacity]
 
     @property
     def end(self) -> float:
@@ -86,23 +86,25 @@ class AudioTail:
         return self.total / RATE
 
     def write(self, samples: npt.NDArray[np.float32]) -> None:
-        """Append samples, forgetting the oldest beyond capacity."""
-        n, cap = len(samples), len(self.data)
-        if n >= cap:
-            self.data[:] = samples[-cap:]
-        else:
-            self.data[:-n] = self.data[n:]
-            self.data[-n:] = samples
-        self.total += n
+        """Append samples, overwriting the oldest beyond capacity."""
+        cap = len(self.data)
+        keep = samples[-cap:]
+        at = (self.total + len(samples) - len(keep)) % cap
+        first = min(len(keep), cap - at)
+        self.data[at : at + first] = keep[:first]
+        self.data[: len(keep) - first] = keep[first:]
+        self.total += len(samples)
 
     def read(self, start: float, end: float) -> tuple[float, npt.NDArray[np.float32]]:
         """A copy of the audio between two call times, clipped to what is kept, with its real start."""
-        first = self.total - len(self.data)
-        a = max(round(start * RATE), first, 0)
+        cap = len(self.data)
+        a = max(round(start * RATE), self.total - cap, 0)
         b = min(round(end * RATE), self.total)
         if b <= a:
             return a / RATE, np.zeros(0, dtype=np.float32)
-        return a / RATE, self.data[a - first : b - first].copy()
+        i, j = a % cap, (b - 1) % cap + 1
+        out = self.data[i:j].copy() if i < j else np.concatenate([self.data[i:], self.data[:j]])
+        return a / RATE, out
 
 
 class StreamingTranscriber:

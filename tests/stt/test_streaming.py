@@ -121,6 +121,19 @@ def test_speech_that_starts_while_a_final_is_decoded_opens_the_next_utterance() 
     assert nxt is not None and nxt.kind == "partial" and abs(nxt.start - 1.2) < 1e-6
 
 
+def test_the_audio_tail_wraps_around_and_still_reads_what_was_written() -> None:
+    tail = AudioTail(1.0)
+    everything = np.arange(int(3.7 * RATE), dtype=np.float32)
+    at = 0
+    for n in (800, 12_345, 16_000, 3, 20_000, 7_000):  # blocks smaller, equal to and larger than the tail
+        tail.write(everything[at : at + n])
+        at += n
+    for start, end in ((at / RATE - 1.0, at / RATE), (at / RATE - 0.7, at / RATE - 0.1), (0.0, 10.0)):
+        got_start, audio = tail.read(start, end)
+        first = round(got_start * RATE)
+        assert first >= at - RATE and np.array_equal(audio, everything[first : min(round(end * RATE), at)])
+
+
 def test_the_audio_tail_reads_by_call_time_and_forgets_the_oldest() -> None:
     tail = AudioTail(2.0)
     tail.write(np.arange(3 * RATE, dtype=np.float32))
