@@ -8,8 +8,15 @@ are plain text rules, testable without a model.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-__all__ = ["is_hallucination", "collapse_repeats", "HALLUCINATIONS"]
+from copilot.core.events import Word
+
+if TYPE_CHECKING:
+    from copilot.stt.engine import RawSegment
+
+__all__ = ["is_hallucination", "collapse_repeats", "HALLUCINATIONS", "heard_words", "without_repeats"]
 
 # Phrases Whisper invents from silence or noise (the subtitle-credit family).
 HALLUCINATIONS = frozenset({
@@ -60,3 +67,14 @@ def collapse_repeats(words: list[str], max_repeats: int = 2) -> list[int]:
                 i += 1
         keep = out
     return keep
+
+
+def heard_words(heard: Sequence[RawSegment]) -> list[Word]:
+    """The words of Whisper's segments, leaving out the segments that are hallucinations."""
+    return [w for seg in heard if not is_hallucination(seg.text, seg.avg_logprob, seg.no_speech_prob)
+            for w in seg.words]
+
+
+def without_repeats(words: Sequence[Word]) -> list[Word]:
+    """``words`` with repetition loops cut (see :func:`collapse_repeats`)."""
+    return [words[i] for i in collapse_repeats([w.text for w in words])]

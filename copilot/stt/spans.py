@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from copilot.core.events import Segment, Speaker, SpeechSpan, Word
-from copilot.stt.cleanup import collapse_repeats, is_hallucination
+from copilot.stt.cleanup import heard_words, without_repeats
 from copilot.stt.engine import Engine
 
 __all__ = ["Piece", "plan_windows", "transcribe_spans", "quietest_cut"]
@@ -122,13 +122,9 @@ def _run_window(engine: Engine, samples: npt.NDArray[np.float32], window: list[P
                 words: dict[int, list[Word]]) -> None:
     """Transcribe one packed window; file each word under the span of the piece it was heard in."""
     audio = np.concatenate([samples[round(p.start * SAMPLE_RATE) : round(p.end * SAMPLE_RATE)] for p in window])
-    for seg in engine.transcribe(audio):
-        if is_hallucination(seg.text, seg.avg_logprob, seg.no_speech_prob):
-            continue
-        for w in seg.words:
-            piece = _piece_at(window, (w.start + w.end) / 2)
-            words.setdefault(piece.span, []).append(
-                Word(w.text, piece.to_call_time(w.start), piece.to_call_time(w.end)))
+    for w in heard_words(engine.transcribe(audio)):
+        piece = _piece_at(window, (w.start + w.end) / 2)
+        words.setdefault(piece.span, []).append(Word(w.text, piece.to_call_time(w.start), piece.to_call_time(w.end)))
 
 
 def _piece_at(window: list[Piece], t: float) -> Piece:
@@ -142,8 +138,7 @@ def _utterances(speaker: Speaker, words: dict[int, list[Word]]) -> list[Segment]
     """One segment per span, its words in order with repetition loops removed."""
     out: list[Segment] = []
     for i in sorted(words):
-        group = sorted(words[i], key=lambda w: w.start)
-        group = [group[k] for k in collapse_repeats([w.text for w in group])]
+        group = without_repeats(sorted(words[i], key=lambda w: w.start))
         text = "".join(w.text for w in group).strip()
         if not text:
             continue

@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from copilot.core.events import Segment, Speaker, Word
-from copilot.stt.cleanup import collapse_repeats, is_hallucination
+from copilot.stt.cleanup import heard_words, without_repeats
 from copilot.stt.engine import RawSegment
 
 __all__ = ["Job", "StreamingSettings", "StreamingTranscriber", "AudioTail"]
@@ -278,10 +278,7 @@ class StreamingTranscriber:
 
 def _clean_words(heard: Sequence[RawSegment], offset: float) -> list[Word]:
     """Whisper's words on the call clock, without hallucinations or repetition loops."""
-    words = [Word(w.text, w.start + offset, w.end + offset)
-             for seg in heard if not is_hallucination(seg.text, seg.avg_logprob, seg.no_speech_prob)
-             for w in seg.words]
-    return [words[i] for i in collapse_repeats([w.text for w in words])]
+    return without_repeats([Word(w.text, w.start + offset, w.end + offset) for w in heard_words(heard)])
 
 
 def _after(committed: list[Word], hypothesis: list[Word]) -> list[Word]:
