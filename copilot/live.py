@@ -20,7 +20,8 @@ def run_live(args: argparse.Namespace) -> int:
     from copilot.audio.sources import AudioSource, FileSource
     from copilot.cli import load_detector, stt_threads
     from copilot.pipeline.live import LivePipeline
-    from copilot.pipeline.sinks import EventLog, StoreWriter, Terminal
+    from copilot.pipeline.recorded import record_live
+    from copilot.pipeline.sinks import EventLog, Terminal
     from copilot.store.sqlite import SessionStore, StoreError
     from copilot.stt.engine import ShortWindows, WhisperEngine
     from copilot.stt.models import ModelError, resolve_model
@@ -49,29 +50,29 @@ def run_live(args: argparse.Namespace) -> int:
             sd, pa, mic, call = devices
             source = CaptureSource(sd, mic, call, notice=lambda message: None, pa=pa)  # notice: the pipeline's, below
             label = f"{mic.name} + {call.name}"
-        with store:
-            try:
-                sid = store.create_session(label, "live", choice.label)
-            except StoreError as e:
-                raise UserError(str(e)) from None
-            writer = StoreWriter(store, sid)
-            sinks: list[Any] = [writer]
-            if log_file is not None:
-                sinks.append(EventLog(log_file))
-            if args.headless:
-                sinks.append(Terminal(sys.stderr if args.events == "-" else sys.stdout))
-            pipeline = LivePipeline(source, engine, detector, sinks)
+        sinks: list[Any] = []
+        if log_file is not None:
+            sinks.append(EventLog(log_file))
+        if args.headless:
+            sinks.append(Terminal(sys.stderr if args.events == "-" else sys.stdout))
+
+        def make(all_sinks: list[Any]) -> LivePipeline:
+            pipeline = LivePipeline(source, engine, detector, all_sinks)
             if isinstance(source, CaptureSource):
                 source.notice = pipeline.notice
                 print(f"Listening: you on {source.mic.name}, the call on {source.call.name}. Ctrl+C ends the session.",
                       file=sys.stderr)
-            session = _run_until_interrupted(pipeline)
+            return pipeline
+
+        with store:
             try:
-                writer.flush()
-                store.finish_session(sid, max(pipeline.heard.values()) / 16_000, session.talk_summary())
+                done = record_live(store, label, choice.label, sinks, make, _run_until_interrupted)
             except StoreError as e:
-                print(f"copilot: the end of the session was not saved: {e}", file=sys.stderr)
-                return 1
+                raise UserError(str(e)) from None
+        if done.save_error:
+            print(f"copilot: the end of the session was not saved: {done.save_error}", file=sys.stderr)
+            return 1
+        session, sid = done.session, done.session_id
         out = sys.stderr if args.events == "-" else sys.stdout
         talk = session.talk_summary()
         print(f"session {sid}: you {round(float(talk['rep_share']) * 100)}% of the talk, "

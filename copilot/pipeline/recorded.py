@@ -1,0 +1,49 @@
+"""One live session from start to saved: the store row, the writer, the pipeline, the final numbers.
+
+``copilot live`` and the desktop app both coach a session this way; they differ only in
+where the audio comes from, which sinks watch, and how the pipeline is run (a helper
+thread that Ctrl+C can stop, or the app's worker thread).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from copilot.core.session import Session
+from copilot.pipeline.live import LivePipeline, Sink
+from copilot.pipeline.sinks import StoreWriter
+from copilot.store.sqlite import SessionStore, StoreError
+
+__all__ = ["Recorded", "record_live"]
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A finished live session: its id, the coached session, and why its end was not saved (if so)."""
+
+    session_id: str
+    session: Session
+    duration_s: float
+    save_error: str | None = None
+
+
+def record_live(store: SessionStore, label: str, model: str, sinks: list[Sink],
+                make: Callable[[list[Sink]], LivePipeline],
+                run: Callable[[LivePipeline], Session] = LivePipeline.run) -> Recorded:
+    """Create the stored session, run the pipeline ``make`` builds with ``sinks`` plus the store writer.
+
+    Raises StoreError when the session cannot even be created; a failure at the end is
+    returned in ``save_error`` (what was written as it happened stays in the store).
+    """
+    sid = store.create_session(label, "live", model)
+    writer = StoreWriter(store, sid)
+    pipeline = make([writer, *sinks])
+    session = run(pipeline)
+    duration = max(pipeline.heard.values()) / 16_000
+    try:
+        writer.flush()
+        store.finish_session(sid, duration, session.talk_summary())
+    except StoreError as e:
+        return Recorded(sid, session, duration, str(e))
+    return Recorded(sid, session, duration)
