@@ -26,7 +26,8 @@ EXIT_USAGE = 2
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     parser = _parser()
-    args = parser.parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_args(given or ["app"])  # `copilot` alone opens the app
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
@@ -93,6 +94,17 @@ def _parser() -> argparse.ArgumentParser:
     _add_model_args(lv)
     lv.add_argument("--db", metavar="FILE", help="session database (default: sessions.db in your user data folder)")
     lv.set_defaults(func=_lazy("copilot.live:run_live"))
+
+    for name, target, text in (
+        ("app", "copilot.ui.app:run_app", "open the app: the overlay and its control window (the default)"),
+        ("demo", "copilot.ui.app:run_demo", "open the app and play the bundled sample call through it"),
+    ):
+        ap = sub.add_parser(name, help=text)
+        ap.add_argument("--events", metavar="PATH", help="write every event (and each prompt shown) as JSON lines")
+        ap.add_argument("--db", metavar="FILE", help="session database (default: sessions.db in your user data folder)")
+        ap.add_argument("--settings", metavar="FILE",
+                        help="settings file (default: settings.toml in your config folder)")
+        ap.set_defaults(func=_lazy(target))
 
     dv = sub.add_parser("devices", help="list audio inputs, marking the likely microphone and call audio")
     dv.set_defaults(func=_lazy("copilot.live:run_devices"))

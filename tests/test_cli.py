@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,10 +11,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def copilot(*args: str, stdin: str = "", timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def copilot(*args: str, stdin: str = "", timeout: float = 120,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "copilot", *args], input=stdin, capture_output=True, text=True, cwd=ROOT,
-        timeout=timeout,
+        timeout=timeout, env=env,
     )
 
 
@@ -99,7 +101,15 @@ def test_detect_and_the_core_import_no_heavy_library() -> None:
     assert "HEAVY []" in r.stdout
 
 
-def test_no_arguments_prints_help() -> None:
-    r = copilot()
+def test_help_lists_the_commands() -> None:
+    r = copilot("--help")
     assert r.returncode == 0
-    assert "detect" in r.stdout
+    assert all(name in r.stdout for name in ("detect", "analyze", "live", "demo", "app"))
+
+
+def test_no_arguments_opens_the_app_and_without_a_display_says_so_in_one_sentence() -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    r = copilot(env=env)
+    assert r.returncode == 2
+    assert r.stderr.startswith("copilot: there is no display here") and r.stderr.count("\n") == 1
+    assert "Traceback" not in r.stderr

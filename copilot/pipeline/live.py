@@ -175,7 +175,8 @@ class LivePipeline:
             if isinstance(e, TalkState):
                 self._emit({"type": "talk", "t": e.time, "rep_share": round(e.rep_share, 4),
                             "window_rep_share": round(e.window_rep_share, 4), "speaking": list(e.speaking),
-                            "monologue_s": round(e.current_monologue.duration, 1) if e.current_monologue else 0.0},
+                            "monologue_s": round(e.current_monologue.duration, 1) if e.current_monologue else 0.0,
+                            "monologue_speaker": e.current_monologue.speaker if e.current_monologue else None},
                            raw=e)
             elif isinstance(e, Flag):
                 self._emit({"type": "flag", "speaker": e.speaker, "t": e.end, "start": e.start, "end": e.end,

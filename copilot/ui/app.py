@@ -1,0 +1,158 @@
+"""``copilot`` (the app) and ``copilot demo`` (the app playing the bundled sample call).
+
+The app is the control window, the overlay and a session runner wired together through
+the event bridge. The demo starts a session at once on the sample call, played through
+the live pipeline at real time (and through the speakers where there are any), so a new
+user sees prompts appear within the first minute without setting anything up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import IO, Any
+
+from copilot.errors import UserError
+
+__all__ = ["run_app", "run_demo", "has_display"]
+
+
+def has_display() -> bool:
+    """True where Qt can open windows (Linux needs an X or Wayland display, or a chosen Qt platform)."""
+    if not sys.platform.startswith("linux"):
+        return True
+    return any(os.environ.get(k) for k in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """Open the control window and the overlay."""
+    if not has_display():
+        raise UserError("there is no display here, so the app cannot open; `copilot demo` runs the sample call in "
+                        "the terminal, and `copilot live --headless` coaches a call there.")
+    return _open(args, demo=False)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    """The app playing the sample call; in a terminal with no display, the headless replay instead."""
+    if not has_display():
+        from copilot.cli import main
+        from copilot.core.assets import asset_path
+
+        print("No display here, so the demo runs in the terminal instead: "
+              "copilot live --replay <sample call> --headless", file=sys.stderr)
+        argv = ["live", "--replay", str(asset_path("samples", "discovery_call.opus")), "--headless"]
+        for flag in ("events", "db"):
+            if getattr(args, flag, None):
+                argv += [f"--{flag}", getattr(args, flag)]
+        return main(argv)
+    return _open(args, demo=True)
+
+
+def _open(args: argparse.Namespace, demo: bool) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from copilot.config import default_settings_path, load_settings
+    from copilot.ui.bridge import EventBridge
+    from copilot.ui.control import ControlWindow
+    from copilot.ui.levels import LevelMonitor
+    from copilot.ui.overlay import Overlay
+    from copilot.ui.runner import LiveRunner
+
+    events = _open_events(args.events) if getattr(args, "events", None) else None
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    settings_path = Path(args.settings) if getattr(args, "settings", None) else default_settings_path()
+    settings, notice = load_settings(settings_path)
+    bridge = EventBridge()
+    overlay = Overlay(locked=settings.overlay_locked, opacity=settings.overlay_opacity)
+    bridge.received.connect(overlay.on_event)
+    runner = LiveRunner(bridge)
+    overlay.shown.connect(lambda e: runner.log({"type": "shown", "t": e.get("t"), "text": e.get("text"),
+                                                "category": e.get("category")}))
+    levels = None if demo else LevelMonitor(*_sound_modules())
+
+    def plan_for(s: Any) -> Any:
+        return _device_plan(s, args, events)
+
+    window = ControlWindow(settings, settings_path, runner, overlay, plan_for, levels,
+                           notice=notice[:1].upper() + notice[1:] if notice else None)
+    _place(overlay, settings.overlay_x, settings.overlay_y)
+    overlay.show()
+    window.show()
+    if demo:
+        window.start_button.setText("Stop session")
+        runner.start(_demo_plan(settings, args, events))
+    try:
+        return int(app.exec())
+    finally:
+        runner.stop()
+        runner.wait(10.0)
+        if events is not None:
+            events.close()
+
+
+def _sound_modules() -> tuple[Any, Any]:
+    from copilot.audio.devices import DeviceError, load_sounddevice
+    from copilot.audio.loopback import load_pyaudiowpatch
+
+    try:
+        return load_sounddevice(), load_pyaudiowpatch()
+    except DeviceError:
+        return None, None
+
+
+def _device_plan(settings: Any, args: argparse.Namespace, events: IO[str] | None) -> Any:
+    from copilot.ui.runner import SessionPlan
+
+    def source() -> Any:
+        from copilot.audio.capture import CaptureSource
+        from copilot.audio.devices import list_inputs, load_sounddevice, pick_devices
+        from copilot.audio.loopback import load_pyaudiowpatch
+
+        sd, pa = load_sounddevice(), load_pyaudiowpatch()
+        mic, call = pick_devices(list_inputs(sd, pa), settings.mic or None, settings.call or None)
+        return CaptureSource(sd, mic, call, notice=lambda message: None, pa=pa)
+
+    return SessionPlan("your microphone and the call audio", source, model=settings.model or None,
+                       rules=settings.rules or None, coach=settings.coach(), db=getattr(args, "db", None),
+                       events=events)
+
+
+def _demo_plan(settings: Any, args: argparse.Namespace, events: IO[str] | None) -> Any:
+    from copilot.core.assets import asset_path
+    from copilot.ui.runner import SessionPlan
+
+    sample = asset_path("samples", "discovery_call.opus")
+
+    def source() -> Any:
+        from copilot.audio.decode import load_call
+        from copilot.audio.playback import Audible
+        from copilot.audio.sources import FileSource
+
+        audio = load_call(sample)
+        return Audible(FileSource(audio), audio)
+
+    return SessionPlan("the sample call (demo)", source, model=settings.model or None, rules=settings.rules or None,
+                       coach=settings.coach(), db=getattr(args, "db", None), events=events)
+
+
+def _place(overlay: Any, x: int, y: int) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    overlay.adjustSize()
+    screen = QGuiApplication.primaryScreen()
+    if x >= 0 and y >= 0:
+        overlay.move(x, y)
+    elif screen is not None:
+        area = screen.availableGeometry()
+        overlay.move(area.x() + (area.width() - overlay.width()) // 2, area.y() + 40)
+
+
+def _open_events(path: str) -> IO[str]:
+    if path == "-":
+        return sys.stdout
+    try:
+        return open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed when the app ends
+    except OSError as e:
+        raise UserError(f"could not write the event log {path}: {e.strerror or e}.") from None

@@ -1,0 +1,155 @@
+"""A live session run for the app: off the Qt thread, reported back through signals.
+
+The model loads and the pipeline runs on a worker thread; the Qt thread only receives
+signals (status lines, the bridge's events, the end of the session, or one readable
+error). Stopping asks the pipeline to end and keeps everything heard so far.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import IO, Any
+
+from PySide6.QtCore import QObject, Signal
+
+from copilot.audio.sources import AudioSource
+from copilot.core.settings import CoachSettings
+from copilot.pipeline.live import LivePipeline, Sink
+from copilot.stt.engine import Engine
+from copilot.ui.bridge import EventBridge
+
+__all__ = ["SessionPlan", "LiveRunner"]
+
+
+@dataclass(frozen=True)
+class SessionPlan:
+    """Everything a session needs, chosen in the control window (or by ``copilot demo``)."""
+
+    label: str
+    make_source: Callable[[], AudioSource]  # opened on the worker thread (devices may be slow)
+    model: str | None = None  # None: the bundled tiny.en
+    rules: str | None = None
+    coach: CoachSettings | None = None
+    db: str | None = None
+    events: IO[str] | None = None  # the JSON-lines event log, if one was asked for
+    threads: int = 0
+
+
+class LiveRunner(QObject):
+    """Runs one session at a time on a worker thread."""
+
+    status = Signal(str)  # "Loading the speech model…", "Coaching …"
+    failed = Signal(str)  # one sentence the rep can act on
+    finished = Signal(dict)  # session_id, duration_s, rep_share, flags, prompts (and save_error)
+
+    def __init__(self, bridge: EventBridge, engine_for: Callable[[str | None, int], Engine] | None = None) -> None:
+        super().__init__()
+        self.bridge = bridge
+        self.engine_for = engine_for or _whisper
+        self.pipeline: LivePipeline | None = None
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+        self._log_lock = threading.Lock()
+        self.events: IO[str] | None = None
+
+    @property
+    def running(self) -> bool:
+        """True from start until the session has ended."""
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self, plan: SessionPlan) -> None:
+        """Begin a session (ignored while one is running)."""
+        if self.running:
+            return
+        self._stop.clear()
+        self.pipeline = None
+        self.events = plan.events
+        self._thread = threading.Thread(target=self._work, args=(plan,), name="session", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """End the session; what was heard is kept and saved."""
+        self._stop.set()
+        if self.pipeline is not None:
+            self.pipeline.stop()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the worker is done (tests and shutdown); True if it is."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return not self.running
+
+    def log(self, event: dict[str, Any]) -> None:
+        """Write one event to the session's event log (any thread), stamped with the session's wall clock."""
+        if self.events is None:
+            return
+        import json
+
+        from copilot.pipeline.sinks import public
+
+        if "wall" not in event and self.pipeline is not None:
+            event = {**event, "wall": round(self.pipeline.wall(), 3)}
+        with self._log_lock:
+            self.events.write(json.dumps(public(event), ensure_ascii=False) + "\n")
+            self.events.flush()
+
+    def _work(self, plan: SessionPlan) -> None:
+        from copilot.audio.decode import AudioFileError
+        from copilot.audio.devices import DeviceError
+        from copilot.cli import load_detector, stt_threads
+        from copilot.errors import UserError
+        from copilot.pipeline.recorded import record_live
+        from copilot.store.sqlite import SessionStore, StoreError
+        from copilot.stt.models import ModelError
+
+        try:
+            detector = load_detector(plan.rules)
+            self.status.emit("Loading the speech model…")
+            engine = self.engine_for(plan.model, stt_threads(plan.threads))
+            source = plan.make_source()
+            store = SessionStore(plan.db)
+        except (UserError, ModelError, AudioFileError, DeviceError, StoreError) as e:
+            self.failed.emit(_sentence(str(e)))
+            return
+        if self._stop.is_set():
+            self.status.emit("Stopped.")
+            return
+
+        def make(sinks: list[Sink]) -> LivePipeline:
+            pipeline = LivePipeline(source, engine, detector, sinks, settings=plan.coach)
+            notice = getattr(source, "notice", None)
+            if notice is not None:
+                source.notice = pipeline.notice  # type: ignore[attr-defined]
+            self.pipeline = pipeline
+            if self._stop.is_set():
+                pipeline.stop()
+            return pipeline
+
+        self.status.emit(f"Coaching: {plan.label}")
+        sinks: list[Sink] = [self.bridge.sink]
+        if plan.events is not None:
+            sinks.append(self.log)
+        try:
+            with store:
+                done = record_live(store, plan.label, plan.model or "tiny.en (bundled)", sinks, make)
+        except StoreError as e:
+            self.failed.emit(_sentence(str(e)))
+            return
+        talk = done.session.talk_summary()
+        self.finished.emit({"session_id": done.session_id, "duration_s": done.duration_s,
+                            "rep_share": float(talk["rep_share"]), "flags": len(done.session.flags),
+                            "prompts": len(done.session.prompts), "save_error": done.save_error})
+
+
+def _whisper(model: str | None, threads: int) -> Engine:
+    from copilot.stt.engine import ShortWindows, WhisperEngine
+    from copilot.stt.models import resolve_model
+
+    return ShortWindows(WhisperEngine(resolve_model(model), threads=threads))
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text[:1].upper() + text[1:] if text else "Something went wrong."

@@ -1,0 +1,117 @@
+"""The control window drives a session (replay source, fake transcriber), shows errors, keeps settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from copilot.audio.decode import load_call
+from copilot.audio.sources import FileSource
+from copilot.config import Settings, load_settings, save_settings
+from copilot.store.sqlite import SessionStore
+from copilot.ui.bridge import EventBridge
+from copilot.ui.control import ControlWindow
+from copilot.ui.overlay import Overlay
+from copilot.ui.runner import LiveRunner, SessionPlan
+from tests.pipeline.test_live import SaysNextStep
+from tests.wavs import SAMPLE
+
+
+def make_window(qtbot: QtBot, tmp_path: Path, settings: Settings | None = None,
+                rules: str | None = None) -> tuple[ControlWindow, Overlay, LiveRunner]:
+    bridge = EventBridge()
+    overlay = Overlay()
+    bridge.received.connect(overlay.on_event)
+    runner = LiveRunner(bridge, engine_for=lambda model, threads: SaysNextStep())
+    audio = load_call(SAMPLE)
+
+    def plan_for(s: Settings) -> SessionPlan:
+        return SessionPlan("sample (fast replay)", lambda: FileSource(audio, speed=60.0),
+                           rules=rules or s.rules or None, coach=s.coach(), db=str(tmp_path / "s.db"))
+
+    window = ControlWindow(settings or Settings(), tmp_path / "settings.toml", runner, overlay, plan_for)
+    qtbot.addWidget(window)
+    qtbot.addWidget(overlay)
+    overlay.show()
+    window.show()
+    return window, overlay, runner
+
+
+def test_the_window_runs_a_session_and_the_overlay_paints_its_prompts(qtbot: QtBot, tmp_path: Path) -> None:
+    window, overlay, runner = make_window(qtbot, tmp_path)
+    with qtbot.waitSignal(overlay.shown, timeout=20_000) as shown:
+        with qtbot.waitSignal(runner.finished, timeout=30_000) as finished:
+            qtbot.mouseClick(window.start_button, Qt.MouseButton.LeftButton)
+            assert window.start_button.text() == "Stop session"
+    assert shown.args[0]["type"] == "prompt"
+    result = finished.args[0]
+    assert result["flags"] >= 1 and result["prompts"] >= 1 and result["save_error"] is None
+    assert window.status.text().startswith("Session saved") and window.start_button.text() == "Start session"
+    with SessionStore(tmp_path / "s.db") as store:
+        assert [s.id for s in store.sessions()] == [result["session_id"]]
+
+
+def test_a_broken_rulebook_is_one_sentence_in_the_window(qtbot: QtBot, tmp_path: Path) -> None:
+    bad = tmp_path / "rules.toml"
+    bad.write_text("[[rule]\nthis is not toml", encoding="utf-8")
+    window, _, runner = make_window(qtbot, tmp_path, rules=str(bad))
+    with qtbot.waitSignal(runner.failed, timeout=10_000) as failed:
+        window.toggle()
+    message = failed.args[0]
+    assert "rules.toml" in message and "Traceback" not in message and message.count("\n") == 0
+    qtbot.waitUntil(lambda: window.status.text() == message)
+    assert window.start_button.text() == "Start session"
+
+
+def test_stop_ends_the_session_and_keeps_what_was_heard(qtbot: QtBot, tmp_path: Path) -> None:
+    window, _, runner = make_window(qtbot, tmp_path)
+    window.plan_for = lambda s: SessionPlan("sample (real time)", lambda: FileSource(load_call(SAMPLE), speed=1.0),
+                                            db=str(tmp_path / "s.db"))
+    with qtbot.waitSignal(runner.status, timeout=10_000, check_params_cb=lambda s: s.startswith("Coaching")):
+        window.toggle()
+    with qtbot.waitSignal(runner.finished, timeout=10_000) as finished:
+        window.toggle()  # stop
+    assert finished.args[0]["duration_s"] < 60
+
+
+def test_the_consent_notice_shows_once(qtbot: QtBot, tmp_path: Path) -> None:
+    window, _, _ = make_window(qtbot, tmp_path)
+    assert window.consent.isVisible()
+    window._consent_seen()
+    assert not window.consent.isVisible()
+    saved, problem = load_settings(tmp_path / "settings.toml")
+    assert saved.consent_acknowledged and problem is None
+    again, _, _ = make_window(qtbot, tmp_path, saved)
+    assert not again.consent.isVisible()
+
+
+def test_the_lock_and_opacity_reach_the_overlay_and_are_saved(qtbot: QtBot, tmp_path: Path) -> None:
+    window, overlay, _ = make_window(qtbot, tmp_path)
+    window.lock.setChecked(False)
+    window.opacity.setValue(60)
+    assert not overlay.locked and abs(overlay.windowOpacity() - 0.6) < 0.01
+    saved, _ = load_settings(tmp_path / "settings.toml")
+    assert not saved.overlay_locked and saved.overlay_opacity == 0.6
+
+
+def test_settings_round_trip_and_a_broken_file_is_set_aside(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    chosen = Settings(mic="USB Headset", call="L9", model="small.en", rules='C:\\rules "mine".toml',
+                      prompt_gap_s=30.0, cooldown_s=90.0, dominance_share=0.7, overlay_x=12, overlay_y=40)
+    save_settings(chosen, path)
+    assert load_settings(path) == (chosen, None)
+    path.write_text("prompt_gap_s = 'soon'\n", encoding="utf-8")
+    loaded, problem = load_settings(path)
+    assert loaded == Settings() and problem is not None and "settings.toml.broken" in problem
+    assert (tmp_path / "settings.toml.broken").read_text(encoding="utf-8") == "prompt_gap_s = 'soon'\n"
+
+
+@pytest.mark.parametrize("text", ["dominance_share = 3.0\n", "overlay_locked = 'yes'\n", "[[[\n"])
+def test_nonsense_settings_fall_back_to_defaults_with_a_sentence(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text(text, encoding="utf-8")
+    loaded, problem = load_settings(path)
+    assert loaded == Settings() and problem and "\n" not in problem

@@ -1,0 +1,76 @@
+"""The overlay: a window that never takes focus or clicks while locked, one prompt at a time, a meter in colour."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from copilot.ui.overlay import AMBER, GREEN, RED, Overlay, meter_colour
+
+
+def prompt(text: str, t: float = 10.0, hold_s: float = 2.0) -> dict[str, Any]:
+    return {"type": "prompt", "t": t, "until": t + hold_s, "text": text, "kind": "phrase",
+            "category": "next_step", "reason": "you said: 'the next step is'"}
+
+
+@pytest.fixture
+def overlay(qtbot: QtBot) -> Overlay:
+    o = Overlay()
+    qtbot.addWidget(o)
+    o.show()
+    qtbot.waitExposed(o)
+    return o
+
+
+def test_the_overlay_stays_on_top_without_frame_focus_or_clicks_while_locked(overlay: Overlay) -> None:
+    flags = overlay.windowFlags()
+    for flag in (Qt.WindowType.FramelessWindowHint, Qt.WindowType.WindowStaysOnTopHint, Qt.WindowType.Tool,
+                 Qt.WindowType.WindowDoesNotAcceptFocus, Qt.WindowType.WindowTransparentForInput):
+        assert flags & flag, flag
+    assert overlay.testAttribute(Qt.WidgetAttribute.WA_TranslucentBackground)
+    assert overlay.testAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+
+
+def test_unlocked_it_takes_clicks_to_be_dragged_and_stays_visible(overlay: Overlay) -> None:
+    overlay.set_locked(False)
+    assert not overlay.windowFlags() & Qt.WindowType.WindowTransparentForInput
+    assert overlay.windowFlags() & Qt.WindowType.WindowDoesNotAcceptFocus
+    assert overlay.isVisible()
+    overlay.set_locked(True)
+    assert overlay.windowFlags() & Qt.WindowType.WindowTransparentForInput
+
+
+def test_a_prompt_is_painted_then_fades_and_a_new_one_replaces_it(qtbot: QtBot, overlay: Overlay) -> None:
+    with qtbot.waitSignal(overlay.shown, timeout=2000) as shown:
+        overlay.on_event(prompt("This may not be a fit."))
+    assert shown.args[0]["text"] == "This may not be a fit."
+    assert overlay.showing_prompt == "This may not be a fit."
+    assert "the next step is" in overlay.caption.text()
+    overlay.on_event(prompt("You're free to walk away.", t=11.0))
+    assert overlay.showing_prompt == "You're free to walk away."  # one at a time: the newer replaces
+    qtbot.waitUntil(lambda: overlay.showing_prompt is None, timeout=5000)  # 2 s on screen, then the fade
+
+
+def test_the_meter_is_green_to_45_amber_to_65_red_beyond() -> None:
+    assert meter_colour(0.30) == GREEN and meter_colour(0.45) == GREEN
+    assert meter_colour(0.4501) == AMBER and meter_colour(0.65) == AMBER
+    assert meter_colour(0.6501) == RED
+
+
+def test_talk_updates_move_the_meter_and_the_monologue_timer_shows_only_past_45_s(overlay: Overlay) -> None:
+    overlay.on_event({"type": "talk", "t": 50.0, "window_rep_share": 0.7, "rep_share": 0.6,
+                      "monologue_s": 44.0, "monologue_speaker": "rep"})
+    assert overlay.meter.colour == RED and overlay.monologue.isHidden()
+    overlay.on_event({"type": "talk", "t": 52.0, "window_rep_share": 0.7, "rep_share": 0.6,
+                      "monologue_s": 47.0, "monologue_speaker": "rep"})
+    assert not overlay.monologue.isHidden() and "0:47" in overlay.monologue.text()
+    overlay.on_event({"type": "talk", "t": 60.0, "window_rep_share": 0.5, "rep_share": 0.6,
+                      "monologue_s": 80.0, "monologue_speaker": "prospect"})
+    assert overlay.monologue.isHidden() and overlay.meter.colour == AMBER
+
+
+def test_capture_exclusion_says_what_happened_on_this_platform(overlay: Overlay) -> None:
+    assert overlay.capture_status.startswith(("hidden from screen sharing", "visible in screen sharing"))
