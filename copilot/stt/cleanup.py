@@ -44,14 +44,16 @@ def is_hallucination(text: str, avg_logprob: float, no_speech_prob: float) -> bo
 
 
 def collapse_repeats(words: list[str], max_repeats: int = 2) -> list[int]:
-    """Indexes of the words to keep once a run of the same 1–8 word phrase repeats too often.
+    """Indexes of the words to keep once a run of the same phrase (up to 40 words) repeats too often.
 
     ``words`` are the word texts in order; a phrase said more than ``max_repeats`` times in a
     row keeps only its first ``max_repeats`` occurrences ("no, no" stays; a loop does not).
+    A phrase of four words or more is kept once: people do not repeat a whole clause word
+    for word, but a small model filling a padded window does.
     """
     norm = [_norm(w) for w in words]
     keep = list(range(len(words)))
-    for n in range(1, 9):
+    for n in range(1, 41):
         out: list[int] = []
         i = 0
         while i < len(keep):
@@ -59,8 +61,9 @@ def collapse_repeats(words: list[str], max_repeats: int = 2) -> list[int]:
             reps = 1
             while len(phrase) == n and [norm[k] for k in keep[i + reps * n : i + (reps + 1) * n]] == phrase:
                 reps += 1
-            if reps > max_repeats and any(phrase):
-                out.extend(keep[i : i + max_repeats * n])
+            limit = max_repeats if n < 4 else 1
+            if reps > limit and any(phrase):
+                out.extend(keep[i : i + limit * n])
                 i += reps * n
             else:
                 out.append(keep[i])
@@ -70,9 +73,20 @@ def collapse_repeats(words: list[str], max_repeats: int = 2) -> list[int]:
 
 
 def heard_words(heard: Sequence[RawSegment]) -> list[Word]:
-    """The words of Whisper's segments, leaving out the segments that are hallucinations."""
-    return [w for seg in heard if not is_hallucination(seg.text, seg.avg_logprob, seg.no_speech_prob)
-            for w in seg.words]
+    """The words of Whisper's segments, leaving out the segments that are hallucinations.
+
+    A lone punctuation mark ("?" aligned as a word of its own) joins the word before it.
+    """
+    out: list[Word] = []
+    for seg in heard:
+        if is_hallucination(seg.text, seg.avg_logprob, seg.no_speech_prob):
+            continue
+        for w in seg.words:
+            if out and not any(ch.isalnum() for ch in w.text):
+                out[-1] = Word(out[-1].text + w.text.strip(), out[-1].start, max(out[-1].end, w.end))
+            else:
+                out.append(w)
+    return out
 
 
 def without_repeats(words: Sequence[Word]) -> list[Word]:

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -16,7 +17,7 @@ import numpy.typing as npt
 from copilot.core.events import Word
 from copilot.stt.models import ModelChoice
 
-__all__ = ["RawSegment", "Engine", "WhisperEngine", "DecodeOptions"]
+__all__ = ["RawSegment", "Engine", "WhisperEngine", "DecodeOptions", "ShortWindows", "decode_with_rest"]
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class WhisperEngine:
 # (0.56 s of encoder on 2 cores); the CTranslate2 encoder accepts shorter inputs, and an
 # utterance padded only to the next bucket costs a fraction of that (10 s: 0.07 s).
 BUCKETS_S = (5, 10, 15, 20, 30)
+REST_S = 1.0  # audio left after the last word that is decoded again
 
 
 class ShortWindows:
@@ -104,7 +106,16 @@ class ShortWindows:
         self.prompt = [*self.tokenizer.sot_sequence, self.tokenizer.no_timestamps]
 
     def transcribe(self, audio: npt.NDArray[np.float32]) -> list[RawSegment]:
-        """The words in ``audio`` (at most 30 s) with their times; empty for silence."""
+        """The words in ``audio`` (at most 30 s) with their times; empty for silence.
+
+        In a short window Whisper often ends after one sentence though more was said (it was
+        trained on 30 s windows); when a second or more of audio is left after the last
+        word, that rest is decoded on its own (at most twice).
+        """
+        return decode_with_rest(self._decode, audio)
+
+    def _decode(self, audio: npt.NDArray[np.float32]) -> RawSegment | None:
+        """One window: what Whisper hears in ``audio`` (times from its start), or None."""
         rate = 16_000
         duration = len(audio) / rate
         bucket = next((b for b in BUCKETS_S if duration + 0.3 <= b), BUCKETS_S[-1])
@@ -114,19 +125,57 @@ class ShortWindows:
         encoded = self.model.encode(features)
         result = self.model.model.generate(
             encoded, [self.prompt], beam_size=self.beam_size,
-            max_length=len(self.prompt) + int(duration * 6) + 8,
+            # Room for fast speech (a tighter budget cut "push for a yes." to "push for"), still
+            # short enough that a loop cannot run on.
+            max_length=len(self.prompt) + int(duration * 10) + 16,
             return_scores=True, return_no_speech_prob=True, suppress_blank=True, suppress_tokens=self.suppress,
         )[0]
         tokens = result.sequences_ids[0]
         if not tokens:
-            return []
+            return None
         aligned = self.model.find_alignment(self.tokenizer, [tokens], encoded, bucket * 100)
         # Words placed in the zero padding after the audio were never said: a small model
         # fills the padding by repeating itself ("That sounds manageable. That sounds ...").
         words = tuple(Word(w["word"], float(w["start"]), min(float(w["end"]), duration))
                       for w in (aligned[0] if aligned else []) if float(w["start"]) < duration - 0.05)
         if not words:
-            return []
+            return None
         avg_logprob = float(result.scores[0]) if result.scores else 0.0
         text = "".join(w.text for w in words)
-        return [RawSegment(0.0, words[-1].end, text, avg_logprob, float(result.no_speech_prob), words)]
+        return RawSegment(0.0, words[-1].end, text, avg_logprob, float(result.no_speech_prob), words)
+
+
+def decode_with_rest(decode: Callable[[npt.NDArray[np.float32]], RawSegment | None],
+                     audio: npt.NDArray[np.float32], rate: int = 16_000) -> list[RawSegment]:
+    """``decode`` over ``audio``, then again over what is left after the last word heard (at most twice more)."""
+    out: list[RawSegment] = []
+    offset = 0.0
+    for _ in range(3):
+        heard = decode(audio[round(offset * rate):])
+        if heard is None or out and _norm_text(heard.text) in _norm_text(out[-1].text):
+            break  # nothing more, or the rest only echoes what was heard (as it does from silence)
+        out.append(_shifted(heard, offset))
+        if len(audio) / rate - (offset + heard.end) < REST_S:
+            break
+        offset += _heard_until(heard)
+    return out
+
+
+def _heard_until(seg: RawSegment) -> float:
+    """Where the last spoken word ends. Alignment stretches a final full stop (and often the last
+    word) over whatever Whisper left out, so neither may claim more than half a second."""
+    spoken = [w for w in seg.words if any(ch.isalnum() for ch in w.text)] or list(seg.words)
+    last = spoken[-1]
+    return min(last.end, last.start + 0.5)
+
+
+def _norm_text(text: str) -> str:
+    return " ".join("".join(ch for ch in word if ch.isalnum()) for word in text.lower().split())
+
+
+def _shifted(seg: RawSegment, by: float) -> RawSegment:
+    """``seg`` moved ``by`` seconds later."""
+    if not by:
+        return seg
+    return RawSegment(seg.start + by, seg.end + by, seg.text, seg.avg_logprob, seg.no_speech_prob,
+                      tuple(Word(w.text, w.start + by, w.end + by) for w in seg.words))

@@ -10,16 +10,19 @@ into :class:`Segment` events.
   segment is asked for as soon as the pause is long enough.
 - While the speaker is still talking, a **partial** is asked for every ``partial_every_s``
   of new speech, so a directive phrase in the middle of a long turn is seen before the turn
-  ends. Words two partials in a row agree on are **committed** (LocalAgreement-2); a
-  committed word is never taken back. When an utterance grows past ``max_utterance_s``
-  its committed words are sent as a final segment and the rest carries on, so the audio
-  Whisper hears stays short.
+  ends. Words two partials in a row agree on, once ``settle_s`` of audio follows them, are
+  **committed** (LocalAgreement-2); a committed word is never taken back. Whisper hears
+  the committed words again at the start of each window; they are matched by text.
+- Once an utterance is longer than ``trim_after_s``, its committed whole sentences are
+  sent as a final segment and cut off (past ``max_utterance_s``, every committed word), so
+  the audio Whisper hears stays short and is cut where the speaker paused for a full stop.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from typing import Literal
 
 import numpy as np
@@ -43,7 +46,9 @@ class StreamingSettings:
     pre_s: float = 0.3  # audio kept before the VAD's speech start
     post_s: float = 0.2  # audio kept after the VAD's speech end
     final_gap_s: float = 0.5  # a pause this long ends the utterance (shorter ones stay inside)
-    max_utterance_s: float = 12.0  # past this, committed words are finalised and cut off
+    settle_s: float = 1.0  # a word is not committed before this much audio follows it
+    trim_after_s: float = 8.0  # past this, committed whole sentences are finalised and cut off
+    max_utterance_s: float = 12.0  # past this, all committed words are finalised and cut off
     tail_s: float = 60.0  # audio kept in memory per channel
     partials: bool = True  # guesses while talking (the prospect's are not needed for coaching)
     # Without partials, closed utterances can wait and be decoded packed together, as the
@@ -237,16 +242,23 @@ class StreamingTranscriber:
         if job.utterance != self._utterance or self._start is None:
             return []  # the utterance was finalised meanwhile: the guess is stale
         tail = _after(self._committed, words)
-        agreed = _agreed_prefix(self._previous, tail)
+        # A word is committed once two guesses in a row agree on it and it ended settle_s before
+        # the end of the audio: with no speech after it yet, Whisper often hears it wrong twice.
+        settled = sum(1 for w in tail if w.end <= job.end - self.settings.settle_s)
+        agreed = min(_agreed_prefix(self._previous, tail), settled)
         if job.end - self._start > 2 * self.settings.max_utterance_s:
             agreed = max(agreed, len(tail) - 2)  # no agreement for too long: keep the audio bounded
         self._committed += tail[:agreed]
         self._previous = tail[agreed:]
         out: list[Segment] = []
-        if self._committed and job.end - self._start > self.settings.max_utterance_s:
-            out.append(self._segment(self._committed, final=True))
-            self._start = self._committed[-1].end
-            self._committed = []
+        length = job.end - self._start
+        ends = [i for i, w in enumerate(self._committed) if w.text.rstrip().endswith((".", "?", "!"))]
+        cut = (len(self._committed) if length > self.settings.max_utterance_s
+               else ends[-1] + 1 if ends and length > self.settings.trim_after_s else 0)
+        if cut:
+            out.append(self._segment(self._committed[:cut], final=True))
+            self._start = self._committed[cut - 1].end
+            self._committed = self._committed[cut:]
         shown = self._committed + self._previous
         if shown:
             out.append(self._segment(shown, final=False))
@@ -284,15 +296,21 @@ def _clean_words(heard: Sequence[RawSegment], offset: float) -> list[Word]:
 def _after(committed: list[Word], hypothesis: list[Word]) -> list[Word]:
     """The words of a new hypothesis that come after what is already committed.
 
-    Whisper hears the committed words again at the start of the audio; where it repeats
-    them word for word they are skipped by position, otherwise by time.
+    Whisper hears the committed words again at the start of the audio, not always word for
+    word. They are matched by text (the last committed word the hypothesis also has marks
+    the cut, plus as many words as the committed text has after it); by time only when no
+    word matches at all.
     """
     if not committed:
         return hypothesis
-    n = len(committed)
-    if [_norm(w) for w in hypothesis[:n]] == [_norm(w) for w in committed]:
-        return hypothesis[n:]
-    return [w for w in hypothesis if w.start >= committed[-1].end - 0.1]
+    old, new = [_norm(w) for w in committed], [_norm(w) for w in hypothesis]
+    if new[: len(old)] == old:
+        return hypothesis[len(old):]
+    blocks = [b for b in SequenceMatcher(None, old, new, autojunk=False).get_matching_blocks() if b.size]
+    if not blocks:
+        return [w for w in hypothesis if w.start >= committed[-1].end - 0.1]
+    last = blocks[-1]
+    return hypothesis[last.b + last.size + len(old) - (last.a + last.size):]
 
 
 def _norm(word: Word) -> str:

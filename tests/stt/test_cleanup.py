@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from copilot.stt.cleanup import collapse_repeats, is_hallucination
+from copilot.core.events import Word
+from copilot.stt.cleanup import collapse_repeats, heard_words, is_hallucination
+from copilot.stt.engine import RawSegment
 
 
 def test_an_unsure_thank_you_is_a_hallucination() -> None:
@@ -36,3 +38,14 @@ def test_a_single_word_loop_collapses() -> None:
 def test_a_natural_double_is_kept() -> None:
     words = [" no,", " no,", " that's", " fine"]
     assert collapse_repeats(words) == [0, 1, 2, 3]
+
+
+def test_a_whole_clause_said_twice_is_kept_once() -> None:
+    clause = "what makes sense here is to start a pilot next week".split()
+    assert [(clause + clause)[i] for i in collapse_repeats(clause + clause)] == clause
+
+
+def test_a_lone_punctuation_mark_joins_the_word_before_it() -> None:
+    ws = (Word(" next", 0.0, 0.3), Word(" week", 0.3, 0.6), Word("?", 0.6, 0.7), Word(" What", 0.8, 1.0))
+    words = heard_words([RawSegment(0.0, 1.0, " next week? What", -0.2, 0.01, ws)])
+    assert [w.text for w in words] == [" next", " week?", " What"] and words[1].end == 0.7

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from copilot.core.events import Word
@@ -9,7 +11,8 @@ from copilot.stt.engine import RawSegment
 from copilot.stt.streaming import AudioTail, StreamingSettings, StreamingTranscriber
 
 RATE = 16_000
-SETTINGS = StreamingSettings(partial_every_s=0.6, pre_s=0.3, post_s=0.2, final_gap_s=0.5, max_utterance_s=12.0)
+SETTINGS = StreamingSettings(partial_every_s=0.6, pre_s=0.3, post_s=0.2, final_gap_s=0.5, settle_s=0.0,
+                             trim_after_s=8.0, max_utterance_s=12.0)
 
 
 def seconds(s: float) -> np.ndarray:
@@ -67,8 +70,62 @@ def test_words_two_guesses_agree_on_are_committed_and_never_change() -> None:
     assert job is not None and job.kind == "final"
     (final,) = t.deliver(job, heard((" The", 0.3, 0.5), (" best", 0.5, 0.7), (" step", 0.7, 1.0), (" is", 1.0, 1.2),
                                     (" yours.", 1.2, 1.6)))
-    assert final.final and final.text.startswith("The next")
+    assert final.final and final.text == "The next step is yours."
     assert final.words[0].start == 0.3
+
+
+def test_a_word_is_committed_only_once_a_second_of_speech_follows_it() -> None:
+    t = StreamingTranscriber("rep", replace(SETTINGS, settle_s=1.0))
+    t.speech_started(0.0)
+    said = heard((" The", 0.3, 0.5), (" next", 0.5, 0.7), (" stop", 0.7, 1.0))
+    for _ in range(2):  # two guesses agree on every word, but nothing has been said after them
+        t.feed(seconds(0.7))
+        job = t.job()
+        assert job is not None
+        t.deliver(job, said)
+    t.feed(seconds(0.7))  # now at 2.1 s: "The" and "next" have a second of audio after them
+    job = t.job()
+    assert job is not None
+    (p3,) = t.deliver(job, heard((" The", 0.3, 0.5), (" next", 0.5, 0.7), (" step", 0.7, 1.0), (" is", 1.0, 1.2)))
+    assert p3.text == "The next step is"  # "stop" was never committed, so it could still be heard right
+    t.feed(seconds(0.7))
+    job = t.job()
+    assert job is not None
+    (p4,) = t.deliver(job, heard((" The", 0.3, 0.5), (" best", 0.5, 0.7), (" step", 0.7, 1.0), (" is", 1.0, 1.2)))
+    assert p4.text.startswith("The next step")
+
+
+def test_committed_words_heard_a_little_differently_are_matched_by_text_not_repeated() -> None:
+    t = StreamingTranscriber("rep", SETTINGS)
+    t.speech_started(0.0)
+    for _ in range(2):
+        t.feed(seconds(0.7))
+        job = t.job()
+        assert job is not None
+        t.deliver(job, heard((" a", 0.3, 0.5), (" look,", 0.5, 0.7), (" with", 0.7, 0.9)))
+    t.feed(seconds(0.7))
+    job = t.job()
+    assert job is not None
+    # Whisper now hears "the look with", and places "with" a little later than before.
+    (guess,) = t.deliver(job, heard((" the", 0.3, 0.5), (" look", 0.5, 0.7), (" with", 0.85, 0.95),
+                                    (" the", 0.95, 1.05), (" moment.", 1.05, 1.4)))
+    assert guess.text == "a look, with the moment."
+
+
+def test_a_long_turn_is_cut_after_a_whole_sentence() -> None:
+    t = StreamingTranscriber("rep", SETTINGS)
+    t.speech_started(0.0)
+    words = [(" One", 0.5), (" two", 1.5), (" three.", 2.5), (" Four", 6.0), (" five", 7.0), (" six", 8.0)]
+    out = []
+    for _ in range(15):
+        t.feed(seconds(0.6))
+        job = t.job()
+        assert job is not None
+        said = [(w, a - job.start, a + 0.4 - job.start) for w, a in words if job.start <= a and a + 0.4 <= job.end]
+        out += t.deliver(job, heard(*said) if said else [])
+    finals = [s for s in out if s.final]
+    assert [s.text for s in finals] == ["One two three."]
+    assert all(not s.text.startswith("One") for s in out if not s.final and s.start > finals[0].end)
 
 
 def test_a_final_comes_once_the_pause_is_long_enough() -> None:
