@@ -75,11 +75,16 @@ def write_opus(stereo: np.ndarray, out_path: Path, bitrate: int = 64_000) -> Non
         stream = container.add_stream("libopus", rate=48_000)
         stream.bit_rate = bitrate
         stream.layout = "stereo"
-        frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(stereo.T, dtype=np.float32), format="fltp",
-                                           layout="stereo")
-        frame.sample_rate = RATE
         resampler = av.AudioResampler(format="flt", layout="stereo", rate=48_000)
-        for chunk in [*resampler.resample(frame), *resampler.resample(None)]:
+        step = 10 * RATE  # ten seconds at a time: one frame of an hour-long call is never written
+        for at in range(0, len(stereo), step):
+            frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(stereo[at : at + step].T, dtype=np.float32),
+                                               format="fltp", layout="stereo")
+            frame.sample_rate = RATE
+            for chunk in resampler.resample(frame):
+                for packet in stream.encode(chunk):
+                    container.mux(packet)
+        for chunk in resampler.resample(None):
             for packet in stream.encode(chunk):
                 container.mux(packet)
         for packet in stream.encode(None):
