@@ -142,9 +142,17 @@ def _parser() -> argparse.ArgumentParser:
     bl = bsub.add_parser("live", help="replay a call through the live pipeline: latencies, CPU, memory, WER")
     bl.add_argument("file", nargs="?", metavar="FILE", help="stereo call (default: the bundled sample call)")
     bl.add_argument("--speed", type=float, default=1.0, help="replay speed (default 1 = real time)")
+    bl.add_argument("--no-compare", action="store_true",
+                    help="skip the offline analysis of the same call (for long memory runs)")
     _add_model_args(bl)
     bl.add_argument("--json", action="store_true", help="print the numbers as JSON")
     bl.set_defaults(func=_lazy("copilot.bench.live:run"))
+
+    ba = bsub.add_parser("app", help="the demo with its overlay (needs a display: xvfb-run): idle CPU, time to "
+                         "the first prompt painted, phrase-to-screen latency, Qt thread stalls, close time")
+    ba.add_argument("--idle", type=float, default=10.0, help="seconds the app sits idle before the demo (default 10)")
+    ba.add_argument("--json", action="store_true", help="print the numbers as JSON")
+    ba.set_defaults(func=_lazy("copilot.bench.app:run"))
     b.set_defaults(func=lambda _a: _print_help(b))
     return p
 
