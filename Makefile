@@ -16,7 +16,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 run: $(VENV)/.installed
-	$(BIN)/copilot analyze assets/samples/discovery_call.opus
+	$(BIN)/copilot demo
 
 test: $(VENV)/.installed
 	$(BIN)/ruff check copilot tests

@@ -1,0 +1,82 @@
+"""Save pictures of the overlay and the control window, to look at them without a desktop.
+
+    xvfb-run -a python tools/screenshots.py OUT_DIR
+
+Under Xvfb (a real X server in memory) or ``QT_QPA_PLATFORM=offscreen``. The overlay is
+shown over a plain backdrop the way a rep would see it during a call: a prompt with its
+reason, the talk meter in each of its colours, and the monologue timer; the control
+window as it opens on a machine without sound devices.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from PySide6.QtGui import QColor, QPainter, QPixmap  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from copilot.config import Settings  # noqa: E402
+from copilot.ui.bridge import EventBridge  # noqa: E402
+from copilot.ui.control import ControlWindow  # noqa: E402
+from copilot.ui.levels import LevelMonitor  # noqa: E402
+from copilot.ui.overlay import Overlay  # noqa: E402
+from copilot.ui.runner import LiveRunner  # noqa: E402
+
+
+def on_backdrop(widget: Overlay) -> QPixmap:
+    """The translucent overlay over a light 'video call' grey, as it would sit on Zoom."""
+    shot = widget.grab()
+    out = QPixmap(shot.width() + 40, shot.height() + 40)
+    out.fill(QColor("#c9ced6"))
+    p = QPainter(out)
+    p.drawPixmap(20, 20, shot)
+    p.end()
+    return out
+
+
+def main() -> int:
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    overlay = Overlay()
+    overlay.show()
+    states = [
+        ("overlay_prompt_green", {"type": "prompt", "t": 50.0, "until": 58.0, "text": "This may not be a fit.",
+                                  "reason": "you said: 'the next step is'"}, 0.40, 0.0),
+        ("overlay_prompt_amber", {"type": "prompt", "t": 80.0, "until": 88.0, "text": "What do you want to do next?",
+                                  "reason": "you said: 'what makes sense here is'"}, 0.58, 12.0),
+        ("overlay_monologue_red", {"type": "prompt", "t": 140.0, "until": 148.0,
+                                   "text": "What would you need to see to move forward on your own terms?",
+                                   "reason": "you've held the floor for 62 s"}, 0.78, 62.0),
+    ]
+    for name, prompt, share, monologue in states:
+        overlay.on_event(prompt)
+        overlay.on_event({"type": "talk", "t": prompt["t"], "window_rep_share": share, "rep_share": share,
+                          "monologue_s": monologue, "monologue_speaker": "rep"})
+        app.processEvents()
+        on_backdrop(overlay).save(str(out / f"{name}.png"))
+    overlay.on_event({"type": "talk", "t": 200.0, "window_rep_share": 0.44, "rep_share": 0.5,
+                      "monologue_s": 3.0, "monologue_speaker": "prospect"})
+    overlay._cleared()  # between prompts: only the meter
+    app.processEvents()
+    on_backdrop(overlay).save(str(out / "overlay_meter_only.png"))
+
+    with tempfile.TemporaryDirectory() as tmp:
+        runner = LiveRunner(EventBridge())
+        window = ControlWindow(Settings(), Path(tmp) / "settings.toml", runner, overlay,
+                               plan_for=lambda s: None, levels=LevelMonitor(None))  # type: ignore[arg-type,return-value]
+        window.resize(560, 640)
+        window.show()
+        app.processEvents()
+        window.grab().save(str(out / "control_window.png"))
+        window.close()
+    print(f"saved {len(list(out.glob('*.png')))} pictures in {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
