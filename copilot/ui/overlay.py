@@ -26,6 +26,7 @@ __all__ = ["Overlay", "TalkMeter", "meter_colour", "GREEN", "AMBER", "RED", "MON
 GREEN, AMBER, RED = "#2e9e5b", "#e0a526", "#d64541"
 MONOLOGUE_SHOW_S = 45.0  # the timer appears once the rep has held the floor this long
 FADE_MS = 700
+MARGIN = 16
 
 
 def meter_colour(rep_share: float) -> str:
@@ -116,7 +117,7 @@ class Overlay(QWidget):
         self._prompt_box.hide()
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setContentsMargins(MARGIN, 12, MARGIN, 12)
         layout.setSpacing(6)
         layout.addWidget(self._prompt_box)
         layout.addWidget(self.meter)
@@ -141,6 +142,9 @@ class Overlay(QWidget):
         self._fade.stop()
         self._fade_effect.setOpacity(1.0)
         self.prompt.setText(str(event.get("text", "")))
+        # A wrapped label in a fixed-width window does not grow by itself: give it the height
+        # its lines need at this width, or a long line is cut off top and bottom.
+        self.prompt.setFixedHeight(self.prompt.heightForWidth(self.width() - 2 * MARGIN))
         self.caption.setText(str(event.get("reason", "")))
         self._prompt_box.show()
         self.adjustSize()

@@ -74,3 +74,12 @@ def test_talk_updates_move_the_meter_and_the_monologue_timer_shows_only_past_45_
 
 def test_capture_exclusion_says_what_happened_on_this_platform(overlay: Overlay) -> None:
     assert overlay.capture_status.startswith(("hidden from screen sharing", "visible in screen sharing"))
+
+
+def test_a_long_prompt_wraps_and_every_line_fits(qtbot: QtBot, overlay: Overlay) -> None:
+    long = "What would you need to see to move forward on your own terms?"
+    with qtbot.waitSignal(overlay.shown, timeout=2000):
+        overlay.on_event(prompt(long))
+    line = overlay.prompt.fontMetrics().lineSpacing()
+    assert overlay.prompt.height() >= 2 * line  # wrapped onto more than one line, none cut off
+    assert overlay.prompt.height() >= overlay.prompt.heightForWidth(overlay.prompt.width())
