@@ -38,6 +38,17 @@ def meter_colour(rep_share: float) -> str:
     return RED
 
 
+def _fill_rounded(widget: QWidget, shapes: list[tuple[QRect, QColor]], radius: int) -> None:
+    """Paint filled rounded rectangles on ``widget``, in order, without outlines."""
+    p = QPainter(widget)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setPen(Qt.PenStyle.NoPen)
+    for rect, colour in shapes:
+        p.setBrush(colour)
+        p.drawRoundedRect(rect, radius, radius)
+    p.end()
+
+
 class TalkMeter(QWidget):
     """A slim bar: the rep's share of the last two minutes from the left, the prospect's the rest."""
 
@@ -57,15 +68,10 @@ class TalkMeter(QWidget):
         return meter_colour(self.rep_share or 0.0)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(QColor(255, 255, 255, 50))
-        p.drawRoundedRect(self.rect(), 4, 4)
+        bars = [(self.rect(), QColor(255, 255, 255, 50))]
         if self.rep_share is not None:
-            p.setBrush(QColor(self.colour))
-            p.drawRoundedRect(QRect(0, 0, round(self.width() * self.rep_share), self.height()), 4, 4)
-        p.end()
+            bars.append((QRect(0, 0, round(self.width() * self.rep_share), self.height()), QColor(self.colour)))
+        _fill_rounded(self, bars, 4)
 
 
 class Overlay(QWidget):
@@ -226,12 +232,7 @@ class Overlay(QWidget):
     # ---- painting ------------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(QColor(20, 24, 28, 215))
-        p.drawRoundedRect(self.rect(), 12, 12)
-        p.end()
+        _fill_rounded(self, [(self.rect(), QColor(20, 24, 28, 215))], 12)
         if self._pending is not None:
             event_shown, self._pending = self._pending, None
             self.shown.emit(event_shown)
