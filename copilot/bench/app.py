@@ -66,11 +66,14 @@ def run(args: argparse.Namespace) -> int:
     marks: dict[str, float] = {}
     beats: list[float] = []
     gaps: list[float] = []
+    stalls: list[tuple[float, int]] = []  # (seconds into the session, ms) of each stall over 50 ms
 
     def beat() -> None:
         now = time.perf_counter()
         if beats and "session" in marks and "ended" not in marks:
             gaps.append(now - beats[-1])
+            if gaps[-1] > 0.06:
+                stalls.append((round(time.monotonic() - marks["session"], 2), round(gaps[-1] * 1000)))
         beats.append(now)
 
     def on_shown(event: dict[str, Any]) -> None:
@@ -130,6 +133,7 @@ def run(args: argparse.Namespace) -> int:
                                if latencies else {"n": 0}),
         "ui_longest_stall_ms": round(max(gaps) * 1000 - 10, 1) if gaps else None,
         "ui_stalls_over_50ms": sum(1 for g in gaps if g - 0.010 > 0.050),
+        "ui_stalls_at": stalls,
         "close_s": round(closed - marks["close_asked"], 3) if "close_asked" in marks else None,
     }
     if args.json:
