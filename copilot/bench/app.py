@@ -41,13 +41,12 @@ def run(args: argparse.Namespace) -> int:
 
     from copilot.bench.live import percentile
     from copilot.config import Settings
-    from copilot.ui.app import _demo_plan, _place, _preload_model, preload_speech
+    from copilot.ui.app import _demo_plan, _place, _preload_model
     from copilot.ui.bridge import EventBridge
     from copilot.ui.control import ControlWindow
     from copilot.ui.overlay import Overlay
     from copilot.ui.runner import LiveRunner
 
-    preload_speech()
     app = QApplication.instance() or QApplication([])
     bridge = EventBridge()
     overlay = Overlay()

@@ -16,7 +16,7 @@ from typing import IO, Any
 
 from copilot.errors import UserError
 
-__all__ = ["run_app", "run_demo", "has_display", "preload_speech"]
+__all__ = ["run_app", "run_demo", "has_display"]
 
 
 def has_display() -> bool:
@@ -61,7 +61,6 @@ def _open(args: argparse.Namespace, demo: bool) -> int:
     from copilot.ui.runner import LiveRunner
 
     events = _open_events(args.events) if getattr(args, "events", None) else None
-    preload_speech()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     settings_path = Path(args.settings) if getattr(args, "settings", None) else default_settings_path()
     settings, notice = load_settings(settings_path)
@@ -94,22 +93,16 @@ def _open(args: argparse.Namespace, demo: bool) -> int:
             events.close()
 
 
-def preload_speech() -> None:
-    """Import the speech libraries before any window exists.
-
-    Their C extensions hold the GIL while they initialise (measured: a 150 ms stall of the
-    Qt thread when the first session loaded them); done here, that happens before the
-    event loop runs. The model itself still loads on the session's worker thread.
-    """
-    import faster_whisper  # noqa: F401
-
-
 def _preload_model(runner: Any, model: str | None) -> None:
-    """Load the chosen speech model before the event loop runs (a model that cannot load is
-    reported when a session starts, as a sentence in the window)."""
+    """Load the bundled speech model before the event loop runs: constructing it holds the GIL
+    for ~130 ms, a stall the Qt thread would otherwise take at a session's start. Another
+    model (which may need a download) loads with its first session; one that cannot load is
+    reported then, as a sentence in the window."""
     from copilot.cli import stt_threads
     from copilot.stt.models import ModelError
 
+    if model:
+        return
     try:
         runner.engine(model, stt_threads(0))
     except ModelError:
