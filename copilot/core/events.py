@@ -65,7 +65,11 @@ class Word:
 
 @dataclass(frozen=True)
 class Segment:
-    """Transcribed speech of one speaker; ``final`` is False for a live partial guess."""
+    """Transcribed speech of one speaker; ``final`` is False for a live partial guess.
+
+    A final with ``replaces`` is a second, better hearing of a stretch already sent: it
+    takes the place of the speaker's finals whose middle lies within that (start, end).
+    """
 
     speaker: Speaker
     start: float
@@ -73,6 +77,17 @@ class Segment:
     text: str
     final: bool = True
     words: tuple[Word, ...] = ()
+    replaces: tuple[float, float] | None = None
+
+    @property
+    def middle(self) -> float:
+        """Audio time halfway through the segment."""
+        return (self.start + self.end) / 2
+
+    def replaced_by(self, other: Segment) -> bool:
+        """True when ``other`` is a revision covering this final."""
+        return (other.replaces is not None and self.final and self.speaker == other.speaker
+                and other.replaces[0] <= self.middle <= other.replaces[1])
 
 
 @dataclass(frozen=True)

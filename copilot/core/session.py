@@ -58,7 +58,11 @@ class Session:
         self._advance(segment.end)
         out: list[Event] = []
         if segment.final:
+            if segment.replaces is not None:
+                self._forget_replaced(segment)
             self.segments.append(segment)
+            if segment.replaces is not None:
+                self.segments.sort(key=lambda s: s.start)
             if segment.speaker == "rep":
                 self.rep_questions += len(_QUESTION.findall(segment.text))
         new_flags: list[Flag] = []
@@ -124,6 +128,21 @@ class Session:
             self.prompts.append(prompt)
             out.append(prompt)
         return out
+
+    def _forget_replaced(self, revision: Segment) -> None:
+        """A second hearing replaces finals: their questions and supportive lines go with them.
+
+        Flags stay: they were raised (and maybe shown) when the words were first heard.
+        """
+        gone = [s for s in self.segments if s.replaced_by(revision)]
+        if not gone:
+            return
+        self.segments = [s for s in self.segments if not s.replaced_by(revision)]
+        if revision.speaker == "rep":
+            self.rep_questions -= sum(len(_QUESTION.findall(s.text)) for s in gone)
+        a, b = revision.replaces or (0.0, 0.0)
+        self.supportive = [x for x in self.supportive
+                           if not (x.speaker == revision.speaker and a <= (x.start + x.end) / 2 <= b)]
 
     def _seen(self, flag: Flag) -> bool:
         """A flag already raised for the same words (a partial, then the final)."""

@@ -68,8 +68,12 @@ class LivePipeline:
         self.vads = {who: StreamingVad(who, vad) for who in SPEAKERS}
         # Partial guesses cost most of the CPU and only the rep's phrasing is coached, so the
         # prospect gets finals only, decoded a few utterances at a time like the offline path.
-        rep_settings = streaming or StreamingSettings()
-        prospect_settings = replace(rep_settings, partials=False, batch_s=20.0)
+        # The rep's finals come at once from the partials and are revised by the same packed
+        # decoding a few utterances later, once the rep is silent (the stored transcript is
+        # then as good as the offline one; the coach has already seen the partials).
+        streaming = streaming or StreamingSettings()
+        rep_settings = replace(streaming, batch_s=20.0, revise=True)
+        prospect_settings = replace(streaming, partials=False, batch_s=20.0)
         self.transcribers = {"rep": StreamingTranscriber("rep", rep_settings),
                              "prospect": StreamingTranscriber("prospect", prospect_settings)}
         self.heard = {who: 0 for who in SPEAKERS}  # samples per channel
@@ -161,9 +165,12 @@ class LivePipeline:
     def _on_segments(self, segments: list[Segment]) -> None:
         for seg in segments:
             kind = "segment" if seg.final else "partial"
-            self._emit({"type": kind, "speaker": seg.speaker, "t": seg.end, "start": seg.start, "end": seg.end,
-                        "text": seg.text}, raw=seg)
-            self._emit_events(self.session.segment(seg))
+            event = {"type": kind, "speaker": seg.speaker, "t": seg.end, "start": seg.start, "end": seg.end,
+                     "text": seg.text}
+            if seg.replaces is not None:
+                event["replaces"] = [round(seg.replaces[0], 3), round(seg.replaces[1], 3)]
+            self._emit(event, raw=seg)
+            self._emit_events(self.session.segment(seg), revised=seg.replaces is not None)
 
     def _on_ended(self) -> None:
         for who in SPEAKERS:
@@ -172,7 +179,8 @@ class LivePipeline:
         self._draining.set()
         self._wake.set()
 
-    def _emit_events(self, events: list[Event]) -> None:
+    def _emit_events(self, events: list[Event], revised: bool = False) -> None:
+        """Session events to the sinks; a flag found only when a revision was heard says so."""
         for e in events:
             if isinstance(e, TalkState):
                 self._emit({"type": "talk", "t": e.time, "rep_share": round(e.rep_share, 4),
@@ -182,7 +190,8 @@ class LivePipeline:
                            raw=e)
             elif isinstance(e, Flag):
                 self._emit({"type": "flag", "speaker": e.speaker, "t": e.end, "start": e.start, "end": e.end,
-                            "category": e.category, "match": e.match, "text": e.text, "prompt": e.prompt}, raw=e)
+                            "category": e.category, "match": e.match, "text": e.text, "prompt": e.prompt}
+                           | ({"revised": True} if revised else {}), raw=e)
             elif isinstance(e, Prompt):
                 self._emit({"type": "prompt", "t": e.time, "kind": e.kind, "text": e.text, "category": e.category,
                             "reason": e.reason, "until": e.until}, raw=e)

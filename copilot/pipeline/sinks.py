@@ -49,7 +49,7 @@ class Terminal:
             self.out.write(f"{clock(event['t']):>6}  >> {event['text']}   ({event['reason']})\n")
         elif kind == "flag":
             self.out.write(f"{clock(event['t']):>6}  flagged {event['category'].replace('_', ' ')}: "
-                           f"\"{event['match']}\"\n")
+                           f"\"{event['match']}\"{' (heard on a second listen)' if event.get('revised') else ''}\n")
         elif kind == "device":
             self.out.write(f"{clock(event['t']):>6}  !! {event['message']}\n")
         elif kind == "talk" and event["t"] >= self._next:
@@ -81,7 +81,8 @@ class StoreWriter:
         if isinstance(raw, SpeechSpan):
             self._spans.append(raw)
         elif isinstance(raw, Segment) and raw.final:
-            self._segments.append(raw)
+            # A revision replaces buffered finals here and stored ones when it is written.
+            self._segments = [s for s in self._segments if not s.replaced_by(raw)] + [raw]
         elif isinstance(raw, Flag):
             self._flags.append(raw)
         elif isinstance(raw, Prompt):

@@ -19,9 +19,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from copilot.core.events import Flag, Prompt, Segment, SpeechSpan
+from copilot.core.events import Flag, Prompt, Segment, SpeechSpan, Word
 
-__all__ = ["StoreError", "SessionRow", "SessionStore", "default_db_path", "MIGRATIONS"]
+__all__ = ["StoreError", "SessionRow", "StoredSession", "SessionStore", "default_db_path", "MIGRATIONS"]
 
 APP_NAME = "live-call-copilot"
 
@@ -64,6 +64,38 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX prompts_session ON prompts(session_id, time);
     """,
 )
+
+
+@dataclass(frozen=True)
+class StoredSession:
+    """One session as kept: its listing row, talk numbers, speech, transcript, flags and prompts."""
+
+    row: SessionRow
+    talk: dict[str, float | int]
+    spans: list[SpeechSpan]
+    segments: list[Segment]
+    flags: list[Flag]
+    prompts: list[Prompt]
+
+
+def _talk(text: str) -> dict[str, float | int]:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return {}
+    return {k: v for k, v in data.items() if isinstance(v, (int, float))} if isinstance(data, dict) else {}
+
+
+def _words(text: str) -> list[tuple[str, float, float]]:
+    try:
+        data = json.loads(text)
+        return [(str(w), float(a), float(b)) for w, a, b in data]
+    except (ValueError, TypeError):
+        return []
+
+
+def _like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 class StoreError(Exception):
@@ -136,8 +168,14 @@ class SessionStore:
 
     def add(self, session_id: str, *, spans: Sequence[SpeechSpan] = (), segments: Sequence[Segment] = (),
             flags: Sequence[Flag] = (), prompts: Sequence[Prompt] = ()) -> None:
-        """Append results to a session in one transaction (all or nothing)."""
+        """Append results to a session in one transaction (all or nothing).
+
+        A segment that ``replaces`` a stretch (a live revision) first removes the stored finals
+        of its speaker whose middle lies in that stretch."""
         with self._errors("save the session to"), self._tx():
+            self.db.executemany('DELETE FROM segments WHERE session_id = ? AND speaker = ? '
+                                'AND (start + "end") / 2 BETWEEN ? AND ?',
+                                [(session_id, s.speaker, *s.replaces) for s in segments if s.replaces])
             self.db.executemany('INSERT INTO speech_spans VALUES (?, ?, ?, ?)',
                                 [(session_id, s.speaker, s.start, s.end) for s in spans])
             self.db.executemany("INSERT INTO segments VALUES (?, ?, ?, ?, ?, ?)",
@@ -177,6 +215,55 @@ class SessionStore:
             rows = self.db.execute("SELECT id, started, duration_s, source, kind, model, name, rep_share "
                                    "FROM sessions ORDER BY started DESC, id DESC").fetchall()
         return [SessionRow(*r) for r in rows]
+
+    def load(self, session_id: str) -> StoredSession:
+        """Everything kept of one session (for the review and the report); StoreError if there is none."""
+        with self._errors("read"):
+            row = self.db.execute("SELECT id, started, duration_s, source, kind, model, name, rep_share, talk "
+                                  "FROM sessions WHERE id = ?", (session_id,)).fetchone()
+            if row is None:
+                raise StoreError(f"There is no session {session_id} in {self.path}; "
+                                 "`copilot sessions` lists the ones there are.")
+            spans = self.db.execute('SELECT speaker, start, "end" FROM speech_spans WHERE session_id = ? '
+                                    "ORDER BY start", (session_id,)).fetchall()
+            segments = self.db.execute('SELECT speaker, start, "end", text, words FROM segments '
+                                       "WHERE session_id = ? ORDER BY start", (session_id,)).fetchall()
+            flags = self.db.execute('SELECT speaker, start, "end", category, match, text, prompt FROM flags '
+                                    "WHERE session_id = ? ORDER BY start", (session_id,)).fetchall()
+            prompts = self.db.execute("SELECT time, kind, text, category, reason FROM prompts "
+                                      "WHERE session_id = ? ORDER BY time", (session_id,)).fetchall()
+        return StoredSession(
+            SessionRow(*row[:8]), _talk(row[8]),
+            [SpeechSpan(sp, a, b) for sp, a, b in spans],
+            [Segment(sp, a, b, text, True, tuple(Word(*w) for w in _words(words)))
+             for sp, a, b, text, words in segments],
+            [Flag(*f) for f in flags],
+            [Prompt(t, kind, text, category, reason, t) for t, kind, text, category, reason in prompts],
+        )
+
+    def find(self, prefix: str) -> str:
+        """The id of the one session whose id starts with ``prefix`` (ids are long to type)."""
+        with self._errors("read"):
+            ids = [r[0] for r in self.db.execute("SELECT id FROM sessions WHERE id LIKE ? ESCAPE '\\' "
+                                                 "ORDER BY id", (_like(prefix) + "%",)).fetchall()]
+        if prefix in ids or len(ids) == 1:
+            return prefix if prefix in ids else str(ids[0])
+        if not ids:
+            raise StoreError(f"There is no session {prefix} in {self.path}; "
+                             "`copilot sessions` lists the ones there are.")
+        raise StoreError(f"{len(ids)} sessions start with {prefix}; give more of the id.")
+
+    def rename(self, session_id: str, name: str) -> None:
+        """Give a session a name of the rep's choosing (empty: back to none)."""
+        with self._errors("save the session to"), self._tx():
+            if self.db.execute("UPDATE sessions SET name = ? WHERE id = ?", (name.strip(), session_id)).rowcount != 1:
+                raise StoreError(f"There is no session {session_id} in {self.path}.")
+
+    def delete(self, session_id: str) -> None:
+        """Remove a session and everything kept of it; the other sessions are untouched."""
+        with self._errors("save the session to"), self._tx():
+            if self.db.execute("DELETE FROM sessions WHERE id = ?", (session_id,)).rowcount != 1:
+                raise StoreError(f"There is no session {session_id} in {self.path}.")
 
     def segments(self, session_id: str) -> list[tuple[str, float, float, str]]:
         """(speaker, start, end, text) of a session's transcript, in time order."""

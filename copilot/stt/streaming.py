@@ -16,6 +16,10 @@ into :class:`Segment` events.
 - Once an utterance is longer than ``trim_after_s``, its committed whole sentences are
   sent as a final segment and cut off (past ``max_utterance_s``, every committed word), so
   the audio Whisper hears stays short and is cut where the speaker paused for a full stop.
+- With ``batch_s``, closed utterances are decoded again **packed** together, as the offline
+  analysis does (Whisper hears a lone short utterance worse). Without partials that is the
+  only final; with ``revise`` it **revises** the finals already sent (``Segment.replaces``):
+  committed text is never taken back live, but the stored transcript is the better one.
 """
 
 from __future__ import annotations
@@ -56,6 +60,10 @@ class StreamingSettings:
     # audio, or until the oldest has waited batch_wait_s. 0 = each utterance alone.
     batch_s: float = 0.0
     batch_wait_s: float = 12.0
+    # With batch_s and partials: finals still come at once (from the partials), and the
+    # packed decoding later sends a revision of them, heard with its neighbours. It runs only
+    # while the speaker is silent, so it never holds up a partial of theirs.
+    revise: bool = False
 
 
 @dataclass(frozen=True)
@@ -171,12 +179,13 @@ class StreamingTranscriber:
         """The next audio Whisper should hear on this channel, if any."""
         if self._in_flight is not None:
             return None
-        if self.settings.batch_s > 0 and self.final_due():
+        if self.settings.batch_s > 0 and not self.settings.revise and self.final_due():
             assert self._start is not None
             self._closed.append((self._start, self._last_speech_end))
             self._start = None
-        if self._closed and (sum(b - a for a, b in self._closed) >= self.settings.batch_s
-                             or self.tail.end - self._closed[0][1] >= self.settings.batch_wait_s):
+        if self._closed and not (self.settings.revise and self._start is not None) and (
+                sum(b - a for a, b in self._closed) >= self.settings.batch_s
+                or self.tail.end - self._closed[0][1] >= self.settings.batch_wait_s):
             return self._batch_job()
         if self._start is None:
             return None
@@ -194,14 +203,12 @@ class StreamingTranscriber:
         """The channel ended: the final job for whatever is still open (call until it returns None)."""
         if self._in_flight is not None:
             return None
-        if self.settings.batch_s > 0 and self._start is not None:
+        if self.settings.batch_s > 0 and not self.settings.revise and self._start is not None:
             end = min(self._last_speech_end, self.tail.end) if self._last_speech_end > self._start else self.tail.end
             self._closed.append((self._start, end))
             self._start = None
-        if self._closed:
-            return self._batch_job()
         if self._start is None:
-            return None
+            return self._batch_job() if self._closed else None
         self._speaking = False
         self._last_speech_end = min(self._last_speech_end, self.tail.end) if self._last_speech_end else self.tail.end
         self._last_speech_end = max(self._last_speech_end, self._start)
@@ -210,13 +217,16 @@ class StreamingTranscriber:
         return job
 
     def _batch_job(self) -> Job:
-        """Every closed utterance waiting, packed end to end (as many as fit in 28 s)."""
+        """Every closed utterance waiting, packed end to end (as many as fit in 28 s; a longer one in parts)."""
         pieces: list[tuple[float, float]] = []
         chunks: list[npt.NDArray[np.float32]] = []
         used = 0.0
         while self._closed and (not pieces or used + self._closed[0][1] - self._closed[0][0] <= 28.0):
             a, b = self._closed.pop(0)
-            start, audio = self.tail.read(a, min(b, a + 28.0))
+            if b - a > 28.0:
+                self._closed.insert(0, (a + 28.0, b))
+                b = a + 28.0
+            start, audio = self.tail.read(a, b)
             pieces.append((start, len(audio) / RATE))
             chunks.append(audio)
             used += len(audio) / RATE
@@ -257,6 +267,8 @@ class StreamingTranscriber:
                else ends[-1] + 1 if ends and length > self.settings.trim_after_s else 0)
         if cut:
             out.append(self._segment(self._committed[:cut], final=True))
+            if self.settings.revise:
+                self._closed.append((self._start, self._committed[cut - 1].end))
             self._start = self._committed[cut - 1].end
             self._committed = self._committed[cut:]
         shown = self._committed + self._previous
@@ -266,6 +278,8 @@ class StreamingTranscriber:
 
     def _finalise(self, job: Job, words: list[Word]) -> list[Segment]:
         all_words = self._committed + _after(self._committed, words)
+        if self.settings.revise and all_words:
+            self._closed.append((job.start, job.end))
         self._start = None
         self._committed, self._previous = [], []
         if self._next_start is not None:
@@ -274,18 +288,21 @@ class StreamingTranscriber:
         return [self._segment(all_words, final=True)] if all_words else []
 
     def _unpack(self, job: Job, heard: Sequence[RawSegment]) -> list[Segment]:
-        """A packed final: each word back to its utterance and call time; one segment per utterance."""
+        """A packed final: each word back to its utterance and call time; one segment per utterance.
+
+        With ``revise``, each segment replaces what was sent for its utterance before."""
         offsets = np.cumsum([0.0] + [d for _, d in job.pieces[:-1]])
         groups: dict[int, list[Word]] = {}
         for w in _clean_words(heard, 0.0):
             k = max(0, int(np.searchsorted(offsets, (w.start + w.end) / 2, side="right")) - 1)
             shift = job.pieces[k][0] - offsets[k]
             groups.setdefault(k, []).append(Word(w.text, w.start + shift, w.end + shift))
-        return [self._segment(groups[k], final=True) for k in sorted(groups)]
+        spans = [(a, a + d) if self.settings.revise else None for a, d in job.pieces]
+        return [self._segment(groups[k], final=True, replaces=spans[k]) for k in sorted(groups)]
 
-    def _segment(self, words: list[Word], final: bool) -> Segment:
+    def _segment(self, words: list[Word], final: bool, replaces: tuple[float, float] | None = None) -> Segment:
         text = "".join(w.text for w in words).strip()
-        return Segment(self.speaker, words[0].start, words[-1].end, text, final, tuple(words))
+        return Segment(self.speaker, words[0].start, words[-1].end, text, final, tuple(words), replaces)
 
 
 def _clean_words(heard: Sequence[RawSegment], offset: float) -> list[Word]:

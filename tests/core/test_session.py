@@ -63,6 +63,28 @@ def test_rep_questions_are_counted_from_final_segments(detector: PhraseDetector)
     assert s.talk_summary()["rep_questions"] == 2
 
 
+def test_a_revision_replaces_the_finals_it_covers_and_what_was_counted_from_them(detector: PhraseDetector) -> None:
+    s = Session(detector)
+    s.segment(Segment("rep", 1.0, 3.0, "How about the room? It's your call."))
+    s.segment(Segment("rep", 4.0, 5.0, "Right?"))
+    s.segment(Segment("rep", 30.0, 31.0, "Thanks."))
+    assert s.talk_summary()["rep_questions"] == 2 and len(s.supportive) == 1
+    text = "How about the roadmap, you should see it."
+    events = s.segment(Segment("rep", 1.0, 5.0, text, words=words(text, 1.0, 0.5), replaces=(0.8, 5.2)))
+    assert [g.text for g in s.segments] == [text, "Thanks."]
+    assert s.talk_summary()["rep_questions"] == 0 and s.supportive == []
+    flags = [e for e in events if isinstance(e, Flag)]
+    assert len(flags) == 1 and s.flags == flags  # found on the second hearing and kept for the review
+    assert not any(isinstance(e, Prompt) for e in events)  # 25 s after it was said: too late to prompt
+
+
+def test_a_revision_keeps_the_flags_of_the_words_it_replaces(detector: PhraseDetector) -> None:
+    s = Session(detector)
+    s.segment(Segment("rep", 1.0, 3.0, "You should really bring IT in."))
+    s.segment(Segment("rep", 1.0, 3.0, "Do you really bring IT in?", replaces=(0.8, 3.2)))
+    assert len(s.flags) == 1 and [g.text for g in s.segments] == ["Do you really bring IT in?"]
+
+
 def test_talk_prompt_arrives_from_speech_alone(detector: PhraseDetector) -> None:
     s = Session(detector)
     s.speech(SpeechSpan("prospect", 0, 5))

@@ -216,3 +216,46 @@ def test_without_partials_closed_utterances_are_decoded_packed_together() -> Non
     assert [(s.text, round(s.start, 2)) for s in segments] == [("Not yet.", 1.1), ("Maybe.", 4.2)]
     assert all(s.final for s in segments)
     assert t.finish() is None
+
+
+def test_with_revise_a_final_comes_at_once_and_a_packed_revision_replaces_it_once_the_rep_is_silent() -> None:
+    t = StreamingTranscriber("rep", StreamingSettings(batch_s=20.0, batch_wait_s=3.0, revise=True, pre_s=0.0,
+                                                      post_s=0.0, final_gap_s=0.5, settle_s=0.0))
+    t.speech_started(1.0)
+    t.feed(seconds(1.0))
+    t.feed(seconds(1.0))
+    t.speech_ended(2.0)
+    t.feed(seconds(0.6))
+    job = t.job(allow_partial=False)
+    assert job is not None and job.kind == "final" and not job.pieces
+    (fast,) = t.deliver(job, heard((" Next", 0.1, 0.4), (" step.", 0.4, 0.8)))
+    assert fast.final and fast.replaces is None and fast.text == "Next step." and abs(fast.start - 1.1) < 1e-6
+    t.speech_started(2.6)
+    t.feed(seconds(3.4))  # speaking again past batch_wait_s: the revision waits, partials go on
+    partial = t.job()
+    assert partial is not None and partial.kind == "partial"
+    t.deliver(partial, [])
+    t.speech_ended(6.0)
+    t.feed(seconds(0.6))
+    final = t.job()
+    assert final is not None and final.kind == "final" and not final.pieces
+    t.deliver(final, [])  # nothing heard: nothing to revise either
+    revision = t.job()
+    assert revision is not None and revision.kind == "final" and len(revision.pieces) == 1
+    (better,) = t.deliver(revision, heard((" The", 0.1, 0.3), (" next", 0.3, 0.6), (" step.", 0.6, 0.9)))
+    assert better.text == "The next step." and better.replaces == (1.0, 2.0)
+    assert fast.replaced_by(better) and abs(better.start - 1.1) < 1e-6
+    assert t.finish() is None
+
+
+def test_a_closed_stretch_longer_than_a_window_is_decoded_in_parts_not_cut_off() -> None:
+    t = StreamingTranscriber("prospect", StreamingSettings(partials=False, batch_s=20.0, pre_s=0.0, post_s=0.0))
+    t.speech_started(0.0)
+    t.feed(seconds(40.0))
+    t.speech_ended(40.0)
+    t.feed(seconds(1.0))
+    first = t.job()
+    assert first is not None and first.pieces == ((0.0, 28.0),)
+    t.deliver(first, [])
+    second = t.finish() or t.job()
+    assert second is not None and second.pieces == ((28.0, 12.0),)
