@@ -88,8 +88,8 @@ def run_analyze(args: argparse.Namespace) -> int:
 
 def run_sessions(args: argparse.Namespace) -> int:
     """List stored sessions, newest first."""
+    from copilot.core.review import clock
     from copilot.store.sqlite import SessionStore, StoreError
-    from copilot.summary import clock
 
     try:
         with SessionStore(args.db) as store:

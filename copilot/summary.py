@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 from copilot.core.events import Monologue
+from copilot.core.review import clock
 from copilot.pipeline.offline import Analysis
 
 __all__ = ["summary", "clock"]
 
 BENCHMARK = "43:57"  # rep:prospect talk in the best-converting calls (Gong Labs, 25,537 calls)
-
-
-def clock(t: float) -> str:
-    """Seconds as m:ss (or h:mm:ss) for a rep reading a timeline."""
-    t = max(0, int(round(t)))
-    h, rest = divmod(t, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
-
 
 def summary(a: Analysis) -> str:
     """What a rep wants to know after the call, in a dozen lines."""

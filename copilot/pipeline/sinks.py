@@ -42,7 +42,7 @@ class Terminal:
         self._next = every_s
 
     def __call__(self, event: dict[str, Any]) -> None:
-        from copilot.summary import clock
+        from copilot.core.review import clock
 
         kind = event["type"]
         if kind == "prompt":

@@ -97,3 +97,41 @@ def test_a_failed_save_leaves_no_half_session(tmp_path: Path) -> None:
 def test_the_default_location_is_the_user_data_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     assert default_db_path() == tmp_path / "live-call-copilot" / "sessions.db"
+
+
+def test_a_revision_replaces_the_stored_finals_of_its_stretch_only(tmp_path: Path) -> None:
+    with SessionStore(tmp_path / "s.db") as store:
+        sid = store.create_session("live", "live")
+        store.add(sid, segments=[Segment("rep", 1.0, 2.0, "Next stop."), Segment("rep", 2.5, 3.0, "Okay."),
+                                 Segment("prospect", 1.5, 2.5, "Hm."), Segment("rep", 9.0, 10.0, "Later.")])
+        store.add(sid, segments=[Segment("rep", 1.0, 3.0, "The next step. Okay.", replaces=(0.9, 3.1))])
+        assert store.segments(sid) == [("rep", 1.0, 3.0, "The next step. Okay."), ("prospect", 1.5, 2.5, "Hm."),
+                                       ("rep", 9.0, 10.0, "Later.")]
+
+
+def test_a_stored_session_loads_whole_and_can_be_renamed_found_and_deleted_alone(tmp_path: Path) -> None:
+    with SessionStore(tmp_path / "s.db") as store:
+        keep, gone = save(store, "a.opus"), save(store, "b.opus")
+        loaded = store.load(keep)
+        assert loaded.row.id == keep and loaded.talk == TALK and len(loaded.spans) == 2
+        assert [s.text for s in loaded.segments] == ["The next step is a pilot."]  # partials are not kept
+        assert loaded.segments[0].words == (Word(" The", 0.5, 0.7),)
+        assert loaded.flags[0].match == "The next step is" and loaded.prompts[0].kind == "phrase"
+        store.rename(keep, "  Acme discovery ")
+        assert store.find(keep) == keep
+        store.delete(gone)
+        assert [r.id for r in store.sessions()] == [keep] and store.sessions()[0].name == "Acme discovery"
+        with pytest.raises(StoreError, match="no session"):
+            store.load(gone)
+        with pytest.raises(StoreError, match="no session"):
+            store.delete(gone)
+        assert store.find(keep[:8]) == keep  # one session left: a prefix is enough
+
+
+def test_a_prefix_shared_by_two_sessions_asks_for_more(tmp_path: Path) -> None:
+    with SessionStore(tmp_path / "s.db") as store:
+        save(store), save(store)
+        with pytest.raises(StoreError, match="2 sessions start with"):
+            store.find("2")
+        with pytest.raises(StoreError, match="no session"):
+            store.find("x%")
