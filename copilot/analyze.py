@@ -11,7 +11,7 @@ from typing import Any
 from copilot.errors import UserError
 from copilot.pipeline.offline import Progress
 
-__all__ = ["run_analyze", "run_sessions", "BarProgress"]
+__all__ = ["run_analyze", "run_sessions", "run_rename", "run_delete", "BarProgress", "write_json", "json_target"]
 
 
 class BarProgress(Progress):
@@ -53,7 +53,7 @@ def run_analyze(args: argparse.Namespace) -> int:
     if (args.rep is None) != (args.prospect is None):
         raise UserError("--rep and --prospect go together: give both files, or one stereo CALL instead.")
     detector = load_detector(args.rules)
-    json_out = _json_target(args.json)
+    json_out = json_target(args.json)
     try:
         audio = load_call(args.call, rep_channel=args.rep_channel, rep=args.rep, prospect=args.prospect)
         choice = resolve_model(args.model)
@@ -78,7 +78,7 @@ def run_analyze(args: argparse.Namespace) -> int:
         except StoreError as e:
             store_error = e
     if json_out is not None:
-        _write_json(json_out, analysis.as_json())
+        write_json(json_out, analysis.as_json())
     print(summary(analysis), file=sys.stderr if json_out == "-" else sys.stdout)
     if store_error is not None:
         print(f"copilot: the analysis above was not saved: {store_error}", file=sys.stderr)
@@ -105,11 +105,40 @@ def run_sessions(args: argparse.Namespace) -> int:
     print(f"{'id':<22} {'started (UTC)':<20} {'length':>8} {'you':>5}  source")
     for r in rows:
         share = "-" if r.rep_share is None else f"{r.rep_share * 100:.0f}%"
-        print(f"{r.id:<22} {r.started[:19].replace('T', ' '):<20} {clock(r.duration_s):>8} {share:>5}  {r.source}")
+        print(f"{r.id:<22} {r.started[:19].replace('T', ' '):<20} {clock(r.duration_s):>8} {share:>5}  "
+              f"{r.name or r.source}")
     return 0
 
 
-def _json_target(target: str | None) -> str | None:
+def run_rename(args: argparse.Namespace) -> int:
+    """``copilot sessions rename ID NAME``."""
+    from copilot.store.sqlite import SessionStore, StoreError
+
+    try:
+        with SessionStore(args.db) as store:
+            sid = store.find(args.session)
+            store.rename(sid, args.name)
+    except StoreError as e:
+        raise UserError(str(e)) from None
+    print(f"Renamed {sid}: {args.name.strip() or '(no name)'}")
+    return 0
+
+
+def run_delete(args: argparse.Namespace) -> int:
+    """``copilot sessions delete ID``: the session and everything kept of it."""
+    from copilot.store.sqlite import SessionStore, StoreError
+
+    try:
+        with SessionStore(args.db) as store:
+            sid = store.find(args.session)
+            store.delete(sid)
+    except StoreError as e:
+        raise UserError(str(e)) from None
+    print(f"Deleted {sid}.")
+    return 0
+
+
+def json_target(target: str | None) -> str | None:
     """Check before the long work that the JSON can be written where asked."""
     if target is None or target == "-":
         return target
@@ -121,7 +150,7 @@ def _json_target(target: str | None) -> str | None:
     return target
 
 
-def _write_json(target: str, data: dict[str, Any]) -> None:
+def write_json(target: str, data: dict[str, Any]) -> None:
     text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
     if target == "-":
         sys.stdout.write(text)

@@ -109,10 +109,37 @@ def _parser() -> argparse.ArgumentParser:
     dv = sub.add_parser("devices", help="list audio inputs, marking the likely microphone and call audio")
     dv.set_defaults(func=_lazy("copilot.live:run_devices"))
 
-    ss = sub.add_parser("sessions", help="list stored sessions, newest first")
-    ss.add_argument("--db", metavar="FILE", help="session database (default: sessions.db in your user data folder)")
+    db_help = "session database (default: sessions.db in your user data folder)"
+    ss = sub.add_parser("sessions", help="list stored sessions, newest first (or rename or delete one)",
+                        description="Lists stored sessions, newest first. `copilot sessions rename ID NAME` names "
+                        "one; `copilot sessions delete ID` removes one and everything kept of it. An ID may be "
+                        "shortened to any start that is unique.")
+    ss.add_argument("--db", metavar="FILE", help=db_help)
     ss.add_argument("--json", action="store_true", help="one JSON array instead of a table")
     ss.set_defaults(func=_lazy("copilot.analyze:run_sessions"))
+    ssub = ss.add_subparsers(metavar="ACTION")
+    sr = ssub.add_parser("rename", help="give a session a name")
+    sr.add_argument("session", metavar="ID")
+    sr.add_argument("name", metavar="NAME")
+    sr.add_argument("--db", metavar="FILE", help=db_help)
+    sr.set_defaults(func=_lazy("copilot.analyze:run_rename"))
+    sd = ssub.add_parser("delete", help="delete a session and everything kept of it")
+    sd.add_argument("session", metavar="ID")
+    sd.add_argument("--db", metavar="FILE", help=db_help)
+    sd.set_defaults(func=_lazy("copilot.analyze:run_delete"))
+
+    rv = sub.add_parser("review", help="the post-call review window (no ID: the list of your calls)")
+    rv.add_argument("session", nargs="?", metavar="ID", help="the session to review (see `copilot sessions`)")
+    rv.add_argument("--db", metavar="FILE", help=db_help)
+    rv.add_argument("--rules", metavar="FILE", help="rulebook TOML file (default: the bundled English one)")
+    rv.set_defaults(func=_lazy("copilot.ui.review_app:run_review"))
+    rp = sub.add_parser("report", help="write a call's review as one self-contained HTML file (or its JSON)")
+    rp.add_argument("session", metavar="ID", help="the session (see `copilot sessions`)")
+    rp.add_argument("--html", metavar="OUT", help="write the HTML report here (a file or a folder)")
+    rp.add_argument("--json", metavar="OUT", help="write the session in the `analyze --json` contract (- for stdout)")
+    rp.add_argument("--db", metavar="FILE", help=db_help)
+    rp.add_argument("--rules", metavar="FILE", help="rulebook TOML file (default: the bundled English one)")
+    rp.set_defaults(func=_lazy("copilot.ui.review_app:run_report"))
 
     b = sub.add_parser("bench", help="measure speed and accuracy on this machine")
     bsub = b.add_subparsers(metavar="WHAT")
@@ -153,6 +180,11 @@ def _parser() -> argparse.ArgumentParser:
     ba.add_argument("--idle", type=float, default=10.0, help="seconds the app sits idle before the demo (default 10)")
     ba.add_argument("--json", action="store_true", help="print the numbers as JSON")
     ba.set_defaults(func=_lazy("copilot.bench.app:run"))
+    br = bsub.add_parser("review", help="open an hour-long call in the review window: time to open, scroll and "
+                         "pan frame times (offscreen without a display)")
+    br.add_argument("--runs", type=int, default=5, help="times the review is opened (default 5)")
+    br.add_argument("--json", action="store_true", help="print the numbers as JSON")
+    br.set_defaults(func=_lazy("copilot.bench.review:run"))
     b.set_defaults(func=lambda _a: _print_help(b))
     return p
 

@@ -135,12 +135,14 @@ def flagged_lines(segments: Sequence[Segment], flags: Sequence[Flag]) -> list[Fl
     """
     lines = list(segments)
     owned: dict[int, list[Flag]] = {}
-    rep = [i for i, s in enumerate(lines) if s.speaker == "rep"]
+    rep = sorted((i for i, s in enumerate(lines) if s.speaker == "rep"), key=lambda i: lines[i].start)
+    starts = [lines[i].start for i in rep]
     for f in flags:
-        if not rep:
-            break
-        best = max(rep, key=lambda i: (_overlap(lines[i], f), -_distance(lines[i], f)))
-        owned.setdefault(best, []).append(f)
+        k = bisect_right(starts, f.end)  # rep lines that start before the phrase ends: the last few may overlap it
+        near = rep[max(0, k - 3):k + 1]
+        if near:
+            best = max(near, key=lambda i: (_overlap(lines[i], f), -_distance(lines[i], f)))
+            owned.setdefault(best, []).append(f)
     return [FlaggedLine(s, tuple(owned.get(i, ()))) for i, s in enumerate(lines)]
 
 

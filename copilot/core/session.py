@@ -9,7 +9,9 @@ little late is still judged against the live state of the call.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from typing import Any
 
 from copilot.core.coach import CoachPolicy
 from copilot.core.events import Event, Flag, Prompt, Segment, Speaker, SpeechSpan, SupportiveLine, TalkState
@@ -17,7 +19,7 @@ from copilot.core.phrases import Hit, PhraseDetector
 from copilot.core.settings import CoachSettings
 from copilot.core.talk import TalkTracker
 
-__all__ = ["Session"]
+__all__ = ["Session", "analysis_json"]
 
 _SAME_FLAG_WITHIN_S = 3.0
 _QUESTION = re.compile(r"\?")
@@ -182,3 +184,22 @@ def _hit_times(hit: Hit, times: list[tuple[int, int, float, float]], segment: Se
     if not inside:
         return segment.start, segment.end
     return inside[0][0], inside[-1][1]
+
+
+def analysis_json(session_id: str | None, duration_s: float, source: str, model: str,
+                  talk: Mapping[str, float | int], segments: Sequence[Segment], flags: Sequence[Flag],
+                  prompts: Sequence[Prompt]) -> dict[str, Any]:
+    """The analysis JSON contract of DESIGN.md, for a fresh analysis or a stored session."""
+    return {
+        "session_id": session_id,
+        "duration_s": round(duration_s, 2),
+        "source": source,
+        "model": model,
+        "talk": dict(talk),
+        "segments": [{"speaker": g.speaker, "start": round(g.start, 2), "end": round(g.end, 2), "text": g.text}
+                     for g in segments],
+        "flags": [{"speaker": f.speaker, "start": round(f.start, 2), "end": round(f.end, 2),
+                   "category": f.category, "match": f.match, "text": f.text, "prompt": f.prompt}
+                  for f in flags],
+        "prompts": [{"time": round(p.time, 2), "kind": p.kind, "text": p.text} for p in prompts],
+    }

@@ -15,7 +15,7 @@ from copilot.audio.decode import CallAudio
 from copilot.audio.vad import VadSettings, speech_spans
 from copilot.core.events import SPEAKERS, Segment, SpeechSpan
 from copilot.core.phrases import PhraseDetector
-from copilot.core.session import Session
+from copilot.core.session import Session, analysis_json
 from copilot.core.settings import CoachSettings
 from copilot.stt.engine import Engine
 from copilot.stt.spans import plan_windows, transcribe_spans
@@ -52,19 +52,9 @@ class Analysis:
     def as_json(self) -> dict[str, Any]:
         """The analysis JSON contract of DESIGN.md."""
         s = self.session
-        return {
-            "session_id": self.session_id,
-            "duration_s": round(self.duration_s, 2),
-            "source": self.source,
-            "model": self.model,
-            "talk": s.talk_summary(),
-            "segments": [{"speaker": g.speaker, "start": round(g.start, 2), "end": round(g.end, 2), "text": g.text}
-                         for g in self.segments],
-            "flags": [{"speaker": f.speaker, "start": round(f.start, 2), "end": round(f.end, 2),
-                       "category": f.category, "match": f.match, "text": f.text, "prompt": f.prompt}
-                      for f in s.flags],
-            "prompts": [{"time": round(p.time, 2), "kind": p.kind, "text": p.text} for p in s.prompts],
-        }
+        return analysis_json(self.session_id, self.duration_s, self.source, self.model, s.talk_summary(),
+                             self.segments, s.flags, s.prompts)
+
 
 
 def analyze_call(

@@ -1,0 +1,90 @@
+"""The shareable report of one call: a single HTML file a manager can open anywhere.
+
+Everything is inside the file (styles, the timeline as an embedded PNG), so it can be
+mailed or attached without anything going missing and it fetches nothing when opened.
+"""
+
+from __future__ import annotations
+
+import base64
+from html import escape
+from pathlib import Path
+
+from copilot.core.review import clock
+from copilot.errors import UserError
+from copilot.review import TRANSCRIPT_CSS, Review, transcript_html
+
+__all__ = ["report_html", "write_report"]
+
+PAGE_CSS = """
+body { font-family: -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; color: #222;
+       max-width: 980px; margin: 24px auto; padding: 0 16px; line-height: 1.4; }
+h1 { font-size: 1.5em; margin-bottom: 0; }
+.meta { color: #666; margin-top: 4px; }
+img.chart { width: 100%; border: 1px solid #ddd; }
+.legend span { margin-right: 16px; font-size: small; }
+table { border-collapse: collapse; width: 100%; }
+td, th { text-align: left; padding: 6px 8px; border-bottom: 1px solid #eee; vertical-align: top; }
+th { color: #666; font-weight: normal; font-size: small; }
+.value { font-weight: bold; white-space: nowrap; }
+.good { color: #2e7d32; } .watch { color: #b26a00; } .poor { color: #c62828; }
+.bench { color: #666; font-size: small; }
+"""
+
+
+def report_html(review: Review, chart_png: bytes) -> str:
+    """The report as one self-contained HTML page."""
+    row = review.stored.row
+    chart = base64.b64encode(chart_png).decode("ascii")
+    numbers = "\n".join(
+        f'<tr><td>{escape(n.label)}</td><td class="value {n.verdict}">{escape(n.value)}</td>'
+        f'<td class="bench">{escape(n.benchmark)}</td></tr>' for n in review.numbers)
+    flags = "\n".join(
+        f"<tr><td>{clock(f.start)}</td><td><b>“{escape(f.match)}”</b><br>"
+        f'<span class="bench">{escape(f.text)}</span></td><td>{escape(f.category.replace("_", " "))}</td>'
+        f"<td>“{escape(f.prompt)}”</td></tr>" for f in review.flags) or (
+        '<tr><td colspan="4">No directive phrases were flagged in this call.</td></tr>')
+    model = f" · model {escape(row.model)}" if row.model else ""
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Call review: {escape(review.title)}</title>
+<style>{PAGE_CSS}{TRANSCRIPT_CSS}</style></head>
+<body>
+<h1>Call review: {escape(review.title)}</h1>
+<p class="meta">{escape(review.when)} · {clock(review.duration_s)} · {escape(row.kind)} session{model}</p>
+
+<h2>Talk over time</h2>
+<img class="chart" alt="Timeline: when you and they talked, your share of the last two minutes against 43% and 65%,
+and where phrases were flagged and prompts shown" src="data:image/png;base64,{chart}">
+<p class="legend"><span>Top: you and them talking · ▼ flagged phrase · ◆ prompt shown</span>
+<span>Bottom: your share of the last two minutes; dashed lines at 43% (best calls) and 65% (too much)</span></p>
+
+<h2>The numbers</h2>
+<table id="numbers"><tr><th>What</th><th>This call</th><th>Benchmark</th></tr>
+{numbers}
+</table>
+
+<h2>Flagged phrases</h2>
+<table id="flags"><tr><th>When</th><th>You said</th><th>Category</th><th>You could say instead</th></tr>
+{flags}
+</table>
+
+<h2>Transcript</h2>
+<div id="transcript">
+{transcript_html(review.lines) or "<p>No speech was transcribed in this call.</p>"}
+</div>
+</body></html>
+"""
+
+
+def write_report(review: Review, chart_png: bytes, out: str | Path) -> Path:
+    """Write the report; a folder that cannot be written is one sentence, not a traceback."""
+    path = Path(out)
+    if path.is_dir():
+        path = path / f"call-review-{review.stored.row.id}.html"
+    try:
+        path.write_text(report_html(review, chart_png), encoding="utf-8")
+    except OSError as e:
+        raise UserError(f"Cannot write the report to {path}: {e.strerror or e}.") from None
+    return path

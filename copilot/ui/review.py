@@ -1,0 +1,253 @@
+"""The post-call review: how the call went at a glance, and where control slipped.
+
+:class:`ReviewWindow` shows one stored call — the numbers beside their benchmarks, the
+timeline, and the transcript with each flagged phrase and the line the rep could have
+said instead; a click on the timeline scrolls the transcript to that moment.
+:class:`SessionsWindow` lists the stored calls, newest first, to open, rename, delete or
+export. Building a review is a few milliseconds of pure code, so it runs on the Qt thread.
+"""
+
+from __future__ import annotations
+
+import json
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from copilot.core.review import clock
+from copilot.errors import UserError
+from copilot.report import write_report
+from copilot.review import TRANSCRIPT_CSS, Review, started_local, stored_json, transcript_html
+from copilot.store.sqlite import SessionStore, StoreError
+from copilot.ui.timeline import Timeline, timeline_png
+
+__all__ = ["ReviewWindow", "SessionsWindow"]
+
+VERDICT_COLOURS = {"good": "#2e7d32", "watch": "#b26a00", "poor": "#c62828", "": "#222222"}
+
+Loader = Callable[[str], Review]  # session id -> its review (raises StoreError)
+
+
+class ReviewWindow(QWidget):
+    """One call's review; :attr:`changed` says the session was renamed or deleted."""
+
+    changed = Signal()
+
+    def __init__(self, review: Review, store: SessionStore | None = None) -> None:
+        super().__init__()
+        self.review = review
+        self.store = store
+        self.resize(1100, 800)
+        self._title()
+
+        self.heading = QLabel()
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
+        self.heading.setStyleSheet("font-size: 16px; font-weight: bold;")
+        self.meta = QLabel(f"{review.when} · {clock(review.duration_s)} · {review.stored.row.kind} session")
+        self._show_title()
+
+        grid = QGridLayout()
+        for r, n in enumerate(review.numbers):
+            value = QLabel(n.value)
+            value.setStyleSheet(f"font-weight: bold; color: {VERDICT_COLOURS[n.verdict]};")
+            bench = QLabel(n.benchmark)
+            bench.setStyleSheet("color: #666666;")
+            bench.setWordWrap(True)
+            grid.addWidget(QLabel(n.label), r, 0)
+            grid.addWidget(value, r, 1)
+            grid.addWidget(bench, r, 2)
+        grid.setColumnStretch(2, 1)
+        numbers = QWidget()
+        numbers.setLayout(grid)
+
+        self.timeline = Timeline(review)
+        self.timeline.setMinimumHeight(220)
+        self.timeline.picked.connect(self.scroll_to)
+
+        self.transcript = QTextBrowser()
+        self.transcript.setOpenLinks(False)
+        self.transcript.document().setDefaultStyleSheet(TRANSCRIPT_CSS)
+        self.transcript.setHtml(transcript_html(review.lines) or "<p>No speech was transcribed in this call.</p>")
+        self._starts = [line.segment.start for line in review.lines]
+
+        buttons = QHBoxLayout()
+        for text, slot in (("Save report…", self._ask_report), ("Save JSON…", self._ask_json),
+                           ("Rename…", self._ask_rename), ("Delete…", self._ask_delete)):
+            b = QPushButton(text)
+            b.clicked.connect(slot)
+            b.setEnabled(store is not None or text.startswith("Save"))
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.timeline)
+        split.addWidget(self.transcript)
+        split.setSizes([260, 440])
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.meta)
+        layout.addWidget(numbers)
+        layout.addWidget(split, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.status)
+
+    # ---- reading -------------------------------------------------------------------
+
+    def scroll_to(self, t: float) -> int:
+        """Scroll the transcript to the line being said at ``t`` (or the one just before); returns its index."""
+        if not self._starts:
+            return -1
+        i = max(0, bisect_right(self._starts, t) - 1)
+        self.transcript.scrollToAnchor(f"line-{i}")
+        return i
+
+    # ---- managing ------------------------------------------------------------------
+
+    def save_report(self, out: str | Path) -> Path:
+        """Write the HTML report (raises UserError with a sentence)."""
+        return write_report(self.review, timeline_png(self.review), out)
+
+    def save_json(self, out: str | Path) -> None:
+        """Write the session in the ``analyze --json`` contract."""
+        try:
+            Path(out).write_text(json.dumps(stored_json(self.review.stored), indent=1), encoding="utf-8")
+        except OSError as e:
+            raise UserError(f"Cannot write {out}: {e.strerror or e}.") from None
+
+    def rename(self, name: str) -> None:
+        """Give the call a name (raises StoreError)."""
+        assert self.store is not None
+        self.store.rename(self.review.stored.row.id, name)
+        self.review = _renamed(self.review, name.strip())
+        self._show_title()
+        self.changed.emit()
+
+    def delete(self) -> None:
+        """Delete the call from the store and close (raises StoreError)."""
+        assert self.store is not None
+        self.store.delete(self.review.stored.row.id)
+        self.changed.emit()
+        self.close()
+
+    def _ask_report(self) -> None:
+        out, _ = QFileDialog.getSaveFileName(self, "Save the report", f"call-review-{self.review.stored.row.id}.html",
+                                             "Web page (*.html)")
+        if out:
+            self._try(lambda: self.status.setText(f"Report saved: {self.save_report(out)}"))
+
+    def _ask_json(self) -> None:
+        out, _ = QFileDialog.getSaveFileName(self, "Save as JSON", f"{self.review.stored.row.id}.json", "JSON (*.json)")
+        if out:
+            self._try(lambda: self._saved_json(out))
+
+    def _saved_json(self, out: str) -> None:
+        self.save_json(out)
+        self.status.setText(f"Saved: {out}")
+
+    def _ask_rename(self) -> None:
+        name, ok = QInputDialog.getText(self, "Rename the call", "Name:", text=self.review.stored.row.name)
+        if ok:
+            self._try(lambda: self.rename(name))
+
+    def _ask_delete(self) -> None:
+        sure = QMessageBox.question(self, "Delete the call", f"Delete “{self.review.title}” and its transcript? "
+                                    "This cannot be undone.")
+        if sure == QMessageBox.StandardButton.Yes:
+            self._try(self.delete)
+
+    def _try(self, action: Callable[[], object]) -> None:
+        try:
+            action()
+        except (UserError, StoreError) as e:
+            self.status.setText(str(e))
+
+    def _show_title(self) -> None:
+        self.heading.setText(self.review.title)
+        self._title()
+
+    def _title(self) -> None:
+        self.setWindowTitle(f"Call review: {self.review.title}")
+
+
+def _renamed(review: Review, name: str) -> Review:
+    return replace(review, stored=replace(review.stored, row=replace(review.stored.row, name=name)))
+
+
+class SessionsWindow(QWidget):
+    """The stored calls, newest first: date, name, length and rep share; open one to review it."""
+
+    def __init__(self, store: SessionStore, load: Loader) -> None:
+        super().__init__()
+        self.store = store
+        self.load = load
+        self.open_reviews: list[ReviewWindow] = []
+        self.setWindowTitle("Live Call Copilot: your calls")
+        self.resize(760, 420)
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(["Date", "Call", "Length", "You talked"])
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.horizontalHeader().setSectionResizeMode(1, self.table.horizontalHeader().ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.table.doubleClicked.connect(lambda _index: self.open_selected())
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        open_button = QPushButton("Review")
+        open_button.clicked.connect(self.open_selected)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(open_button)
+        layout.addWidget(self.status)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the list of calls again."""
+        try:
+            rows = self.store.sessions()
+        except StoreError as e:
+            self.status.setText(str(e))
+            return
+        self.ids = [r.id for r in rows]
+        self.table.setRowCount(len(rows))
+        for i, r in enumerate(rows):
+            share = "" if r.rep_share is None else f"{r.rep_share:.0%}"
+            for col, text in enumerate((started_local(r.started), r.name or r.source, clock(r.duration_s), share)):
+                self.table.setItem(i, col, QTableWidgetItem(text))
+        self.status.setText("" if rows else "No calls yet: start a session, or run `copilot analyze` on a recording.")
+
+    def open_selected(self) -> ReviewWindow | None:
+        """Open the review of the selected call (the newest if none is selected)."""
+        if not self.ids:
+            return None
+        row = self.table.currentRow()
+        try:
+            review = self.load(self.ids[row if row >= 0 else 0])
+        except StoreError as e:
+            self.status.setText(str(e))
+            return None
+        window = ReviewWindow(review, self.store)
+        window.changed.connect(self.refresh)
+        self.open_reviews.append(window)
+        window.show()
+        return window

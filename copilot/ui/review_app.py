@@ -1,0 +1,78 @@
+"""``copilot review`` and ``copilot report``: a stored call in the review window, or as a file to send."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from copilot.analyze import json_target, write_json
+from copilot.errors import UserError
+from copilot.review import Review, build_review, stored_json
+from copilot.store.sqlite import SessionStore, StoreError
+
+__all__ = ["run_review", "run_report", "load_review"]
+
+
+def load_review(store: SessionStore, session: str, rules: str | None = None) -> Review:
+    """The review of a session given by its id (or a unique start of it); StoreError or UserError if it cannot be."""
+    from copilot.cli import load_detector
+
+    return build_review(store.load(store.find(session)), load_detector(rules))
+
+
+def run_review(args: argparse.Namespace) -> int:
+    """Open the review of one call, or the list of calls."""
+    from copilot.ui.app import has_display
+
+    if not has_display():
+        raise UserError("there is no display here, so the review cannot open; `copilot report ID --html OUT` "
+                        "writes the same review as a web page.")
+    from PySide6.QtWidgets import QApplication
+
+    from copilot.cli import load_detector
+    from copilot.ui.review import ReviewWindow, SessionsWindow
+
+    detector = load_detector(args.rules)  # a broken rulebook is said before any window opens
+    try:
+        store = SessionStore(args.db)
+        review = load_review(store, args.session, args.rules) if args.session else None
+    except StoreError as e:
+        raise UserError(str(e)) from None
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    if review is not None:
+        window: ReviewWindow | SessionsWindow = ReviewWindow(review, store)
+    else:
+        window = SessionsWindow(store, lambda sid: build_review(store.load(sid), detector))
+    window.show()
+    try:
+        return int(app.exec())
+    finally:
+        store.close()
+
+
+def run_report(args: argparse.Namespace) -> int:
+    """Write a call's review as one HTML file, and/or its JSON."""
+    if not args.html and not args.json:
+        raise UserError("say what to write: --html OUT for the report, --json OUT for the data.")
+    json_out = json_target(args.json)
+    try:
+        with SessionStore(args.db) as store:
+            review = load_review(store, args.session, args.rules)
+    except StoreError as e:
+        raise UserError(str(e)) from None
+    if json_out:
+        write_json(json_out, stored_json(review.stored))
+    if args.html:
+        if not os.environ.get("DISPLAY") and sys.platform.startswith("linux"):
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # the chart is drawn, never shown
+        from PySide6.QtWidgets import QApplication
+
+        from copilot.report import write_report
+        from copilot.ui.timeline import timeline_png
+
+        app = QApplication.instance() or QApplication(sys.argv[:1])
+        path = write_report(review, timeline_png(review), args.html)
+        del app
+        print(f"Report written: {path}", file=sys.stderr if json_out == "-" else sys.stdout)
+    return 0

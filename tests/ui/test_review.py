@@ -1,0 +1,154 @@
+"""The review window and the report on stored sessions (offscreen): what they show, and managing calls."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from copilot.bench.review import hour_of_calls
+from copilot.cli import load_detector, main
+from copilot.review import build_review
+from copilot.store.sqlite import SessionStore
+from copilot.ui.review import ReviewWindow, SessionsWindow
+from copilot.ui.review_app import load_review
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> SessionStore:
+    """A store with an empty session, then a five-minute coached call (the sample's script twice and more)."""
+    s = SessionStore(tmp_path / "s.db")
+    silent = s.create_session("nobody spoke", "live", started=datetime(2026, 1, 5, 9, 30, tzinfo=timezone.utc))
+    s.finish_session(silent, 30.0, {"rep_s": 0.0, "prospect_s": 0.0, "rep_share": 0.0})
+    hour_of_calls(s, minutes=5.0)
+    return s
+
+
+def newest(store: SessionStore) -> str:
+    return store.sessions()[0].id
+
+
+def test_the_review_shows_numbers_timeline_and_the_transcript_with_what_to_say_instead(
+        qtbot: QtBot, store: SessionStore) -> None:
+    review = load_review(store, newest(store))
+    window = ReviewWindow(review, store)
+    qtbot.addWidget(window)
+    window.show()
+    assert review.flags, "the sample's script has directive phrases"
+    labels = [n.label for n in review.numbers]
+    assert labels[:2] == ["Talk share (you : them)", "Longest monologue (you)"]
+    assert "Directive phrases" in labels and "Autonomy-supportive lines" in labels
+    html = window.transcript.toHtml()
+    first = review.flags[0]
+    assert first.match in window.transcript.toPlainText() and first.prompt in window.transcript.toPlainText()
+    assert "#ffe08a" in html  # the flagged phrase is highlighted
+    assert window.timeline.flag_marks.data.size == len(review.flags)
+    assert window.timeline.prompt_marks.data.size == len(review.stored.prompts) > 0
+
+
+def test_a_click_on_a_late_flag_scrolls_the_transcript_to_its_line(qtbot: QtBot, store: SessionStore) -> None:
+    review = load_review(store, newest(store))
+    window = ReviewWindow(review, store)
+    qtbot.addWidget(window)
+    window.resize(900, 600)
+    window.show()
+    bar = window.transcript.verticalScrollBar()
+    assert bar.value() == 0 and bar.maximum() > 0
+    late = review.flags[-1]
+    with qtbot.waitSignal(window.timeline.picked) as picked:
+        window.timeline.picked.emit(late.start)
+    assert picked.args == [late.start]
+    scrolled = bar.value()
+    assert scrolled > 0  # the click moved the transcript
+    line = review.lines[window.scroll_to(late.start)]
+    assert line.segment.start <= late.start <= line.segment.end + 1.0 and bar.value() == scrolled
+
+
+def test_rename_and_delete_change_the_store_and_leave_other_calls_alone(qtbot: QtBot, store: SessionStore) -> None:
+    sid, other = newest(store), store.sessions()[1].id
+    window = ReviewWindow(load_review(store, sid), store)
+    qtbot.addWidget(window)
+    window.rename("Acme discovery")
+    assert store.load(sid).row.name == "Acme discovery" and window.heading.text() == "Acme discovery"
+    assert "Acme discovery" in window.windowTitle()
+    with qtbot.waitSignal(window.changed):
+        window.delete()
+    assert [r.id for r in store.sessions()] == [other]
+
+
+def test_the_report_is_one_self_contained_page_with_every_section(qtbot: QtBot, store: SessionStore,
+                                                                   tmp_path: Path) -> None:
+    review = load_review(store, newest(store))
+    window = ReviewWindow(review, store)
+    qtbot.addWidget(window)
+    out = window.save_report(tmp_path)  # a folder: the file is named after the session
+    html = out.read_text(encoding="utf-8")
+    assert out.name == f"call-review-{review.stored.row.id}.html"
+    assert not re.search(r"(src|href)=\"(?!data:|#)", html) and "http" not in html  # nothing fetched
+    assert re.search(r'<img class="chart"[^>]*src="data:image/png;base64,iVBOR', html, re.S)
+    for section in ("Talk over time", "Talk share (you : them)", "Longest monologue (you)", "Flagged phrases",
+                    "Transcript"):
+        assert section in html
+    for f in review.flags:
+        assert f.match.replace("'", "&#x27;") in html
+
+
+def test_a_call_with_no_speech_still_opens_and_reports(qtbot: QtBot, store: SessionStore, tmp_path: Path) -> None:
+    silent = store.sessions()[1].id
+    review = build_review(store.load(silent), load_detector(None))
+    window = ReviewWindow(review, store)
+    qtbot.addWidget(window)
+    window.show()
+    assert "No speech was transcribed" in window.transcript.toPlainText()
+    assert window.scroll_to(10.0) == -1
+    html = window.save_report(tmp_path / "silent.html").read_text(encoding="utf-8")
+    assert "No directive phrases were flagged" in html and "No speech was transcribed" in html
+
+
+def test_the_list_of_calls_is_newest_first_and_opens_a_review(qtbot: QtBot, store: SessionStore) -> None:
+    window = SessionsWindow(store, lambda sid: build_review(store.load(sid), load_detector(None)))
+    qtbot.addWidget(window)
+    assert window.table.rowCount() == 2
+    assert window.table.item(1, 1).text() == "nobody spoke"
+    review = window.open_selected()
+    assert review is not None and review.review.stored.row.id == newest(store)
+    qtbot.addWidget(review)
+    review.rename("Renamed here")
+    assert window.table.item(0, 1).text() == "Renamed here"  # the list follows
+
+
+def test_report_json_and_session_commands(store: SessionStore, tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(store.path)
+    sid = newest(store)
+    assert main(["report", sid[:-1], "--db", db, "--json", "-"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["session_id"] == sid and set(data) >= {"duration_s", "talk", "segments", "flags", "prompts"}
+    assert data["flags"] and data["segments"][0]["speaker"] in ("rep", "prospect")
+    assert main(["report", sid, "--db", db, "--html", str(tmp_path / "r.html")]) == 0
+    assert (tmp_path / "r.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert main(["sessions", "rename", sid, "Big one", "--db", db]) == 0
+    assert main(["sessions", "delete", sid, "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["report", sid, "--db", db, "--json", "-"]) == 2
+    assert "no session" in capsys.readouterr().err
+
+
+def test_a_damaged_database_is_one_sentence_and_is_left_as_it_was(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "sessions.db"
+    bad.write_bytes(b"this is not sqlite, it is a shopping list" * 100)
+    before = bad.read_bytes()
+    assert main(["report", "2026", "--db", str(bad), "--html", str(tmp_path / "r.html")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err and "damaged" in err
+    assert bad.read_bytes() == before and not (tmp_path / "r.html").exists()
+
+
+def test_report_needs_something_to_write(store: SessionStore, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", newest(store), "--db", str(store.path)]) == 2
+    assert "--html OUT" in capsys.readouterr().err
