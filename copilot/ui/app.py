@@ -77,7 +77,7 @@ def _open(args: argparse.Namespace, demo: bool) -> int:
         return _device_plan(s, args, events)
 
     window = ControlWindow(settings, settings_path, runner, overlay, plan_for, levels,
-                           notice=notice[:1].upper() + notice[1:] if notice else None)
+                           notice=notice[:1].upper() + notice[1:] if notice else None, db=args.db)
     _place(overlay, settings.overlay_x, settings.overlay_y)
     overlay.show()
     window.show()

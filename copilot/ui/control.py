@@ -34,6 +34,8 @@ from PySide6.QtWidgets import (
 )
 
 from copilot.config import Settings, SettingsError, save_settings
+from copilot.errors import UserError
+from copilot.store.sqlite import SessionStore, StoreError
 from copilot.ui.levels import LevelMonitor
 from copilot.ui.overlay import Overlay
 from copilot.ui.runner import LiveRunner, SessionPlan
@@ -49,7 +51,7 @@ class ControlWindow(QWidget):
 
     def __init__(self, settings: Settings, settings_path: Path, runner: LiveRunner, overlay: Overlay,
                  plan_for: Callable[[Settings], SessionPlan], levels: LevelMonitor | None = None,
-                 notice: str | None = None) -> None:
+                 notice: str | None = None, db: str | None = None) -> None:
         super().__init__()
         self.settings = settings
         self.settings_path = settings_path
@@ -57,6 +59,9 @@ class ControlWindow(QWidget):
         self.overlay = overlay
         self.plan_for = plan_for
         self.levels = levels
+        self.db = db
+        self.last_session: str | None = None
+        self.reviews: list[QWidget] = []  # open review windows (kept alive here)
         self.setWindowTitle("Live Call Copilot")
 
         self.status = QLabel(notice or "Ready. Start a session when your call begins.")
@@ -64,6 +69,11 @@ class ControlWindow(QWidget):
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.start_button = QPushButton("Start session")
         self.start_button.clicked.connect(self.toggle)
+        self.review_button = QPushButton("Review the call")
+        self.review_button.clicked.connect(self.open_review)
+        self.review_button.setVisible(False)
+        self.calls_button = QPushButton("Your calls…")
+        self.calls_button.clicked.connect(self.open_calls)
 
         self.consent = QWidget()
         row = QHBoxLayout(self.consent)
@@ -131,6 +141,10 @@ class ControlWindow(QWidget):
         layout.addLayout(form)
         layout.addWidget(self.capture)
         layout.addWidget(self.start_button)
+        after = QHBoxLayout()
+        after.addWidget(self.review_button)
+        after.addWidget(self.calls_button)
+        layout.addLayout(after)
 
         self._fill_devices()
         for widget in (self.model, self.rules):
@@ -185,7 +199,44 @@ class ControlWindow(QWidget):
         if result.get("save_error"):
             text = f"The end of the session was not saved: {result['save_error']}"
         self.status.setText(text)
+        self.last_session = result.get("session_id")
+        self.review_button.setVisible(self.last_session is not None)
         self._idle()
+
+    # ---- after the call ---------------------------------------------------------------
+
+    def open_review(self) -> QWidget | None:
+        """The review of the session that just ended."""
+        if self.last_session is None:
+            return None
+        from copilot.ui.review import ReviewWindow
+        from copilot.ui.review_app import load_review
+
+        session = self.last_session
+        return self._open_window(lambda store: ReviewWindow(load_review(store, session, self.settings.rules or None),
+                                                            store))
+
+    def open_calls(self) -> QWidget | None:
+        """The list of stored calls, to review, rename or delete."""
+        from copilot.cli import load_detector
+        from copilot.review import build_review
+        from copilot.ui.review import SessionsWindow
+
+        def window(store: SessionStore) -> QWidget:
+            detector = load_detector(self.settings.rules or None)
+            return SessionsWindow(store, lambda sid: build_review(store.load(sid), detector))
+
+        return self._open_window(window)
+
+    def _open_window(self, make: Callable[[SessionStore], QWidget]) -> QWidget | None:
+        try:
+            window = make(SessionStore(self.db))
+        except (StoreError, UserError) as e:
+            self.status.setText(str(e))
+            return None
+        self.reviews = [w for w in self.reviews if w.isVisible()] + [window]
+        window.show()
+        return window
 
     def _idle(self) -> None:
         self.start_button.setText("Start session")

@@ -15,6 +15,7 @@ from copilot.store.sqlite import SessionStore
 from copilot.ui.bridge import EventBridge
 from copilot.ui.control import ControlWindow
 from copilot.ui.overlay import Overlay
+from copilot.ui.review import ReviewWindow, SessionsWindow
 from copilot.ui.runner import LiveRunner, SessionPlan
 from tests.pipeline.test_live import SaysNextStep
 from tests.wavs import SAMPLE
@@ -32,7 +33,8 @@ def make_window(qtbot: QtBot, tmp_path: Path, settings: Settings | None = None,
         return SessionPlan("sample (fast replay)", lambda: FileSource(audio, speed=60.0),
                            rules=rules or s.rules or None, coach=s.coach(), db=str(tmp_path / "s.db"))
 
-    window = ControlWindow(settings or Settings(), tmp_path / "settings.toml", runner, overlay, plan_for)
+    window = ControlWindow(settings or Settings(), tmp_path / "settings.toml", runner, overlay, plan_for,
+                           db=str(tmp_path / "s.db"))
     qtbot.addWidget(window)
     qtbot.addWidget(overlay)
     overlay.show()
@@ -52,6 +54,14 @@ def test_the_window_runs_a_session_and_the_overlay_paints_its_prompts(qtbot: QtB
     assert window.status.text().startswith("Session saved") and window.start_button.text() == "Start session"
     with SessionStore(tmp_path / "s.db") as store:
         assert [s.id for s in store.sessions()] == [result["session_id"]]
+    assert window.review_button.isVisibleTo(window)  # the call can be reviewed at once
+    review = window.open_review()
+    assert isinstance(review, ReviewWindow) and review.review.stored.row.id == result["session_id"]
+    assert review.review.flags and review.isVisible()
+    calls = window.open_calls()
+    assert isinstance(calls, SessionsWindow) and calls.table.rowCount() == 1
+    for w in (review, calls):
+        qtbot.addWidget(w)
 
 
 def test_a_broken_rulebook_is_one_sentence_in_the_window(qtbot: QtBot, tmp_path: Path) -> None:
