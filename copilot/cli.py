@@ -91,6 +91,8 @@ def _parser() -> argparse.ArgumentParser:
     lv.add_argument("--speed", type=float, default=1.0, help="replay speed: 1 = real time (default), 2 = twice as fast")
     lv.add_argument("--headless", action="store_true", help="print prompts and a talk-share line in the terminal")
     lv.add_argument("--events", metavar="PATH", help="write every event as a JSON line to PATH (- for stdout)")
+    lv.add_argument("--keep-audio", action="store_true",
+                    help="keep the call's audio beside the session database, to replay moments in the review")
     _add_model_args(lv)
     lv.add_argument("--db", metavar="FILE", help="session database (default: sessions.db in your user data folder)")
     lv.set_defaults(func=_lazy("copilot.live:run_live"))

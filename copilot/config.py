@@ -43,6 +43,7 @@ class Settings:
     overlay_x: int = -1  # -1: top centre of the screen
     overlay_y: int = -1
     consent_acknowledged: bool = False  # the rep has seen the notice about telling the other side
+    keep_audio: bool = False  # keep the call's audio beside the sessions, to replay moments in the review
 
     def coach(self) -> CoachSettings:
         """The coach thresholds these settings ask for."""

@@ -66,7 +66,8 @@ def run_live(args: argparse.Namespace) -> int:
 
         with store:
             try:
-                done = record_live(store, label, choice.label, sinks, make, _run_until_interrupted)
+                done = record_live(store, label, choice.label, sinks, make, _run_until_interrupted,
+                                   keep_audio=args.keep_audio)
             except StoreError as e:
                 raise UserError(str(e)) from None
         if done.save_error:

@@ -26,6 +26,7 @@ WHO = {"rep": "You", "prospect": "Them"}
 TRANSCRIPT_CSS = """
 .line { margin: 0 0 6px 0; }
 .time { color: #888888; font-size: small; }
+.play { color: #1f5fa8; font-size: small; text-decoration: none; }
 .rep .who { color: #1f5fa8; font-weight: bold; }
 .prospect .who { color: #5b6b2f; font-weight: bold; }
 .flagged { background-color: #ffe08a; }
@@ -86,16 +87,19 @@ def build_review(stored: StoredSession, detector: PhraseDetector) -> Review:
                   supportive)
 
 
-def transcript_html(lines: list[FlaggedLine]) -> str:
+def transcript_html(lines: list[FlaggedLine], playable: bool = False) -> str:
     """The transcript by speaker: flagged phrases marked, each followed by its category and the line to say instead.
 
-    Line ``i`` carries the anchor ``line-i``, so a click on the timeline can scroll to it.
+    Line ``i`` carries the anchor ``line-i``, so a click on the timeline can scroll to it;
+    with ``playable`` its time is a ``play:i`` link (the review plays the kept audio from there).
     """
     out: list[str] = []
     for i, line in enumerate(lines):
         seg = line.segment
+        when = (f'<a class="play" href="play:{i}">▶ {clock(seg.start)}</a>' if playable
+                else f'<span class="time">{clock(seg.start)}</span>')
         out.append(f'<p class="line {seg.speaker}"><a name="line-{i}" id="line-{i}"></a>'
-                   f'<span class="time">{clock(seg.start)}</span> <span class="who">{WHO[seg.speaker]}</span> '
+                   f'{when} <span class="who">{WHO[seg.speaker]}</span> '
                    f"{_marked(seg.text, line.flags)}</p>")
         for f in line.flags:
             out.append(f'<p class="instead">{escape(f.category.replace("_", " "))}: “{escape(f.match)}” '

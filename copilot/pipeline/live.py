@@ -77,6 +77,8 @@ class LivePipeline:
         self.transcribers = {"rep": StreamingTranscriber("rep", rep_settings),
                              "prospect": StreamingTranscriber("prospect", prospect_settings)}
         self.heard = {who: 0 for who in SPEAKERS}  # samples per channel
+        # Also handed every block, on the coach thread (the kept call audio, when the rep opts in).
+        self.on_audio: Callable[[Speaker, npt.NDArray[np.float32]], None] | None = None
         self.counters = _Counters()
         self._inbox: queue.Queue[tuple[str, Any, Any]] = queue.Queue()
         self._lock = threading.Lock()
@@ -136,6 +138,8 @@ class LivePipeline:
     # ---- coach thread ----------------------------------------------------------------
 
     def _on_audio(self, who: Speaker, samples: npt.NDArray[np.float32]) -> None:
+        if self.on_audio is not None:
+            self.on_audio(who, samples)
         with self._lock:
             self.transcribers[who].feed(samples)
         self.heard[who] += len(samples)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from copilot.audio.kept import CallRecorder
 from copilot.core.session import Session
 from copilot.pipeline.live import LivePipeline, Sink
 from copilot.pipeline.sinks import StoreWriter
@@ -30,16 +31,35 @@ class Recorded:
 
 def record_live(store: SessionStore, label: str, model: str, sinks: list[Sink],
                 make: Callable[[list[Sink]], LivePipeline],
-                run: Callable[[LivePipeline], Session] = LivePipeline.run) -> Recorded:
+                run: Callable[[LivePipeline], Session] = LivePipeline.run, keep_audio: bool = False) -> Recorded:
     """Create the stored session, run the pipeline ``make`` builds with ``sinks`` plus the store writer.
 
-    Raises StoreError when the session cannot even be created; a failure at the end is
-    returned in ``save_error`` (what was written as it happened stays in the store).
+    With ``keep_audio`` the call's two channels are also written beside the database, for
+    the review to replay. Raises StoreError when the session cannot even be created; a
+    failure at the end is returned in ``save_error`` (what was written as it happened stays
+    in the store).
     """
     sid = store.create_session(label, "live", model)
+    recorder, problem = None, None
+    if keep_audio:
+        base = store.path.parent / "audio" / sid
+        try:
+            recorder = CallRecorder(base)
+            store.set_audio(sid, str(base))
+        except OSError as e:
+            problem = f"The call's audio cannot be kept ({e.strerror or e}); coaching without it."
     writer = StoreWriter(store, sid)
     pipeline = make([writer, *sinks])
-    session = run(pipeline)
+    if recorder is not None:
+        recorder.notice = pipeline.notice
+        pipeline.on_audio = recorder.write
+    if problem:
+        pipeline.notice(problem)
+    try:
+        session = run(pipeline)
+    finally:
+        if recorder is not None:
+            recorder.close()
     duration = max(pipeline.heard.values()) / 16_000
     try:
         writer.flush()

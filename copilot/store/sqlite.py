@@ -63,6 +63,10 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX flags_session ON flags(session_id, start);
     CREATE INDEX prompts_session ON prompts(session_id, time);
     """,
+    # 2: where the call's audio is kept ('' = not kept): the base of <base>.rep.wav and <base>.prospect.wav
+    """
+    ALTER TABLE sessions ADD COLUMN audio TEXT NOT NULL DEFAULT '';
+    """,
 )
 
 
@@ -76,6 +80,7 @@ class StoredSession:
     segments: list[Segment]
     flags: list[Flag]
     prompts: list[Prompt]
+    audio: str = ""  # where the call's audio was kept, if the rep opted in
 
 
 def _talk(text: str) -> dict[str, float | int]:
@@ -219,8 +224,8 @@ class SessionStore:
     def load(self, session_id: str) -> StoredSession:
         """Everything kept of one session (for the review and the report); StoreError if there is none."""
         with self._errors("read"):
-            row = self.db.execute("SELECT id, started, duration_s, source, kind, model, name, rep_share, talk "
-                                  "FROM sessions WHERE id = ?", (session_id,)).fetchone()
+            row = self.db.execute("SELECT id, started, duration_s, source, kind, model, name, rep_share, talk, "
+                                  "audio FROM sessions WHERE id = ?", (session_id,)).fetchone()
             if row is None:
                 raise StoreError(f"There is no session {session_id} in {self.path}; "
                                  "`copilot sessions` lists the ones there are.")
@@ -239,6 +244,7 @@ class SessionStore:
              for sp, a, b, text, words in segments],
             [Flag(*f) for f in flags],
             [Prompt(t, kind, text, category, reason, t) for t, kind, text, category, reason in prompts],
+            str(row[9]),
         )
 
     def find(self, prefix: str) -> str:
@@ -259,11 +265,22 @@ class SessionStore:
             if self.db.execute("UPDATE sessions SET name = ? WHERE id = ?", (name.strip(), session_id)).rowcount != 1:
                 raise StoreError(f"There is no session {session_id} in {self.path}.")
 
-    def delete(self, session_id: str) -> None:
-        """Remove a session and everything kept of it; the other sessions are untouched."""
+    def set_audio(self, session_id: str, base: str) -> None:
+        """Note where the call's audio is being kept."""
         with self._errors("save the session to"), self._tx():
-            if self.db.execute("DELETE FROM sessions WHERE id = ?", (session_id,)).rowcount != 1:
+            self.db.execute("UPDATE sessions SET audio = ? WHERE id = ?", (base, session_id))
+
+    def delete(self, session_id: str) -> None:
+        """Remove a session and everything kept of it, its audio too; the other sessions are untouched."""
+        from copilot.audio.kept import kept_files
+
+        with self._errors("save the session to"), self._tx():
+            found = self.db.execute("SELECT audio FROM sessions WHERE id = ?", (session_id,)).fetchone()
+            if found is None:
                 raise StoreError(f"There is no session {session_id} in {self.path}.")
+            self.db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+        for path in kept_files(found[0]).values() if found[0] else ():
+            path.unlink(missing_ok=True)
 
     def segments(self, session_id: str) -> list[tuple[str, float, float, str]]:
         """(speaker, start, end, text) of a session's transcript, in time order."""

@@ -133,7 +133,7 @@ def _device_plan(settings: Any, args: argparse.Namespace, events: IO[str] | None
 
     return SessionPlan("your microphone and the call audio", source, model=settings.model or None,
                        rules=settings.rules or None, coach=settings.coach(), db=getattr(args, "db", None),
-                       events=events)
+                       events=events, keep_audio=settings.keep_audio)
 
 
 def _demo_plan(settings: Any, args: argparse.Namespace, events: IO[str] | None) -> Any:

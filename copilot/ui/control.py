@@ -121,6 +121,8 @@ class ControlWindow(QWidget):
         self.opacity.setRange(30, 100)
         self.opacity.setValue(round(settings.overlay_opacity * 100))
         self.capture = QLabel(f"Overlay: {overlay.capture_status}")
+        self.keep_audio = QCheckBox("Keep the call's audio on this computer, to replay moments in the review")
+        self.keep_audio.setChecked(settings.keep_audio)
 
         form = QFormLayout()
         form.addRow("Your microphone", self.mic)
@@ -134,6 +136,7 @@ class ControlWindow(QWidget):
         form.addRow("Prompt when you talk more than", self.dominance)
         form.addRow("Overlay opacity", self.opacity)
         form.addRow("", self.lock)
+        form.addRow("", self.keep_audio)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.consent)
@@ -155,6 +158,7 @@ class ControlWindow(QWidget):
         self.mic.currentIndexChanged.connect(self._devices_changed)
         self.call.currentIndexChanged.connect(self._devices_changed)
         self.lock.toggled.connect(self._lock_changed)
+        self.keep_audio.toggled.connect(self._save)
         self.opacity.valueChanged.connect(self._opacity_changed)
         overlay.capture.connect(lambda status: self.capture.setText(f"Overlay: {status}"))
         overlay.moved.connect(self._overlay_moved)
@@ -282,7 +286,7 @@ class ControlWindow(QWidget):
             prompt_gap_s=float(self.gap.value()), cooldown_s=float(self.cooldown.value()),
             dominance_share=self.dominance.value() / 100, overlay_locked=self.lock.isChecked(),
             overlay_opacity=self.opacity.value() / 100, overlay_x=s.overlay_x, overlay_y=s.overlay_y,
-            consent_acknowledged=s.consent_acknowledged)
+            consent_acknowledged=s.consent_acknowledged, keep_audio=self.keep_audio.isChecked())
         self._write()
 
     def _write(self) -> None:

@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from copilot.audio.kept import ClipPlayer, kept_files
 from copilot.core.review import clock
 from copilot.errors import UserError
 from copilot.report import write_report
@@ -82,10 +84,14 @@ class ReviewWindow(QWidget):
         self.timeline.setMinimumHeight(220)
         self.timeline.picked.connect(self.scroll_to)
 
+        kept = review.stored.audio
+        self.player = ClipPlayer(kept) if kept and all(p.is_file() for p in kept_files(kept).values()) else None
         self.transcript = QTextBrowser()
         self.transcript.setOpenLinks(False)
+        self.transcript.anchorClicked.connect(self._link)
         self.transcript.document().setDefaultStyleSheet(TRANSCRIPT_CSS)
-        self.transcript.setHtml(transcript_html(review.lines) or "<p>No speech was transcribed in this call.</p>")
+        self.transcript.setHtml(transcript_html(review.lines, playable=self.player is not None)
+                                or "<p>No speech was transcribed in this call.</p>")
         self._starts = [line.segment.start for line in review.lines]
 
         buttons = QHBoxLayout()
@@ -95,9 +101,17 @@ class ReviewWindow(QWidget):
             b.clicked.connect(slot)
             b.setEnabled(store is not None or text.startswith("Save"))
             buttons.addWidget(b)
+        self.stop_button = QPushButton("Stop playing")
+        self.stop_button.clicked.connect(self.stop)
+        self.stop_button.setEnabled(False)
+        buttons.addWidget(self.stop_button)
         buttons.addStretch(1)
         self.status = QLabel()
         self.status.setWordWrap(True)
+        if self.player is not None:
+            self.status.setText("Click a line's time to hear the call from there.")
+        elif kept:
+            self.status.setText("This call's audio files are missing, so it cannot be replayed.")
 
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.timeline)
@@ -120,6 +134,35 @@ class ReviewWindow(QWidget):
         i = max(0, bisect_right(self._starts, t) - 1)
         self.transcript.scrollToAnchor(f"line-{i}")
         return i
+
+    def play(self, line: int) -> bool:
+        """Play the kept audio from the start of transcript line ``line``; False (and a sentence) if it cannot."""
+        if self.player is None or not 0 <= line < len(self.review.lines):
+            return False
+        start = self.review.lines[line].segment.start
+        try:
+            self.player.play_from(start)
+        except OSError as e:
+            self.status.setText(str(e))
+            return False
+        self.status.setText(f"Playing from {clock(start)}.")
+        self.stop_button.setEnabled(True)
+        return True
+
+    def stop(self) -> None:
+        """Stop playing."""
+        if self.player is not None:
+            self.player.stop()
+        self.stop_button.setEnabled(False)
+
+    def _link(self, url: QUrl) -> None:
+        if url.scheme() == "play" and url.path().isdigit():
+            self.play(int(url.path()))
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        """Closing stops the sound."""
+        self.stop()
+        event.accept()
 
     # ---- managing ------------------------------------------------------------------
 

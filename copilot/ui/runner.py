@@ -35,6 +35,7 @@ class SessionPlan:
     db: str | None = None
     events: IO[str] | None = None  # the JSON-lines event log, if one was asked for
     threads: int = 0
+    keep_audio: bool = False  # keep the call's audio beside the database (the rep opted in)
 
 
 class LiveRunner(QObject):
@@ -145,7 +146,8 @@ class LiveRunner(QObject):
             sinks.append(self.log)
         try:
             with store:
-                done = record_live(store, plan.label, plan.model or "tiny.en (bundled)", sinks, make)
+                done = record_live(store, plan.label, plan.model or "tiny.en (bundled)", sinks, make,
+                                   keep_audio=plan.keep_audio)
         except StoreError as e:
             self.failed.emit(_sentence(str(e)))
             return

@@ -158,3 +158,39 @@ def test_a_store_that_fails_mid_call_keeps_the_session_in_memory_and_retries(
     store.db.execute("DROP TRIGGER full")
     writer.flush()
     assert store.db.execute("SELECT count(*) FROM speech_spans").fetchone()[0] == 2  # nothing lost
+
+
+def test_a_session_that_keeps_its_audio_writes_both_channels_and_deleting_it_removes_them(tmp_path: Path) -> None:
+    from copilot.audio.kept import kept_files, load_kept
+    from copilot.pipeline.recorded import record_live
+
+    clock = FakeClock()
+    audio = load_call(SAMPLE)
+    store = SessionStore(tmp_path / "s.db")
+
+    def make(sinks: list[Any]) -> LivePipeline:
+        source = FileSource(audio, speed=1.0, clock=clock, sleep=clock.sleep)
+        return LivePipeline(source, SaysNextStep(), PhraseDetector(Rulebook.load()), sinks, clock=clock)
+
+    done = record_live(store, "sample", "fake", [], make, keep_audio=True)
+    base = store.load(done.session_id).audio
+    assert base and Path(base).parent == tmp_path / "audio"
+    kept = load_kept(base)
+    assert kept is not None
+    for who, track in (("rep", audio.rep), ("prospect", audio.prospect)):
+        assert abs(len(kept[who]) - len(track)) < 16_000 * 0.1  # the whole call, sample for sample
+    n = min(len(kept["rep"]), len(audio.rep))
+    assert np.allclose(kept["rep"][:n], np.clip(audio.rep[:n], -1, 1), atol=2e-4)
+    store.delete(done.session_id)
+    assert not any(p.exists() for p in kept_files(base).values())
+
+
+def test_without_opting_in_no_audio_is_kept(tmp_path: Path) -> None:
+    from copilot.pipeline.recorded import record_live
+
+    clock = FakeClock()
+    store = SessionStore(tmp_path / "s.db")
+    source = FileSource(load_call(SAMPLE), speed=1.0, clock=clock, sleep=clock.sleep)
+    done = record_live(store, "sample", "fake", [], lambda sinks: LivePipeline(
+        source, SaysNextStep(), PhraseDetector(Rulebook.load()), sinks, clock=clock))
+    assert store.load(done.session_id).audio == "" and not (tmp_path / "audio").exists()

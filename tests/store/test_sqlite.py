@@ -135,3 +135,17 @@ def test_a_prefix_shared_by_two_sessions_asks_for_more(tmp_path: Path) -> None:
             store.find("2")
         with pytest.raises(StoreError, match="no session"):
             store.find("x%")
+
+
+def test_a_database_from_the_first_version_is_upgraded_in_place_and_keeps_its_sessions(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    db = sqlite3.connect(path)
+    db.executescript(MIGRATIONS[0])
+    db.execute("INSERT INTO sessions (id, started, source, kind) VALUES ('old-1', '2026-01-01T10:00:00+00:00', "
+               "'call.opus', 'analyze')")
+    db.execute("PRAGMA user_version = 1")
+    db.commit()
+    db.close()
+    with SessionStore(path) as store:
+        assert store.load("old-1").audio == ""
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)

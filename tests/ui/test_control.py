@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from copilot.audio.decode import load_call
 from copilot.audio.sources import FileSource
 from copilot.config import Settings, load_settings, save_settings
 from copilot.store.sqlite import SessionStore
+from copilot.ui.app import _device_plan
 from copilot.ui.bridge import EventBridge
 from copilot.ui.control import ControlWindow
 from copilot.ui.overlay import Overlay
@@ -105,6 +107,10 @@ def test_the_lock_and_opacity_reach_the_overlay_and_are_saved(qtbot: QtBot, tmp_
     assert not overlay.locked and abs(overlay.windowOpacity() - 0.6) < 0.01
     saved, _ = load_settings(tmp_path / "settings.toml")
     assert not saved.overlay_locked and saved.overlay_opacity == 0.6
+    assert not saved.keep_audio and not window.keep_audio.isChecked()  # off until the rep opts in
+    window.keep_audio.setChecked(True)
+    assert load_settings(tmp_path / "settings.toml")[0].keep_audio
+    assert _device_plan(window.settings, argparse.Namespace(db=None), None).keep_audio  # the next session keeps it
 
 
 def test_settings_round_trip_and_a_broken_file_is_set_aside(tmp_path: Path) -> None:

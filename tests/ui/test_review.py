@@ -152,3 +152,38 @@ def test_a_damaged_database_is_one_sentence_and_is_left_as_it_was(tmp_path: Path
 def test_report_needs_something_to_write(store: SessionStore, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["report", newest(store), "--db", str(store.path)]) == 2
     assert "--html OUT" in capsys.readouterr().err
+
+
+def test_a_call_with_kept_audio_plays_from_the_line_clicked(qtbot: QtBot, store: SessionStore,
+                                                            tmp_path: Path) -> None:
+    from PySide6.QtCore import QUrl
+
+    from copilot.audio.kept import CallRecorder
+    from tests.audio.test_kept import StandInSounddevice, tone
+
+    sid = newest(store)
+    rec = CallRecorder(tmp_path / "audio" / sid)
+    for who in ("rep", "prospect"):
+        rec.write(who, tone(400.0, 0.1))
+    rec.close()
+    store.set_audio(sid, str(tmp_path / "audio" / sid))
+    window = ReviewWindow(load_review(store, sid), store)
+    qtbot.addWidget(window)
+    assert window.player is not None and "play:3" in window.transcript.toHtml()
+    window.player.sd = sd = StandInSounddevice()
+    window.transcript.anchorClicked.emit(QUrl("play:3"))
+    start = window.review.lines[3].segment.start
+    (data, _rate), = sd.played
+    assert len(data) == round((400.0 - start) * 16_000) and window.status.text().startswith("Playing from")
+    window.stop()
+    assert sd.stopped == 1 and not window.stop_button.isEnabled()
+
+
+def test_a_call_whose_audio_files_are_gone_says_so_and_offers_no_play(qtbot: QtBot, store: SessionStore,
+                                                                      tmp_path: Path) -> None:
+    sid = newest(store)
+    store.set_audio(sid, str(tmp_path / "audio" / sid))
+    window = ReviewWindow(load_review(store, sid), store)
+    qtbot.addWidget(window)
+    assert window.player is None and "play:" not in window.transcript.toHtml()
+    assert "missing" in window.status.text() and not window.play(0)
