@@ -10,6 +10,7 @@ plain Python so its rules can be tested with made-up scores.
 from __future__ import annotations
 
 import importlib.util
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,20 +119,36 @@ def silero_path() -> Path:
     return path
 
 
-class SileroVad:
-    """The Silero v6 ONNX model for one channel, with its recurrent state kept between calls."""
+_shared: Any = None
+_shared_lock = threading.Lock()
 
-    def __init__(self, session: Any | None = None) -> None:
-        if session is None:
+
+def silero_session() -> Any:
+    """The Silero ONNX session, made once per process and shared by every channel.
+
+    The model's recurrent state is passed in and out on each call (each :class:`SileroVad`
+    keeps its own), so sharing is safe, and onnxruntime's ``run`` may be called from several
+    threads. Making it holds the GIL for ~50 ms: the app does it before its event loop.
+    """
+    global _shared
+    with _shared_lock:
+        if _shared is None:
             import onnxruntime
 
             opts = onnxruntime.SessionOptions()
             opts.inter_op_num_threads = 1
             opts.intra_op_num_threads = 1
             opts.log_severity_level = 4
-            session = onnxruntime.InferenceSession(str(silero_path()), providers=["CPUExecutionProvider"],
+            _shared = onnxruntime.InferenceSession(str(silero_path()), providers=["CPUExecutionProvider"],
                                                    sess_options=opts)
-        self._session = session
+        return _shared
+
+
+class SileroVad:
+    """The Silero v6 ONNX model for one channel, with its recurrent state kept between calls."""
+
+    def __init__(self, session: Any | None = None) -> None:
+        self._session = session if session is not None else silero_session()
         self._h = np.zeros((1, 1, 128), dtype=np.float32)
         self._c = np.zeros((1, 1, 128), dtype=np.float32)
         self._context = np.zeros(_CONTEXT, dtype=np.float32)

@@ -94,13 +94,18 @@ def _open(args: argparse.Namespace, demo: bool) -> int:
 
 
 def _preload_model(runner: Any, model: str | None) -> None:
-    """Load the bundled speech model before the event loop runs: constructing it holds the GIL
-    for ~130 ms, a stall the Qt thread would otherwise take at a session's start. Another
-    model (which may need a download) loads with its first session; one that cannot load is
-    reported then, as a sentence in the window."""
+    """Load the voice-activity model and the bundled speech model before the event loop runs:
+    making them holds the GIL (~50 ms and ~130 ms), stalls the Qt thread would otherwise take
+    at a session's start. Another speech model (which may need a download) loads with its
+    first session; one that cannot load is reported then, as a sentence in the window."""
+    from copilot.audio.vad import silero_session
     from copilot.cli import stt_threads
     from copilot.stt.models import ModelError
 
+    try:
+        silero_session()
+    except FileNotFoundError:
+        pass  # said as a sentence when a session starts
     if model:
         return
     try:

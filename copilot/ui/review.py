@@ -104,6 +104,7 @@ class ReviewWindow(QWidget):
         self.stop_button = QPushButton("Stop playing")
         self.stop_button.clicked.connect(self.stop)
         self.stop_button.setEnabled(False)
+        self.stop_button.setVisible(self.player is not None)
         buttons.addWidget(self.stop_button)
         buttons.addStretch(1)
         self.status = QLabel()
