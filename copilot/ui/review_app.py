@@ -36,7 +36,7 @@ def run_review(args: argparse.Namespace) -> int:
     detector = load_detector(args.rules)  # a broken rulebook is said before any window opens
     try:
         store = SessionStore(args.db)
-        review = load_review(store, args.session, args.rules) if args.session else None
+        review = build_review(store.load(store.find(args.session)), detector) if args.session else None
     except StoreError as e:
         raise UserError(str(e)) from None
     app = QApplication.instance() or QApplication(sys.argv[:1])

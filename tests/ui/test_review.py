@@ -187,3 +187,28 @@ def test_a_call_whose_audio_files_are_gone_says_so_and_offers_no_play(qtbot: QtB
     qtbot.addWidget(window)
     assert window.player is None and "play:" not in window.transcript.toHtml()
     assert "missing" in window.status.text() and not window.play(0)
+
+
+def test_copilot_review_opens_a_call_or_the_list_and_says_why_when_it_cannot(
+        qtbot: QtBot, store: SessionStore, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    shown: list[str] = []
+
+    def run_and_close(_app: QApplication) -> int:
+        for w in QApplication.topLevelWidgets():
+            if w.isVisible():
+                shown.append(type(w).__name__)
+                w.close()
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", run_and_close)
+    db = str(store.path)
+    assert main(["review", newest(store)[:10], "--db", db]) == 0 and "ReviewWindow" in shown
+    assert main(["review", "--db", db]) == 0 and "SessionsWindow" in shown
+    assert main(["review", "nope", "--db", db]) == 2 and "no session nope" in capsys.readouterr().err
+    for key in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(key, raising=False)
+    assert main(["review", "--db", db]) == 2
+    assert "no display" in capsys.readouterr().err
