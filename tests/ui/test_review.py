@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -212,3 +214,22 @@ def test_copilot_review_opens_a_call_or_the_list_and_says_why_when_it_cannot(
         monkeypatch.delenv(key, raising=False)
     assert main(["review", "--db", db]) == 2
     assert "no display" in capsys.readouterr().err
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium here (the report's render check needs a browser)")
+def test_headless_chromium_renders_the_report_without_errors(qtbot: QtBot, store: SessionStore,
+                                                             tmp_path: Path) -> None:
+    window = ReviewWindow(load_review(store, newest(store)), store)
+    qtbot.addWidget(window)
+    report = window.save_report(tmp_path / "r.html")
+    shot = tmp_path / "r.png"
+    run = subprocess.run([str(CHROMIUM), "--headless=new", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr",
+                          "--window-size=1100,1600", f"--screenshot={shot}", report.as_uri()],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and shot.stat().st_size > 10_000
+    page_errors = [line for line in run.stderr.splitlines()
+                   if "CONSOLE" in line or "net::ERR" in line or "Failed to load" in line]
+    assert page_errors == []
