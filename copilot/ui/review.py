@@ -4,7 +4,9 @@
 timeline, and the transcript with each flagged phrase and the line the rep could have
 said instead; a click on the timeline scrolls the transcript to that moment.
 :class:`SessionsWindow` lists the stored calls, newest first, to open, rename, delete or
-export. Building a review is a few milliseconds of pure code, so it runs on the Qt thread.
+export. Opening an hour-long call costs about half a second on the Qt thread (mostly
+laying out the transcript; `copilot bench review`); reviews are for after the call, and
+one opened during a call would hold the overlay that long.
 """
 
 from __future__ import annotations
