@@ -233,9 +233,13 @@ class ControlWindow(QWidget):
         return self._open_window(window)
 
     def _open_window(self, make: Callable[[SessionStore], QWidget]) -> QWidget | None:
+        store: SessionStore | None = None
         try:
-            window = make(SessionStore(self.db))
+            store = SessionStore(self.db)
+            window = make(store)
         except (StoreError, UserError) as e:
+            if store is not None:
+                store.close()  # the window that would have used it never opened
             self.status.setText(str(e))
             return None
         self.reviews = [w for w in self.reviews if w.isVisible()] + [window]

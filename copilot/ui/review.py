@@ -11,7 +11,6 @@ one opened during a call would hold the overlay that long.
 
 from __future__ import annotations
 
-import json
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import replace
@@ -36,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from copilot.analyze import write_json
 from copilot.audio.kept import ClipPlayer, kept_files
 from copilot.core.review import clock
 from copilot.errors import UserError
@@ -175,11 +175,8 @@ class ReviewWindow(QWidget):
         return write_report(self.review, timeline_png(self.review), out)
 
     def save_json(self, out: str | Path) -> None:
-        """Write the session in the ``analyze --json`` contract."""
-        try:
-            Path(out).write_text(json.dumps(stored_json(self.review.stored), indent=1), encoding="utf-8")
-        except OSError as e:
-            raise UserError(f"Cannot write {out}: {e.strerror or e}.") from None
+        """Write the session in the ``analyze --json`` contract (raises UserError with a sentence)."""
+        write_json(str(out), stored_json(self.review.stored))
 
     def rename(self, name: str) -> None:
         """Give the call a name (raises StoreError)."""

@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from copilot.bench.review import hour_of_calls
 from copilot.cli import load_detector, main
+from copilot.errors import UserError
 from copilot.review import build_review
 from copilot.store.sqlite import SessionStore
 from copilot.ui.review import ReviewWindow, SessionsWindow
@@ -97,6 +98,10 @@ def test_the_report_is_one_self_contained_page_with_every_section(qtbot: QtBot, 
         assert section in html
     for f in review.flags:
         assert f.match.replace("'", "&#x27;") in html
+    window.save_json(tmp_path / "call.json")
+    assert json.loads((tmp_path / "call.json").read_text(encoding="utf-8"))["session_id"] == review.stored.row.id
+    with pytest.raises(UserError, match="could not write"):
+        window.save_json(tmp_path / "no such folder" / "call.json")
 
 
 def test_a_call_with_no_speech_still_opens_and_reports(qtbot: QtBot, store: SessionStore, tmp_path: Path) -> None:
