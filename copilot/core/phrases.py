@@ -24,6 +24,9 @@ _SENTENCE_REACH = 400  # a sentence longer than this is a transcript without pun
 _PUNCT = (",", ".", ";", ":", "!", "?")
 _NEGATION_REACH = 60  # characters before a match that can hold its negation
 _EXCEPTION_REACH = 80  # characters around a match that an exception may span
+# "What would you need to see…", "Do you have to…": a question by its word order, with or
+# without its "?" (a live partial has none yet, and tiny.en often leaves it out).
+_ASKING_ORDER = re.compile(r"\b(do|does|did|would|could|will|can|should|might|may|shall)\s+$")
 
 
 @dataclass(frozen=True)
@@ -135,7 +138,8 @@ class PhraseDetector:
         s_start, s_end = _sentence_bounds(text, start)
         sentence = text[s_start:s_end]
         guards = c.guards
-        asks = sentence.rstrip().endswith("?")
+        asks = sentence.rstrip().endswith("?") or (
+            text.startswith("you", start) and _ASKING_ORDER.search(text, max(s_start, start - 12), start) is not None)
         if self._leading.found(text, s_start, s_end) or (asks and _found(self._tag_question, sentence)):
             return False  # a leading question pushes whatever else the sentence says
         if "negation" in guards and self._negated(text[max(s_start, start - _NEGATION_REACH) : start]):
