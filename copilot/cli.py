@@ -1,6 +1,8 @@
-"""The ``copilot`` command line: one entry point, subcommands, heavy imports only when used.
+"""The ``copilot`` command line: the argument table, and the one place its errors are caught.
 
-Errors a user can cause are printed as one sentence on stderr with a non-zero exit code,
+Each subcommand names its function in ``copilot.commands``, imported only when it runs, so
+``copilot detect`` never loads Whisper or Qt. Errors a user can cause (every
+:class:`UserError`) are printed as one sentence on stderr with a non-zero exit code,
 never as a traceback.
 """
 
@@ -8,17 +10,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
 
 from copilot.errors import UserError
 
-if TYPE_CHECKING:
-    from copilot.core.phrases import PhraseDetector
-
-__all__ = ["main", "load_detector", "UserError"]
+__all__ = ["main"]
 
 EXIT_USAGE = 2
 
@@ -58,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
         "Use it to check a rulebook you edited.",
     )
     d.add_argument("--rules", metavar="FILE", help="rulebook TOML file (default: the bundled English one)")
-    d.set_defaults(func=_cmd_detect)
+    d.set_defaults(func=_lazy("detect:run_detect"))
 
     a = sub.add_parser(
         "analyze",
@@ -74,7 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_model_args(a)
     a.add_argument("--db", metavar="FILE", help="session database (default: sessions.db in your user data folder)")
     a.add_argument("--json", metavar="PATH", help="write the analysis as JSON to PATH, or - for stdout")
-    a.set_defaults(func=_lazy("copilot.analyze:run_analyze"))
+    a.set_defaults(func=_lazy("analyze:run_analyze"))
 
     lv = sub.add_parser(
         "live",
@@ -95,11 +92,11 @@ def _parser() -> argparse.ArgumentParser:
                     help="keep the call's audio beside the session database, to replay moments in the review")
     _add_model_args(lv)
     lv.add_argument("--db", metavar="FILE", help="session database (default: sessions.db in your user data folder)")
-    lv.set_defaults(func=_lazy("copilot.live:run_live"))
+    lv.set_defaults(func=_lazy("live:run_live"))
 
     for name, target, text in (
-        ("app", "copilot.ui.app:run_app", "open the app: the overlay and its control window (the default)"),
-        ("demo", "copilot.ui.app:run_demo", "open the app and play the bundled sample call through it"),
+        ("app", "app:run_app", "open the app: the overlay and its control window (the default)"),
+        ("demo", "app:run_demo", "open the app and play the bundled sample call through it"),
     ):
         ap = sub.add_parser(name, help=text)
         ap.add_argument("--events", metavar="PATH", help="write every event (and each prompt shown) as JSON lines")
@@ -109,7 +106,7 @@ def _parser() -> argparse.ArgumentParser:
         ap.set_defaults(func=_lazy(target))
 
     dv = sub.add_parser("devices", help="list audio inputs, marking the likely microphone and call audio")
-    dv.set_defaults(func=_lazy("copilot.live:run_devices"))
+    dv.set_defaults(func=_lazy("devices:run_devices"))
 
     db_help = "session database (default: sessions.db in your user data folder)"
     ss = sub.add_parser("sessions", help="list stored sessions, newest first (or rename or delete one)",
@@ -118,30 +115,30 @@ def _parser() -> argparse.ArgumentParser:
                         "shortened to any start that is unique.")
     ss.add_argument("--db", metavar="FILE", help=db_help)
     ss.add_argument("--json", action="store_true", help="one JSON array instead of a table")
-    ss.set_defaults(func=_lazy("copilot.analyze:run_sessions"))
+    ss.set_defaults(func=_lazy("sessions:run_sessions"))
     ssub = ss.add_subparsers(metavar="ACTION")
     sr = ssub.add_parser("rename", help="give a session a name")
     sr.add_argument("session", metavar="ID")
     sr.add_argument("name", metavar="NAME")
     sr.add_argument("--db", metavar="FILE", help=db_help)
-    sr.set_defaults(func=_lazy("copilot.analyze:run_rename"))
+    sr.set_defaults(func=_lazy("sessions:run_rename"))
     sd = ssub.add_parser("delete", help="delete a session and everything kept of it")
     sd.add_argument("session", metavar="ID")
     sd.add_argument("--db", metavar="FILE", help=db_help)
-    sd.set_defaults(func=_lazy("copilot.analyze:run_delete"))
+    sd.set_defaults(func=_lazy("sessions:run_delete"))
 
     rv = sub.add_parser("review", help="the post-call review window (no ID: the list of your calls)")
     rv.add_argument("session", nargs="?", metavar="ID", help="the session to review (see `copilot sessions`)")
     rv.add_argument("--db", metavar="FILE", help=db_help)
     rv.add_argument("--rules", metavar="FILE", help="rulebook TOML file (default: the bundled English one)")
-    rv.set_defaults(func=_lazy("copilot.ui.review_app:run_review"))
+    rv.set_defaults(func=_lazy("review:run_review"))
     rp = sub.add_parser("report", help="write a call's review as one self-contained HTML file (or its JSON)")
     rp.add_argument("session", metavar="ID", help="the session (see `copilot sessions`)")
     rp.add_argument("--html", metavar="OUT", help="write the HTML report here (a file or a folder)")
     rp.add_argument("--json", metavar="OUT", help="write the session in the `analyze --json` contract (- for stdout)")
     rp.add_argument("--db", metavar="FILE", help=db_help)
     rp.add_argument("--rules", metavar="FILE", help="rulebook TOML file (default: the bundled English one)")
-    rp.set_defaults(func=_lazy("copilot.ui.review_app:run_report"))
+    rp.set_defaults(func=_lazy("review:run_report"))
 
     b = sub.add_parser("bench", help="measure speed and accuracy on this machine")
     bsub = b.add_subparsers(metavar="WHAT")
@@ -149,7 +146,7 @@ def _parser() -> argparse.ArgumentParser:
     bd.add_argument("--n", type=int, default=10_000, help="utterances per run (default 10000)")
     bd.add_argument("--runs", type=int, default=5, help="runs per measurement (default 5)")
     bd.add_argument("--rules", metavar="FILE")
-    bd.set_defaults(func=_cmd_bench_detect)
+    bd.set_defaults(func=_lazy("bench:run_detect"))
     bc = bsub.add_parser(
         "counselling",
         help="how the detector generalises: expert-annotated counselling dialogues (AnnoMI CSV)",
@@ -157,7 +154,7 @@ def _parser() -> argparse.ArgumentParser:
     bc.add_argument("csv", metavar="CSV", help="AnnoMI-full.csv or a file with the same columns")
     bc.add_argument("--rules", metavar="FILE")
     bc.add_argument("--json", action="store_true", help="print the numbers as JSON")
-    bc.set_defaults(func=_cmd_bench_counselling)
+    bc.set_defaults(func=_lazy("bench:run_counselling"))
     ba = bsub.add_parser(
         "analyze",
         help="real-time factor and word error rate of `copilot analyze`, beside plain faster-whisper",
@@ -167,7 +164,7 @@ def _parser() -> argparse.ArgumentParser:
     ba.add_argument("--runs", type=int, default=3, help="timed runs of each side (default 3)")
     _add_model_args(ba)
     ba.add_argument("--json", action="store_true", help="print the numbers as JSON")
-    ba.set_defaults(func=_lazy("copilot.bench.analyze:run"))
+    ba.set_defaults(func=_lazy("bench:run_analyze"))
     bl = bsub.add_parser("live", help="replay a call through the live pipeline: latencies, CPU, memory, WER")
     bl.add_argument("file", nargs="?", metavar="FILE", help="stereo call (default: the bundled sample call)")
     bl.add_argument("--speed", type=float, default=1.0, help="replay speed (default 1 = real time)")
@@ -175,18 +172,18 @@ def _parser() -> argparse.ArgumentParser:
                     help="skip the offline analysis of the same call (for long memory runs)")
     _add_model_args(bl)
     bl.add_argument("--json", action="store_true", help="print the numbers as JSON")
-    bl.set_defaults(func=_lazy("copilot.bench.live:run"))
+    bl.set_defaults(func=_lazy("bench:run_live"))
 
     ba = bsub.add_parser("app", help="the demo with its overlay (needs a display: xvfb-run): idle CPU, time to "
                          "the first prompt painted, phrase-to-screen latency, Qt thread stalls, close time")
     ba.add_argument("--idle", type=float, default=10.0, help="seconds the app sits idle before the demo (default 10)")
     ba.add_argument("--json", action="store_true", help="print the numbers as JSON")
-    ba.set_defaults(func=_lazy("copilot.bench.app:run"))
+    ba.set_defaults(func=_lazy("bench:run_app"))
     br = bsub.add_parser("review", help="open an hour-long call in the review window: time to open, scroll and "
                          "pan frame times (offscreen without a display)")
     br.add_argument("--runs", type=int, default=5, help="times the review is opened (default 5)")
     br.add_argument("--json", action="store_true", help="print the numbers as JSON")
-    br.set_defaults(func=_lazy("copilot.bench.review:run"))
+    br.set_defaults(func=_lazy("bench:run_review"))
     b.set_defaults(func=lambda _a: _print_help(b))
     return p
 
@@ -204,63 +201,11 @@ def _print_help(parser: argparse.ArgumentParser) -> int:
     return 0
 
 
-def load_detector(rules: str | None) -> PhraseDetector:
-    """The detector for a rulebook file, or a UserError naming what is wrong with it."""
-    from copilot.core.phrases import PhraseDetector
-    from copilot.core.rulebook import Rulebook, RulebookError
-
-    try:
-        return PhraseDetector(Rulebook.load(rules))
-    except RulebookError as e:
-        raise UserError(str(e)) from None
-
-
-def stt_threads(n: int) -> int:
-    """``--threads``: as given, or up to 4 of this machine's cores."""
-    import os
-
-    return n if n > 0 else max(1, min(4, os.cpu_count() or 2))
-
-
 def _lazy(target: str) -> Callable[[argparse.Namespace], int]:
-    """A command whose module ("package.module:function") is imported only when it runs."""
+    """A command ("module:function" in ``copilot.commands``) whose module is imported only when it runs."""
 
     def run(args: argparse.Namespace) -> int:
         module, name = target.split(":")
-        return int(getattr(importlib.import_module(module), name)(args))
+        return int(getattr(importlib.import_module(f"copilot.commands.{module}"), name)(args))
 
     return run
-
-
-def _cmd_detect(args: argparse.Namespace) -> int:
-    detector = load_detector(args.rules)
-    if hasattr(sys.stdin, "reconfigure"):
-        # A transcript saved in another encoding still gets a verdict per line, not a traceback.
-        sys.stdin.reconfigure(errors="replace")
-    interactive = sys.stdin.isatty()
-    out = sys.stdout
-    for line in sys.stdin:
-        text = line.rstrip("\r\n")
-        out.write(json.dumps(detector.detect(text).as_json(), ensure_ascii=False))
-        out.write("\n")
-        if interactive:
-            out.flush()
-    out.flush()
-    return 0
-
-
-def _cmd_bench_detect(args: argparse.Namespace) -> int:
-    from copilot.bench.detect import run
-
-    load_detector(args.rules)  # a broken rulebook fails here, before any timing
-    return run(n=args.n, runs=args.runs, rules=args.rules)
-
-
-def _cmd_bench_counselling(args: argparse.Namespace) -> int:
-    from copilot.bench.counselling import run
-
-    detector = load_detector(args.rules)
-    try:
-        return run(args.csv, detector, as_json=args.json)
-    except (OSError, ValueError) as e:
-        raise UserError(str(e)) from None

@@ -88,7 +88,7 @@ def test_bad_inputs_get_one_sentence_each(tmp_path: Path) -> None:
     assert "no audio samples" in one_line_error("analyze", str(empty), "--db", db)
     assert "does not exist" in one_line_error("analyze", str(tmp_path / "gone.wav"), "--db", db)
     assert "--rep and --prospect go together" in one_line_error("analyze", "--rep", str(mono), "--db", db)
-    assert "no recording given" in one_line_error("analyze", "--db", db)
+    assert "No recording given" in one_line_error("analyze", "--db", db)
 
 
 def test_a_broken_database_is_reported_before_any_transcription(tmp_path: Path) -> None:
@@ -100,7 +100,7 @@ def test_a_broken_database_is_reported_before_any_transcription(tmp_path: Path) 
 
 def test_an_unknown_model_is_one_sentence(tmp_path: Path) -> None:
     message = one_line_error("analyze", str(SAMPLE), "--model", "enormous.en", "--db", str(tmp_path / "s.db"))
-    assert "unknown model" in message
+    assert "Unknown model" in message
 
 
 def test_when_the_session_cannot_be_saved_the_analysis_is_still_printed_and_written(tmp_path: Path) -> None:

@@ -111,5 +111,5 @@ def test_no_arguments_opens_the_app_and_without_a_display_says_so_in_one_sentenc
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
     r = copilot(env=env)
     assert r.returncode == 2
-    assert r.stderr.startswith("copilot: there is no display here") and r.stderr.count("\n") == 1
+    assert r.stderr.startswith("copilot: There is no display here") and r.stderr.count("\n") == 1
     assert "Traceback" not in r.stderr

@@ -19,10 +19,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from PySide6.QtGui import QColor, QPainter, QPixmap  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from copilot.config import Settings  # noqa: E402
+from copilot.audio.levels import LevelMonitor  # noqa: E402
+from copilot.core.events import Monologue, Prompt, Speaker, TalkState  # noqa: E402
+from copilot.store.settings import Settings  # noqa: E402
 from copilot.ui.bridge import EventBridge  # noqa: E402
 from copilot.ui.control import ControlWindow  # noqa: E402
-from copilot.ui.levels import LevelMonitor  # noqa: E402
 from copilot.ui.overlay import Overlay  # noqa: E402
 from copilot.ui.runner import LiveRunner  # noqa: E402
 
@@ -38,6 +39,12 @@ def on_backdrop(widget: Overlay) -> QPixmap:
     return out
 
 
+def talk(t: float, window_share: float, speaker: Speaker, monologue_s: float) -> TalkState:
+    """A talk update with the rep's share of the window and whoever holds the floor."""
+    return TalkState(t, 0.0, 0.0, window_share, 120.0, 0.0, 0.0, window_share,
+                     current_monologue=Monologue(speaker, t - monologue_s, t))
+
+
 def main() -> int:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")
     out.mkdir(parents=True, exist_ok=True)
@@ -45,22 +52,20 @@ def main() -> int:
     overlay = Overlay()
     overlay.show()
     states = [
-        ("overlay_prompt_green", {"type": "prompt", "t": 50.0, "until": 58.0, "text": "This may not be a fit.",
-                                  "reason": "you said: 'the next step is'"}, 0.40, 0.0),
-        ("overlay_prompt_amber", {"type": "prompt", "t": 80.0, "until": 88.0, "text": "What do you want to do next?",
-                                  "reason": "you said: 'what makes sense here is'"}, 0.58, 12.0),
-        ("overlay_monologue_red", {"type": "prompt", "t": 140.0, "until": 148.0,
-                                   "text": "What would you need to see to move forward on your own terms?",
-                                   "reason": "you've held the floor for 62 s"}, 0.78, 62.0),
+        ("overlay_prompt_green", Prompt(50.0, "phrase", "This may not be a fit.", "next_step",
+                                        "you said: 'the next step is'", 58.0), 0.40, 0.0),
+        ("overlay_prompt_amber", Prompt(80.0, "phrase", "What do you want to do next?", "what_makes_sense",
+                                        "you said: 'what makes sense here is'", 88.0), 0.58, 12.0),
+        ("overlay_monologue_red", Prompt(140.0, "monologue",
+                                         "What would you need to see to move forward on your own terms?",
+                                         "monologue", "you've held the floor for 62 s", 148.0), 0.78, 62.0),
     ]
     for name, prompt, share, monologue in states:
         overlay.on_event(prompt)
-        overlay.on_event({"type": "talk", "t": prompt["t"], "window_rep_share": share, "rep_share": share,
-                          "monologue_s": monologue, "monologue_speaker": "rep"})
+        overlay.on_event(talk(prompt.time, share, "rep", monologue))
         app.processEvents()
         on_backdrop(overlay).save(str(out / f"{name}.png"))
-    overlay.on_event({"type": "talk", "t": 200.0, "window_rep_share": 0.44, "rep_share": 0.5,
-                      "monologue_s": 3.0, "monologue_speaker": "prospect"})
+    overlay.on_event(talk(200.0, 0.44, "prospect", 3.0))
     overlay._cleared()  # between prompts: only the meter
     app.processEvents()
     on_backdrop(overlay).save(str(out / "overlay_meter_only.png"))

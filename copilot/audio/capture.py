@@ -27,12 +27,12 @@ import numpy.typing as npt
 
 from copilot.audio.devices import InputDevice
 from copilot.audio.loopback import LOOPBACK, open_loopback
-from copilot.audio.sources import Deliver
+from copilot.audio.sources import Deliver, Notice
 from copilot.core.events import Speaker
+from copilot.core.facts import SAMPLE_RATE
 
 __all__ = ["CaptureSource"]
 
-RATE = 16_000
 
 
 class _Channel:
@@ -66,7 +66,7 @@ class _Channel:
     def _work(self) -> None:
         import av
 
-        resampler = av.AudioResampler(format="flt", layout="mono", rate=RATE)
+        resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
         loopback = self.device.host == LOOPBACK
         stream: Any = None
         lost_at: float | None = None
@@ -113,7 +113,7 @@ class _Channel:
 
     def _catch_up(self) -> None:
         """Silence for the time this device delivered nothing (lost, or a loopback with nothing playing)."""
-        missing = int((time.monotonic() - self.started - self.block_s) * RATE) - self.sent
+        missing = int((time.monotonic() - self.started - self.block_s) * SAMPLE_RATE) - self.sent
         if missing > 0:
             self._send(np.zeros(missing, dtype=np.float32))
 
@@ -131,18 +131,17 @@ def _close(stream: Any) -> None:
 class CaptureSource:
     """The rep's microphone (speaker "rep") and the call audio (speaker "prospect"), live."""
 
-    def __init__(self, sd: Any, mic: InputDevice, call: InputDevice, notice: Callable[[str], None],
-                 block_s: float = 0.05, pa: Any = None) -> None:
+    def __init__(self, sd: Any, mic: InputDevice, call: InputDevice, block_s: float = 0.05, pa: Any = None) -> None:
         """``sd`` is sounddevice, ``pa`` PyAudioWPatch (needed only for a Windows loopback device)."""
-        self.sd, self.pa, self.mic, self.call, self.notice, self.block_s = sd, pa, mic, call, notice, block_s
+        self.sd, self.pa, self.mic, self.call, self.block_s = sd, pa, mic, call, block_s
         self._stop = threading.Event()
         self._channels: list[_Channel] = []
 
-    def start(self, deliver: Deliver, ended: Callable[[], None]) -> None:
-        """Open both devices and start delivering."""
+    def start(self, deliver: Deliver, ended: Callable[[], None], notice: Notice) -> None:
+        """Open both devices and start delivering; a device lost or back is said through ``notice``."""
         self._ended = ended
         roles: tuple[tuple[Speaker, InputDevice], ...] = (("rep", self.mic), ("prospect", self.call))
-        self._channels = [_Channel(self.sd, self.pa, who, device, deliver, self.notice, self._stop, self.block_s)
+        self._channels = [_Channel(self.sd, self.pa, who, device, deliver, notice, self._stop, self.block_s)
                           for who, device in roles]
         for c in self._channels:
             c.thread.start()

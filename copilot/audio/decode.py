@@ -16,9 +16,11 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from copilot.core.facts import SAMPLE_RATE
+from copilot.errors import UserError
+
 __all__ = ["SAMPLE_RATE", "AudioFileError", "CallAudio", "RepChannel", "decode", "load_call"]
 
-SAMPLE_RATE = 16_000
 RepChannel = Literal["left", "right"]
 Samples = npt.NDArray[np.float32]
 
@@ -31,7 +33,7 @@ LAYOUTS = (
 )
 
 
-class AudioFileError(Exception):
+class AudioFileError(UserError):
     """A recording that cannot be analysed; the message says which file and why."""
 
 
@@ -58,7 +60,7 @@ def load_call(
 ) -> CallAudio:
     """Decode a call in either supported layout, checking that each side carries sound."""
     if call is not None and (rep is not None or prospect is not None):
-        raise AudioFileError(f"give either one call file or --rep and --prospect, not both; the layouts are {LAYOUTS}.")
+        raise AudioFileError(f"Give either one call file or --rep and --prospect, not both; the layouts are {LAYOUTS}.")
     if call is not None:
         tracks = decode(call, mono=False)
         if tracks.shape[0] < 2:
@@ -74,7 +76,7 @@ def load_call(
         names = {"rep": f"the rep's file {rep}", "prospect": f"the prospect's file {prospect}"}
         source = f"{Path(rep).name} + {Path(prospect).name}"
     else:
-        raise AudioFileError(f"no recording given; give {LAYOUTS}.")
+        raise AudioFileError(f"No recording given; give {LAYOUTS}.")
     for who, track in (("rep", rep_track), ("prospect", prospect_track)):
         if max(float(track.max()), -float(track.min())) < _SILENT_PEAK:  # no temporary copy
             raise AudioFileError(f"{names[who]} is silent (no sound at all); "

@@ -9,40 +9,17 @@ PyAudioWPatch are passed in (or imported lazily) so tests can hand in fake modul
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from typing import Any
+
+from copilot.audio.inputs import InputDevice
+from copilot.audio.loopback import list_loopbacks
+from copilot.errors import UserError
 
 __all__ = ["DeviceError", "InputDevice", "list_inputs", "pick_devices", "load_sounddevice"]
 
-_CALL_HINTS = ("monitor", "blackhole", "loopback", "stereo mix", "what u hear", "soundflower", "vb-audio",
-               "cable output")
 
-
-class DeviceError(Exception):
+class DeviceError(UserError):
     """No usable audio device; the message says which and what to do."""
-
-
-@dataclass(frozen=True)
-class InputDevice:
-    """An input device as the rep sees it in ``copilot devices``."""
-
-    index: int
-    name: str
-    channels: int
-    rate: float
-    is_default: bool
-    host: str = "portaudio"  # or "wasapi-loopback" (PyAudioWPatch, Windows)
-
-    @property
-    def key(self) -> str:
-        """What the rep types after --mic / --call: the number, ``L<n>`` for a Windows loopback."""
-        return str(self.index) if self.host == "portaudio" else f"L{self.index}"
-
-    @property
-    def looks_like_call_audio(self) -> bool:
-        """True for loopback/monitor devices that carry what the speakers play."""
-        low = self.name.lower()
-        return self.host != "portaudio" or any(h in low for h in _CALL_HINTS)
 
 
 def load_sounddevice() -> Any:
@@ -51,9 +28,9 @@ def load_sounddevice() -> Any:
         import sounddevice
     except OSError:
         hint = " (on Debian/Ubuntu: apt install libportaudio2)" if sys.platform.startswith("linux") else ""
-        raise DeviceError(f"the PortAudio library is missing, so no microphone can be opened{hint}.") from None
+        raise DeviceError(f"The PortAudio library is missing, so no microphone can be opened{hint}.") from None
     except ImportError:
-        raise DeviceError("the sounddevice package is missing; reinstall Live Call Copilot.") from None
+        raise DeviceError("The sounddevice package is missing; reinstall Live Call Copilot.") from None
     return sounddevice
 
 
@@ -63,7 +40,7 @@ def list_inputs(sd: Any, pa: Any = None) -> list[InputDevice]:
         devices = sd.query_devices()
         default_in = sd.default.device[0] if isinstance(sd.default.device, (list, tuple)) else sd.default.device
     except Exception as e:  # noqa: BLE001 - PortAudio errors reach the rep as one sentence
-        raise DeviceError(f"the sound devices could not be listed: {e}.") from None
+        raise DeviceError(f"The sound devices could not be listed: {e}.") from None
     return [InputDevice(i, str(d["name"]), int(d["max_input_channels"]), float(d["default_samplerate"]),
                         i == default_in)
             for i, d in enumerate(devices) if int(d["max_input_channels"]) > 0] + _loopbacks(pa)
@@ -72,8 +49,6 @@ def list_inputs(sd: Any, pa: Any = None) -> list[InputDevice]:
 def _loopbacks(pa: Any) -> list[InputDevice]:
     if pa is None:
         return []
-    from copilot.audio.loopback import list_loopbacks
-
     try:
         return list_loopbacks(pa)
     except Exception:  # noqa: BLE001 - without WASAPI there is no loopback to offer, and no reason to stop
@@ -83,14 +58,14 @@ def _loopbacks(pa: Any) -> list[InputDevice]:
 def pick_devices(inputs: list[InputDevice], mic: str | None, call: str | None) -> tuple[InputDevice, InputDevice]:
     """The microphone and the call-audio device: by index or name part, else the likely ones."""
     if not inputs:
-        raise DeviceError("this machine has no audio input device; plug in a headset, or use --replay FILE.")
+        raise DeviceError("This machine has no audio input device; plug in a headset, or use --replay FILE.")
 
     def find(want: str, role: str) -> InputDevice:
         for d in inputs:
             if want.upper() == d.key or want.lower() in d.name.lower():
                 return d
         names = ", ".join(f"{d.key}: {d.name}" for d in inputs)
-        raise DeviceError(f"no input device matches --{role} {want!r}; the inputs are {names}.")
+        raise DeviceError(f"No input device matches --{role} {want!r}; the inputs are {names}.")
 
     mic_dev = find(mic, "mic") if mic else next((d for d in inputs if d.is_default and not d.looks_like_call_audio),
                                                  next((d for d in inputs if not d.looks_like_call_audio), inputs[0]))
@@ -99,13 +74,13 @@ def pick_devices(inputs: list[InputDevice], mic: str | None, call: str | None) -
     else:
         loops = sorted((d for d in inputs if d.looks_like_call_audio), key=lambda d: not d.is_default)
         if not loops:
-            raise DeviceError("no call-audio device found: on Linux pass --call with the \"Monitor of ...\" source of "
+            raise DeviceError("No call-audio device found: on Linux pass --call with the \"Monitor of ...\" source of "
                               "your speakers, on macOS install BlackHole and pass --call BlackHole, on Windows "
                               "reinstall Live Call Copilot so it has PyAudioWPatch "
                               "(see the README); `copilot devices` lists what there is.")
         call_dev = loops[0]
     if call_dev.key == mic_dev.key:
-        raise DeviceError(f"the microphone and the call audio are the same device ({mic_dev.name}); "
+        raise DeviceError(f"The microphone and the call audio are the same device ({mic_dev.name}); "
                           "pick two different ones with --mic and --call.")
     return mic_dev, call_dev
 

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from copilot.audio.devices import InputDevice
+from copilot.audio.inputs import InputDevice
 
 __all__ = ["LOOPBACK", "load_pyaudiowpatch", "list_loopbacks", "open_loopback"]
 

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from copilot.audio.decode import SAMPLE_RATE, CallAudio
-from copilot.audio.sources import AudioSource, Deliver
+from copilot.audio.sources import AudioSource, Deliver, Notice
 
 __all__ = ["Audible"]
 
@@ -25,7 +25,7 @@ class Audible:
         self.inner, self.audio, self.sd = inner, audio, sd
         self.playing = False
 
-    def start(self, deliver: Deliver, ended: Callable[[], None]) -> None:
+    def start(self, deliver: Deliver, ended: Callable[[], None], notice: Notice) -> None:
         """Start the sound and the replay together."""
         try:
             sd = self.sd or _sounddevice()
@@ -37,7 +37,7 @@ class Audible:
             self.sd, self.playing = sd, True
         except Exception:  # noqa: BLE001 - no speakers (or no PortAudio): the demo runs silently
             self.playing = False
-        self.inner.start(deliver, ended)
+        self.inner.start(deliver, ended, notice)
 
     def stop(self) -> None:
         """Stop the replay and the sound."""

@@ -19,16 +19,19 @@ import numpy.typing as npt
 from copilot.audio.decode import SAMPLE_RATE, CallAudio
 from copilot.core.events import Speaker
 
-__all__ = ["Deliver", "AudioSource", "FileSource"]
+__all__ = ["Deliver", "Notice", "AudioSource", "FileSource"]
 
 Deliver = Callable[[Speaker, npt.NDArray[np.float32]], None]
+Notice = Callable[[str], None]
+"""A sentence about the audio devices the rep should see ("… stopped delivering audio")."""
 
 
 class AudioSource(Protocol):
     """Pushes 16 kHz mono float32 blocks per speaker to ``deliver`` until stopped or ended."""
 
-    def start(self, deliver: Deliver, ended: Callable[[], None]) -> None:
-        """Begin delivering; ``ended`` is called once when there is no more audio."""
+    def start(self, deliver: Deliver, ended: Callable[[], None], notice: Notice) -> None:
+        """Begin delivering; ``ended`` is called once when there is no more audio, ``notice`` with
+        anything about the devices the rep should know (a headset unplugged)."""
 
     def stop(self) -> None:
         """Stop delivering (idempotent)."""
@@ -54,8 +57,8 @@ class FileSource:
         self._thread: threading.Thread | None = None
         self.started_at = 0.0
 
-    def start(self, deliver: Deliver, ended: Callable[[], None]) -> None:
-        """Start the playback thread."""
+    def start(self, deliver: Deliver, ended: Callable[[], None], notice: Notice) -> None:
+        """Start the playback thread (a recording has no device to lose: ``notice`` is never called)."""
         self.started_at = self.clock()
         self._thread = threading.Thread(target=self._play, args=(deliver, ended), name="replay", daemon=True)
         self._thread.start()

@@ -19,11 +19,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from copilot.core.events import Speaker, SpeechSpan
+from copilot.core.events import Speaker, SpeechSpan, SpeechStart
+from copilot.core.facts import SAMPLE_RATE
 
 __all__ = ["FRAME", "FRAME_S", "VadSettings", "SpeechStart", "SpeechGate", "SileroVad", "StreamingVad", "silero_path"]
 
-SAMPLE_RATE = 16_000
 FRAME = 512  # samples per Silero frame at 16 kHz
 FRAME_S = FRAME / SAMPLE_RATE
 _CONTEXT = 64  # samples of the previous frame the v6 model sees in front of each frame
@@ -38,14 +38,6 @@ class VadSettings:
     min_silence_s: float = 0.4  # ... for this long (shorter pauses stay inside the span)
     min_speech_s: float = 0.2  # shorter blips (a click, a cough) are not speech
     pad_s: float = 0.03  # added at each end: the model's frames lag the voice a little
-
-
-@dataclass(frozen=True)
-class SpeechStart:
-    """A speaker has just started talking at ``t`` (confirmed after ``min_speech_s``)."""
-
-    speaker: Speaker
-    t: float
 
 
 class SpeechGate:

@@ -29,11 +29,11 @@ SAMPLE = ("samples", "discovery_call.opus")
 
 def run(args: argparse.Namespace) -> int:
     """Benchmark each file; print a table (or JSON)."""
-    from copilot.audio.decode import AudioFileError, load_call
-    from copilot.cli import load_detector, stt_threads
+    from copilot.audio.decode import load_call
     from copilot.pipeline.offline import analyze_call
     from copilot.stt.engine import WhisperEngine
-    from copilot.stt.models import ModelError, resolve_model
+    from copilot.stt.models import resolve_model
+    from copilot.wiring import load_detector, stt_threads
 
     files = [Path(f) for f in args.files] or [asset_path(*SAMPLE)]
     for f in files:
@@ -41,10 +41,7 @@ def run(args: argparse.Namespace) -> int:
             raise UserError(f"{f} has no {truth_path(f).name} beside it; the benchmark needs the script's truth.")
     detector = load_detector(args.rules)
     threads = stt_threads(args.threads)
-    try:
-        choice = resolve_model(args.model)
-    except ModelError as e:
-        raise UserError(str(e)) from None
+    choice = resolve_model(args.model)
     t0 = time.perf_counter()
     engine = WhisperEngine(choice, threads=threads)
     load_s = time.perf_counter() - t0
@@ -58,10 +55,7 @@ def run(args: argparse.Namespace) -> int:
         plain_text: dict[Speaker, str] = {}
         for _ in range(max(1, args.runs)):
             t = time.perf_counter()
-            try:
-                audio = load_call(f, rep_channel="right" if truth.rep_channel == "right" else "left")
-            except AudioFileError as e:
-                raise UserError(str(e)) from None
+            audio = load_call(f, rep_channel="right" if truth.rep_channel == "right" else "left")
             analysis = analyze_call(audio, engine, detector, model=choice.label)
             ours.append(time.perf_counter() - t)
             t = time.perf_counter()
@@ -87,9 +81,9 @@ def run(args: argparse.Namespace) -> int:
             "plain_rtf": round(statistics.median(plain) / analysis.duration_s, 4),
             "analyze_wer": round(truth.wer(ours_text), 4),
             "plain_wer": round(truth.wer(plain_text), 4),
-            "rep_share": talk["rep_share"],
+            "rep_share": talk.rep_share,
             "true_rep_share": round(true_talk["rep_share"], 4),
-            "longest_rep_monologue_s": talk["longest_rep_monologue_s"],
+            "longest_rep_monologue_s": talk.longest_rep_monologue_s,
             "true_longest_rep_monologue_s": round(true_talk["longest_rep_monologue_s"], 2),
             "directive_lines": flags.directive_lines,
             "directive_caught": flags.caught,

@@ -32,16 +32,18 @@ def _cpu_s() -> float:
 
 def run(args: argparse.Namespace) -> int:
     """Open the app, measure, print the numbers (or JSON)."""
-    from copilot.ui.app import has_display
+    from copilot.wiring import has_display
 
     if not has_display():
-        raise UserError("bench app needs a display; run it as: xvfb-run -a copilot bench app")
+        raise UserError("Bench app needs a display; run it as: xvfb-run -a copilot bench app")
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from copilot.bench.live import percentile
-    from copilot.config import Settings
-    from copilot.ui.app import _demo_plan, _place, _preload_model
+    from copilot.commands.app import _demo_plan, _place, _preload_model
+    from copilot.core.events import Flag, Prompt
+    from copilot.pipeline.recorded import Recorded
+    from copilot.store.settings import Settings
     from copilot.ui.bridge import EventBridge
     from copilot.ui.control import ControlWindow
     from copilot.ui.overlay import Overlay
@@ -61,9 +63,9 @@ def run(args: argparse.Namespace) -> int:
     overlay.show()
     window.show()
 
-    flags: list[dict[str, Any]] = []
-    shown: list[tuple[dict[str, Any], float]] = []
-    bridge.received.connect(lambda e: flags.append(e) if e["type"] == "flag" else None)
+    flags: list[Flag] = []
+    shown: list[tuple[Prompt, float]] = []
+    bridge.received.connect(lambda e: flags.append(e) if isinstance(e, Flag) else None)
     marks: dict[str, float] = {}
     beats: list[float] = []
     gaps: list[float] = []
@@ -77,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
                 stalls.append((round(time.monotonic() - marks["session"], 2), round(gaps[-1] * 1000)))
         beats.append(now)
 
-    def on_shown(event: dict[str, Any]) -> None:
+    def on_shown(event: Prompt) -> None:
         if runner.pipeline is not None:
             shown.append((event, runner.pipeline.wall()))
             marks.setdefault("first_shown", time.monotonic())
@@ -93,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
         heartbeat.start()
         runner.start(_demo_plan(Settings(), argparse.Namespace(db=str(Path(tmp.name) / "s.db")), None))
 
-    def ended(result: dict[str, Any]) -> None:
+    def ended(result: Recorded) -> None:
         marks["ended"] = time.monotonic()
         heartbeat.stop()
         QTimer.singleShot(500, ask_close)
@@ -119,12 +121,12 @@ def run(args: argparse.Namespace) -> int:
     tmp.cleanup()
 
     latencies = []
-    for event, wall in shown:
-        if event.get("kind") != "phrase":
+    for prompt, wall in shown:
+        if prompt.kind != "phrase":
             continue
-        before = [f for f in flags if f["t"] <= event["t"] + 1e-6]
+        before = [f for f in flags if f.end <= prompt.time + 1e-6]
         if before:
-            latencies.append(wall - before[-1]["t"])
+            latencies.append(wall - before[-1].end)
     out: dict[str, Any] = {
         "idle_cpu_percent_of_one_core": round(marks.get("idle_cpu", -1.0), 2),
         "first_prompt_shown_s": round(marks["first_shown"] - marks["session"], 2) if "first_shown" in marks else None,

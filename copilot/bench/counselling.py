@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from copilot.core.phrases import PhraseDetector
+from copilot.errors import UserError
 
-__all__ = ["Utterance", "read_annomi", "measure", "run"]
+__all__ = ["Utterance", "CounsellingFileError", "read_annomi", "measure", "run"]
 
 _REQUIRED = ("transcript_id", "mi_quality", "interlocutor", "utterance_text", "main_therapist_behaviour")
 
@@ -41,17 +42,21 @@ class Utterance:
     advice_subtype: str
 
 
+class CounsellingFileError(UserError, ValueError):
+    """The counselling CSV cannot be used; the message names the file and what is wrong."""
+
+
 def read_annomi(path: str | Path) -> list[Utterance]:
     """Counsellor lines of an AnnoMI-format CSV, one annotation per line."""
     p = Path(path)
     if not p.is_file():
-        raise ValueError(f"{p}: no such file; give the path of an AnnoMI-format CSV")
+        raise CounsellingFileError(f"{p}: no such file; give the path of an AnnoMI-format CSV")
     try:
         with p.open(newline="", encoding="utf-8") as f:
             reader = csv.DictReader(f)
             missing = [c for c in _REQUIRED if c not in (reader.fieldnames or [])]
             if missing:
-                raise ValueError(f"{p}: not an AnnoMI-format CSV (no column {missing[0]!r})")
+                raise CounsellingFileError(f"{p}: not an AnnoMI-format CSV (no column {missing[0]!r})")
             seen: set[tuple[str, str]] = set()
             out = []
             for row in reader:
@@ -71,12 +76,14 @@ def read_annomi(path: str | Path) -> list[Utterance]:
                         advice_subtype=(row.get("advice_subtype") or "").upper(),
                     )
                 )
+    except PermissionError:
+        raise CounsellingFileError(f"{p}: cannot be opened: permission denied") from None
     except UnicodeDecodeError:
-        raise ValueError(f"{p}: not a UTF-8 text file") from None
+        raise CounsellingFileError(f"{p}: not a UTF-8 text file") from None
     except csv.Error as e:
-        raise ValueError(f"{p}: not a readable CSV ({e})") from None
+        raise CounsellingFileError(f"{p}: not a readable CSV ({e})") from None
     if not out:
-        raise ValueError(f"{p}: has no counsellor (therapist) lines")
+        raise CounsellingFileError(f"{p}: has no counsellor (therapist) lines")
     return out
 
 

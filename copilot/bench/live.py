@@ -50,27 +50,25 @@ def talk_latencies(truth: CallTruth, events: list[dict[str, Any]], speed: float 
 
 def run(args: argparse.Namespace) -> int:
     """Replay the call, print the numbers (or JSON)."""
-    from copilot.audio.decode import AudioFileError, load_call
+    from copilot.audio.decode import load_call
     from copilot.audio.sources import FileSource
-    from copilot.cli import load_detector, stt_threads
+    from copilot.pipeline.events import Stamped
     from copilot.pipeline.live import LivePipeline
     from copilot.pipeline.offline import analyze_call
-    from copilot.pipeline.sinks import public
-    from copilot.stt.engine import ShortWindows, WhisperEngine
-    from copilot.stt.models import ModelError, resolve_model
+    from copilot.pipeline.sinks import event_json
+    from copilot.stt.engine import ShortWindows
+    from copilot.stt.models import resolve_model
+    from copilot.wiring import load_detector, whisper
 
     f = Path(args.file) if args.file else asset_path("samples", "discovery_call.opus")
     truth = load_truth(f) if truth_path(f).is_file() else None
     detector = load_detector(args.rules)
-    try:
-        audio = load_call(f, rep_channel="right" if truth and truth.rep_channel == "right" else "left")
-        choice = resolve_model(args.model)
-    except (AudioFileError, ModelError) as e:
-        raise UserError(str(e)) from None
+    audio = load_call(f, rep_channel="right" if truth and truth.rep_channel == "right" else "left")
+    choice = resolve_model(args.model)
     if not args.speed > 0:
         raise UserError("--speed must be more than 0.")
-    whisper = WhisperEngine(choice, threads=stt_threads(args.threads))
-    engine = ShortWindows(whisper)
+    offline_engine = whisper(choice, args.threads)
+    engine = ShortWindows(offline_engine)
 
     events: list[dict[str, Any]] = []
     rss: list[tuple[float, float]] = []
@@ -82,10 +80,12 @@ def run(args: argparse.Namespace) -> int:
             rss.append((time.monotonic() - start, _rss_mb()))
 
     sampler = threading.Thread(target=sample_rss, daemon=True)
-    # Only the logged fields are kept (not the dataclasses under "_raw"): over an hour the
-    # bench's own list would otherwise be most of the memory growth it reports.
-    pipeline = LivePipeline(FileSource(audio, speed=args.speed), engine, detector,
-                            [lambda e: events.append(public(e))])
+    def keep(stamped: Stamped) -> None:
+        # Only the event log's fields are kept (not the events with their words): over an hour
+        # the bench's own list would otherwise be most of the memory growth it reports.
+        events.append(event_json(stamped))
+
+    pipeline = LivePipeline(FileSource(audio, speed=args.speed), engine, detector, [keep])
     before = resource.getrusage(resource.RUSAGE_SELF)
     wall0 = time.monotonic()
     sampler.start()
@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
     peak_mb = after.ru_maxrss / 1024
 
     # The offline analysis of the same call, unless --no-compare (a long call's memory run).
-    offline = None if args.no_compare else analyze_call(audio, whisper, detector, model=choice.label)
+    offline = None if args.no_compare else analyze_call(audio, offline_engine, detector, model=choice.label)
     # The transcript as stored: finals, with the rep's revisions in place of what they replace.
     live_text: dict[Speaker, str] = {
         w: " ".join(s.text for s in session.segments if s.speaker == w) for w in SPEAKERS
@@ -122,8 +122,8 @@ def run(args: argparse.Namespace) -> int:
         "revision_latency_s": _stats([e["wall"] - e["end"] / args.speed for e in revisions]),
         "stt_jobs": {"partial": pipeline.counters.partial_jobs, "final": pipeline.counters.final_jobs,
                      "busy_s": round(pipeline.counters.stt_busy_s, 1)},
-        "live_rep_share": session.talk_summary()["rep_share"],
-        "analyze_rep_share": offline.session.talk_summary()["rep_share"] if offline else None,
+        "live_rep_share": session.talk_summary().rep_share,
+        "analyze_rep_share": offline.session.talk_summary().rep_share if offline else None,
     }
     if truth is not None:
         out["talk_latency_s"] = _stats(talk_latencies(truth, events, args.speed))

@@ -35,27 +35,20 @@ FRAME_MS = 1000 / 60
 
 def hour_of_calls(store: SessionStore, minutes: float = 60.0) -> str:
     """Store the sample call's script repeated to ``minutes`` as one coached session; returns its id."""
-    from copilot.cli import load_detector
+    from copilot.wiring import load_detector
 
     truth = load_truth(asset_path("samples", "discovery_call.opus"))
     session = Session(load_detector(None))
     spans: list[SpeechSpan] = []
-    timeline: list[tuple[float, int, SpeechSpan | Segment]] = []
+    segments: list[Segment] = []
     offset = 0.0
     while offset < minutes * 60:
         for line in truth.lines:
             span = SpeechSpan(line.speaker, line.start + offset, line.end + offset)
             spans.append(span)
-            timeline.append((span.end, 0, span))
-            timeline += [(s.end, 1, s) for s in _sentences(line.speaker, line.text, span.start, span.end)]
+            segments += _sentences(line.speaker, line.text, span.start, span.end)
         offset += truth.duration_s
-    for _t, _order, item in sorted(timeline, key=lambda x: (x[0], x[1])):
-        if isinstance(item, SpeechSpan):
-            session.speech(item)
-        else:
-            session.segment(item)
-    session.tick(offset)
-    session.finish(offset)
+    session.replay(spans, segments, offset)
     return store.save_analysis("the sample call's script, back to back", "analyze", "script", offset,
                                session.talk_summary(), spans, session.segments, session.flags, session.prompts)
 
@@ -80,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication
 
     from copilot.ui.review import ReviewWindow
-    from copilot.ui.review_app import load_review
+    from copilot.wiring import load_review
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as tmp:

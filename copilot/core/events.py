@@ -15,6 +15,7 @@ __all__ = [
     "other",
     "Stretch",
     "SpeechSpan",
+    "SpeechStart",
     "Word",
     "Segment",
     "Flag",
@@ -55,6 +56,14 @@ class SpeechSpan(Stretch):
 
 
 @dataclass(frozen=True)
+class SpeechStart:
+    """A speaker has just started talking at ``t`` (the VAD confirmed it; the span is still open)."""
+
+    speaker: Speaker
+    t: float
+
+
+@dataclass(frozen=True)
 class Word:
     """One transcribed word with its audio times, used to time a flagged phrase."""
 
@@ -92,7 +101,11 @@ class Segment:
 
 @dataclass(frozen=True)
 class Flag:
-    """A directive phrase the rep said, with the line they could say instead."""
+    """A directive phrase the rep said, with the line they could say instead.
+
+    ``revised`` marks a flag found only when a revision of the transcript was heard: it
+    comes seconds late, so it prompts nothing, but the review keeps it.
+    """
 
     speaker: Speaker
     start: float
@@ -101,6 +114,7 @@ class Flag:
     match: str
     text: str
     prompt: str
+    revised: bool = False
 
 
 @dataclass(frozen=True)

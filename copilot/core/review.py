@@ -8,21 +8,17 @@ they are judged by, and which flags belong to which line of the transcript.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from copilot.core.events import Flag, Segment, Speaker, SpeechSpan, SupportiveLine
+from copilot.core.facts import HIGH_REP_SHARE, IDEAL_REP_SHARE, LONG_PITCH_S, TALK_WINDOW_S
 from copilot.core.phrases import PhraseDetector
+from copilot.core.talk import TalkSummary
 
-__all__ = ["IDEAL_REP_SHARE", "HIGH_REP_SHARE", "Number", "FlaggedLine", "rolling_share", "numbers",
+__all__ = ["Number", "FlaggedLine", "rolling_share", "numbers",
            "supportive_lines", "flagged_lines", "clock"]
-
-# Gong Labs, 25,537 calls: the best-converting calls run about 43:57 rep:prospect; above 65%
-# rep talk, win rates drop.
-IDEAL_REP_SHARE = 0.43
-HIGH_REP_SHARE = 0.65
-LONG_PITCH_S = 120.0  # rep pitches past about two minutes hurt
 
 Verdict = Literal["good", "watch", "poor", ""]
 
@@ -53,7 +49,7 @@ def clock(t: float) -> str:
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
-def rolling_share(spans: Sequence[SpeechSpan], duration_s: float, window_s: float = 120.0,
+def rolling_share(spans: Sequence[SpeechSpan], duration_s: float, window_s: float = TALK_WINDOW_S,
                   step_s: float = 5.0) -> list[tuple[float, float | None]]:
     """(time, rep share of the talk in the ``window_s`` before it) every ``step_s``; None while nobody talked.
 
@@ -97,26 +93,29 @@ def supportive_lines(segments: Sequence[Segment], detector: PhraseDetector) -> l
     return out
 
 
-def numbers(talk: Mapping[str, float | int], flags: Sequence[Flag], supportive: int) -> list[Number]:
-    """The review's headline numbers, each beside its benchmark."""
-    share = float(talk.get("rep_share", 0.0))
-    rep_s = float(talk.get("rep_s", 0.0))
-    mono = float(talk.get("longest_rep_monologue_s", 0.0))
-    story = float(talk.get("longest_prospect_monologue_s", 0.0))
-    questions = int(talk.get("rep_questions", 0))
+def numbers(talk: TalkSummary | None, flags: Sequence[Flag], supportive: int) -> list[Number]:
+    """The review's headline numbers, each beside its benchmark (zeros for a call that never finished)."""
+    talk = talk or TalkSummary()
+    share = talk.rep_share
+    rep_s = talk.rep_s
+    mono = talk.longest_rep_monologue_s
+    story = talk.longest_prospect_monologue_s
+    questions = talk.rep_questions
     directive = sum(1 for f in flags if f.speaker == "rep")
     per_10 = directive / (rep_s / 600.0) if rep_s > 0 else 0.0
     share_verdict: Verdict = "good" if share <= 0.5 else "watch" if share <= HIGH_REP_SHARE else "poor"
+    ideal, high = round(IDEAL_REP_SHARE * 100), round(HIGH_REP_SHARE * 100)
     return [
         Number("Talk share (you : them)", f"{share:.0%} : {1 - share:.0%}",
-               "43 : 57 on the best-converting calls; over 65 : 35 win rates drop", share_verdict),
-        Number("Longest monologue (you)", clock(mono), "under 2:00; past that pitches lose the buyer",
+               f"{ideal} : {100 - ideal} on the best-converting calls; over {high} : {100 - high} win rates drop",
+               share_verdict),
+        Number("Longest monologue (you)", clock(mono), f"under {clock(LONG_PITCH_S)}; past that pitches lose the buyer",
                "good" if mono <= 60 else "watch" if mono <= LONG_PITCH_S else "poor"),
         Number("Longest story (them)", clock(story), "longer is better: let them tell it"),
-        Number("Patience", f"{float(talk.get('patience_s', 0.0)):.1f} s",
+        Number("Patience", f"{talk.patience_s:.1f} s",
                "the pause before you answer; longer is better"),
-        Number("Interruptions", str(int(talk.get("interruptions", 0))), "fewer is better",
-               "good" if int(talk.get("interruptions", 0)) <= 2 else "watch"),
+        Number("Interruptions", str(talk.interruptions), "fewer is better",
+               "good" if talk.interruptions <= 2 else "watch"),
         Number("Questions asked", str(questions), "11 to 14 on the best discovery calls",
                "good" if 11 <= questions <= 14 else "watch"),
         Number("Directive phrases", f"{per_10:.1f} per 10 min of your talk ({directive} in all)",

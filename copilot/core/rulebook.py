@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from copilot.core.assets import asset_path
+from copilot.errors import UserError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -39,7 +40,7 @@ _CATEGORY_KEYS = {"label", "kind", "prompts", "patterns", "exceptions", "guards"
 Kind = Literal["directive", "supportive"]
 
 
-class RulebookError(ValueError):
+class RulebookError(UserError, ValueError):
     """A rulebook that cannot be used; the message is one sentence a user can act on."""
 
 

@@ -9,7 +9,7 @@ little late is still judged against the live state of the call.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -17,7 +17,7 @@ from copilot.core.coach import CoachPolicy
 from copilot.core.events import Event, Flag, Prompt, Segment, Speaker, SpeechSpan, SupportiveLine, TalkState
 from copilot.core.phrases import Hit, PhraseDetector
 from copilot.core.settings import CoachSettings
-from copilot.core.talk import TalkTracker
+from copilot.core.talk import TalkSummary, TalkTracker
 
 __all__ = ["Session", "analysis_json"]
 
@@ -80,12 +80,26 @@ class Session:
                         self.supportive.append(line)
                         out.append(line)
                     continue
-                flag = Flag(segment.speaker, start, end, hit.category, hit.match, text.strip(), hit.prompt or "")
+                flag = Flag(segment.speaker, start, end, hit.category, hit.match, text.strip(), hit.prompt or "",
+                            revised=segment.replaces is not None)
                 if not self._seen(flag):
                     self.flags.append(flag)
                     new_flags.append(flag)
                     out.append(flag)
         return out + self._talk_events(new_flags, with_state=False)
+
+    def replay(self, spans: Iterable[SpeechSpan], segments: Iterable[Segment], end: float) -> None:
+        """A whole recorded call, fed in audio-time order as it would have arrived live (at equal
+        times the talk state before the words), then closed at ``end``."""
+        timeline: list[tuple[float, int, SpeechSpan | Segment]] = [(s.end, 0, s) for s in spans]
+        timeline += [(g.end, 1, g) for g in segments]
+        for _t, _order, item in sorted(timeline, key=lambda x: (x[0], x[1])):
+            if isinstance(item, SpeechSpan):
+                self.speech(item)
+            else:
+                self.segment(item)
+        self.tick(end)
+        self.finish(end)
 
     def tick(self, now: float) -> list[Event]:
         """The clock moved on to ``now`` with nothing else new: talk state and maybe a prompt."""
@@ -103,19 +117,19 @@ class Session:
         """The talk numbers as of the session's now."""
         return self.tracker.state(self.now)
 
-    def talk_summary(self) -> dict[str, float | int]:
-        """The ``talk`` object of the analysis JSON contract (see DESIGN.md)."""
+    def talk_summary(self) -> TalkSummary:
+        """The talk numbers of the call so far, rounded as the analysis JSON contract has them."""
         st = self.state()
-        return {
-            "rep_s": round(st.rep_s, 2),
-            "prospect_s": round(st.prospect_s, 2),
-            "rep_share": round(st.rep_share, 4),
-            "longest_rep_monologue_s": round(st.longest_monologue.get("rep", 0.0), 2),
-            "longest_prospect_monologue_s": round(st.longest_monologue.get("prospect", 0.0), 2),
-            "patience_s": round(st.patience_s, 2),
-            "interruptions": st.interruptions,
-            "rep_questions": self.rep_questions,
-        }
+        return TalkSummary(
+            rep_s=round(st.rep_s, 2),
+            prospect_s=round(st.prospect_s, 2),
+            rep_share=round(st.rep_share, 4),
+            longest_rep_monologue_s=round(st.longest_monologue.get("rep", 0.0), 2),
+            longest_prospect_monologue_s=round(st.longest_monologue.get("prospect", 0.0), 2),
+            patience_s=round(st.patience_s, 2),
+            interruptions=st.interruptions,
+            rep_questions=self.rep_questions,
+        )
 
     # ---- internals ---------------------------------------------------------------
 
@@ -187,7 +201,7 @@ def _hit_times(hit: Hit, times: list[tuple[int, int, float, float]], segment: Se
 
 
 def analysis_json(session_id: str | None, duration_s: float, source: str, model: str,
-                  talk: Mapping[str, float | int], segments: Sequence[Segment], flags: Sequence[Flag],
+                  talk: TalkSummary | None, segments: Sequence[Segment], flags: Sequence[Flag],
                   prompts: Sequence[Prompt]) -> dict[str, Any]:
     """The analysis JSON contract of DESIGN.md, for a fresh analysis or a stored session."""
     return {
@@ -195,7 +209,7 @@ def analysis_json(session_id: str | None, duration_s: float, source: str, model:
         "duration_s": round(duration_s, 2),
         "source": source,
         "model": model,
-        "talk": dict(talk),
+        "talk": talk.as_json() if talk is not None else {},
         "segments": [{"speaker": g.speaker, "start": round(g.start, 2), "end": round(g.end, 2), "text": g.text}
                      for g in segments],
         "flags": [{"speaker": f.speaker, "start": round(f.start, 2), "end": round(f.end, 2),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
+
+from copilot.core.facts import HIGH_REP_SHARE, TALK_WINDOW_S
 
 __all__ = ["CoachSettings"]
 
@@ -11,7 +13,7 @@ __all__ = ["CoachSettings"]
 class CoachSettings:
     """Every threshold the talk tracker and the coach use; defaults follow DESIGN.md."""
 
-    window_s: float = 120.0
+    window_s: float = TALK_WINDOW_S
     """Length of the sliding window for the live talk share."""
     floor_s: float = 1.0
     """The other side must talk this long to end a monologue (shorter is a backchannel)."""
@@ -29,7 +31,7 @@ class CoachSettings:
     """How long a prompt stays on screen; no other prompt appears meanwhile."""
     flag_fresh_s: float = 6.0
     """A flagged phrase older than this is no longer worth a prompt."""
-    dominance_share: float = 0.65
+    dominance_share: float = HIGH_REP_SHARE
     """Rep share of the sliding window above which the coach hands the floor back."""
     dominance_min_conversation_s: float = 60.0
     """No dominance prompt before this much conversation."""
@@ -48,3 +50,9 @@ class CoachSettings:
                 raise ValueError(f"setting {name} must be a share between 0 and 1")
         if self.window_s <= 0:
             raise ValueError("setting window_s must be more than zero seconds")
+
+    def with_dominance(self, share: float) -> CoachSettings:
+        """The same coach, prompting when the rep's share of the window passes ``share`` (and re-armed
+        once it drops below the usual re-arm line, or below ``share`` if that is lower)."""
+        return replace(self, dominance_share=share,
+                       dominance_rearm_share=min(CoachSettings.dominance_rearm_share, share))

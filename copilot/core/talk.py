@@ -9,11 +9,43 @@ reads a clock: every question is asked "as of" an audio time.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
 
 from copilot.core.events import SPEAKERS, Monologue, Speaker, SpeechSpan, TalkState, other
 from copilot.core.settings import CoachSettings
 
-__all__ = ["TalkTracker"]
+__all__ = ["TalkTracker", "TalkSummary"]
+
+
+@dataclass(frozen=True)
+class TalkSummary:
+    """The talk numbers of a whole call: the ``talk`` object of the analysis JSON contract (DESIGN.md)."""
+
+    rep_s: float = 0.0
+    prospect_s: float = 0.0
+    rep_share: float = 0.0
+    longest_rep_monologue_s: float = 0.0
+    longest_prospect_monologue_s: float = 0.0
+    patience_s: float = 0.0
+    interruptions: int = 0
+    rep_questions: int = 0
+
+    def as_json(self) -> dict[str, float | int]:
+        """The contract's ``talk`` object, keys in the contract's order."""
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> TalkSummary:
+        """Read back a stored ``talk`` object; a number it lacks (or that is not a number) is zero."""
+
+        def number(name: str) -> float:
+            v = data.get(name)
+            return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else 0.0
+
+        return cls(number("rep_s"), number("prospect_s"), number("rep_share"), number("longest_rep_monologue_s"),
+                   number("longest_prospect_monologue_s"), number("patience_s"), int(number("interruptions")),
+                   int(number("rep_questions")))
 
 
 class TalkTracker:

@@ -17,25 +17,25 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from copilot.audio.sources import AudioSource
-from copilot.audio.vad import SpeechStart, StreamingVad, VadSettings
-from copilot.core.events import SPEAKERS, Event, Flag, Prompt, Segment, Speaker, SpeechSpan, TalkState
+from copilot.audio.vad import StreamingVad, VadSettings
+from copilot.core.events import SPEAKERS, Event, Flag, Prompt, Segment, Speaker, SpeechSpan, SpeechStart, TalkState
+from copilot.core.facts import seconds
 from copilot.core.phrases import PhraseDetector
 from copilot.core.session import Session
 from copilot.core.settings import CoachSettings
+from copilot.pipeline.events import DeviceNotice, LiveEvent, Sink, Stamped
 from copilot.stt.engine import Engine
 from copilot.stt.streaming import Job, StreamingSettings, StreamingTranscriber
 
-__all__ = ["LivePipeline", "Sink", "LIVE_VAD"]
-
-Sink = Callable[[dict[str, Any]], None]
+__all__ = ["LivePipeline", "LIVE_VAD", "LIVE_STREAMING"]
 
 # Live voice activity lets go after 0.2 s of silence so the meter follows a speaker who
 # stops within 0.3 s (0.25 s measured 0.31 s median, 0.35 s worst: the model's own lag and
@@ -44,6 +44,16 @@ Sink = Callable[[dict[str, Any]], None]
 # live WER from 15.5% to 13.5%.
 LIVE_VAD = VadSettings(min_silence_s=0.2, min_speech_s=0.15)
 TICK_S = 1.0
+
+# Partial guesses cost most of the CPU and only the rep's phrasing is coached, so the
+# prospect gets finals only, decoded a few utterances at a time like the offline path.
+# The rep's finals come at once from the partials and are revised by the same packed
+# decoding a few utterances later, once the rep is silent (the stored transcript is then
+# as good as the offline one; the coach has already seen the partials).
+LIVE_STREAMING: Mapping[Speaker, StreamingSettings] = {
+    "rep": StreamingSettings(finals="revised"),
+    "prospect": StreamingSettings(partials=False, finals="packed"),
+}
 
 
 @dataclass
@@ -58,7 +68,7 @@ class LivePipeline:
 
     def __init__(self, source: AudioSource, engine: Engine, detector: PhraseDetector, sinks: list[Sink], *,
                  settings: CoachSettings | None = None, vad: VadSettings = LIVE_VAD,
-                 streaming: StreamingSettings | None = None,
+                 streaming: Mapping[Speaker, StreamingSettings] | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.source = source
         self.engine = engine
@@ -66,16 +76,8 @@ class LivePipeline:
         self.sinks = sinks
         self.clock = clock
         self.vads = {who: StreamingVad(who, vad) for who in SPEAKERS}
-        # Partial guesses cost most of the CPU and only the rep's phrasing is coached, so the
-        # prospect gets finals only, decoded a few utterances at a time like the offline path.
-        # The rep's finals come at once from the partials and are revised by the same packed
-        # decoding a few utterances later, once the rep is silent (the stored transcript is
-        # then as good as the offline one; the coach has already seen the partials).
-        streaming = streaming or StreamingSettings()
-        rep_settings = replace(streaming, batch_s=20.0, revise=True)
-        prospect_settings = replace(streaming, partials=False, batch_s=20.0)
-        self.transcribers = {"rep": StreamingTranscriber("rep", rep_settings),
-                             "prospect": StreamingTranscriber("prospect", prospect_settings)}
+        streaming = streaming or LIVE_STREAMING
+        self.transcribers = {who: StreamingTranscriber(who, streaming[who]) for who in SPEAKERS}
         self.heard = {who: 0 for who in SPEAKERS}  # samples per channel
         # Also handed every block, on the coach thread (the kept call audio, when the rep opts in).
         self.on_audio: Callable[[Speaker, npt.NDArray[np.float32]], None] | None = None
@@ -97,7 +99,7 @@ class LivePipeline:
         worker = threading.Thread(target=self._stt_loop, name="stt", daemon=True)
         worker.start()
         self.source.start(lambda who, samples: self._inbox.put(("audio", who, samples)),
-                          lambda: self._inbox.put(("ended", None, None)))
+                          lambda: self._inbox.put(("ended", None, None)), self.notice)
         try:
             while True:
                 kind, a, b = self._inbox.get()
@@ -107,7 +109,7 @@ class LivePipeline:
                 elif kind == "segments":
                     self._on_segments(a)
                 elif kind == "notice":
-                    self._emit({"type": "device", "t": max(self.heard.values()) / 16_000, "message": a})
+                    self._emit(DeviceNotice(self.audio_time, a))
                 elif kind == "ended":
                     self._on_ended()
                 elif kind == "drained":
@@ -116,7 +118,7 @@ class LivePipeline:
             self.source.stop()
             self._stopped.set()
             self._wake.set()
-        end = max(self.heard.values()) / 16_000
+        end = self.audio_time
         self.session.tick(end)
         self.session.finish(end)
         return self.session
@@ -135,6 +137,12 @@ class LivePipeline:
         """Seconds since the session started, on the wall clock."""
         return self.clock() - self._t0
 
+    @property
+    def audio_time(self) -> float:
+        """How far the call has got on the audio clock: the channel furthest on (a lost device must
+        not stop the talk meter or the prompts)."""
+        return seconds(max(self.heard.values()))
+
     # ---- coach thread ----------------------------------------------------------------
 
     def _on_audio(self, who: Speaker, samples: npt.NDArray[np.float32]) -> None:
@@ -146,9 +154,7 @@ class LivePipeline:
         for e in self.vads[who].feed(samples):
             self._on_vad(who, e)
         self._wake.set()
-        # The clock moves with whichever channel is furthest on: live devices deliver on their
-        # own, and a lost device must not stop the talk meter or the prompts.
-        now = max(self.heard.values()) / 16_000
+        now = self.audio_time
         if now >= self._next_tick:
             self._next_tick += TICK_S
             self._emit_events(self.session.tick(now))
@@ -157,24 +163,18 @@ class LivePipeline:
         if isinstance(e, SpeechStart):
             with self._lock:
                 self.transcribers[who].speech_started(e.t)
-            self._emit({"type": "speech", "speaker": who, "t": e.t, "state": "start"})
+            self._emit(e)
             self._emit_events(self.session.speech_started(who, e.t))
         else:
             with self._lock:
                 self.transcribers[who].speech_ended(e.end)
-            self._emit({"type": "speech", "speaker": who, "t": e.end, "state": "end", "start": e.start, "end": e.end},
-                       raw=e)
+            self._emit(e)
             self._emit_events(self.session.speech(e))
 
     def _on_segments(self, segments: list[Segment]) -> None:
         for seg in segments:
-            kind = "segment" if seg.final else "partial"
-            event = {"type": kind, "speaker": seg.speaker, "t": seg.end, "start": seg.start, "end": seg.end,
-                     "text": seg.text}
-            if seg.replaces is not None:
-                event["replaces"] = [round(seg.replaces[0], 3), round(seg.replaces[1], 3)]
-            self._emit(event, raw=seg)
-            self._emit_events(self.session.segment(seg), revised=seg.replaces is not None)
+            self._emit(seg)
+            self._emit_events(self.session.segment(seg))
 
     def _on_ended(self) -> None:
         for who in SPEAKERS:
@@ -183,32 +183,16 @@ class LivePipeline:
         self._draining.set()
         self._wake.set()
 
-    def _emit_events(self, events: list[Event], revised: bool = False) -> None:
-        """Session events to the sinks; a flag found only when a revision was heard says so."""
+    def _emit_events(self, events: list[Event]) -> None:
+        """The session's events to the sinks (supportive lines stay with the session, for the review)."""
         for e in events:
-            if isinstance(e, TalkState):
-                self._emit({"type": "talk", "t": e.time, "rep_share": round(e.rep_share, 4),
-                            "window_rep_share": round(e.window_rep_share, 4), "speaking": list(e.speaking),
-                            "monologue_s": round(e.current_monologue.duration, 1) if e.current_monologue else 0.0,
-                            "monologue_speaker": e.current_monologue.speaker if e.current_monologue else None},
-                           raw=e)
-            elif isinstance(e, Flag):
-                self._emit({"type": "flag", "speaker": e.speaker, "t": e.end, "start": e.start, "end": e.end,
-                            "category": e.category, "match": e.match, "text": e.text, "prompt": e.prompt}
-                           | ({"revised": True} if revised else {}), raw=e)
-            elif isinstance(e, Prompt):
-                self._emit({"type": "prompt", "t": e.time, "kind": e.kind, "text": e.text, "category": e.category,
-                            "reason": e.reason, "until": e.until}, raw=e)
+            if isinstance(e, (TalkState, Flag, Prompt)):
+                self._emit(e)
 
-    def _emit(self, event: dict[str, Any], raw: object = None) -> None:
-        event["wall"] = round(self.wall(), 3)
-        for key in ("t", "start", "end"):
-            if key in event:
-                event[key] = round(float(event[key]), 3)
-        if raw is not None:
-            event["_raw"] = raw
+    def _emit(self, event: LiveEvent) -> None:
+        stamped = Stamped(event, self.wall())
         for sink in self.sinks:
-            sink(event)
+            sink(stamped)
 
     # ---- STT worker ------------------------------------------------------------------
 

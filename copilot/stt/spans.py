@@ -19,13 +19,13 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from copilot.core.events import Segment, Speaker, SpeechSpan, Word
+from copilot.core.events import Segment, Speaker, Stretch, Word
+from copilot.core.facts import SAMPLE_RATE
 from copilot.stt.cleanup import heard_words, without_repeats
 from copilot.stt.engine import Engine
 
 __all__ = ["Piece", "plan_windows", "transcribe_spans", "quietest_cut"]
 
-SAMPLE_RATE = 16_000
 MAX_WINDOW_S = 28.0
 PAD_S = 0.5
 RETRY_MIN_S = 0.5  # a span shorter than this with no words is left alone (a click, a breath)
@@ -47,7 +47,7 @@ class Piece:
         return self.start + (t - self.offset)
 
 
-def plan_windows(spans: Sequence[SpeechSpan], duration_s: float, max_window_s: float = MAX_WINDOW_S,
+def plan_windows(spans: Sequence[Stretch], duration_s: float, max_window_s: float = MAX_WINDOW_S,
                  pad_s: float = PAD_S, cut: Cutter | None = None) -> list[list[Piece]]:
     """Pack padded speech spans (sorted by start) into windows of at most ``max_window_s`` seconds.
 
@@ -97,7 +97,7 @@ def transcribe_spans(
     engine: Engine,
     speaker: Speaker,
     samples: npt.NDArray[np.float32],
-    spans: Sequence[SpeechSpan],
+    spans: Sequence[Stretch],
     progress: Callable[[float], None] | None = None,
 ) -> list[Segment]:
     """Final segments, one per speech span that has words, for one channel.

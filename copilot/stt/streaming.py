@@ -16,9 +16,9 @@ into :class:`Segment` events.
 - Once an utterance is longer than ``trim_after_s``, its committed whole sentences are
   sent as a final segment and cut off (past ``max_utterance_s``, every committed word), so
   the audio Whisper hears stays short and is cut where the speaker paused for a full stop.
-- With ``batch_s``, closed utterances are decoded again **packed** together, as the offline
-  analysis does (Whisper hears a lone short utterance worse). Without partials that is the
-  only final; with ``revise`` it **revises** the finals already sent (``Segment.replaces``):
+- With ``finals="packed"`` or ``"revised"`` closed utterances are decoded **packed**
+  together, as the offline analysis does (Whisper hears a lone short utterance worse): the
+  only final, or a **revision** of the finals already sent (``Segment.replaces``):
   committed text is never taken back live, but the stored transcript is the better one.
 """
 
@@ -32,14 +32,25 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from copilot.core.events import Segment, Speaker, Word
+from copilot.core.events import Segment, Speaker, Stretch, Word
+from copilot.core.facts import SAMPLE_RATE
 from copilot.stt.cleanup import heard_words, without_repeats
 from copilot.stt.engine import RawSegment
+from copilot.stt.spans import plan_windows
 
 __all__ = ["Job", "StreamingSettings", "StreamingTranscriber", "AudioTail"]
 
-RATE = 16_000
 JobKind = Literal["partial", "final"]
+Finals = Literal["at_once", "packed", "revised"]
+"""How an utterance's final text is heard:
+
+- ``at_once``: decoded on its own as soon as the speaker pauses;
+- ``packed``: closed utterances wait and are decoded packed together, as the offline
+  analysis does (Whisper hears a lone short utterance worse); that is the only final;
+- ``revised``: at once, and later packed again with its neighbours as a revision
+  (``Segment.replaces``). The packed decoding runs only while the speaker is silent, so it
+  never holds up a partial of theirs.
+"""
 
 
 @dataclass(frozen=True)
@@ -55,15 +66,11 @@ class StreamingSettings:
     max_utterance_s: float = 12.0  # past this, all committed words are finalised and cut off
     tail_s: float = 60.0  # audio kept in memory per channel
     partials: bool = True  # guesses while talking (the prospect's are not needed for coaching)
-    # Without partials, closed utterances can wait and be decoded packed together, as the
-    # offline analysis does (Whisper hears a lone short utterance worse): up to this much
-    # audio, or until the oldest has waited batch_wait_s. 0 = each utterance alone.
-    batch_s: float = 0.0
+    finals: Finals = "at_once"
+    # "packed" and "revised" pack closed utterances up to this much audio, or until the
+    # oldest has waited batch_wait_s.
+    batch_s: float = 20.0
     batch_wait_s: float = 12.0
-    # With batch_s and partials: finals still come at once (from the partials), and the
-    # packed decoding later sends a revision of them, heard with its neighbours. It runs only
-    # while the speaker is silent, so it never holds up a partial of theirs.
-    revise: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,20 +90,20 @@ class Job:
         """Call time of the end of the audio."""
         if self.pieces:
             return self.pieces[-1][0] + self.pieces[-1][1]
-        return self.start + len(self.audio) / RATE
+        return self.start + len(self.audio) / SAMPLE_RATE
 
 
 class AudioTail:
     """The last ``seconds`` of one channel, addressable by call time (a ring: writing never moves old audio)."""
 
     def __init__(self, seconds: float) -> None:
-        self.data = np.zeros(int(seconds * RATE), dtype=np.float32)
+        self.data = np.zeros(int(seconds * SAMPLE_RATE), dtype=np.float32)
         self.total = 0  # samples ever written; sample k lives at data[k % capacity]
 
     @property
     def end(self) -> float:
         """Call time of the newest sample."""
-        return self.total / RATE
+        return self.total / SAMPLE_RATE
 
     def write(self, samples: npt.NDArray[np.float32]) -> None:
         """Append samples, overwriting the oldest beyond capacity."""
@@ -111,13 +118,13 @@ class AudioTail:
     def read(self, start: float, end: float) -> tuple[float, npt.NDArray[np.float32]]:
         """A copy of the audio between two call times, clipped to what is kept, with its real start."""
         cap = len(self.data)
-        a = max(round(start * RATE), self.total - cap, 0)
-        b = min(round(end * RATE), self.total)
+        a = max(round(start * SAMPLE_RATE), self.total - cap, 0)
+        b = min(round(end * SAMPLE_RATE), self.total)
         if b <= a:
-            return a / RATE, np.zeros(0, dtype=np.float32)
+            return a / SAMPLE_RATE, np.zeros(0, dtype=np.float32)
         i, j = a % cap, (b - 1) % cap + 1
         out = self.data[i:j].copy() if i < j else np.concatenate([self.data[i:], self.data[:j]])
-        return a / RATE, out
+        return a / SAMPLE_RATE, out
 
 
 class StreamingTranscriber:
@@ -179,11 +186,11 @@ class StreamingTranscriber:
         """The next audio Whisper should hear on this channel, if any."""
         if self._in_flight is not None:
             return None
-        if self.settings.batch_s > 0 and not self.settings.revise and self.final_due():
+        if self.settings.finals == "packed" and self.final_due():
             assert self._start is not None
             self._closed.append((self._start, self._last_speech_end))
             self._start = None
-        if self._closed and not (self.settings.revise and self._start is not None) and (
+        if self._closed and not (self.settings.finals == "revised" and self._start is not None) and (
                 sum(b - a for a, b in self._closed) >= self.settings.batch_s
                 or self.tail.end - self._closed[0][1] >= self.settings.batch_wait_s):
             return self._batch_job()
@@ -203,7 +210,7 @@ class StreamingTranscriber:
         """The channel ended: the final job for whatever is still open (call until it returns None)."""
         if self._in_flight is not None:
             return None
-        if self.settings.batch_s > 0 and not self.settings.revise and self._start is not None:
+        if self.settings.finals == "packed" and self._start is not None:
             end = min(self._last_speech_end, self.tail.end) if self._last_speech_end > self._start else self.tail.end
             self._closed.append((self._start, end))
             self._start = None
@@ -217,19 +224,16 @@ class StreamingTranscriber:
         return job
 
     def _batch_job(self) -> Job:
-        """Every closed utterance waiting, packed end to end (as many as fit in 28 s; a longer one in parts)."""
+        """Closed utterances packed end to end, as many as fill one window (a longer one in parts);
+        the rest wait for the next."""
+        windows = plan_windows([Stretch(self.speaker, a, b) for a, b in self._closed], self.tail.end, pad_s=0.0)
+        self._closed = [(p.start, p.end) for w in windows[1:] for p in w]
         pieces: list[tuple[float, float]] = []
         chunks: list[npt.NDArray[np.float32]] = []
-        used = 0.0
-        while self._closed and (not pieces or used + self._closed[0][1] - self._closed[0][0] <= 28.0):
-            a, b = self._closed.pop(0)
-            if b - a > 28.0:
-                self._closed.insert(0, (a + 28.0, b))
-                b = a + 28.0
-            start, audio = self.tail.read(a, b)
-            pieces.append((start, len(audio) / RATE))
+        for p in windows[0]:
+            start, audio = self.tail.read(p.start, p.end)
+            pieces.append((start, len(audio) / SAMPLE_RATE))
             chunks.append(audio)
-            used += len(audio) / RATE
         job = Job(self.speaker, "final", -1, pieces[0][0], np.concatenate(chunks), tuple(pieces))
         self._in_flight = job
         return job
@@ -267,7 +271,7 @@ class StreamingTranscriber:
                else ends[-1] + 1 if ends and length > self.settings.trim_after_s else 0)
         if cut:
             out.append(self._segment(self._committed[:cut], final=True))
-            if self.settings.revise:
+            if self.settings.finals == "revised":
                 self._closed.append((self._start, self._committed[cut - 1].end))
             self._start = self._committed[cut - 1].end
             self._committed = self._committed[cut:]
@@ -278,7 +282,7 @@ class StreamingTranscriber:
 
     def _finalise(self, job: Job, words: list[Word]) -> list[Segment]:
         all_words = self._committed + _after(self._committed, words)
-        if self.settings.revise and all_words:
+        if self.settings.finals == "revised" and all_words:
             self._closed.append((job.start, job.end))
         self._start = None
         self._committed, self._previous = [], []
@@ -290,14 +294,14 @@ class StreamingTranscriber:
     def _unpack(self, job: Job, heard: Sequence[RawSegment]) -> list[Segment]:
         """A packed final: each word back to its utterance and call time; one segment per utterance.
 
-        With ``revise``, each segment replaces what was sent for its utterance before."""
+        When revising, each segment replaces what was sent for its utterance before."""
         offsets = np.cumsum([0.0] + [d for _, d in job.pieces[:-1]])
         groups: dict[int, list[Word]] = {}
         for w in _clean_words(heard, 0.0):
             k = max(0, int(np.searchsorted(offsets, (w.start + w.end) / 2, side="right")) - 1)
             shift = job.pieces[k][0] - offsets[k]
             groups.setdefault(k, []).append(Word(w.text, w.start + shift, w.end + shift))
-        spans = [(a, a + d) if self.settings.revise else None for a, d in job.pieces]
+        spans = [(a, a + d) if self.settings.finals == "revised" else None for a, d in job.pieces]
         return [self._segment(groups[k], final=True, replaces=spans[k]) for k in sorted(groups)]
 
     def _segment(self, words: list[Word], final: bool, replaces: tuple[float, float] | None = None) -> Segment:

@@ -8,22 +8,23 @@ never touches a widget.
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QObject, Signal
+
+from copilot.core.events import Flag, Prompt, TalkState
+from copilot.pipeline.events import DeviceNotice, Stamped
 
 __all__ = ["EventBridge"]
 
-# Events the widgets use; speech, partial and segment events stay with the other sinks.
-_FOR_UI = frozenset({"prompt", "talk", "flag", "device"})
+# Events the widgets use; speech and transcript events stay with the other sinks.
+_FOR_UI = (Prompt, TalkState, Flag, DeviceNotice)
 
 
 class EventBridge(QObject):
-    """Turns pipeline events (dicts of the event contract) into one queued Qt signal."""
+    """Turns pipeline events into one queued Qt signal carrying the typed event."""
 
-    received = Signal(dict)
+    received = Signal(object)  # Prompt | TalkState | Flag | DeviceNotice
 
-    def sink(self, event: dict[str, Any]) -> None:
+    def sink(self, stamped: Stamped) -> None:
         """The pipeline sink: called on the coach thread, delivered on the Qt thread."""
-        if event.get("type") in _FOR_UI:
-            self.received.emit({k: v for k, v in event.items() if k != "_raw"})
+        if isinstance(stamped.event, _FOR_UI):
+            self.received.emit(stamped.event)

@@ -13,12 +13,12 @@ is applied again whenever Qt recreates the native window (changing flags does).
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QEasingCurve, QEvent, QPoint, QPropertyAnimation, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import QGraphicsOpacityEffect, QLabel, QVBoxLayout, QWidget
 
+from copilot.core.events import Prompt, TalkState
+from copilot.core.facts import HIGH_REP_SHARE
 from copilot.ui.native import exclude_from_capture
 
 __all__ = ["Overlay", "TalkMeter", "meter_colour", "GREEN", "AMBER", "RED", "MONOLOGUE_SHOW_S"]
@@ -33,7 +33,7 @@ def meter_colour(rep_share: float) -> str:
     """The meter's colour for the rep's share of the window: green to 45%, amber to 65%, red beyond."""
     if rep_share <= 0.45:
         return GREEN
-    if rep_share <= 0.65:
+    if rep_share <= HIGH_REP_SHARE:
         return AMBER
     return RED
 
@@ -77,7 +77,7 @@ class TalkMeter(QWidget):
 class Overlay(QWidget):
     """The always-on-top window with the prompt and the talk meter."""
 
-    shown = Signal(dict)  # a prompt event, once the overlay has actually painted it
+    shown = Signal(object)  # the Prompt, once the overlay has actually painted it
     moved = Signal(QPoint)  # the rep dropped the unlocked overlay here
     capture = Signal(str)  # what became of hiding the window from screen sharing
 
@@ -85,7 +85,7 @@ class Overlay(QWidget):
         super().__init__(None)
         self.locked = locked
         self.capture_status = "not applied yet"
-        self._pending: dict[str, Any] | None = None
+        self._pending: Prompt | None = None
         self._drag_from: QPoint | None = None
         self.setAttribute(Qt.WidgetAttribute.WA_TranslucentBackground)
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
@@ -136,34 +136,36 @@ class Overlay(QWidget):
 
     # ---- what the pipeline says ----------------------------------------------------
 
-    def on_event(self, event: dict[str, Any]) -> None:
+    def on_event(self, event: object) -> None:
         """A pipeline event (from the bridge): prompts and talk updates change what is shown."""
-        if event.get("type") == "prompt":
+        if isinstance(event, Prompt):
             self.show_prompt(event)
-        elif event.get("type") == "talk":
+        elif isinstance(event, TalkState):
             self.show_talk(event)
 
-    def show_prompt(self, event: dict[str, Any]) -> None:
+    def show_prompt(self, event: Prompt) -> None:
         """Put up one prompt (replacing any still showing) and fade it after its time on screen."""
         self._fade.stop()
         self._fade_effect.setOpacity(1.0)
-        self.prompt.setText(str(event.get("text", "")))
+        self.prompt.setText(event.text)
         # A wrapped label in a fixed-width window does not grow by itself: give it the height
         # its lines need at this width, or a long line is cut off top and bottom.
         self.prompt.setFixedHeight(self.prompt.heightForWidth(self.width() - 2 * MARGIN))
-        self.caption.setText(str(event.get("reason", "")))
+        self.caption.setText(event.reason)
         self._prompt_box.show()
         self.adjustSize()
-        hold_s = max(2.0, float(event.get("until", 0.0)) - float(event.get("t", 0.0)))
+        hold_s = max(2.0, event.until - event.time)
         self._hold.start(round(hold_s * 1000))
         self._pending = event
         self.update()
 
-    def show_talk(self, event: dict[str, Any]) -> None:
+    def show_talk(self, event: TalkState) -> None:
         """Move the meter; show the monologue timer only past 45 s of the rep holding the floor."""
-        self.meter.set_share(float(event["window_rep_share"]) if "window_rep_share" in event else None)
-        seconds = float(event.get("monologue_s", 0.0))
-        if event.get("monologue_speaker") == "rep" and seconds >= MONOLOGUE_SHOW_S:
+        self.meter.set_share(event.window_rep_share)
+        mono = event.current_monologue
+        # As the event log has it: the monologue to a tenth of a second.
+        seconds = round(mono.duration, 1) if mono is not None else 0.0
+        if mono is not None and mono.speaker == "rep" and seconds >= MONOLOGUE_SHOW_S:
             self.monologue.setText(f"You've held the floor for {int(seconds) // 60}:{int(seconds) % 60:02d}")
             self.monologue.show()
         else:

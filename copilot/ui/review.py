@@ -35,12 +35,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from copilot.analyze import write_json
 from copilot.audio.kept import ClipPlayer, kept_files
 from copilot.core.review import clock
 from copilot.errors import UserError
-from copilot.report import write_report
-from copilot.review import TRANSCRIPT_CSS, Review, started_local, stored_json, transcript_html
+from copilot.report.html import write_report
+from copilot.report.jsonfile import write_json
+from copilot.report.review import Review, started_local, stored_json
+from copilot.report.transcript import TRANSCRIPT_CSS, transcript_html
 from copilot.store.sqlite import SessionStore, StoreError
 from copilot.ui.timeline import Timeline, timeline_png
 

@@ -10,15 +10,20 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO
 
 from PySide6.QtCore import QObject, Signal
 
 from copilot.audio.sources import AudioSource
+from copilot.core.events import Prompt
 from copilot.core.settings import CoachSettings
-from copilot.pipeline.live import LivePipeline, Sink
+from copilot.errors import UserError
+from copilot.pipeline.events import PromptShown, Sink, Stamped
+from copilot.pipeline.live import LivePipeline
+from copilot.pipeline.sinks import EventLog
 from copilot.stt.engine import Engine
 from copilot.ui.bridge import EventBridge
+from copilot.wiring import live_engine, load_detector, stt_threads
 
 __all__ = ["SessionPlan", "LiveRunner"]
 
@@ -43,18 +48,17 @@ class LiveRunner(QObject):
 
     status = Signal(str)  # "Loading the speech model…", "Coaching …"
     failed = Signal(str)  # one sentence the rep can act on
-    finished = Signal(dict)  # session_id, duration_s, rep_share, flags, prompts (and save_error)
+    finished = Signal(object)  # the Recorded session (its id, numbers, and why its end was not saved, if so)
 
     def __init__(self, bridge: EventBridge, engine_for: Callable[[str | None, int], Engine] | None = None) -> None:
         super().__init__()
         self.bridge = bridge
-        self.engine_for = engine_for or _whisper
+        self.engine_for = engine_for or live_engine
         self._engines: dict[tuple[str | None, int], Engine] = {}
         self.pipeline: LivePipeline | None = None
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
-        self._log_lock = threading.Lock()
-        self.events: IO[str] | None = None
+        self.events: EventLog | None = None
 
     @property
     def running(self) -> bool:
@@ -67,7 +71,7 @@ class LiveRunner(QObject):
             return
         self._stop.clear()
         self.pipeline = None
-        self.events = plan.events
+        self.events = EventLog(plan.events) if plan.events is not None else None
         self._thread = threading.Thread(target=self._work, args=(plan,), name="session", daemon=True)
         self._thread.start()
 
@@ -83,19 +87,11 @@ class LiveRunner(QObject):
             self._thread.join(timeout)
         return not self.running
 
-    def log(self, event: dict[str, Any]) -> None:
-        """Write one event to the session's event log (any thread), stamped with the session's wall clock."""
-        if self.events is None:
-            return
-        import json
-
-        from copilot.pipeline.sinks import public
-
-        if "wall" not in event and self.pipeline is not None:
-            event = {**event, "wall": round(self.pipeline.wall(), 3)}
-        with self._log_lock:
-            self.events.write(json.dumps(public(event), ensure_ascii=False) + "\n")
-            self.events.flush()
+    def shown(self, prompt: Prompt) -> None:
+        """The overlay painted ``prompt``: a ``shown`` line in the session's event log, on the session's wall clock."""
+        if self.events is not None:
+            self.events(Stamped(PromptShown(prompt.time, prompt.text, prompt.category),
+                                self.pipeline.wall() if self.pipeline is not None else 0.0))
 
     def engine(self, model: str | None, threads: int) -> Engine:
         """The speech model, loaded once per choice and kept for the next session.
@@ -109,13 +105,8 @@ class LiveRunner(QObject):
         return self._engines[key]
 
     def _work(self, plan: SessionPlan) -> None:
-        from copilot.audio.decode import AudioFileError
-        from copilot.audio.devices import DeviceError
-        from copilot.cli import load_detector, stt_threads
-        from copilot.errors import UserError
         from copilot.pipeline.recorded import record_live
-        from copilot.store.sqlite import SessionStore, StoreError
-        from copilot.stt.models import ModelError
+        from copilot.store.sqlite import SessionStore
 
         try:
             detector = load_detector(plan.rules)
@@ -123,8 +114,8 @@ class LiveRunner(QObject):
             engine = self.engine(plan.model, stt_threads(plan.threads))
             source = plan.make_source()
             store = SessionStore(plan.db)
-        except (UserError, ModelError, AudioFileError, DeviceError, StoreError) as e:
-            self.failed.emit(_sentence(str(e)))
+        except UserError as e:
+            self.failed.emit(str(e))
             return
         if self._stop.is_set():
             self.status.emit("Stopped.")
@@ -132,9 +123,6 @@ class LiveRunner(QObject):
 
         def make(sinks: list[Sink]) -> LivePipeline:
             pipeline = LivePipeline(source, engine, detector, sinks, settings=plan.coach)
-            notice = getattr(source, "notice", None)
-            if notice is not None:
-                source.notice = pipeline.notice  # type: ignore[attr-defined]
             self.pipeline = pipeline
             if self._stop.is_set():
                 pipeline.stop()
@@ -142,28 +130,13 @@ class LiveRunner(QObject):
 
         self.status.emit(f"Coaching: {plan.label}")
         sinks: list[Sink] = [self.bridge.sink]
-        if plan.events is not None:
-            sinks.append(self.log)
+        if self.events is not None:
+            sinks.append(self.events)
         try:
             with store:
                 done = record_live(store, plan.label, plan.model or "tiny.en (bundled)", sinks, make,
                                    keep_audio=plan.keep_audio)
-        except StoreError as e:
-            self.failed.emit(_sentence(str(e)))
+        except UserError as e:
+            self.failed.emit(str(e))
             return
-        talk = done.session.talk_summary()
-        self.finished.emit({"session_id": done.session_id, "duration_s": done.duration_s,
-                            "rep_share": float(talk["rep_share"]), "flags": len(done.session.flags),
-                            "prompts": len(done.session.prompts), "save_error": done.save_error})
-
-
-def _whisper(model: str | None, threads: int) -> Engine:
-    from copilot.stt.engine import ShortWindows, WhisperEngine
-    from copilot.stt.models import resolve_model
-
-    return ShortWindows(WhisperEngine(resolve_model(model), threads=threads))
-
-
-def _sentence(text: str) -> str:
-    text = text.strip()
-    return text[:1].upper() + text[1:] if text else "Something went wrong."
+        self.finished.emit(done)

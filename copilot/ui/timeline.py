@@ -14,8 +14,9 @@ from typing import Any
 import pyqtgraph as pg
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt, Signal
 
-from copilot.core.review import HIGH_REP_SHARE, IDEAL_REP_SHARE, clock
-from copilot.review import Review
+from copilot.core.facts import HIGH_REP_SHARE, IDEAL_REP_SHARE
+from copilot.core.review import clock
+from copilot.report.review import Review
 
 __all__ = ["Timeline", "timeline_png", "COLOURS"]
 
@@ -75,7 +76,8 @@ class Timeline(pg.GraphicsLayoutWidget):  # type: ignore[misc]
             marks.sigClicked.connect(self._mark_clicked)
 
         self.share.setYRange(0, 100, padding=0.02)
-        self.share.getAxis("left").setTicks([[(0, "0%"), (43, "43%"), (65, "65%"), (100, "100%")]])
+        lines = [round(IDEAL_REP_SHARE * 100), round(HIGH_REP_SHARE * 100)]
+        self.share.getAxis("left").setTicks([[(v, f"{v}%") for v in (0, *lines, 100)]])
         for level, colour in ((IDEAL_REP_SHARE, COLOURS["ideal"]), (HIGH_REP_SHARE, COLOURS["high"])):
             self.share.addItem(pg.InfiniteLine(level * 100, angle=0,
                                                pen=pg.mkPen(colour, width=1, style=Qt.PenStyle.DashLine)))

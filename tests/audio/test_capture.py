@@ -3,65 +3,13 @@
 from __future__ import annotations
 
 import threading
-from typing import Any
 
 import numpy as np
 import pytest
 
 from copilot.audio.capture import CaptureSource
 from copilot.audio.devices import DeviceError, InputDevice, list_inputs, pick_devices
-
-DEVICES = [
-    {"name": "Built-in Microphone", "max_input_channels": 1, "default_samplerate": 48_000.0},
-    {"name": "Speakers", "max_input_channels": 0, "default_samplerate": 48_000.0},
-    {"name": "Monitor of Built-in Audio Analog Stereo", "max_input_channels": 2, "default_samplerate": 44_100.0},
-    {"name": "USB Headset", "max_input_channels": 1, "default_samplerate": 16_000.0},
-]
-
-
-class FakeStream:
-    """Calls back with blocks of a tone from its own thread, like PortAudio; can be 'unplugged'."""
-
-    def __init__(self, sd: FakeSoundDevice, device: int, channels: int, samplerate: float, dtype: str,
-                 blocksize: int, callback: Any) -> None:
-        if device in sd.broken:
-            raise RuntimeError("Device unavailable")
-        self.sd, self.channels, self.rate, self.block, self.callback = sd, channels, samplerate, blocksize, callback
-        self.active = False
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self.device = device
-
-    def start(self) -> None:
-        self.active = True
-        self._thread.start()
-
-    def _run(self) -> None:
-        for _ in range(self.sd.blocks):
-            if not self.active or self.device in self.sd.broken:
-                break
-            self.callback(np.full((self.block, self.channels), 0.25, dtype=np.float32), self.block, None, None)
-        self.active = False
-        self.sd.done.release()
-
-    def stop(self) -> None:
-        self.active = False
-
-    def close(self) -> None:
-        pass
-
-
-class FakeSoundDevice:
-    def __init__(self, blocks: int = 20) -> None:
-        self.default = type("Default", (), {"device": [0, 1]})()
-        self.blocks = blocks
-        self.broken: set[int] = set()
-        self.done = threading.Semaphore(0)
-
-    def query_devices(self) -> list[dict[str, Any]]:
-        return DEVICES
-
-    def InputStream(self, **kwargs: Any) -> FakeStream:  # noqa: N802 - the sounddevice name
-        return FakeStream(self, **kwargs)
+from tests.fakes import FakePyAudioWPatch, FakeSoundDevice
 
 
 def test_inputs_are_listed_with_the_default_and_the_likely_call_audio_marked() -> None:
@@ -81,11 +29,11 @@ def test_the_likely_mic_and_call_audio_are_picked_and_can_be_named() -> None:
 
 def test_device_mistakes_are_one_sentence() -> None:
     inputs = list_inputs(FakeSoundDevice())
-    with pytest.raises(DeviceError, match="no input device matches --mic 'zoom'"):
+    with pytest.raises(DeviceError, match="No input device matches --mic 'zoom'"):
         pick_devices(inputs, "zoom", None)
     with pytest.raises(DeviceError, match="same device"):
         pick_devices(inputs, "0", "0")
-    with pytest.raises(DeviceError, match="no call-audio device"):
+    with pytest.raises(DeviceError, match="No call-audio device"):
         pick_devices([inputs[0], inputs[2]], None, None)
     with pytest.raises(DeviceError, match="no audio input device"):
         pick_devices([], None, None)
@@ -95,9 +43,9 @@ def capture(sd: FakeSoundDevice, notices: list[str]) -> dict[str, list[np.ndarra
     got: dict[str, list[np.ndarray]] = {"rep": [], "prospect": []}
     mic = InputDevice(0, "Built-in Microphone", 1, 48_000.0, True)
     call = InputDevice(2, "Monitor of Built-in Audio Analog Stereo", 2, 44_100.0, False)
-    source = CaptureSource(sd, mic, call, notices.append, block_s=0.05)
+    source = CaptureSource(sd, mic, call, block_s=0.05)
     ended = threading.Event()
-    source.start(lambda who, block: got[who].append(block), ended.set)
+    source.start(lambda who, block: got[who].append(block), ended.set, notices.append)
     return got | {"_source": [source], "_ended": [ended]}  # type: ignore[dict-item]
 
 
@@ -137,70 +85,6 @@ def test_a_device_that_disappears_is_reported_and_retried_not_fatal() -> None:
     assert got["prospect"], "the other channel kept going"
 
 
-class FakeLoopbackStream:
-    """PyAudioWPatch's stream: bytes to a callback from its own thread, then nothing (nothing is playing)."""
-
-    def __init__(self, pa: FakePyAudioWPatch, channels: int, frames_per_buffer: int, stream_callback: Any,
-                 **kwargs: Any) -> None:
-        self.pa, self.channels, self.frames, self.callback = pa, channels, frames_per_buffer, stream_callback
-        self.stopped = False
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def start_stream(self) -> None:
-        self._thread.start()
-
-    def _run(self) -> None:
-        block = np.full((self.frames, self.channels), 0.25, dtype=np.float32).tobytes()
-        for _ in range(self.pa.blocks):
-            assert self.callback(block, self.frames, None, 0) == (None, self.pa.paContinue)
-        self.pa.done.release()
-
-    def is_active(self) -> bool:
-        return not self.stopped  # WASAPI keeps the stream open through silence
-
-    def stop_stream(self) -> None:
-        self.stopped = True
-
-    def close(self) -> None:
-        pass
-
-
-class FakePyAudioWPatch:
-    """The parts of the pyaudiowpatch module the loopback source uses."""
-
-    paFloat32 = 1  # noqa: N815 - the module's names
-    paContinue = 0  # noqa: N815
-
-    def __init__(self, blocks: int = 10) -> None:
-        self.blocks = blocks
-        self.done = threading.Semaphore(0)
-        self.terminated = 0
-        pa = self
-
-        class PyAudio:
-            def get_default_wasapi_loopback(self) -> dict[str, Any]:
-                return LOOPBACKS[1]
-
-            def get_loopback_device_info_generator(self) -> Any:
-                return iter(LOOPBACKS)
-
-            def open(self, **kwargs: Any) -> FakeLoopbackStream:
-                assert kwargs["input"] and kwargs["format"] == pa.paFloat32
-                return FakeLoopbackStream(pa, **{k: kwargs[k] for k in ("channels", "frames_per_buffer",
-                                                                       "stream_callback")})
-
-            def terminate(self) -> None:
-                pa.terminated += 1
-
-        self.PyAudio = PyAudio
-
-
-LOOPBACKS = [
-    {"index": 7, "name": "HDMI Display [Loopback]", "maxInputChannels": 2, "defaultSampleRate": 48_000.0},
-    {"index": 9, "name": "Speakers (Realtek Audio) [Loopback]", "maxInputChannels": 2, "defaultSampleRate": 48_000.0},
-]
-
-
 def test_windows_loopbacks_join_the_list_and_the_default_speakers_are_the_call_audio() -> None:
     inputs = list_inputs(FakeSoundDevice(), FakePyAudioWPatch())
     loops = [d for d in inputs if d.host == "wasapi-loopback"]
@@ -216,9 +100,9 @@ def test_a_loopback_is_captured_and_its_silence_filled_so_the_call_clock_goes_on
     mic = InputDevice(0, "Built-in Microphone", 1, 48_000.0, True)
     call = InputDevice(9, "Speakers (Realtek Audio) [Loopback]", 2, 48_000.0, True, host="wasapi-loopback")
     got: list[np.ndarray] = []
-    source = CaptureSource(FakeSoundDevice(blocks=0), mic, call, lambda m: None, block_s=0.05, pa=pa)
+    source = CaptureSource(FakeSoundDevice(blocks=0), mic, call, block_s=0.05, pa=pa)
     ended = threading.Event()
-    source.start(lambda who, block: got.append(block) if who == "prospect" else None, ended.set)
+    source.start(lambda who, block: got.append(block) if who == "prospect" else None, ended.set, lambda m: None)
     assert pa.done.acquire(timeout=5)
     wait = threading.Event()
     for _ in range(100):

@@ -10,24 +10,8 @@ import numpy as np
 import pytest
 
 from copilot.audio.kept import CallRecorder, ClipPlayer, kept_files, load_kept
-
-
-class StandInSounddevice:
-    """Records what would have been played."""
-
-    def __init__(self) -> None:
-        self.played: list[tuple[np.ndarray, int]] = []
-        self.stopped = 0
-
-    def play(self, data: np.ndarray, rate: int) -> None:
-        self.played.append((data, rate))
-
-    def stop(self) -> None:
-        self.stopped += 1
-
-
-def tone(seconds: float, level: float) -> np.ndarray:
-    return np.full(int(seconds * 16_000), level, dtype=np.float32)
+from tests.fakes import StandInSounddevice
+from tests.fakes import level as tone
 
 
 def test_both_channels_are_written_as_they_come_and_read_back(tmp_path: Path) -> None:

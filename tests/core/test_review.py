@@ -8,6 +8,7 @@ from copilot.core.events import Flag, Segment, SpeechSpan
 from copilot.core.phrases import PhraseDetector
 from copilot.core.review import clock, flagged_lines, numbers, rolling_share, supportive_lines
 from copilot.core.rulebook import Rulebook
+from copilot.core.talk import TalkSummary
 
 
 def test_the_rolling_share_is_the_rep_part_of_the_last_two_minutes() -> None:
@@ -29,8 +30,8 @@ def test_an_hour_of_spans_gives_a_share_at_every_step() -> None:
 
 
 def test_numbers_stand_beside_their_benchmarks() -> None:
-    talk = {"rep_share": 0.72, "rep_s": 600.0, "longest_rep_monologue_s": 150.0, "longest_prospect_monologue_s": 40.0,
-            "patience_s": 0.8, "interruptions": 1, "rep_questions": 12}
+    talk = TalkSummary(rep_share=0.72, rep_s=600.0, longest_rep_monologue_s=150.0, longest_prospect_monologue_s=40.0,
+                       patience_s=0.8, interruptions=1, rep_questions=12)
     flags = [Flag("rep", 1.0, 2.0, "owning_the_path", "the next step is", "", "")] * 3
     got = {n.label: n for n in numbers(talk, flags, supportive=0)}
     assert got["Talk share (you : them)"].value == "72% : 28%" and got["Talk share (you : them)"].verdict == "poor"

@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-import numpy as np
-import numpy.typing as npt
 import pytest
 
 from copilot.audio.decode import load_call
 from copilot.bench.truth import load_truth
-from copilot.core.events import Word
 from copilot.core.phrases import PhraseDetector
 from copilot.core.rulebook import Rulebook
 from copilot.pipeline.offline import Progress, analyze_call
-from copilot.stt.engine import RawSegment
+from tests.fakes import AlwaysSaysNextStep as SaysNextStep
 from tests.wavs import SAMPLE
-
-
-class SaysNextStep:
-    """A fake transcriber that hears "The next step is a pilot." at the start of every window."""
-
-    def __init__(self) -> None:
-        self.seconds = 0.0
-
-    def transcribe(self, audio: npt.NDArray[np.float32]) -> list[RawSegment]:
-        self.seconds += len(audio) / 16_000
-        words = tuple(Word(w, 0.6 + 0.2 * i, 0.75 + 0.2 * i)
-                      for i, w in enumerate([" The", " next", " step", " is", " a", " pilot."]))
-        return [RawSegment(0.6, 1.75, " The next step is a pilot.", -0.2, 0.01, words)]
 
 
 class Recorder(Progress):
@@ -52,8 +36,8 @@ def analysis():  # type: ignore[no-untyped-def]
 def test_talk_share_is_within_two_points_of_the_truth(analysis) -> None:  # type: ignore[no-untyped-def]
     a, _, _ = analysis
     truth = load_truth(SAMPLE).talk()
-    assert abs(a.session.talk_summary()["rep_share"] - truth["rep_share"]) < 0.02
-    assert abs(a.session.talk_summary()["longest_rep_monologue_s"] - truth["longest_rep_monologue_s"]) < 2.0
+    assert abs(a.session.talk_summary().rep_share - truth["rep_share"]) < 0.02
+    assert abs(a.session.talk_summary().longest_rep_monologue_s - truth["longest_rep_monologue_s"]) < 2.0
 
 
 def test_only_speech_is_transcribed(analysis) -> None:  # type: ignore[no-untyped-def]

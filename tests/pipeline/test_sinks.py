@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from copilot.core.events import Segment
+from copilot.pipeline.events import Stamped
 from copilot.pipeline.sinks import StoreWriter
 from copilot.store.sqlite import SessionStore
 
 
-def event(seg: Segment, wall: float) -> dict[str, object]:
-    return {"type": "segment", "wall": wall, "_raw": seg}
+def event(seg: Segment, wall: float) -> Stamped:
+    return Stamped(seg, wall)
 
 
 def test_a_revision_replaces_finals_whether_they_are_stored_or_still_buffered(tmp_path: Path) -> None:

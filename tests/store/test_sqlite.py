@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from copilot.core.events import Flag, Prompt, Segment, SpeechSpan, Word
+from copilot.core.talk import TalkSummary
 from copilot.store.sqlite import MIGRATIONS, SessionStore, StoreError, default_db_path
 
-TALK = {"rep_s": 60.0, "prospect_s": 40.0, "rep_share": 0.6}
+TALK = TalkSummary(rep_s=60.0, prospect_s=40.0, rep_share=0.6)
 
 
 def save(store: SessionStore, source: str = "call.opus") -> str:

@@ -41,5 +41,5 @@ def test_a_size_name_that_cannot_be_downloaded_says_so(monkeypatch: pytest.Monke
     monkeypatch.setattr(faster_whisper.utils, "download_model", offline)
     with pytest.raises(ModelError) as e:
         models.resolve_model("small.en")
-    assert "could not download the small.en model" in str(e.value)
+    assert "Could not download the small.en model" in str(e.value)
     assert "bundled tiny.en" in str(e.value)

@@ -6,9 +6,10 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from copilot.core.events import SpeechSpan, Word
+from copilot.core.events import SpeechSpan
 from copilot.stt.engine import RawSegment
 from copilot.stt.spans import plan_windows, quietest_cut, transcribe_spans
+from tests.fakes import FakeEngine
 
 RATE = 16_000
 
@@ -37,27 +38,6 @@ def test_the_quietest_cut_lands_in_the_gap_between_words() -> None:
     audio[int(7.2 * RATE) : int(7.5 * RATE)] = 0.0
     at = quietest_cut(audio)(6.0, 9.0)
     assert 7.2 <= at <= 7.5
-
-
-class FakeEngine:
-    """Says one word per piece of speech it is given, at the middle of each loud stretch."""
-
-    def __init__(self, drop_after_s: float | None = None, text: str = " hello") -> None:
-        self.calls: list[float] = []
-        self.drop_after_s = drop_after_s
-        self.text = text
-
-    def transcribe(self, audio: npt.NDArray[np.float32]) -> list[RawSegment]:
-        self.calls.append(len(audio) / RATE)
-        loud = np.abs(audio) > 0.1
-        edges = np.flatnonzero(np.diff(loud.astype(np.int8)))
-        bounds = list(zip(edges[::2] / RATE, edges[1::2] / RATE, strict=False))
-        words = [Word(self.text, a, b) for a, b in bounds]
-        if self.drop_after_s is not None and len(self.calls) == 1:
-            words = [w for w in words if w.end < self.drop_after_s]
-        if not words:
-            return []
-        return [RawSegment(words[0].start, words[-1].end, "".join(w.text for w in words), -0.2, 0.01, tuple(words))]
 
 
 def speech_at(*pairs: tuple[float, float], total: float = 60.0) -> npt.NDArray[np.float32]:

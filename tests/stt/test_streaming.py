@@ -199,7 +199,8 @@ def test_the_audio_tail_reads_by_call_time_and_forgets_the_oldest() -> None:
 
 
 def test_without_partials_closed_utterances_are_decoded_packed_together() -> None:
-    t = StreamingTranscriber("prospect", StreamingSettings(partials=False, batch_s=20.0, batch_wait_s=5.0,
+    t = StreamingTranscriber("prospect", StreamingSettings(partials=False, finals="packed", batch_s=20.0,
+                                                           batch_wait_s=5.0,
                                                            pre_s=0.0, post_s=0.0, final_gap_s=0.5))
     for start in (1.0, 4.0):  # two 1 s utterances with silence between
         t.feed(seconds(start - t.tail.end))
@@ -219,7 +220,7 @@ def test_without_partials_closed_utterances_are_decoded_packed_together() -> Non
 
 
 def test_with_revise_a_final_comes_at_once_and_a_packed_revision_replaces_it_once_the_rep_is_silent() -> None:
-    t = StreamingTranscriber("rep", StreamingSettings(batch_s=20.0, batch_wait_s=3.0, revise=True, pre_s=0.0,
+    t = StreamingTranscriber("rep", StreamingSettings(finals="revised", batch_s=20.0, batch_wait_s=3.0, pre_s=0.0,
                                                       post_s=0.0, final_gap_s=0.5, settle_s=0.0))
     t.speech_started(1.0)
     t.feed(seconds(1.0))
@@ -249,7 +250,8 @@ def test_with_revise_a_final_comes_at_once_and_a_packed_revision_replaces_it_onc
 
 
 def test_a_closed_stretch_longer_than_a_window_is_decoded_in_parts_not_cut_off() -> None:
-    t = StreamingTranscriber("prospect", StreamingSettings(partials=False, batch_s=20.0, pre_s=0.0, post_s=0.0))
+    t = StreamingTranscriber("prospect", StreamingSettings(partials=False, finals="packed", batch_s=20.0, pre_s=0.0,
+                                                           post_s=0.0))
     t.speech_started(0.0)
     t.feed(seconds(40.0))
     t.speech_ended(40.0)

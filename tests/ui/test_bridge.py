@@ -4,25 +4,29 @@ from __future__ import annotations
 
 import sys
 import threading
-from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
 
+from copilot.core.events import Prompt, Segment, SpeechSpan, TalkState
+from copilot.pipeline.events import Stamped
 from copilot.ui.bridge import EventBridge
 
+TALK = TalkState(1.0, 1.0, 0.0, 1.0, 120.0, 1.0, 0.0, 1.0, speaking=("rep",))
+PROMPT = Prompt(1.0, "phrase", "This may not be a fit.", "next_step", "you said: 'the next step is'", 9.0)
 
-def test_events_from_another_thread_arrive_on_the_qt_thread_without_the_internal_object(qtbot: QtBot) -> None:
+
+def test_events_from_another_thread_arrive_on_the_qt_thread_as_they_were_sent(qtbot: QtBot) -> None:
     bridge = EventBridge()
-    got: list[tuple[dict[str, Any], bool]] = []
+    got: list[tuple[object, bool]] = []
     bridge.received.connect(lambda e: got.append((e, threading.current_thread() is threading.main_thread())))
-    worker = threading.Thread(target=lambda: [bridge.sink({"type": kind, "t": 1.0, "_raw": object()})
-                                              for kind in ("speech", "talk", "prompt", "partial")])
+    sent = [SpeechSpan("rep", 0.0, 1.0), TALK, PROMPT, Segment("rep", 0.0, 1.0, "The next", final=False)]
+    worker = threading.Thread(target=lambda: [bridge.sink(Stamped(e, 1.0)) for e in sent])
     worker.start()
     worker.join()
     qtbot.waitUntil(lambda: len(got) == 2)
-    assert [e["type"] for e, _ in got] == ["talk", "prompt"]  # speech and partials stay with the other sinks
-    assert all(on_qt for _, on_qt in got) and all("_raw" not in e for e, _ in got)
+    assert [e for e, _ in got] == [TALK, PROMPT]  # speech and partials stay with the other sinks
+    assert all(on_qt for _, on_qt in got)
 
 
 @pytest.mark.skipif(sys.version_info >= (3, 12), reason="True is immortal from Python 3.12")
@@ -32,5 +36,5 @@ def test_emitting_signals_does_not_eat_references_to_true(qtbot: QtBot) -> None:
     bridge.received.connect(lambda e: None)
     before = sys.getrefcount(True)
     for _ in range(300):
-        bridge.sink({"type": "talk", "t": 1.0, "speaking": ["rep"], "monologue_speaker": None})
+        bridge.sink(Stamped(TALK, 1.0))
     assert sys.getrefcount(True) >= before - 10

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,15 +12,17 @@ from pytestqt.qtbot import QtBot
 
 from copilot.audio.decode import load_call
 from copilot.audio.sources import FileSource
-from copilot.config import Settings, load_settings, save_settings
+from copilot.commands.app import _device_plan
+from copilot.core.events import Prompt
+from copilot.core.settings import CoachSettings
+from copilot.store.settings import Settings, load_settings, save_settings
 from copilot.store.sqlite import SessionStore
-from copilot.ui.app import _device_plan
 from copilot.ui.bridge import EventBridge
 from copilot.ui.control import ControlWindow
 from copilot.ui.overlay import Overlay
 from copilot.ui.review import ReviewWindow, SessionsWindow
 from copilot.ui.runner import LiveRunner, SessionPlan
-from tests.pipeline.test_live import SaysNextStep
+from tests.fakes import SaysNextStep
 from tests.wavs import SAMPLE
 
 
@@ -33,7 +36,7 @@ def make_window(qtbot: QtBot, tmp_path: Path, settings: Settings | None = None,
 
     def plan_for(s: Settings) -> SessionPlan:
         return SessionPlan("sample (fast replay)", lambda: FileSource(audio, speed=60.0),
-                           rules=rules or s.rules or None, coach=s.coach(), db=str(tmp_path / "s.db"))
+                           rules=rules or s.rules or None, coach=s.coach, db=str(tmp_path / "s.db"))
 
     window = ControlWindow(settings or Settings(), tmp_path / "settings.toml", runner, overlay, plan_for,
                            db=str(tmp_path / "s.db"))
@@ -50,15 +53,15 @@ def test_the_window_runs_a_session_and_the_overlay_paints_its_prompts(qtbot: QtB
         with qtbot.waitSignal(runner.finished, timeout=30_000) as finished:
             qtbot.mouseClick(window.start_button, Qt.MouseButton.LeftButton)
             assert window.start_button.text() == "Stop session"
-    assert shown.args[0]["type"] == "prompt"
+    assert isinstance(shown.args[0], Prompt)
     result = finished.args[0]
-    assert result["flags"] >= 1 and result["prompts"] >= 1 and result["save_error"] is None
+    assert result.session.flags and result.session.prompts and result.save_error is None
     assert window.status.text().startswith("Session saved") and window.start_button.text() == "Start session"
     with SessionStore(tmp_path / "s.db") as store:
-        assert [s.id for s in store.sessions()] == [result["session_id"]]
+        assert [s.id for s in store.sessions()] == [result.session_id]
     assert window.review_button.isVisibleTo(window)  # the call can be reviewed at once
     review = window.open_review()
-    assert isinstance(review, ReviewWindow) and review.review.stored.row.id == result["session_id"]
+    assert isinstance(review, ReviewWindow) and review.review.stored.row.id == result.session_id
     assert review.review.flags and review.isVisible()
     calls = window.open_calls()
     assert isinstance(calls, SessionsWindow) and calls.table.rowCount() == 1
@@ -86,7 +89,7 @@ def test_stop_ends_the_session_and_keeps_what_was_heard(qtbot: QtBot, tmp_path: 
         window.toggle()
     with qtbot.waitSignal(runner.finished, timeout=10_000) as finished:
         window.toggle()  # stop
-    assert finished.args[0]["duration_s"] < 60
+    assert finished.args[0].duration_s < 60
 
 
 def test_the_consent_notice_shows_once(qtbot: QtBot, tmp_path: Path) -> None:
@@ -102,21 +105,22 @@ def test_the_consent_notice_shows_once(qtbot: QtBot, tmp_path: Path) -> None:
 
 def test_the_lock_and_opacity_reach_the_overlay_and_are_saved(qtbot: QtBot, tmp_path: Path) -> None:
     window, overlay, _ = make_window(qtbot, tmp_path)
-    window.lock.setChecked(False)
-    window.opacity.setValue(60)
+    window.coaching.lock.setChecked(False)
+    window.coaching.opacity.setValue(60)
     assert not overlay.locked and abs(overlay.windowOpacity() - 0.6) < 0.01
     saved, _ = load_settings(tmp_path / "settings.toml")
     assert not saved.overlay_locked and saved.overlay_opacity == 0.6
-    assert not saved.keep_audio and not window.keep_audio.isChecked()  # off until the rep opts in
-    window.keep_audio.setChecked(True)
+    assert not saved.keep_audio and not window.coaching.keep_audio.isChecked()  # off until the rep opts in
+    window.coaching.keep_audio.setChecked(True)
     assert load_settings(tmp_path / "settings.toml")[0].keep_audio
     assert _device_plan(window.settings, argparse.Namespace(db=None), None).keep_audio  # the next session keeps it
 
 
 def test_settings_round_trip_and_a_broken_file_is_set_aside(tmp_path: Path) -> None:
     path = tmp_path / "settings.toml"
+    coach = replace(CoachSettings(), min_gap_s=30.0, category_cooldown_s=90.0).with_dominance(0.7)
     chosen = Settings(mic="USB Headset", call="L9", model="small.en", rules='C:\\rules "mine".toml',
-                      prompt_gap_s=30.0, cooldown_s=90.0, dominance_share=0.7, overlay_x=12, overlay_y=40)
+                      coach=coach, overlay_x=12, overlay_y=40)
     save_settings(chosen, path)
     assert load_settings(path) == (chosen, None)
     path.write_text("prompt_gap_s = 'soon'\n", encoding="utf-8")
@@ -131,3 +135,12 @@ def test_nonsense_settings_fall_back_to_defaults_with_a_sentence(tmp_path: Path,
     path.write_text(text, encoding="utf-8")
     loaded, problem = load_settings(path)
     assert loaded == Settings() and problem and "\n" not in problem
+
+
+def test_a_settings_file_from_before_the_coach_table_keeps_its_thresholds(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text("prompt_gap_s = 30.0\ncooldown_s = 90.0\ndominance_share = 0.5\nmic = \"USB\"\n", encoding="utf-8")
+    loaded, problem = load_settings(path)
+    assert problem is None and loaded.mic == "USB"
+    assert (loaded.coach.min_gap_s, loaded.coach.category_cooldown_s) == (30.0, 90.0)
+    assert loaded.coach.dominance_share == 0.5 and loaded.coach.dominance_rearm_share <= 0.5

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from copilot.core.events import Monologue, Prompt, Speaker, TalkState
 from copilot.ui.overlay import AMBER, GREEN, RED, Overlay, meter_colour
 
 
-def prompt(text: str, t: float = 10.0, hold_s: float = 2.0) -> dict[str, Any]:
-    return {"type": "prompt", "t": t, "until": t + hold_s, "text": text, "kind": "phrase",
-            "category": "next_step", "reason": "you said: 'the next step is'"}
+def prompt(text: str, t: float = 10.0, hold_s: float = 2.0) -> Prompt:
+    return Prompt(t, "phrase", text, "next_step", "you said: 'the next step is'", t + hold_s)
+
+
+def talk(t: float, window_share: float, speaker: Speaker, monologue_s: float) -> TalkState:
+    return TalkState(t, 0.0, 0.0, 0.6, 120.0, 0.0, 0.0, window_share,
+                     current_monologue=Monologue(speaker, t - monologue_s, t))
 
 
 @pytest.fixture
@@ -46,7 +49,7 @@ def test_unlocked_it_takes_clicks_to_be_dragged_and_stays_visible(overlay: Overl
 def test_a_prompt_is_painted_then_fades_and_a_new_one_replaces_it(qtbot: QtBot, overlay: Overlay) -> None:
     with qtbot.waitSignal(overlay.shown, timeout=2000) as shown:
         overlay.on_event(prompt("This may not be a fit."))
-    assert shown.args[0]["text"] == "This may not be a fit."
+    assert shown.args[0].text == "This may not be a fit."
     assert overlay.showing_prompt == "This may not be a fit."
     assert "the next step is" in overlay.caption.text()
     overlay.on_event(prompt("You're free to walk away.", t=11.0))
@@ -61,14 +64,11 @@ def test_the_meter_is_green_to_45_amber_to_65_red_beyond() -> None:
 
 
 def test_talk_updates_move_the_meter_and_the_monologue_timer_shows_only_past_45_s(overlay: Overlay) -> None:
-    overlay.on_event({"type": "talk", "t": 50.0, "window_rep_share": 0.7, "rep_share": 0.6,
-                      "monologue_s": 44.0, "monologue_speaker": "rep"})
+    overlay.on_event(talk(50.0, 0.7, "rep", 44.0))
     assert overlay.meter.colour == RED and overlay.monologue.isHidden()
-    overlay.on_event({"type": "talk", "t": 52.0, "window_rep_share": 0.7, "rep_share": 0.6,
-                      "monologue_s": 47.0, "monologue_speaker": "rep"})
+    overlay.on_event(talk(52.0, 0.7, "rep", 47.0))
     assert not overlay.monologue.isHidden() and "0:47" in overlay.monologue.text()
-    overlay.on_event({"type": "talk", "t": 60.0, "window_rep_share": 0.5, "rep_share": 0.6,
-                      "monologue_s": 80.0, "monologue_speaker": "prospect"})
+    overlay.on_event(talk(60.0, 0.5, "prospect", 80.0))
     assert overlay.monologue.isHidden() and overlay.meter.colour == AMBER
 
 

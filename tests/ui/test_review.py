@@ -13,12 +13,13 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from copilot.bench.review import hour_of_calls
-from copilot.cli import load_detector, main
+from copilot.cli import main
+from copilot.core.talk import TalkSummary
 from copilot.errors import UserError
-from copilot.review import build_review
+from copilot.report.review import build_review
 from copilot.store.sqlite import SessionStore
 from copilot.ui.review import ReviewWindow, SessionsWindow
-from copilot.ui.review_app import load_review
+from copilot.wiring import load_detector, load_review
 
 
 @pytest.fixture
@@ -26,7 +27,7 @@ def store(tmp_path: Path) -> SessionStore:
     """A store with an empty session, then a five-minute coached call (the sample's script twice and more)."""
     s = SessionStore(tmp_path / "s.db")
     silent = s.create_session("nobody spoke", "live", started=datetime(2026, 1, 5, 9, 30, tzinfo=timezone.utc))
-    s.finish_session(silent, 30.0, {"rep_s": 0.0, "prospect_s": 0.0, "rep_share": 0.0})
+    s.finish_session(silent, 30.0, TalkSummary())
     hour_of_calls(s, minutes=5.0)
     return s
 
@@ -100,7 +101,7 @@ def test_the_report_is_one_self_contained_page_with_every_section(qtbot: QtBot, 
         assert f.match.replace("'", "&#x27;") in html
     window.save_json(tmp_path / "call.json")
     assert json.loads((tmp_path / "call.json").read_text(encoding="utf-8"))["session_id"] == review.stored.row.id
-    with pytest.raises(UserError, match="could not write"):
+    with pytest.raises(UserError, match="Could not write"):
         window.save_json(tmp_path / "no such folder" / "call.json")
 
 
@@ -166,7 +167,8 @@ def test_a_call_with_kept_audio_plays_from_the_line_clicked(qtbot: QtBot, store:
     from PySide6.QtCore import QUrl
 
     from copilot.audio.kept import CallRecorder
-    from tests.audio.test_kept import StandInSounddevice, tone
+    from tests.fakes import StandInSounddevice
+    from tests.fakes import level as tone
 
     sid = newest(store)
     rec = CallRecorder(tmp_path / "audio" / sid)

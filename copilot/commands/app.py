@@ -9,27 +9,28 @@ user sees prompts appear within the first minute without setting anything up.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import IO, Any
 
 from copilot.errors import UserError
+from copilot.wiring import (
+    demo_source,
+    has_display,
+    open_capture,
+    open_event_log,
+    sample_call,
+    sound_modules,
+    stt_threads,
+)
 
-__all__ = ["run_app", "run_demo", "has_display"]
-
-
-def has_display() -> bool:
-    """True where Qt can open windows (Linux needs an X or Wayland display, or a chosen Qt platform)."""
-    if not sys.platform.startswith("linux"):
-        return True
-    return any(os.environ.get(k) for k in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+__all__ = ["run_app", "run_demo"]
 
 
 def run_app(args: argparse.Namespace) -> int:
     """Open the control window and the overlay."""
     if not has_display():
-        raise UserError("there is no display here, so the app cannot open; `copilot demo` runs the sample call in "
+        raise UserError("There is no display here, so the app cannot open; `copilot demo` runs the sample call in "
                         "the terminal, and `copilot live --headless` coaches a call there.")
     return _open(args, demo=False)
 
@@ -37,30 +38,28 @@ def run_app(args: argparse.Namespace) -> int:
 def run_demo(args: argparse.Namespace) -> int:
     """The app playing the sample call; in a terminal with no display, the headless replay instead."""
     if not has_display():
-        from copilot.cli import main
-        from copilot.core.assets import asset_path
+        from copilot.commands.live import run_live
 
         print("No display here, so the demo runs in the terminal instead: "
               "copilot live --replay <sample call> --headless", file=sys.stderr)
-        argv = ["live", "--replay", str(asset_path("samples", "discovery_call.opus")), "--headless"]
-        for flag in ("events", "db"):
-            if getattr(args, flag, None):
-                argv += [f"--{flag}", getattr(args, flag)]
-        return main(argv)
+        return run_live(argparse.Namespace(
+            replay=str(sample_call()), headless=True, events=getattr(args, "events", None),
+            db=getattr(args, "db", None), rep_channel="left", speed=1.0, keep_audio=False, model=None, rules=None,
+            threads=0, mic=None, call=None))
     return _open(args, demo=True)
 
 
 def _open(args: argparse.Namespace, demo: bool) -> int:
     from PySide6.QtWidgets import QApplication
 
-    from copilot.config import default_settings_path, load_settings
+    from copilot.audio.levels import LevelMonitor
+    from copilot.store.settings import default_settings_path, load_settings
     from copilot.ui.bridge import EventBridge
     from copilot.ui.control import ControlWindow
-    from copilot.ui.levels import LevelMonitor
     from copilot.ui.overlay import Overlay
     from copilot.ui.runner import LiveRunner
 
-    events = _open_events(args.events) if getattr(args, "events", None) else None
+    events = open_event_log(args.events) if getattr(args, "events", None) else None
     app = QApplication.instance() or QApplication(sys.argv[:1])
     settings_path = Path(args.settings) if getattr(args, "settings", None) else default_settings_path()
     settings, notice = load_settings(settings_path)
@@ -69,15 +68,14 @@ def _open(args: argparse.Namespace, demo: bool) -> int:
     bridge.received.connect(overlay.on_event)
     runner = LiveRunner(bridge)
     _preload_model(runner, settings.model or None)
-    overlay.shown.connect(lambda e: runner.log({"type": "shown", "t": e.get("t"), "text": e.get("text"),
-                                                "category": e.get("category")}))
+    overlay.shown.connect(runner.shown)
     levels = None if demo else LevelMonitor(*_sound_modules())
 
     def plan_for(s: Any) -> Any:
         return _device_plan(s, args, events)
 
     window = ControlWindow(settings, settings_path, runner, overlay, plan_for, levels,
-                           notice=notice[:1].upper() + notice[1:] if notice else None, db=args.db)
+                           notice=notice, db=args.db)
     _place(overlay, settings.overlay_x, settings.overlay_y)
     overlay.show()
     window.show()
@@ -99,7 +97,6 @@ def _preload_model(runner: Any, model: str | None) -> None:
     at a session's start. Another speech model (which may need a download) loads with its
     first session; one that cannot load is reported then, as a sentence in the window."""
     from copilot.audio.vad import silero_session
-    from copilot.cli import stt_threads
     from copilot.stt.models import ModelError
 
     try:
@@ -115,11 +112,10 @@ def _preload_model(runner: Any, model: str | None) -> None:
 
 
 def _sound_modules() -> tuple[Any, Any]:
-    from copilot.audio.devices import DeviceError, load_sounddevice
-    from copilot.audio.loopback import load_pyaudiowpatch
+    from copilot.audio.devices import DeviceError
 
     try:
-        return load_sounddevice(), load_pyaudiowpatch()
+        return sound_modules()
     except DeviceError:
         return None, None
 
@@ -127,36 +123,17 @@ def _sound_modules() -> tuple[Any, Any]:
 def _device_plan(settings: Any, args: argparse.Namespace, events: IO[str] | None) -> Any:
     from copilot.ui.runner import SessionPlan
 
-    def source() -> Any:
-        from copilot.audio.capture import CaptureSource
-        from copilot.audio.devices import list_inputs, load_sounddevice, pick_devices
-        from copilot.audio.loopback import load_pyaudiowpatch
-
-        sd, pa = load_sounddevice(), load_pyaudiowpatch()
-        mic, call = pick_devices(list_inputs(sd, pa), settings.mic or None, settings.call or None)
-        return CaptureSource(sd, mic, call, notice=lambda message: None, pa=pa)
-
-    return SessionPlan("your microphone and the call audio", source, model=settings.model or None,
-                       rules=settings.rules or None, coach=settings.coach(), db=getattr(args, "db", None),
-                       events=events, keep_audio=settings.keep_audio)
+    return SessionPlan("your microphone and the call audio", lambda: open_capture(settings.mic or None,
+                                                                               settings.call or None),
+                       model=settings.model or None, rules=settings.rules or None, coach=settings.coach,
+                       db=getattr(args, "db", None), events=events, keep_audio=settings.keep_audio)
 
 
 def _demo_plan(settings: Any, args: argparse.Namespace, events: IO[str] | None) -> Any:
-    from copilot.core.assets import asset_path
     from copilot.ui.runner import SessionPlan
 
-    sample = asset_path("samples", "discovery_call.opus")
-
-    def source() -> Any:
-        from copilot.audio.decode import load_call
-        from copilot.audio.playback import Audible
-        from copilot.audio.sources import FileSource
-
-        audio = load_call(sample)
-        return Audible(FileSource(audio), audio)
-
-    return SessionPlan("the sample call (demo)", source, model=settings.model or None, rules=settings.rules or None,
-                       coach=settings.coach(), db=getattr(args, "db", None), events=events)
+    return SessionPlan("the sample call (demo)", demo_source, model=settings.model or None,
+                       rules=settings.rules or None, coach=settings.coach, db=getattr(args, "db", None), events=events)
 
 
 def _place(overlay: Any, x: int, y: int) -> None:
@@ -169,12 +146,3 @@ def _place(overlay: Any, x: int, y: int) -> None:
     elif screen is not None:
         area = screen.availableGeometry()
         overlay.move(area.x() + (area.width() - overlay.width()) // 2, area.y() + 40)
-
-
-def _open_events(path: str) -> IO[str]:
-    if path == "-":
-        return sys.stdout
-    try:
-        return open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed when the app ends
-    except OSError as e:
-        raise UserError(f"could not write the event log {path}: {e.strerror or e}.") from None

@@ -3,30 +3,31 @@
 from __future__ import annotations
 
 from copilot.core.events import Monologue
+from copilot.core.facts import ideal_ratio
 from copilot.core.review import clock
 from copilot.pipeline.offline import Analysis
 
 __all__ = ["summary", "clock"]
 
-BENCHMARK = "43:57"  # rep:prospect talk in the best-converting calls (Gong Labs, 25,537 calls)
 
 def summary(a: Analysis) -> str:
     """What a rep wants to know after the call, in a dozen lines."""
     talk = a.session.talk_summary()
-    share = float(talk["rep_share"])
+    share = talk.rep_share
     rep_pct = round(share * 100)
     head = f"{a.source} · {clock(a.duration_s)} · model {a.model}"
     lines = [
         head + (f" · session {a.session_id}" if a.session_id else ""),
         "",
-        f"  Talk share              you {rep_pct}% : prospect {100 - rep_pct}%   (best-converting calls: {BENCHMARK})",
+        f"  Talk share              you {rep_pct}% : prospect {100 - rep_pct}%   "
+        f"(best-converting calls: {ideal_ratio()})",
         f"  Your longest monologue  {_monologue(_longest(a, 'rep'))}",
         f"  Longest prospect story  {_monologue(_longest(a, 'prospect'))}",
-        f"  Patience                {float(talk['patience_s']):.1f} s of silence before you answered",
-        f"  Questions you asked     {talk['rep_questions']}",
-        f"  Interruptions           {talk['interruptions']}",
+        f"  Patience                {talk.patience_s:.1f} s of silence before you answered",
+        f"  Questions you asked     {talk.rep_questions}",
+        f"  Interruptions           {talk.interruptions}",
     ]
-    if not talk["rep_s"] and not talk["prospect_s"]:
+    if not talk.rep_s and not talk.prospect_s:
         lines.append("  No speech was found on either side of this recording.")
     flags = a.session.flags
     lines.append("")

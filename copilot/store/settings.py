@@ -1,19 +1,21 @@
 """The app's settings: one dataclass, kept as TOML in the user's config folder.
 
 What the rep chose in the control window (devices, model, rulebook, how sensitive the
-coach is, where the overlay sits) survives a restart. A settings file that cannot be read
-is reported in one sentence and set aside as ``settings.toml.broken`` (never silently
-overwritten); the app carries on with the defaults.
+coach is, where the overlay sits) survives a restart. The coach's thresholds are the
+core's :class:`CoachSettings`, kept under ``[coach]`` by their own names. A settings file
+that cannot be read is reported in one sentence and set aside as ``settings.toml.broken``
+(never silently overwritten); the app carries on with the defaults.
 """
 
 from __future__ import annotations
 
 import sys
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from copilot.core.settings import CoachSettings
+from copilot.errors import UserError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -22,8 +24,11 @@ else:  # pragma: no cover - Python 3.10
 
 __all__ = ["Settings", "load_settings", "save_settings", "default_settings_path", "SettingsError"]
 
+# Settings files written before the coach's thresholds were kept under [coach].
+_OLD_COACH_KEYS = {"prompt_gap_s": "min_gap_s", "cooldown_s": "category_cooldown_s"}
 
-class SettingsError(Exception):
+
+class SettingsError(UserError):
     """The settings file could not be read or written; the message says which and why."""
 
 
@@ -35,21 +40,13 @@ class Settings:
     call: str = ""  # device number or name part; "" = the likely call audio
     model: str = ""  # "" = the bundled tiny.en
     rules: str = ""  # rulebook file; "" = the bundled English one
-    prompt_gap_s: float = CoachSettings.min_gap_s  # at least this long between two prompts
-    cooldown_s: float = CoachSettings.category_cooldown_s  # before the same kind of prompt again
-    dominance_share: float = CoachSettings.dominance_share  # rep share of 2 min that earns a prompt
+    coach: CoachSettings = field(default_factory=CoachSettings)  # when and how often to prompt
     overlay_locked: bool = True
     overlay_opacity: float = 0.92
     overlay_x: int = -1  # -1: top centre of the screen
     overlay_y: int = -1
     consent_acknowledged: bool = False  # the rep has seen the notice about telling the other side
     keep_audio: bool = False  # keep the call's audio beside the sessions, to replay moments in the review
-
-    def coach(self) -> CoachSettings:
-        """The coach thresholds these settings ask for."""
-        return replace(CoachSettings(), min_gap_s=self.prompt_gap_s, category_cooldown_s=self.cooldown_s,
-                       dominance_share=self.dominance_share,
-                       dominance_rearm_share=min(CoachSettings.dominance_rearm_share, self.dominance_share))
 
 
 def default_settings_path() -> Path:
@@ -73,42 +70,59 @@ def load_settings(path: Path) -> tuple[Settings, str | None]:
             kept = f"; it was kept as {broken.name}"
         except OSError:
             kept = ""
-        return Settings(), f"your settings could not be read ({e}), so the defaults are used{kept}."
+        return Settings(), f"Your settings could not be read ({e}), so the defaults are used{kept}."
 
 
 def save_settings(settings: Settings, path: Path) -> None:
-    """Write the settings (a small flat TOML file), or raise SettingsError."""
-    lines = [f"{k} = {_toml(v)}" for k, v in asdict(settings).items()]
+    """Write the settings (a small TOML file: the app's keys, then the coach's table), or raise SettingsError."""
+    values = asdict(settings)
+    coach = values.pop("coach")
+    lines = [f"{k} = {_toml(v)}" for k, v in values.items()]
+    lines += ["", "[coach]"] + [f"{k} = {_toml(v)}" for k, v in coach.items()]
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
         tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
         tmp.replace(path)
     except OSError as e:
-        raise SettingsError(f"your settings could not be saved to {path}: {e.strerror or e}.") from None
+        raise SettingsError(f"Your settings could not be saved to {path}: {e.strerror or e}.") from None
 
 
 def _from_dict(data: dict[str, Any]) -> Settings:
-    known = {f.name: f for f in fields(Settings)}
+    """Settings from a parsed file; ValueError for a value of the wrong kind or thresholds that make no sense."""
+    coach_table = data.get("coach", {})
+    if not isinstance(coach_table, dict):
+        raise ValueError("coach should be a table of thresholds")
+    known_coach = {f.name for f in fields(CoachSettings)}
+    coach_values = {k: _number(k, v) for k, v in coach_table.items() if k in known_coach}
+    for old, new in _OLD_COACH_KEYS.items():
+        if old in data and new not in coach_values:
+            coach_values[new] = _number(old, data[old])
+    coach = CoachSettings(**coach_values)  # the thresholds must make sense together (raises ValueError)
+    if "dominance_share" in data and "dominance_share" not in coach_values:
+        coach = coach.with_dominance(_number("dominance_share", data["dominance_share"]))
+
+    defaults = Settings()
     values: dict[str, Any] = {}
-    for key, value in data.items():
-        f = known.get(key)
-        if f is None:
-            continue  # a setting from another version: ignored, not fatal
-        default = getattr(Settings(), key)
+    for f in fields(Settings):
+        if f.name == "coach" or f.name not in data:
+            continue  # a setting from another version is ignored, not fatal
+        value, default = data[f.name], getattr(defaults, f.name)
         if isinstance(default, bool):
             if not isinstance(value, bool):
-                raise ValueError(f"{key} should be true or false")
+                raise ValueError(f"{f.name} should be true or false")
         elif isinstance(default, (int, float)):
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise ValueError(f"{key} should be a number")
-            value = type(default)(value)
+            value = type(default)(_number(f.name, value))
         elif not isinstance(value, str):
-            raise ValueError(f"{key} should be text")
-        values[key] = value
-    settings = Settings(**values)
-    settings.coach()  # the thresholds must make sense together (raises ValueError)
-    return settings
+            raise ValueError(f"{f.name} should be text")
+        values[f.name] = value
+    return Settings(coach=coach, **values)
+
+
+def _number(key: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{key} should be a number")
+    return float(value)
 
 
 def _toml(value: Any) -> str:

@@ -6,39 +6,31 @@ import argparse
 import os
 import sys
 
-from copilot.analyze import json_target, write_json
 from copilot.errors import UserError
-from copilot.review import Review, build_review, stored_json
-from copilot.store.sqlite import SessionStore, StoreError
+from copilot.report.jsonfile import json_target, write_json
+from copilot.report.review import build_review, stored_json
+from copilot.store.sqlite import SessionStore
+from copilot.wiring import has_display, load_detector, load_review
 
-__all__ = ["run_review", "run_report", "load_review"]
-
-
-def load_review(store: SessionStore, session: str, rules: str | None = None) -> Review:
-    """The review of a session given by its id (or a unique start of it); StoreError or UserError if it cannot be."""
-    from copilot.cli import load_detector
-
-    return build_review(store.load(store.find(session)), load_detector(rules))
+__all__ = ["run_review", "run_report"]
 
 
 def run_review(args: argparse.Namespace) -> int:
     """Open the review of one call, or the list of calls."""
-    from copilot.ui.app import has_display
-
     if not has_display():
-        raise UserError("there is no display here, so the review cannot open; `copilot report ID --html OUT` "
+        raise UserError("There is no display here, so the review cannot open; `copilot report ID --html OUT` "
                         "writes the same review as a web page.")
     from PySide6.QtWidgets import QApplication
 
-    from copilot.cli import load_detector
     from copilot.ui.review import ReviewWindow, SessionsWindow
 
     detector = load_detector(args.rules)  # a broken rulebook is said before any window opens
+    store = SessionStore(args.db)
     try:
-        store = SessionStore(args.db)
         review = build_review(store.load(store.find(args.session)), detector) if args.session else None
-    except StoreError as e:
-        raise UserError(str(e)) from None
+    except UserError:
+        store.close()
+        raise
     app = QApplication.instance() or QApplication(sys.argv[:1])
     if review is not None:
         window: ReviewWindow | SessionsWindow = ReviewWindow(review, store)
@@ -54,13 +46,10 @@ def run_review(args: argparse.Namespace) -> int:
 def run_report(args: argparse.Namespace) -> int:
     """Write a call's review as one HTML file, and/or its JSON."""
     if not args.html and not args.json:
-        raise UserError("say what to write: --html OUT for the report, --json OUT for the data.")
+        raise UserError("Say what to write: --html OUT for the report, --json OUT for the data.")
     json_out = json_target(args.json)
-    try:
-        with SessionStore(args.db) as store:
-            review = load_review(store, args.session, args.rules)
-    except StoreError as e:
-        raise UserError(str(e)) from None
+    with SessionStore(args.db) as store:
+        review = load_review(store, args.session, args.rules)
     if json_out:
         write_json(json_out, stored_json(review.stored))
     if args.html:
@@ -68,7 +57,7 @@ def run_report(args: argparse.Namespace) -> int:
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # the chart is drawn, never shown
         from PySide6.QtWidgets import QApplication
 
-        from copilot.report import write_report
+        from copilot.report.html import write_report
         from copilot.ui.timeline import timeline_png
 
         app = QApplication.instance() or QApplication(sys.argv[:1])

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from copilot.ui.levels import LevelMonitor
-from tests.audio.test_capture import FakeSoundDevice
+from copilot.audio.levels import LevelMonitor
+from tests.fakes import FakeSoundDevice
 
 
 def test_the_chosen_devices_levels_rise_when_they_hear_something() -> None:

@@ -10,9 +10,11 @@ import base64
 from html import escape
 from pathlib import Path
 
+from copilot.core.facts import HIGH_REP_SHARE, IDEAL_REP_SHARE
 from copilot.core.review import clock
 from copilot.errors import UserError
-from copilot.review import TRANSCRIPT_CSS, Review, transcript_html
+from copilot.report.review import Review
+from copilot.report.transcript import TRANSCRIPT_CSS, transcript_html
 
 __all__ = ["report_html", "write_report"]
 
@@ -45,6 +47,7 @@ def report_html(review: Review, chart_png: bytes) -> str:
         f"<td>“{escape(f.prompt)}”</td></tr>" for f in review.flags) or (
         '<tr><td colspan="4">No directive phrases were flagged in this call.</td></tr>')
     model = f" · model {escape(row.model)}" if row.model else ""
+    ideal, high = round(IDEAL_REP_SHARE * 100), round(HIGH_REP_SHARE * 100)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -55,10 +58,11 @@ def report_html(review: Review, chart_png: bytes) -> str:
 <p class="meta">{escape(review.when)} · {clock(review.duration_s)} · {escape(row.kind)} session{model}</p>
 
 <h2>Talk over time</h2>
-<img class="chart" alt="Timeline: when you and they talked, your share of the last two minutes against 43% and 65%,
-and where phrases were flagged and prompts shown" src="data:image/png;base64,{chart}">
+<img class="chart" alt="Timeline: when you and they talked, your share of the last two minutes against {ideal}%
+and {high}%, and where phrases were flagged and prompts shown" src="data:image/png;base64,{chart}">
 <p class="legend"><span>Top: you and them talking · ▼ flagged phrase · ◆ prompt shown</span>
-<span>Bottom: your share of the last two minutes; dashed lines at 43% (best calls) and 65% (too much)</span></p>
+<span>Bottom: your share of the last two minutes; dashed lines at {ideal}% (best calls) and {high}%
+(too much)</span></p>
 
 <h2>The numbers</h2>
 <table id="numbers"><tr><th>What</th><th>This call</th><th>Benchmark</th></tr>

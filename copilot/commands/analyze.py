@@ -1,0 +1,78 @@
+"""``copilot analyze``: a recorded call in, a stored session and a summary out."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from copilot.errors import UserError
+from copilot.pipeline.offline import Progress
+from copilot.report.jsonfile import json_target, write_json
+from copilot.wiring import load_detector, whisper
+
+__all__ = ["run_analyze", "BarProgress"]
+
+
+class BarProgress(Progress):
+    """A progress bar on stderr (shown only when stderr is a terminal)."""
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+
+    def stage(self, name: str, total_s: float) -> None:
+        """Start a new bar for the next stage."""
+        from tqdm import tqdm
+
+        self.close()
+        self._bar = tqdm(total=round(total_s, 1), desc=name, unit="s", file=sys.stderr, leave=False,
+                         disable=None, bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s audio")
+
+    def advance(self, seconds: float) -> None:
+        """Move the bar on."""
+        if self._bar is not None:
+            self._bar.update(round(seconds, 1))
+
+    def close(self) -> None:
+        """Remove the bar."""
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+
+def run_analyze(args: argparse.Namespace) -> int:
+    """Analyse one call, store it, write the JSON and print the summary."""
+    from copilot.audio.decode import load_call
+    from copilot.pipeline.offline import analyze_call
+    from copilot.report.summary import summary
+    from copilot.store.sqlite import SessionStore, StoreError
+    from copilot.stt.models import resolve_model
+
+    if (args.rep is None) != (args.prospect is None):
+        raise UserError("--rep and --prospect go together: give both files, or one stereo CALL instead.")
+    detector = load_detector(args.rules)
+    json_out = json_target(args.json)
+    audio = load_call(args.call, rep_channel=args.rep_channel, rep=args.rep, prospect=args.prospect)
+    choice = resolve_model(args.model)
+    with SessionStore(args.db) as store:  # a bad database fails now, not after the transcription
+        engine = whisper(choice, args.threads)
+        bar = BarProgress()
+        try:
+            analysis = analyze_call(audio, engine, detector, model=choice.label, progress=bar)
+        finally:
+            bar.close()
+        s = analysis.session
+        store_error: StoreError | None = None
+        try:
+            analysis.session_id = store.save_analysis(
+                analysis.source, "analyze", choice.label, analysis.duration_s, s.talk_summary(),
+                analysis.spans, analysis.segments, s.flags, s.prompts)
+        except StoreError as e:
+            store_error = e
+    if json_out is not None:
+        write_json(json_out, analysis.as_json())
+    print(summary(analysis), file=sys.stderr if json_out == "-" else sys.stdout)
+    if store_error is not None:
+        print(f"copilot: the analysis above was not saved: {store_error}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,52 @@
+"""``copilot bench WHAT``: the benchmark commands, each in ``copilot/bench/``, loaded only when run."""
+
+from __future__ import annotations
+
+import argparse
+
+from copilot.wiring import load_detector
+
+__all__ = ["run_detect", "run_counselling", "run_analyze", "run_live", "run_app", "run_review"]
+
+
+def run_detect(args: argparse.Namespace) -> int:
+    """``bench detect``: a broken rulebook fails here, before any timing."""
+    from copilot.bench.detect import run
+
+    load_detector(args.rules)
+    return run(n=args.n, runs=args.runs, rules=args.rules)
+
+
+def run_counselling(args: argparse.Namespace) -> int:
+    """``bench counselling CSV``: the detector on expert-annotated counselling dialogues."""
+    from copilot.bench.counselling import run
+
+    return run(args.csv, load_detector(args.rules), as_json=args.json)
+
+
+def run_analyze(args: argparse.Namespace) -> int:
+    """``bench analyze``: real-time factor and WER of the analysis beside plain faster-whisper."""
+    from copilot.bench.analyze import run
+
+    return run(args)
+
+
+def run_live(args: argparse.Namespace) -> int:
+    """``bench live``: a call replayed through the live pipeline, its latencies, CPU and memory."""
+    from copilot.bench.live import run
+
+    return run(args)
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """``bench app``: the demo with its overlay, under a display."""
+    from copilot.bench.app import run
+
+    return run(args)
+
+
+def run_review(args: argparse.Namespace) -> int:
+    """``bench review``: an hour-long call in the review window."""
+    from copilot.bench.review import run
+
+    return run(args)

@@ -1,0 +1,47 @@
+"""``copilot sessions``: the stored calls, newest first; rename or delete one."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from copilot.core.review import clock
+from copilot.store.sqlite import SessionStore
+
+__all__ = ["run_sessions", "run_rename", "run_delete"]
+
+
+def run_sessions(args: argparse.Namespace) -> int:
+    """List stored sessions, newest first."""
+    with SessionStore(args.db) as store:
+        rows = store.sessions()
+    if args.json:
+        print(json.dumps([r.as_json() for r in rows], indent=1))
+        return 0
+    if not rows:
+        print("No sessions yet: run `copilot analyze CALL` on a recording.")
+        return 0
+    print(f"{'id':<22} {'started (UTC)':<20} {'length':>8} {'you':>5}  source")
+    for r in rows:
+        share = "-" if r.rep_share is None else f"{r.rep_share * 100:.0f}%"
+        print(f"{r.id:<22} {r.started[:19].replace('T', ' '):<20} {clock(r.duration_s):>8} {share:>5}  "
+              f"{r.name or r.source}")
+    return 0
+
+
+def run_rename(args: argparse.Namespace) -> int:
+    """``copilot sessions rename ID NAME``."""
+    with SessionStore(args.db) as store:
+        sid = store.find(args.session)
+        store.rename(sid, args.name)
+    print(f"Renamed {sid}: {args.name.strip() or '(no name)'}")
+    return 0
+
+
+def run_delete(args: argparse.Namespace) -> int:
+    """``copilot sessions delete ID``: the session and everything kept of it."""
+    with SessionStore(args.db) as store:
+        sid = store.find(args.session)
+        store.delete(sid)
+    print(f"Deleted {sid}.")
+    return 0

@@ -1,0 +1,48 @@
+"""What the live pipeline hands its sinks: the typed events of the call, each with its wall-clock stamp.
+
+The core's events (speech, transcript, flags, prompts, talk state) travel as they are;
+two more belong to the live edge: a sentence about the devices, and a prompt the overlay
+has actually painted. Only the JSON event log turns them into JSON (``sinks.py``), so the
+event contract in DESIGN.md has one writer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from copilot.core.events import Flag, Prompt, Segment, SpeechSpan, SpeechStart, TalkState
+
+__all__ = ["DeviceNotice", "PromptShown", "LiveEvent", "Stamped", "Sink"]
+
+
+@dataclass(frozen=True)
+class DeviceNotice:
+    """Something about the audio devices the rep should see ("… stopped delivering audio"), at audio time ``t``."""
+
+    t: float
+    message: str
+
+
+@dataclass(frozen=True)
+class PromptShown:
+    """The overlay painted a prompt: the moment the rep could first read it."""
+
+    t: float
+    text: str
+    category: str
+
+
+LiveEvent = SpeechStart | SpeechSpan | Segment | Flag | Prompt | TalkState | DeviceNotice | PromptShown
+
+
+@dataclass(frozen=True)
+class Stamped:
+    """One event of the call and ``wall``: seconds since the session started, on the wall clock, when it was emitted."""
+
+    event: LiveEvent
+    wall: float
+
+
+Sink = Callable[[Stamped], None]
+"""Where live events go (event log, terminal, store, the app's bridge); called on the coach thread."""

@@ -1,0 +1,1 @@
+"""What a rep reads about a finished call: the review, its transcript, the HTML report, the terminal summary."""

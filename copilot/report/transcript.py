@@ -1,0 +1,65 @@
+"""The transcript of a call as plain HTML that Qt's text browser and any web browser read alike.
+
+The review window and the HTML report render the same markup: each line by speaker, the
+flagged phrases highlighted, each followed by its category and the line to say instead.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from copilot.core.events import Flag
+from copilot.core.review import FlaggedLine, clock
+
+__all__ = ["transcript_html", "TRANSCRIPT_CSS", "WHO"]
+
+WHO = {"rep": "You", "prospect": "Them"}
+
+# Shared by the window (QTextBrowser's CSS subset) and the report.
+TRANSCRIPT_CSS = """
+.line { margin: 0 0 6px 0; }
+.time { color: #888888; font-size: small; }
+.play { color: #1f5fa8; font-size: small; text-decoration: none; }
+.rep .who { color: #1f5fa8; font-weight: bold; }
+.prospect .who { color: #5b6b2f; font-weight: bold; }
+.flagged { background-color: #ffe08a; }
+.instead { color: #8a4b00; margin: 0 0 6px 24px; font-size: small; }
+"""
+
+
+def transcript_html(lines: list[FlaggedLine], playable: bool = False) -> str:
+    """The transcript by speaker: flagged phrases marked, each followed by its category and the line to say instead.
+
+    Line ``i`` carries the anchor ``line-i``, so a click on the timeline can scroll to it;
+    with ``playable`` its time is a ``play:i`` link (the review plays the kept audio from there).
+    """
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        seg = line.segment
+        when = (f'<a class="play" href="play:{i}">▶ {clock(seg.start)}</a>' if playable
+                else f'<span class="time">{clock(seg.start)}</span>')
+        out.append(f'<p class="line {seg.speaker}"><a name="line-{i}" id="line-{i}"></a>'
+                   f'{when} <span class="who">{WHO[seg.speaker]}</span> '
+                   f"{_marked(seg.text, line.flags)}</p>")
+        for f in line.flags:
+            out.append(f'<p class="instead">{escape(f.category.replace("_", " "))}: “{escape(f.match)}” '
+                       f"— you could say: “{escape(f.prompt)}”</p>")
+    return "\n".join(out)
+
+
+def _marked(text: str, flags: tuple[Flag, ...]) -> str:
+    """The line's text, escaped, with each flagged phrase found in it highlighted."""
+    spans: list[tuple[int, int]] = []
+    low = text.lower()
+    for f in flags:
+        at = low.find(f.match.lower())
+        if at >= 0 and f.match:
+            spans.append((at, at + len(f.match)))
+    out, pos = [], 0
+    for a, b in sorted(spans):
+        if a < pos:
+            continue
+        out += [escape(text[pos:a]), f'<span class="flagged">{escape(text[a:b])}</span>']
+        pos = b
+    out.append(escape(text[pos:]))
+    return "".join(out)

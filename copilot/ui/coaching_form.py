@@ -1,0 +1,114 @@
+"""How the rep wants to be coached: the speech model, the rulebook, how often to prompt, the overlay.
+
+Each field reads from and writes into :class:`Settings` (the coach's thresholds are the
+core's :class:`CoachSettings`, changed with ``dataclasses.replace``). The overlay's lock
+and opacity apply at once; everything is saved by the window that holds the form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QWidget,
+)
+
+from copilot.store.settings import Settings
+
+__all__ = ["CoachingForm"]
+
+
+class CoachingForm(QWidget):
+    """The coaching and overlay settings of the control window."""
+
+    changed = Signal()  # any field changed (text fields: when editing finished)
+    locked = Signal(bool)  # the overlay lets clicks through (True) or can be dragged
+    opacity_changed = Signal(float)  # 0.3 .. 1.0
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__()
+        self.model = QLineEdit(settings.model)
+        self.model.setPlaceholderText("tiny.en (bundled); or base.en, small.en, a model folder")
+        self.rules = QLineEdit(settings.rules)
+        self.rules.setPlaceholderText("the bundled English rulebook")
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._pick_rules)
+        rules_row = QHBoxLayout()
+        rules_row.addWidget(self.rules, 1)
+        rules_row.addWidget(browse)
+
+        coach = settings.coach
+        self.gap = QSpinBox()
+        self.gap.setRange(5, 600)
+        self.gap.setSuffix(" s")
+        self.gap.setValue(round(coach.min_gap_s))
+        self.cooldown = QSpinBox()
+        self.cooldown.setRange(5, 1800)
+        self.cooldown.setSuffix(" s")
+        self.cooldown.setValue(round(coach.category_cooldown_s))
+        self.dominance = QDoubleSpinBox()
+        self.dominance.setRange(40, 95)
+        self.dominance.setDecimals(0)
+        self.dominance.setSuffix(" %")
+        self.dominance.setValue(coach.dominance_share * 100)
+        self.lock = QCheckBox("Lock the overlay (clicks pass through to the call)")
+        self.lock.setChecked(settings.overlay_locked)
+        self.opacity = QSlider(Qt.Orientation.Horizontal)
+        self.opacity.setRange(30, 100)
+        self.opacity.setValue(round(settings.overlay_opacity * 100))
+        self.keep_audio = QCheckBox("Keep the call's audio on this computer, to replay moments in the review")
+        self.keep_audio.setChecked(settings.keep_audio)
+
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.addRow("Speech model", self.model)
+        form.addRow("Rulebook", rules_row)
+        form.addRow("Time between prompts", self.gap)
+        form.addRow("Same prompt again after", self.cooldown)
+        form.addRow("Prompt when you talk more than", self.dominance)
+        form.addRow("Overlay opacity", self.opacity)
+        form.addRow("", self.lock)
+        form.addRow("", self.keep_audio)
+
+        for line in (self.model, self.rules):
+            line.editingFinished.connect(self.changed)
+        for spin in (self.gap, self.cooldown, self.dominance):
+            spin.valueChanged.connect(self.changed)
+        self.keep_audio.toggled.connect(self.changed)
+        self.lock.toggled.connect(self._lock_changed)
+        self.opacity.valueChanged.connect(self._opacity_changed)
+
+    def apply(self, settings: Settings) -> Settings:
+        """``settings`` with what the form shows."""
+        coach = replace(settings.coach, min_gap_s=float(self.gap.value()),
+                        category_cooldown_s=float(self.cooldown.value()))
+        share = self.dominance.value() / 100
+        if share != settings.coach.dominance_share:
+            coach = coach.with_dominance(share)
+        return replace(settings, model=self.model.text().strip(), rules=self.rules.text().strip(), coach=coach,
+                       overlay_locked=self.lock.isChecked(), overlay_opacity=self.opacity.value() / 100,
+                       keep_audio=self.keep_audio.isChecked())
+
+    def _pick_rules(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Rulebook", "", "Rulebooks (*.toml)")
+        if path:
+            self.rules.setText(path)
+            self.changed.emit()
+
+    def _lock_changed(self, locked: bool) -> None:
+        self.locked.emit(locked)
+        self.changed.emit()
+
+    def _opacity_changed(self, value: int) -> None:
+        self.opacity_changed.emit(value / 100)
+        self.changed.emit()

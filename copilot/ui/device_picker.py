@@ -1,0 +1,92 @@
+"""The two devices a session listens to, each with a level bar that moves when it hears something.
+
+The levels come from :class:`LevelMonitor`'s stream callbacks (a peak per block) and are
+read by a timer here, on the Qt thread; while a session runs the monitor is closed, since
+the session opens the devices itself.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QComboBox, QFormLayout, QProgressBar, QWidget
+
+from copilot.audio.levels import LevelMonitor
+
+__all__ = ["DevicePicker"]
+
+
+class DevicePicker(QWidget):
+    """The rep's microphone and the call audio: two lists ("the likely one" first) and their levels."""
+
+    changed = Signal()  # the rep picked another device
+    problem = Signal(str)  # a sentence: no sound system, a device that cannot open
+
+    def __init__(self, mic: str, call: str, levels: LevelMonitor | None = None) -> None:
+        super().__init__()
+        self.levels = levels
+        self.mic = QComboBox()
+        self.call = QComboBox()
+        self.mic_level, self.call_level = QProgressBar(), QProgressBar()
+        for bar in (self.mic_level, self.call_level):
+            bar.setRange(0, 100)
+            bar.setTextVisible(False)
+            bar.setFixedHeight(8)
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.addRow("Your microphone", self.mic)
+        form.addRow("", self.mic_level)
+        form.addRow("Call audio", self.call)
+        form.addRow("", self.call_level)
+        self._chosen = (mic, call)
+        self.mic.currentIndexChanged.connect(self._picked)
+        self.call.currentIndexChanged.connect(self._picked)
+        self._meter = QTimer(self)
+        self._meter.setInterval(100)
+        self._meter.timeout.connect(self._show_levels)
+
+    @property
+    def chosen(self) -> tuple[str, str]:
+        """The picked microphone and call audio ("" = the likely one)."""
+        return str(self.mic.currentData() or ""), str(self.call.currentData() or "")
+
+    def fill(self) -> None:
+        """List the inputs (keeping what was chosen) and start showing their levels."""
+        inputs, problem = self.levels.inputs() if self.levels is not None else ([], None)
+        for combo, chosen in ((self.mic, self._chosen[0]), (self.call, self._chosen[1])):
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem("(the likely one)", "")
+            for d in inputs:
+                combo.addItem(f"{d.key}: {d.name}", d.key)
+            combo.setCurrentIndex(max(0, combo.findData(chosen)))
+            combo.blockSignals(False)
+        if problem:
+            self.problem.emit(problem)
+        self.watch()
+        if self.levels is not None:
+            self._meter.start()
+
+    def watch(self) -> None:
+        """Show the levels of the chosen devices (between sessions; one that cannot open stays still)."""
+        if self.levels is not None:
+            self.levels.watch(*self.chosen)
+
+    def release(self) -> None:
+        """Close the level streams: a session is about to open the devices, or the app is closing."""
+        if self.levels is not None:
+            self.levels.close()
+
+    def stop(self) -> None:
+        """Stop metering for good (the window is closing)."""
+        self.release()
+        self._meter.stop()
+
+    def _picked(self) -> None:
+        self._chosen = self.chosen
+        self.changed.emit()
+
+    def _show_levels(self) -> None:
+        assert self.levels is not None
+        mic, call = self.levels.levels()
+        self.mic_level.setValue(round(mic * 100))
+        self.call_level.setValue(round(call * 100))

@@ -1,0 +1,115 @@
+"""Composition: which adapter, built from which options. Commands and the app ask here; nothing else builds.
+
+Every builder imports its adapter lazily, so ``copilot detect`` never loads Whisper and
+the core never sees an adapter. Errors a user can cause arrive as :class:`UserError`
+subclasses raised by the adapters themselves (a broken rulebook, a missing device, a
+model that cannot load) and are not re-wrapped here.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from copilot.errors import UserError
+
+if TYPE_CHECKING:
+    from copilot.audio.capture import CaptureSource
+    from copilot.audio.sources import AudioSource
+    from copilot.core.phrases import PhraseDetector
+    from copilot.report.review import Review
+    from copilot.store.sqlite import SessionStore
+    from copilot.stt.engine import Engine, WhisperEngine
+    from copilot.stt.models import ModelChoice
+
+__all__ = ["load_detector", "stt_threads", "whisper", "live_engine", "open_capture", "sound_modules",
+           "sample_call", "demo_source", "open_event_log", "load_review", "has_display"]
+
+
+def load_detector(rules: str | None) -> PhraseDetector:
+    """The detector for a rulebook file (None: the bundled one); a RulebookError names what is wrong with it."""
+    from copilot.core.phrases import PhraseDetector
+    from copilot.core.rulebook import Rulebook
+
+    return PhraseDetector(Rulebook.load(rules))
+
+
+def stt_threads(n: int) -> int:
+    """``--threads``: as given, or up to 4 of this machine's cores."""
+    return n if n > 0 else max(1, min(4, os.cpu_count() or 2))
+
+
+def whisper(choice: ModelChoice, threads: int = 0) -> WhisperEngine:
+    """The Whisper model a choice names, loaded once on the CPU (the offline analysis hears with it)."""
+    from copilot.stt.engine import WhisperEngine
+
+    return WhisperEngine(choice, threads=stt_threads(threads))
+
+
+def live_engine(model: str | None, threads: int = 0) -> Engine:
+    """Live decoding: the model in short encoder windows (a ModelError if it cannot load)."""
+    from copilot.stt.engine import ShortWindows
+    from copilot.stt.models import resolve_model
+
+    return ShortWindows(whisper(resolve_model(model), threads))
+
+
+def sound_modules() -> tuple[object, object]:
+    """sounddevice and, on Windows, PyAudioWPatch; a DeviceError if PortAudio is missing."""
+    from copilot.audio.devices import load_sounddevice
+    from copilot.audio.loopback import load_pyaudiowpatch
+
+    return load_sounddevice(), load_pyaudiowpatch()
+
+
+def open_capture(mic: str | None, call: str | None) -> CaptureSource:
+    """The rep's microphone and the call audio, picked by number or name part (None: the likely one)."""
+    from copilot.audio.capture import CaptureSource
+    from copilot.audio.devices import list_inputs, pick_devices
+
+    sd, pa = sound_modules()
+    mic_dev, call_dev = pick_devices(list_inputs(sd, pa), mic, call)
+    return CaptureSource(sd, mic_dev, call_dev, pa=pa)
+
+
+def sample_call() -> Path:
+    """The bundled two-minute sample call (the demo, the benchmarks' default)."""
+    from copilot.core.assets import asset_path
+
+    return asset_path("samples", "discovery_call.opus")
+
+
+def demo_source() -> AudioSource:
+    """The sample call replayed at real time, and played out loud where there are speakers."""
+    from copilot.audio.decode import load_call
+    from copilot.audio.playback import Audible
+    from copilot.audio.sources import FileSource
+
+    audio = load_call(sample_call())
+    return Audible(FileSource(audio), audio)
+
+
+def open_event_log(path: str) -> IO[str]:
+    """Where ``--events PATH`` writes (``-``: standard output); the caller closes a file it opened."""
+    if path == "-":
+        return sys.stdout
+    try:
+        return open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed by the caller
+    except OSError as e:
+        raise UserError(f"Could not write the event log {path}: {e.strerror or e}.") from None
+
+
+def load_review(store: SessionStore, session: str, rules: str | None = None) -> Review:
+    """The review of a session given by its id (or a unique start of it)."""
+    from copilot.report.review import build_review
+
+    return build_review(store.load(store.find(session)), load_detector(rules))
+
+
+def has_display() -> bool:
+    """True where Qt can open windows (Linux needs an X or Wayland display, or a chosen Qt platform)."""
+    if not sys.platform.startswith("linux"):
+        return True
+    return any(os.environ.get(k) for k in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
