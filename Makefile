@@ -1,11 +1,12 @@
 # Two commands on a fresh Linux machine with Python 3.10 or newer:
 #   make run   - install everything and analyse the bundled sample call (embedded model, no network)
-#   make test  - install what the tests need and run them
+#   make test  - install what the tests need and run them (all of them: CI runs this)
+#   make test-fast - the same without the end-to-end runs of the real speech model (under a minute)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test bench clean
+.PHONY: run test test-fast lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,10 +19,15 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed
 	$(BIN)/copilot demo
 
-test: $(VENV)/.installed
-	$(BIN)/ruff check copilot tests
+lint: $(VENV)/.installed
+	$(BIN)/ruff check copilot tests tools
 	$(BIN)/mypy
+
+test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+test-fast: lint
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m "not e2e"
 
 bench: $(VENV)/.installed
 	$(BIN)/copilot bench detect

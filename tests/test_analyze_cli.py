@@ -23,6 +23,7 @@ def analysed(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str, Path]
     return json.loads(out.read_text()), r.stdout, db
 
 
+@pytest.mark.e2e
 def test_the_sample_call_talk_share_is_within_two_points_of_the_truth(analysed) -> None:  # type: ignore[no-untyped-def]
     data, _, _ = analysed
     truth = load_truth(SAMPLE).talk()
@@ -30,6 +31,7 @@ def test_the_sample_call_talk_share_is_within_two_points_of_the_truth(analysed) 
     assert abs(data["talk"]["longest_rep_monologue_s"] - truth["longest_rep_monologue_s"]) <= 2.0
 
 
+@pytest.mark.e2e
 def test_the_sample_calls_directive_lines_are_flagged(analysed) -> None:  # type: ignore[no-untyped-def]
     data, _, _ = analysed
     flags = [Flag(f["speaker"], f["start"], f["end"], f["category"], f["match"], f["text"], f["prompt"])
@@ -39,6 +41,7 @@ def test_the_sample_calls_directive_lines_are_flagged(analysed) -> None:  # type
     assert score.false_flags <= 1, score.false
 
 
+@pytest.mark.e2e
 def test_the_transcript_is_close_to_the_script(analysed) -> None:  # type: ignore[no-untyped-def]
     from copilot.bench.wer import wer
 
@@ -48,6 +51,7 @@ def test_the_transcript_is_close_to_the_script(analysed) -> None:  # type: ignor
     assert wer(truth.text("rep"), rep) < 0.25
 
 
+@pytest.mark.e2e
 def test_the_summary_names_the_benchmark_and_each_flag_with_a_line_to_say(analysed) -> None:  # type: ignore[no-untyped-def]
     data, stdout, _ = analysed
     assert "43:57" in stdout and "monologue" in stdout and "Patience" in stdout
@@ -55,6 +59,7 @@ def test_the_summary_names_the_benchmark_and_each_flag_with_a_line_to_say(analys
         assert f["match"] in stdout and f["prompt"] in stdout
 
 
+@pytest.mark.e2e
 def test_the_session_is_stored_and_listed(analysed) -> None:  # type: ignore[no-untyped-def]
     data, _, db = analysed
     r = copilot("sessions", "--db", str(db), "--json")
@@ -103,6 +108,7 @@ def test_an_unknown_model_is_one_sentence(tmp_path: Path) -> None:
     assert "Unknown model" in message
 
 
+@pytest.mark.e2e
 def test_when_the_session_cannot_be_saved_the_analysis_is_still_printed_and_written(tmp_path: Path) -> None:
     from copilot.store.sqlite import SessionStore
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from copilot.bench.truth import load_truth, score_flags
 from copilot.core.events import Flag
 from tests.test_analyze_cli import one_line_error
@@ -12,6 +14,7 @@ from tests.test_cli import copilot
 from tests.wavs import SAMPLE
 
 
+@pytest.mark.e2e
 def test_replaying_the_sample_call_flags_its_directive_lines_as_they_happen(tmp_path: Path) -> None:
     events_path, db = tmp_path / "events.jsonl", tmp_path / "s.db"
     r = copilot("live", "--replay", str(SAMPLE), "--speed", "2", "--headless", "--events", str(events_path),

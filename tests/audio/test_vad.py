@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 from copilot.audio.decode import load_call
 from copilot.audio.vad import FRAME, FRAME_S, SpeechGate, SpeechStart, StreamingVad, VadSettings, speech_spans
 from copilot.bench.truth import load_truth
-from copilot.core.events import SpeechSpan
+from copilot.core.events import Speaker, SpeechSpan
 from tests.wavs import SAMPLE
 
 S = VadSettings(threshold=0.5, neg_threshold=0.35, min_silence_s=10 * FRAME_S, min_speech_s=5 * FRAME_S, pad_s=0.0)
@@ -77,7 +78,8 @@ def test_no_speech_in_a_tone() -> None:
 def test_talk_time_of_the_sample_is_within_a_few_percent_of_the_truth() -> None:
     call = load_call(SAMPLE)
     truth = load_truth(SAMPLE)
-    for who, track in (("rep", call.rep), ("prospect", call.prospect)):
-        found = sum(s.duration for s in speech_spans(who, track))  # type: ignore[arg-type]
+    tracks: tuple[tuple[Speaker, npt.NDArray[np.float32]], ...] = (("rep", call.rep), ("prospect", call.prospect))
+    for who, track in tracks:
+        found = sum(s.duration for s in speech_spans(who, track))
         true = sum(line.end - line.start for line in truth.lines if line.speaker == who)
         assert abs(found - true) / true < 0.05, (who, found, true)

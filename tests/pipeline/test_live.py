@@ -11,7 +11,7 @@ import pytest
 from copilot.audio.decode import load_call
 from copilot.audio.sources import FileSource
 from copilot.bench.truth import load_truth
-from copilot.core.events import TalkState
+from copilot.core.events import SPEAKERS, TalkState
 from copilot.core.facts import SAMPLE_RATE
 from copilot.core.phrases import PhraseDetector
 from copilot.core.rulebook import Rulebook
@@ -145,7 +145,8 @@ def test_a_session_that_keeps_its_audio_writes_both_channels_and_deleting_it_rem
     assert base and Path(base).parent == tmp_path / "audio"
     kept = load_kept(base)
     assert kept is not None
-    for who, track in (("rep", audio.rep), ("prospect", audio.prospect)):
+    for who in SPEAKERS:
+        track = audio.rep if who == "rep" else audio.prospect
         assert abs(len(kept[who]) - len(track)) < SAMPLE_RATE * 0.1  # the whole call, sample for sample
     n = min(len(kept["rep"]), len(audio.rep))
     assert np.allclose(kept["rep"][:n], np.clip(audio.rep[:n], -1, 1), atol=2e-4)

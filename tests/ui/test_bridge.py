@@ -9,7 +9,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from copilot.core.events import Prompt, Segment, SpeechSpan, TalkState
-from copilot.pipeline.events import Stamped
+from copilot.pipeline.events import LiveEvent, Stamped
 from copilot.ui.bridge import EventBridge
 
 TALK = TalkState(1.0, 1.0, 0.0, 1.0, 120.0, 1.0, 0.0, 1.0, speaking=("rep",))
@@ -20,8 +20,14 @@ def test_events_from_another_thread_arrive_on_the_qt_thread_as_they_were_sent(qt
     bridge = EventBridge()
     got: list[tuple[object, bool]] = []
     bridge.received.connect(lambda e: got.append((e, threading.current_thread() is threading.main_thread())))
-    sent = [SpeechSpan("rep", 0.0, 1.0), TALK, PROMPT, Segment("rep", 0.0, 1.0, "The next", final=False)]
-    worker = threading.Thread(target=lambda: [bridge.sink(Stamped(e, 1.0)) for e in sent])
+    sent: list[LiveEvent] = [SpeechSpan("rep", 0.0, 1.0), TALK, PROMPT,
+                             Segment("rep", 0.0, 1.0, "The next", final=False)]
+
+    def send() -> None:
+        for e in sent:
+            bridge.sink(Stamped(e, 1.0))
+
+    worker = threading.Thread(target=send)
     worker.start()
     worker.join()
     qtbot.waitUntil(lambda: len(got) == 2)

@@ -51,7 +51,7 @@ def test_the_window_runs_a_session_and_the_overlay_paints_its_prompts(qtbot: QtB
     window, overlay, runner = make_window(qtbot, tmp_path)
     with qtbot.waitSignal(overlay.shown, timeout=20_000) as shown:
         with qtbot.waitSignal(runner.finished, timeout=30_000) as finished:
-            qtbot.mouseClick(window.start_button, Qt.MouseButton.LeftButton)
+            qtbot.mouseClick(window.start_button, Qt.MouseButton.LeftButton)  # type: ignore[no-untyped-call]
             assert window.start_button.text() == "Stop session"
     assert isinstance(shown.args[0], Prompt)
     result = finished.args[0]

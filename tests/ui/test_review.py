@@ -22,6 +22,12 @@ from copilot.ui.review import ReviewWindow, SessionsWindow
 from copilot.wiring import load_detector, load_review
 
 
+def cell(window: SessionsWindow, row: int, column: int) -> str:
+    item = window.table.item(row, column)
+    assert item is not None
+    return item.text()
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> SessionStore:
     """A store with an empty session, then a five-minute coached call (the sample's script twice and more)."""
@@ -121,12 +127,12 @@ def test_the_list_of_calls_is_newest_first_and_opens_a_review(qtbot: QtBot, stor
     window = SessionsWindow(store, lambda sid: build_review(store.load(sid), load_detector(None)))
     qtbot.addWidget(window)
     assert window.table.rowCount() == 2
-    assert window.table.item(1, 1).text() == "nobody spoke"
+    assert cell(window, 1, 1) == "nobody spoke"
     review = window.open_selected()
     assert review is not None and review.review.stored.row.id == newest(store)
     qtbot.addWidget(review)
     review.rename("Renamed here")
-    assert window.table.item(0, 1).text() == "Renamed here"  # the list follows
+    assert cell(window, 0, 1) == "Renamed here"  # the list follows
 
 
 def test_report_json_and_session_commands(store: SessionStore, tmp_path: Path,
