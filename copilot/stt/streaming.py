@@ -26,7 +26,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from typing import Literal
 
 import numpy as np
@@ -34,6 +33,7 @@ import numpy.typing as npt
 
 from copilot.core.events import Segment, Speaker, Stretch, Word
 from copilot.core.facts import SAMPLE_RATE
+from copilot.stt.agreement import Agreement
 from copilot.stt.cleanup import heard_words, without_repeats
 from copilot.stt.engine import RawSegment
 from copilot.stt.spans import plan_windows
@@ -139,8 +139,7 @@ class StreamingTranscriber:
         self._speaking = False
         self._last_speech_end = 0.0  # end of the latest VAD span (plus post_s)
         self._partial_at = 0.0  # audio end of the last partial asked for
-        self._committed: list[Word] = []  # in the open utterance, not yet sent as final
-        self._previous: list[Word] = []  # the last partial's words after the committed ones
+        self._words = Agreement()  # the open utterance's words, committed and still guessed
         self._in_flight: Job | None = None
         self._next_start: float | None = None  # speech that began while a final was being decoded
         self._closed: list[tuple[float, float]] = []  # closed utterances waiting for a packed final
@@ -161,7 +160,7 @@ class StreamingTranscriber:
             self._utterance += 1
             self._start = max(t - self.settings.pre_s, 0.0)
             self._partial_at = t
-            self._committed, self._previous = [], []
+            self._words = Agreement()
 
     def speech_ended(self, end: float) -> None:
         """The VAD closed a span of this speaker at ``end``."""
@@ -255,37 +254,34 @@ class StreamingTranscriber:
             return self._finalise(job, words)
         if job.utterance != self._utterance or self._start is None:
             return []  # the utterance was finalised meanwhile: the guess is stale
-        tail = _after(self._committed, words)
-        # A word is committed once two guesses in a row agree on it and it ended settle_s before
-        # the end of the audio: with no speech after it yet, Whisper often hears it wrong twice.
-        settled = sum(1 for w in tail if w.end <= job.end - self.settings.settle_s)
-        agreed = min(_agreed_prefix(self._previous, tail), settled)
-        if job.end - self._start > 2 * self.settings.max_utterance_s:
-            agreed = max(agreed, len(tail) - 2)  # no agreement for too long: keep the audio bounded
-        self._committed += tail[:agreed]
-        self._previous = tail[agreed:]
+        # A word is committed once it also ended settle_s before the end of the audio: with no
+        # speech after it yet, Whisper often hears it wrong twice. No agreement for too long:
+        # all but the last two words are committed, to keep the audio bounded.
+        self._words.offer(words, settled_until=job.end - self.settings.settle_s,
+                          force=job.end - self._start > 2 * self.settings.max_utterance_s)
+        committed = self._words.committed
         out: list[Segment] = []
         length = job.end - self._start
-        ends = [i for i, w in enumerate(self._committed) if w.text.rstrip().endswith((".", "?", "!"))]
-        cut = (len(self._committed) if length > self.settings.max_utterance_s
+        ends = [i for i, w in enumerate(committed) if w.text.rstrip().endswith((".", "?", "!"))]
+        cut = (len(committed) if length > self.settings.max_utterance_s
                else ends[-1] + 1 if ends and length > self.settings.trim_after_s else 0)
         if cut:
-            out.append(self._segment(self._committed[:cut], final=True))
+            sent = self._words.take(cut)
+            out.append(self._segment(sent, final=True))
             if self.settings.finals == "revised":
-                self._closed.append((self._start, self._committed[cut - 1].end))
-            self._start = self._committed[cut - 1].end
-            self._committed = self._committed[cut:]
-        shown = self._committed + self._previous
+                self._closed.append((self._start, sent[-1].end))
+            self._start = sent[-1].end
+        shown = self._words.shown
         if shown:
             out.append(self._segment(shown, final=False))
         return out
 
     def _finalise(self, job: Job, words: list[Word]) -> list[Segment]:
-        all_words = self._committed + _after(self._committed, words)
+        all_words = self._words.complete(words)
         if self.settings.finals == "revised" and all_words:
             self._closed.append((job.start, job.end))
         self._start = None
-        self._committed, self._previous = [], []
+        self._words = Agreement()
         if self._next_start is not None:
             t, self._next_start = self._next_start, None
             self.speech_started(t)
@@ -312,37 +308,3 @@ class StreamingTranscriber:
 def _clean_words(heard: Sequence[RawSegment], offset: float) -> list[Word]:
     """Whisper's words on the call clock, without hallucinations or repetition loops."""
     return without_repeats([Word(w.text, w.start + offset, w.end + offset) for w in heard_words(heard)])
-
-
-def _after(committed: list[Word], hypothesis: list[Word]) -> list[Word]:
-    """The words of a new hypothesis that come after what is already committed.
-
-    Whisper hears the committed words again at the start of the audio, not always word for
-    word. They are matched by text (the last committed word the hypothesis also has marks
-    the cut, plus as many words as the committed text has after it); by time only when no
-    word matches at all.
-    """
-    if not committed:
-        return hypothesis
-    old, new = [_norm(w) for w in committed], [_norm(w) for w in hypothesis]
-    if new[: len(old)] == old:
-        return hypothesis[len(old):]
-    blocks = [b for b in SequenceMatcher(None, old, new, autojunk=False).get_matching_blocks() if b.size]
-    if not blocks:
-        return [w for w in hypothesis if w.start >= committed[-1].end - 0.1]
-    last = blocks[-1]
-    return hypothesis[last.b + last.size + len(old) - (last.a + last.size):]
-
-
-def _norm(word: Word) -> str:
-    return "".join(ch for ch in word.text.lower() if ch.isalnum() or ch == "'")
-
-
-def _agreed_prefix(previous: list[Word], current: list[Word]) -> int:
-    """How many leading words of ``current`` the previous guess already had."""
-    n = 0
-    for a, b in zip(previous, current, strict=False):
-        if _norm(a) != _norm(b):
-            break
-        n += 1
-    return n
