@@ -12,6 +12,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from copilot.errors import UserError
 
@@ -47,38 +48,30 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(metavar="COMMAND")
 
-    d = sub.add_parser(
-        "detect",
-        help="flag directive phrasing, one utterance a line on stdin, one JSON object a line out",
-        description="Reads one utterance a line on stdin and writes one JSON object a line: "
-        '{"text", "flagged", "category", "match", "prompt", "supportive"}. '
-        "Use it to check a rulebook you edited.",
-    )
-    d.add_argument("--rules", metavar="FILE", help="rulebook TOML file (default: the bundled English one)")
-    d.set_defaults(func=_lazy("detect:run_detect"))
+    d = _command(sub, "detect", "detect:run_detect",
+                 "flag directive phrasing, one utterance a line on stdin, one JSON object a line out",
+                 description="Reads one utterance a line on stdin and writes one JSON object a line: "
+                 '{"text", "flagged", "category", "match", "prompt", "supportive"}. '
+                 "Use it to check a rulebook you edited.")
+    _rules(d)
 
-    a = sub.add_parser(
-        "analyze",
-        help="analyse a recorded call: talk share, monologues, directive phrases",
-        description="Analyses a recorded call on this machine and stores it as a session. Give a stereo "
-        "recording with the rep on one side, or one file per participant.",
-    )
+    a = _command(sub, "analyze", "analyze:run_analyze",
+                 "analyse a recorded call: talk share, monologues, directive phrases",
+                 description="Analyses a recorded call on this machine and stores it as a session. Give a stereo "
+                 "recording with the rep on one side, or one file per participant.")
     a.add_argument("call", nargs="?", metavar="CALL", help="stereo recording (wav, flac, mp3, m4a, ogg, ...)")
     a.add_argument("--rep-channel", choices=["left", "right"], default="left",
                    help="which side of CALL is the rep (default left)")
     a.add_argument("--rep", metavar="FILE", help="the rep's own recording (with --prospect)")
     a.add_argument("--prospect", metavar="FILE", help="the prospect's recording (with --rep)")
     _add_model_args(a)
-    a.add_argument("--db", metavar="FILE", help="session database (default: sessions.db in your user data folder)")
+    _db(a)
     a.add_argument("--json", metavar="PATH", help="write the analysis as JSON to PATH, or - for stdout")
-    a.set_defaults(func=_lazy("analyze:run_analyze"))
 
-    lv = sub.add_parser(
-        "live",
-        help="coach a call as it happens, from your microphone and the call audio (or --replay FILE)",
-        description="Runs the live pipeline: voice activity, streaming speech to text, flags and prompts as "
-        "they happen. --replay plays a recording as if it were the call.",
-    )
+    lv = _command(sub, "live", "live:run_live",
+                  "coach a call as it happens, from your microphone and the call audio (or --replay FILE)",
+                  description="Runs the live pipeline: voice activity, streaming speech to text, flags and prompts "
+                  "as they happen. --replay plays a recording as if it were the call.")
     lv.add_argument("--replay", metavar="FILE", help="a stereo recording to play through the live pipeline")
     lv.add_argument("--mic", metavar="NUMBER|NAME", help="your microphone (default: the system's default input)")
     lv.add_argument("--call", metavar="NUMBER|NAME",
@@ -91,108 +84,111 @@ def _parser() -> argparse.ArgumentParser:
     lv.add_argument("--keep-audio", action="store_true",
                     help="keep the call's audio beside the session database, to replay moments in the review")
     _add_model_args(lv)
-    lv.add_argument("--db", metavar="FILE", help="session database (default: sessions.db in your user data folder)")
-    lv.set_defaults(func=_lazy("live:run_live"))
+    _db(lv)
 
     for name, target, text in (
         ("app", "app:run_app", "open the app: the overlay and its control window (the default)"),
         ("demo", "app:run_demo", "open the app and play the bundled sample call through it"),
     ):
-        ap = sub.add_parser(name, help=text)
+        ap = _command(sub, name, target, text)
         ap.add_argument("--events", metavar="PATH", help="write every event (and each prompt shown) as JSON lines")
-        ap.add_argument("--db", metavar="FILE", help="session database (default: sessions.db in your user data folder)")
+        _db(ap)
         ap.add_argument("--settings", metavar="FILE",
                         help="settings file (default: settings.toml in your config folder)")
-        ap.set_defaults(func=_lazy(target))
 
-    dv = sub.add_parser("devices", help="list audio inputs, marking the likely microphone and call audio")
-    dv.set_defaults(func=_lazy("devices:run_devices"))
+    _command(sub, "devices", "devices:run_devices", "list audio inputs, marking the likely microphone and call audio")
 
-    db_help = "session database (default: sessions.db in your user data folder)"
-    ss = sub.add_parser("sessions", help="list stored sessions, newest first (or rename or delete one)",
-                        description="Lists stored sessions, newest first. `copilot sessions rename ID NAME` names "
-                        "one; `copilot sessions delete ID` removes one and everything kept of it. An ID may be "
-                        "shortened to any start that is unique.")
-    ss.add_argument("--db", metavar="FILE", help=db_help)
+    ss = _command(sub, "sessions", "sessions:run_sessions",
+                  "list stored sessions, newest first (or rename or delete one)",
+                  description="Lists stored sessions, newest first. `copilot sessions rename ID NAME` names "
+                  "one; `copilot sessions delete ID` removes one and everything kept of it. An ID may be "
+                  "shortened to any start that is unique.")
+    _db(ss)
     ss.add_argument("--json", action="store_true", help="one JSON array instead of a table")
-    ss.set_defaults(func=_lazy("sessions:run_sessions"))
     ssub = ss.add_subparsers(metavar="ACTION")
-    sr = ssub.add_parser("rename", help="give a session a name")
+    sr = _command(ssub, "rename", "sessions:run_rename", "give a session a name")
     sr.add_argument("session", metavar="ID")
     sr.add_argument("name", metavar="NAME")
-    sr.add_argument("--db", metavar="FILE", help=db_help)
-    sr.set_defaults(func=_lazy("sessions:run_rename"))
-    sd = ssub.add_parser("delete", help="delete a session and everything kept of it")
+    _db(sr)
+    sd = _command(ssub, "delete", "sessions:run_delete", "delete a session and everything kept of it")
     sd.add_argument("session", metavar="ID")
-    sd.add_argument("--db", metavar="FILE", help=db_help)
-    sd.set_defaults(func=_lazy("sessions:run_delete"))
+    _db(sd)
 
-    rv = sub.add_parser("review", help="the post-call review window (no ID: the list of your calls)")
+    rv = _command(sub, "review", "review:run_review", "the post-call review window (no ID: the list of your calls)")
     rv.add_argument("session", nargs="?", metavar="ID", help="the session to review (see `copilot sessions`)")
-    rv.add_argument("--db", metavar="FILE", help=db_help)
-    rv.add_argument("--rules", metavar="FILE", help="rulebook TOML file (default: the bundled English one)")
-    rv.set_defaults(func=_lazy("review:run_review"))
-    rp = sub.add_parser("report", help="write a call's review as one self-contained HTML file (or its JSON)")
+    _db(rv)
+    _rules(rv)
+    rp = _command(sub, "report", "review:run_report",
+                  "write a call's review as one self-contained HTML file (or its JSON)")
     rp.add_argument("session", metavar="ID", help="the session (see `copilot sessions`)")
     rp.add_argument("--html", metavar="OUT", help="write the HTML report here (a file or a folder)")
     rp.add_argument("--json", metavar="OUT", help="write the session in the `analyze --json` contract (- for stdout)")
-    rp.add_argument("--db", metavar="FILE", help=db_help)
-    rp.add_argument("--rules", metavar="FILE", help="rulebook TOML file (default: the bundled English one)")
-    rp.set_defaults(func=_lazy("review:run_report"))
+    _db(rp)
+    _rules(rp)
 
     b = sub.add_parser("bench", help="measure speed and accuracy on this machine")
+    b.set_defaults(func=lambda _a: _print_help(b))
     bsub = b.add_subparsers(metavar="WHAT")
-    bd = bsub.add_parser("detect", help="time `copilot detect` on 10,000 utterances, pinned to one core")
+    bd = _command(bsub, "detect", "bench:run_detect", "time `copilot detect` on 10,000 utterances, pinned to one core")
     bd.add_argument("--n", type=int, default=10_000, help="utterances per run (default 10000)")
     bd.add_argument("--runs", type=int, default=5, help="runs per measurement (default 5)")
     bd.add_argument("--rules", metavar="FILE")
-    bd.set_defaults(func=_lazy("bench:run_detect"))
-    bc = bsub.add_parser(
-        "counselling",
-        help="how the detector generalises: expert-annotated counselling dialogues (AnnoMI CSV)",
-    )
+    bc = _command(bsub, "counselling", "bench:run_counselling",
+                  "how the detector generalises: expert-annotated counselling dialogues (AnnoMI CSV)")
     bc.add_argument("csv", metavar="CSV", help="AnnoMI-full.csv or a file with the same columns")
     bc.add_argument("--rules", metavar="FILE")
-    bc.add_argument("--json", action="store_true", help="print the numbers as JSON")
-    bc.set_defaults(func=_lazy("bench:run_counselling"))
-    ba = bsub.add_parser(
-        "analyze",
-        help="real-time factor and word error rate of `copilot analyze`, beside plain faster-whisper",
-    )
+    _json_flag(bc)
+    ba = _command(bsub, "analyze", "bench:run_analyze",
+                  "real-time factor and word error rate of `copilot analyze`, beside plain faster-whisper")
     ba.add_argument("files", nargs="*", metavar="FILE",
                     help="stereo calls with a NAME.truth.json beside them (default: the bundled sample call)")
     ba.add_argument("--runs", type=int, default=3, help="timed runs of each side (default 3)")
     _add_model_args(ba)
-    ba.add_argument("--json", action="store_true", help="print the numbers as JSON")
-    ba.set_defaults(func=_lazy("bench:run_analyze"))
-    bl = bsub.add_parser("live", help="replay a call through the live pipeline: latencies, CPU, memory, WER")
+    _json_flag(ba)
+    bl = _command(bsub, "live", "bench:run_live",
+                  "replay a call through the live pipeline: latencies, CPU, memory, WER")
     bl.add_argument("file", nargs="?", metavar="FILE", help="stereo call (default: the bundled sample call)")
     bl.add_argument("--speed", type=float, default=1.0, help="replay speed (default 1 = real time)")
     bl.add_argument("--no-compare", action="store_true",
                     help="skip the offline analysis of the same call (for long memory runs)")
     _add_model_args(bl)
-    bl.add_argument("--json", action="store_true", help="print the numbers as JSON")
-    bl.set_defaults(func=_lazy("bench:run_live"))
-
-    ba = bsub.add_parser("app", help="the demo with its overlay (needs a display: xvfb-run): idle CPU, time to "
-                         "the first prompt painted, phrase-to-screen latency, Qt thread stalls, close time")
-    ba.add_argument("--idle", type=float, default=10.0, help="seconds the app sits idle before the demo (default 10)")
-    ba.add_argument("--json", action="store_true", help="print the numbers as JSON")
-    ba.set_defaults(func=_lazy("bench:run_app"))
-    br = bsub.add_parser("review", help="open an hour-long call in the review window: time to open, scroll and "
-                         "pan frame times (offscreen without a display)")
+    _json_flag(bl)
+    bp = _command(bsub, "app", "bench:run_app", "the demo with its overlay (needs a display: xvfb-run): idle CPU, "
+                  "time to the first prompt painted, phrase-to-screen latency, Qt thread stalls, close time")
+    bp.add_argument("--idle", type=float, default=10.0, help="seconds the app sits idle before the demo (default 10)")
+    _json_flag(bp)
+    br = _command(bsub, "review", "bench:run_review", "open an hour-long call in the review window: time to open, "
+                  "scroll and pan frame times (offscreen without a display)")
     br.add_argument("--runs", type=int, default=5, help="times the review is opened (default 5)")
-    br.add_argument("--json", action="store_true", help="print the numbers as JSON")
-    br.set_defaults(func=_lazy("bench:run_review"))
-    b.set_defaults(func=lambda _a: _print_help(b))
+    _json_flag(br)
     return p
+
+
+def _command(subparsers: Any, name: str, target: str, help: str, description: str | None = None
+             ) -> argparse.ArgumentParser:
+    """A subcommand whose function (``module:function`` in ``copilot.commands``) is imported only when it runs."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(name, help=help, description=description)
+    parser.set_defaults(func=_lazy(target))
+    return parser
+
+
+def _db(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", metavar="FILE", help="session database (default: sessions.db in your user data folder)")
+
+
+def _rules(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--rules", metavar="FILE", help="rulebook TOML file (default: the bundled English one)")
+
+
+def _json_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print the numbers as JSON")
 
 
 def _add_model_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", metavar="NAME|DIR",
                    help="Whisper model: tiny.en (bundled, the default), a size name such as small.en "
                    "(downloaded once), or a CTranslate2 model folder")
-    p.add_argument("--rules", metavar="FILE", help="rulebook TOML file (default: the bundled English one)")
+    _rules(p)
     p.add_argument("--threads", type=int, default=0, help="CPU threads for speech to text (default: up to 4)")
 
 

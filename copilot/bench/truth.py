@@ -13,19 +13,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from copilot.core.events import SPEAKERS, Flag, Speaker, SpeechSpan
+from copilot.core.events import SPEAKERS, Flag, Speaker, SpeechSpan, Stretch
 from copilot.core.talk import TalkTracker
 
 __all__ = ["Line", "CallTruth", "truth_path", "load_truth", "FlagScore", "score_flags"]
 
 
 @dataclass(frozen=True)
-class Line:
+class Line(Stretch):
     """One scripted line: who says it, when, what, and whether it takes the wheel."""
 
-    speaker: Speaker
-    start: float
-    end: float
     text: str
     directive: bool
 

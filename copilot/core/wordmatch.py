@@ -95,9 +95,10 @@ def first_letters(rx: str) -> set[str] | None:
     return letters
 
 
-def _group(rx: str, body_start: int) -> tuple[str | None, str]:
-    depth = 0
-    i = 0  # the opening parenthesis
+def _shaping(rx: str) -> Iterator[tuple[int, str]]:
+    """The characters that give ``rx`` its structure, with their index: not escaped, not inside a
+    ``[class]``; an unclosed class ends the scan."""
+    i = 0
     while i < len(rx):
         ch = rx[i]
         if ch == "\\":
@@ -106,26 +107,30 @@ def _group(rx: str, body_start: int) -> tuple[str | None, str]:
         if ch == "[":
             close = rx.find("]", i + 2)
             if close < 0:
-                return None, ""
+                return
             i = close + 1
             continue
+        yield i, ch
+        i += 1
+
+
+def _group(rx: str, body_start: int) -> tuple[str | None, str]:
+    """The body of the group ``rx`` opens with, and what follows it (None if it never closes)."""
+    depth = 0
+    for i, ch in _shaping(rx):
         if ch == "(":
             depth += 1
         elif ch == ")":
             depth -= 1
             if depth == 0:
                 return rx[body_start:i], rx[i + 1 :]
-        i += 1
     return None, ""
 
 
 def _top_level_split(inner: str) -> list[str]:
-    parts, depth, start, i = [], 0, 0, 0
-    while i < len(inner):
-        ch = inner[i]
-        if ch == "\\":
-            i += 2
-            continue
+    """The alternatives of a group's body (``a|(b|c)`` is ``a`` and ``(b|c)``)."""
+    parts, depth, start = [], 0, 0
+    for i, ch in _shaping(inner):
         if ch == "(":
             depth += 1
         elif ch == ")":
@@ -133,6 +138,5 @@ def _top_level_split(inner: str) -> list[str]:
         elif ch == "|" and depth == 0:
             parts.append(inner[start:i])
             start = i + 1
-        i += 1
     parts.append(inner[start:])
     return parts

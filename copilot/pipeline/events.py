@@ -26,11 +26,9 @@ class DeviceNotice:
 
 @dataclass(frozen=True)
 class PromptShown:
-    """The overlay painted a prompt: the moment the rep could first read it."""
+    """The overlay painted ``prompt``: the moment the rep could first read it."""
 
-    t: float
-    text: str
-    category: str
+    prompt: Prompt
 
 
 LiveEvent = SpeechStart | SpeechSpan | Segment | Flag | Prompt | TalkState | DeviceNotice | PromptShown

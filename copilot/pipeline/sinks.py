@@ -51,7 +51,7 @@ def event_json(stamped: Stamped) -> dict[str, Any]:
     elif isinstance(e, DeviceNotice):
         out = {"type": "device", "t": _t(e.t), "message": e.message}
     else:
-        out = {"type": "shown", "t": _t(e.t), "text": e.text, "category": e.category}
+        out = {"type": "shown", "t": _t(e.prompt.time), "text": e.prompt.text, "category": e.prompt.category}
     out["wall"] = round(stamped.wall, 3)
     return out
 

@@ -90,8 +90,7 @@ class LiveRunner(QObject):
     def shown(self, prompt: Prompt) -> None:
         """The overlay painted ``prompt``: a ``shown`` line in the session's event log, on the session's wall clock."""
         if self.events is not None:
-            self.events(Stamped(PromptShown(prompt.time, prompt.text, prompt.category),
-                                self.pipeline.wall() if self.pipeline is not None else 0.0))
+            self.events(Stamped(PromptShown(prompt), self.pipeline.wall() if self.pipeline is not None else 0.0))
 
     def engine(self, model: str | None, threads: int) -> Engine:
         """The speech model, loaded once per choice and kept for the next session.
