@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDoubleSpinBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
+    QLayout,
     QLineEdit,
     QPushButton,
     QSlider,
@@ -28,8 +28,8 @@ from copilot.store.settings import Settings
 __all__ = ["CoachingForm"]
 
 
-class CoachingForm(QWidget):
-    """The coaching and overlay settings of the control window."""
+class CoachingForm(QObject):
+    """The coaching and overlay settings of the control window; its :meth:`rows` go into the window's form."""
 
     changed = Signal()  # any field changed (text fields: when editing finished)
     locked = Signal(bool)  # the overlay lets clicks through (True) or can be dragged
@@ -43,9 +43,9 @@ class CoachingForm(QWidget):
         self.rules.setPlaceholderText("the bundled English rulebook")
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._pick_rules)
-        rules_row = QHBoxLayout()
-        rules_row.addWidget(self.rules, 1)
-        rules_row.addWidget(browse)
+        self._rules_row = QHBoxLayout()
+        self._rules_row.addWidget(self.rules, 1)
+        self._rules_row.addWidget(browse)
 
         coach = settings.coach
         self.gap = QSpinBox()
@@ -69,17 +69,6 @@ class CoachingForm(QWidget):
         self.keep_audio = QCheckBox("Keep the call's audio on this computer, to replay moments in the review")
         self.keep_audio.setChecked(settings.keep_audio)
 
-        form = QFormLayout(self)
-        form.setContentsMargins(0, 0, 0, 0)
-        form.addRow("Speech model", self.model)
-        form.addRow("Rulebook", rules_row)
-        form.addRow("Time between prompts", self.gap)
-        form.addRow("Same prompt again after", self.cooldown)
-        form.addRow("Prompt when you talk more than", self.dominance)
-        form.addRow("Overlay opacity", self.opacity)
-        form.addRow("", self.lock)
-        form.addRow("", self.keep_audio)
-
         for line in (self.model, self.rules):
             line.editingFinished.connect(self.changed)
         for spin in (self.gap, self.cooldown, self.dominance):
@@ -87,6 +76,12 @@ class CoachingForm(QWidget):
         self.keep_audio.toggled.connect(self.changed)
         self.lock.toggled.connect(self._lock_changed)
         self.opacity.valueChanged.connect(self._opacity_changed)
+
+    def rows(self) -> list[tuple[str, QWidget | QLayout]]:
+        """The form rows, in the order the rep reads them."""
+        return [("Speech model", self.model), ("Rulebook", self._rules_row), ("Time between prompts", self.gap),
+                ("Same prompt again after", self.cooldown), ("Prompt when you talk more than", self.dominance),
+                ("Overlay opacity", self.opacity), ("", self.lock), ("", self.keep_audio)]
 
     def apply(self, settings: Settings) -> Settings:
         """``settings`` with what the form shows."""
@@ -100,7 +95,7 @@ class CoachingForm(QWidget):
                        keep_audio=self.keep_audio.isChecked())
 
     def _pick_rules(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Rulebook", "", "Rulebooks (*.toml)")
+        path, _ = QFileDialog.getOpenFileName(self.rules, "Rulebook", "", "Rulebooks (*.toml)")
         if path:
             self.rules.setText(path)
             self.changed.emit()

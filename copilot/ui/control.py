@@ -14,7 +14,16 @@ from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QSystemTrayIcon, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QSystemTrayIcon,
+    QVBoxLayout,
+    QWidget,
+)
 
 from copilot.audio.levels import LevelMonitor
 from copilot.errors import UserError
@@ -64,8 +73,14 @@ class ControlWindow(QWidget):
         self.calls_button = QPushButton("Your calls…")
         self.calls_button.clicked.connect(self.open_calls)
 
+        form = QFormLayout()
+        for label, field in self.devices.rows() + self.coaching.rows():
+            form.addRow(label, field)
         layout = QVBoxLayout(self)
-        for widget in (self.consent, self.status, self.devices, self.coaching, self.capture, self.start_button):
+        layout.addWidget(self.consent)
+        layout.addWidget(self.status)
+        layout.addLayout(form)
+        for widget in (self.capture, self.start_button):
             layout.addWidget(widget)
         after = QHBoxLayout()
         after.addWidget(self.review_button)

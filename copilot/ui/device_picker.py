@@ -7,16 +7,19 @@ the session opens the devices itself.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QFormLayout, QProgressBar, QWidget
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QComboBox, QProgressBar, QWidget
 
 from copilot.audio.levels import LevelMonitor
 
 __all__ = ["DevicePicker"]
 
 
-class DevicePicker(QWidget):
-    """The rep's microphone and the call audio: two lists ("the likely one" first) and their levels."""
+class DevicePicker(QObject):
+    """The rep's microphone and the call audio: two lists ("the likely one" first) and their levels.
+
+    Its :meth:`rows` go into the window's form, so every label lines up in one column.
+    """
 
     changed = Signal()  # the rep picked another device
     problem = Signal(str)  # a sentence: no sound system, a device that cannot open
@@ -31,18 +34,16 @@ class DevicePicker(QWidget):
             bar.setRange(0, 100)
             bar.setTextVisible(False)
             bar.setFixedHeight(8)
-        form = QFormLayout(self)
-        form.setContentsMargins(0, 0, 0, 0)
-        form.addRow("Your microphone", self.mic)
-        form.addRow("", self.mic_level)
-        form.addRow("Call audio", self.call)
-        form.addRow("", self.call_level)
         self._chosen = (mic, call)
         self.mic.currentIndexChanged.connect(self._picked)
         self.call.currentIndexChanged.connect(self._picked)
         self._meter = QTimer(self)
         self._meter.setInterval(100)
         self._meter.timeout.connect(self._show_levels)
+
+    def rows(self) -> list[tuple[str, QWidget]]:
+        """The form rows: each device with its level bar under it."""
+        return [("Your microphone", self.mic), ("", self.mic_level), ("Call audio", self.call), ("", self.call_level)]
 
     @property
     def chosen(self) -> tuple[str, str]:
