@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -11,7 +15,7 @@ from copilot.bench.truth import load_truth, score_flags
 from copilot.core.events import Flag
 from tests.test_analyze_cli import one_line_error
 from tests.test_cli import copilot
-from tests.wavs import SAMPLE
+from tests.wavs import ROOT, SAMPLE
 
 
 @pytest.mark.e2e
@@ -38,3 +42,48 @@ def test_live_input_mistakes_are_one_sentence(tmp_path: Path) -> None:
     db = str(tmp_path / "s.db")
     assert "--speed" in one_line_error("live", "--replay", str(SAMPLE), "--speed", "0", "--db", db)
     assert "does not exist" in one_line_error("live", "--replay", str(tmp_path / "nope.wav"), "--db", db)
+
+
+def start_live(db: Path, events: Path) -> subprocess.Popen[str]:
+    """`copilot live` on the sample at twice real time, as a rep would start it from a terminal."""
+    return subprocess.Popen([sys.executable, "-m", "copilot", "live", "--replay", str(SAMPLE), "--speed", "2",
+                             "--headless", "--db", str(db), "--events", str(events)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+
+
+def wait_for_audio_time(events: Path, seconds: float, limit_s: float = 120.0) -> None:
+    """Until the event log has reached ``seconds`` of the call's audio."""
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        if events.exists():
+            lines = events.read_text(encoding="utf-8").splitlines()
+            if any(json.loads(line)["t"] >= seconds for line in lines[-20:] if line.endswith("}")):
+                return
+        time.sleep(0.2)
+    raise AssertionError(f"the session never reached {seconds} s of audio")
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_or_sigterm_ends_the_session_and_keeps_it_whole(tmp_path: Path, how: signal.Signals) -> None:
+    db, events = tmp_path / "s.db", tmp_path / "events.jsonl"
+    proc = start_live(db, events)
+    wait_for_audio_time(events, 30.0)
+    proc.send_signal(how)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err and "of the talk" in out  # the summary line
+    (row,) = json.loads(copilot("sessions", "--db", str(db), "--json").stdout)
+    assert row["ended"] == "finished" and 30.0 <= row["duration_s"] < 100.0 and row["rep_share"] is not None
+
+
+@pytest.mark.e2e
+def test_after_kill_9_the_next_command_finishes_the_session_from_what_was_stored(tmp_path: Path) -> None:
+    db, events = tmp_path / "s.db", tmp_path / "events.jsonl"
+    proc = start_live(db, events)
+    wait_for_audio_time(events, 40.0)
+    proc.kill()
+    proc.communicate(timeout=30)
+    (row,) = json.loads(copilot("sessions", "--db", str(db), "--json").stdout)
+    assert row["ended"] == "unexpectedly" and row["duration_s"] >= 30.0 and row["rep_share"] is not None
+    assert "(ended unexpectedly)" in copilot("sessions", "--db", str(db)).stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import threading
 from pathlib import Path
@@ -73,14 +74,34 @@ def run_live(args: argparse.Namespace) -> int:
 
 
 def _run_until_interrupted(pipeline: LivePipeline) -> Session:
-    """Run the pipeline on a helper thread so Ctrl+C ends the session cleanly, keeping what was heard."""
+    """Run the pipeline on a helper thread; Ctrl+C or SIGTERM ends the session, keeping what was heard.
+
+    The main thread only waits, so it is the one Python interrupts. It waits on an event,
+    not on ``Thread.join``: a KeyboardInterrupt inside ``join`` leaves the thread marked as
+    finished while it still runs (seen on Python 3.11), and the session was lost.
+    """
     result: list[Session] = []
-    worker = threading.Thread(target=lambda: result.append(pipeline.run()), name="pipeline", daemon=True)
-    worker.start()
+    failed: list[BaseException] = []
+    done = threading.Event()
+
+    def work() -> None:
+        try:
+            result.append(pipeline.run())
+        except BaseException as e:  # noqa: BLE001 - handed to the main thread, raised there
+            failed.append(e)
+        finally:
+            done.set()
+
+    threading.Thread(target=work, name="pipeline", daemon=True).start()
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: pipeline.stop())
     try:
-        while worker.is_alive():
-            worker.join(0.2)
-    except KeyboardInterrupt:
-        pipeline.stop()
-        worker.join()
+        while not done.is_set():
+            try:
+                done.wait(0.2)
+            except KeyboardInterrupt:
+                pipeline.stop()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    if failed:
+        raise failed[0]
     return result[0]

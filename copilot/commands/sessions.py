@@ -24,8 +24,7 @@ def run_sessions(args: argparse.Namespace) -> int:
     print(f"{'id':<22} {'started (UTC)':<20} {'length':>8} {'you':>5}  source")
     for r in rows:
         share = "-" if r.rep_share is None else f"{r.rep_share * 100:.0f}%"
-        print(f"{r.id:<22} {r.started[:19].replace('T', ' '):<20} {clock(r.duration_s):>8} {share:>5}  "
-              f"{r.name or r.source}")
+        print(f"{r.id:<22} {r.started[:19].replace('T', ' '):<20} {clock(r.duration_s):>8} {share:>5}  {r.label}")
     return 0
 
 

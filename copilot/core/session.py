@@ -19,7 +19,7 @@ from copilot.core.phrases import Hit, PhraseDetector
 from copilot.core.settings import CoachSettings
 from copilot.core.talk import TalkSummary, TalkTracker
 
-__all__ = ["Session", "analysis_json"]
+__all__ = ["Session", "analysis_json", "recorded_talk"]
 
 _SAME_FLAG_WITHIN_S = 3.0
 _QUESTION = re.compile(r"\?")
@@ -119,17 +119,7 @@ class Session:
 
     def talk_summary(self) -> TalkSummary:
         """The talk numbers of the call so far, rounded as the analysis JSON contract has them."""
-        st = self.state()
-        return TalkSummary(
-            rep_s=round(st.rep_s, 2),
-            prospect_s=round(st.prospect_s, 2),
-            rep_share=round(st.rep_share, 4),
-            longest_rep_monologue_s=round(st.longest_monologue.get("rep", 0.0), 2),
-            longest_prospect_monologue_s=round(st.longest_monologue.get("prospect", 0.0), 2),
-            patience_s=round(st.patience_s, 2),
-            interruptions=st.interruptions,
-            rep_questions=self.rep_questions,
-        )
+        return TalkSummary.of(self.state(), self.rep_questions)
 
     # ---- internals ---------------------------------------------------------------
 
@@ -170,6 +160,16 @@ class Session:
                 if abs(prev.start - flag.start) < _SAME_FLAG_WITHIN_S:
                     return True
         return False
+
+
+def recorded_talk(spans: Iterable[SpeechSpan], segments: Iterable[Segment], end: float) -> TalkSummary:
+    """The talk numbers of a call from what was kept of it (speech spans and final transcript), to ``end``:
+    for a session whose recording stopped before its numbers were written."""
+    tracker = TalkTracker()
+    for span in sorted(spans, key=lambda s: s.end):
+        tracker.add(span)
+    questions = sum(len(_QUESTION.findall(s.text)) for s in segments if s.speaker == "rep" and s.final)
+    return TalkSummary.of(tracker.finish(end), questions)
 
 
 def _without_last_word(segment: Segment) -> Segment:

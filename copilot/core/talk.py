@@ -36,6 +36,20 @@ class TalkSummary:
         return asdict(self)
 
     @classmethod
+    def of(cls, state: TalkState, rep_questions: int) -> TalkSummary:
+        """The summary of a talk state (rounded as the contract has it), with the questions the rep asked."""
+        return cls(
+            rep_s=round(state.rep_s, 2),
+            prospect_s=round(state.prospect_s, 2),
+            rep_share=round(state.rep_share, 4),
+            longest_rep_monologue_s=round(state.longest_monologue.get("rep", 0.0), 2),
+            longest_prospect_monologue_s=round(state.longest_monologue.get("prospect", 0.0), 2),
+            patience_s=round(state.patience_s, 2),
+            interruptions=state.interruptions,
+            rep_questions=rep_questions,
+        )
+
+    @classmethod
     def from_json(cls, data: Mapping[str, object]) -> TalkSummary:
         """Read back a stored ``talk`` object; a number it lacks (or that is not a number) is zero."""
 

@@ -55,7 +55,7 @@ def report_html(review: Review, chart_png: bytes) -> str:
 <style>{PAGE_CSS}{TRANSCRIPT_CSS}</style></head>
 <body>
 <h1>Call review: {escape(review.title)}</h1>
-<p class="meta">{escape(review.when)} · {clock(review.duration_s)} · {escape(row.kind)} session{model}</p>
+<p class="meta">{escape(review.meta)}{model}</p>
 
 <h2>Talk over time</h2>
 <img class="chart" alt="Timeline: when you and they talked, your share of the last two minutes against {ideal}%

@@ -12,7 +12,7 @@ from typing import Any
 
 from copilot.core.events import Flag, SupportiveLine
 from copilot.core.phrases import PhraseDetector
-from copilot.core.review import FlaggedLine, Number, flagged_lines, numbers, rolling_share, supportive_lines
+from copilot.core.review import FlaggedLine, Number, clock, flagged_lines, numbers, rolling_share, supportive_lines
 from copilot.core.session import analysis_json
 from copilot.store.sqlite import StoredSession
 
@@ -37,6 +37,14 @@ class Review:
     def when(self) -> str:
         """When the call started, in local time."""
         return started_local(self.stored.row.started)
+
+    @property
+    def meta(self) -> str:
+        """When, how long, what kind of session, and how it ended if it did not end normally."""
+        row = self.stored.row
+        ended = (" · ended unexpectedly (its numbers are from what was saved before)" if row.ended_unexpectedly
+                 else " · still being recorded" if row.ended == "" else "")
+        return f"{self.when} · {clock(self.duration_s)} · {row.kind} session{ended}"
 
     @property
     def duration_s(self) -> float:

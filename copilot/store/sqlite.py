@@ -22,6 +22,7 @@ from typing import Any
 from copilot.core.events import Flag, Prompt, Segment, SpeechSpan, Word
 from copilot.core.talk import TalkSummary
 from copilot.errors import UserError
+from copilot.store.recovery import finish_unfinished, this_process
 
 __all__ = ["StoreError", "SessionRow", "StoredSession", "SessionStore", "default_db_path", "MIGRATIONS"]
 
@@ -68,6 +69,13 @@ MIGRATIONS: tuple[str, ...] = (
     # 2: where the call's audio is kept ('' = not kept): the base of <base>.rep.wav and <base>.prospect.wav
     """
     ALTER TABLE sessions ADD COLUMN audio TEXT NOT NULL DEFAULT '';
+    """,
+    # 3: who records a session (host:pid), and how it ended: '' while recording, 'finished', or
+    # 'unexpectedly' (the recording process died; finished later from what was stored)
+    """
+    ALTER TABLE sessions ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+    ALTER TABLE sessions ADD COLUMN ended TEXT NOT NULL DEFAULT '';
+    UPDATE sessions SET ended = 'finished' WHERE talk != '{}';
     """,
 )
 
@@ -121,11 +129,24 @@ class SessionRow:
     model: str
     name: str
     rep_share: float | None
+    ended: str = "finished"  # '' while it is being recorded; 'unexpectedly' if the recording died
+
+    @property
+    def ended_unexpectedly(self) -> bool:
+        """The app or the command recording it died; its numbers were worked out from what was stored."""
+        return self.ended == "unexpectedly"
+
+    @property
+    def label(self) -> str:
+        """How a list of calls names it: its name or where it came from, and how it ended if not normally."""
+        ended = " (ended unexpectedly)" if self.ended_unexpectedly else " (recording)" if self.ended == "" else ""
+        return (self.name or self.source) + ended
 
     def as_json(self) -> dict[str, Any]:
         """The listing fields of ``copilot sessions --json``."""
         return {"id": self.id, "started": self.started, "duration_s": round(self.duration_s, 2),
-                "source": self.source, "kind": self.kind, "name": self.name, "rep_share": self.rep_share}
+                "source": self.source, "kind": self.kind, "name": self.name, "rep_share": self.rep_share,
+                "ended": self.ended or "recording"}
 
 
 def default_db_path() -> Path:
@@ -149,6 +170,7 @@ class SessionStore:
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = NORMAL")
             self._migrate()
+            finish_unfinished(self.db)
 
     def __enter__(self) -> SessionStore:
         return self
@@ -169,8 +191,8 @@ class SessionStore:
         when = (started or datetime.now(timezone.utc)).astimezone(timezone.utc)
         sid = f"{when:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
         with self._errors("save the session to"), self._tx():
-            self.db.execute("INSERT INTO sessions (id, started, source, kind, model) VALUES (?, ?, ?, ?, ?)",
-                            (sid, when.isoformat(timespec="seconds"), source, kind, model))
+            self.db.execute("INSERT INTO sessions (id, started, source, kind, model, owner) VALUES (?, ?, ?, ?, ?, ?)",
+                            (sid, when.isoformat(timespec="seconds"), source, kind, model, this_process()))
         return sid
 
     def add(self, session_id: str, *, spans: Sequence[SpeechSpan] = (), segments: Sequence[Segment] = (),
@@ -198,8 +220,8 @@ class SessionStore:
     def finish_session(self, session_id: str, duration_s: float, talk: TalkSummary) -> None:
         """Record the call's length and talk numbers."""
         with self._errors("save the session to"), self._tx():
-            self.db.execute("UPDATE sessions SET duration_s = ?, rep_share = ?, talk = ? WHERE id = ?",
-                            (duration_s, talk.rep_share, json.dumps(talk.as_json()), session_id))
+            self.db.execute("UPDATE sessions SET duration_s = ?, rep_share = ?, talk = ?, ended = 'finished' "
+                            "WHERE id = ?", (duration_s, talk.rep_share, json.dumps(talk.as_json()), session_id))
 
     def save_analysis(self, source: str, kind: str, model: str, duration_s: float, talk: TalkSummary,
                       spans: Sequence[SpeechSpan], segments: Sequence[Segment], flags: Sequence[Flag],
@@ -219,15 +241,15 @@ class SessionStore:
     def sessions(self) -> list[SessionRow]:
         """All sessions, newest first."""
         with self._errors("read"):
-            rows = self.db.execute("SELECT id, started, duration_s, source, kind, model, name, rep_share "
+            rows = self.db.execute("SELECT id, started, duration_s, source, kind, model, name, rep_share, ended "
                                    "FROM sessions ORDER BY started DESC, id DESC").fetchall()
         return [SessionRow(*r) for r in rows]
 
     def load(self, session_id: str) -> StoredSession:
         """Everything kept of one session (for the review and the report); StoreError if there is none."""
         with self._errors("read"):
-            row = self.db.execute("SELECT id, started, duration_s, source, kind, model, name, rep_share, talk, "
-                                  "audio FROM sessions WHERE id = ?", (session_id,)).fetchone()
+            row = self.db.execute("SELECT id, started, duration_s, source, kind, model, name, rep_share, ended, "
+                                  "talk, audio FROM sessions WHERE id = ?", (session_id,)).fetchone()
             if row is None:
                 raise StoreError(f"There is no session {session_id} in {self.path}; "
                                  "`copilot sessions` lists the ones there are.")
@@ -240,13 +262,13 @@ class SessionStore:
             prompts = self.db.execute("SELECT time, kind, text, category, reason FROM prompts "
                                       "WHERE session_id = ? ORDER BY time", (session_id,)).fetchall()
         return StoredSession(
-            SessionRow(*row[:8]), _talk(row[8]),
+            SessionRow(*row[:9]), _talk(row[9]),
             [SpeechSpan(sp, a, b) for sp, a, b in spans],
             [Segment(sp, a, b, text, True, tuple(Word(*w) for w in _words(words)))
              for sp, a, b, text, words in segments],
             [Flag(*f) for f in flags],
             [Prompt(t, kind, text, category, reason, t) for t, kind, text, category, reason in prompts],
-            str(row[9]),
+            str(row[10]),
         )
 
     def find(self, prefix: str) -> str:

@@ -67,7 +67,7 @@ class ReviewWindow(QWidget):
         self.heading = QLabel()
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
         self.heading.setStyleSheet("font-size: 16px; font-weight: bold;")
-        self.meta = QLabel(f"{review.when} · {clock(review.duration_s)} · {review.stored.row.kind} session")
+        self.meta = QLabel(review.meta)
         self._show_title()
 
         grid = QGridLayout()
@@ -279,7 +279,7 @@ class SessionsWindow(QWidget):
         self.table.setRowCount(len(rows))
         for i, r in enumerate(rows):
             share = "" if r.rep_share is None else f"{r.rep_share:.0%}"
-            for col, text in enumerate((started_local(r.started), r.name or r.source, clock(r.duration_s), share)):
+            for col, text in enumerate((started_local(r.started), r.label, clock(r.duration_s), share)):
                 self.table.setItem(i, col, QTableWidgetItem(text))
         self.status.setText("" if rows else "No calls yet: start a session, or run `copilot analyze` on a recording.")
 

@@ -32,7 +32,8 @@ def test_a_saved_analysis_is_listed_with_its_numbers(tmp_path: Path) -> None:
         (row,) = store.sessions()
         assert row.id == sid and row.duration_s == 123.4 and row.rep_share == 0.6 and row.kind == "analyze"
         assert store.segments(sid) == [("rep", 0.5, 3.0, "The next step is a pilot.")]  # partials are not kept
-        assert set(row.as_json()) == {"id", "started", "duration_s", "source", "kind", "name", "rep_share"}
+        assert set(row.as_json()) == {"id", "started", "duration_s", "source", "kind", "name", "rep_share", "ended"}
+        assert row.as_json()["ended"] == "finished"
 
 
 def test_sessions_are_listed_newest_first_and_survive_reopening(tmp_path: Path) -> None:
@@ -142,11 +143,14 @@ def test_a_database_from_the_first_version_is_upgraded_in_place_and_keeps_its_se
     path = tmp_path / "old.db"
     db = sqlite3.connect(path)
     db.executescript(MIGRATIONS[0])
-    db.execute("INSERT INTO sessions (id, started, source, kind) VALUES ('old-1', '2026-01-01T10:00:00+00:00', "
-               "'call.opus', 'analyze')")
+    db.execute("INSERT INTO sessions (id, started, source, kind, talk) VALUES ('old-1', '2026-01-01T10:00:00+00:00', "
+               "'call.opus', 'analyze', '{\"rep_share\": 0.5}')")
+    db.execute("INSERT INTO sessions (id, started, source, kind) VALUES ('old-2', '2026-01-02T10:00:00+00:00', "
+               "'Built-in Microphone + Monitor', 'live')")  # a call whose app died before this version
     db.execute("PRAGMA user_version = 1")
     db.commit()
     db.close()
     with SessionStore(path) as store:
-        assert store.load("old-1").audio == ""
+        assert store.load("old-1").audio == "" and store.load("old-1").row.ended == "finished"
+        assert store.load("old-2").row.ended_unexpectedly  # finished now, from what it had
         assert store.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
