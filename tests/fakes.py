@@ -132,9 +132,22 @@ class FakeStream:
         pass
 
 
+class InputOutputPair:
+    """As real sounddevice's ``default.device``: indexable (input, output), but not a list or tuple."""
+
+    def __init__(self, input_device: int, output_device: int) -> None:
+        self._pair = (input_device, output_device)
+
+    def __getitem__(self, key: int) -> int:
+        return self._pair[key]
+
+    def __repr__(self) -> str:
+        return f"[{self._pair[0]}, {self._pair[1]}]"
+
+
 class FakeSoundDevice:
     def __init__(self, blocks: int = 20) -> None:
-        self.default = type("Default", (), {"device": [0, 1]})()
+        self.default = type("Default", (), {"device": InputOutputPair(0, 1)})()
         self.blocks = blocks
         self.broken: set[int] = set()
         self.done = threading.Semaphore(0)

@@ -38,7 +38,7 @@ def list_inputs(sd: Any, pa: Any = None) -> list[InputDevice]:
     """Every device that can record, in the order PortAudio lists them, then PyAudioWPatch's loopbacks."""
     try:
         devices = sd.query_devices()
-        default_in = sd.default.device[0] if isinstance(sd.default.device, (list, tuple)) else sd.default.device
+        default_in = _default_input(sd.default.device)
     except Exception as e:  # noqa: BLE001 - PortAudio errors reach the rep as one sentence
         raise DeviceError(f"The sound devices could not be listed: {e}.") from None
     return [InputDevice(i, str(d["name"]), int(d["max_input_channels"]), float(d["default_samplerate"]),
@@ -85,3 +85,10 @@ def pick_devices(inputs: list[InputDevice], mic: str | None, call: str | None) -
     return mic_dev, call_dev
 
 
+def _default_input(device: Any) -> int:
+    """The system's default input from ``sd.default.device``: an (input, output) pair that real
+    sounddevice returns as its own indexable type, not a list; a plain number when set so."""
+    try:
+        return int(device[0])
+    except (TypeError, IndexError, KeyError):
+        return int(device) if isinstance(device, int) else -1

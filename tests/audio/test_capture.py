@@ -10,7 +10,7 @@ import pytest
 
 from copilot.audio.capture import CaptureSource
 from copilot.audio.devices import DeviceError, InputDevice, list_inputs, pick_devices
-from tests.fakes import FakePyAudioWPatch, FakeSoundDevice
+from tests.fakes import FakePyAudioWPatch, FakeSoundDevice, InputOutputPair
 
 
 def test_inputs_are_listed_with_the_default_and_the_likely_call_audio_marked() -> None:
@@ -115,3 +115,22 @@ def test_a_loopback_is_captured_and_its_silence_filled_so_the_call_clock_goes_on
     assert abs(float(np.median(audio[:7_000])) - 0.25) < 0.01  # the sound, resampled to 16 kHz mono
     assert len(audio) >= 16_000 * 1.2 and not audio[12_000:].any()  # then silence, on the wall clock
     assert ended.is_set() and pa.terminated == 1  # closing the stream released its PortAudio
+
+
+def test_the_systems_default_input_is_the_likely_microphone_even_when_not_listed_first() -> None:
+    sd = FakeSoundDevice()
+    sd.default.device = InputOutputPair(3, 1)  # the USB headset is the system's default input
+    mic, call = pick_devices(list_inputs(sd), None, None)
+    assert (mic.name, call.index) == ("USB Headset", 2)
+
+
+def test_real_sounddevice_defaults_are_read_as_real_sounddevice_gives_them() -> None:
+    try:
+        import sounddevice as sd
+    except OSError:
+        pytest.skip("needs PortAudio (libportaudio2)")
+    pair = sd._InputOutputPair(None, "_default_device")  # the type sd.default.device really is
+    pair["input"], pair["output"] = 3, 1
+    fake = FakeSoundDevice()
+    fake.default.device = pair
+    assert [d.index for d in list_inputs(fake) if d.is_default] == [3]
