@@ -151,14 +151,19 @@ class Session:
                            if not (x.speaker == revision.speaker and a <= (x.start + x.end) / 2 <= b)]
 
     def _seen(self, flag: Flag) -> bool:
-        """A flag already raised for the same words (a partial, then the final)."""
+        """A flag already raised for the same words: the same phrase close by, or the same kind of
+        phrase over the same moment (a partial heard "in your position have started", the final
+        "Other clients in your position have started")."""
         key = flag.match.lower()
         for prev in reversed(self.flags):
             if flag.start - prev.start > 60.0:
                 break
-            if prev.category == flag.category and prev.match.lower() == key:
-                if abs(prev.start - flag.start) < _SAME_FLAG_WITHIN_S:
-                    return True
+            if prev.category != flag.category or prev.speaker != flag.speaker:
+                continue
+            if prev.match.lower() == key and abs(prev.start - flag.start) < _SAME_FLAG_WITHIN_S:
+                return True
+            if prev.start < flag.end and flag.start < prev.end:
+                return True
         return False
 
 

@@ -81,6 +81,7 @@ class Terminal:
         self.out = out
         self.every_s = every_s
         self._next = every_s
+        self._talked_s = 0.0  # talk of both sides when the last talk line was written
 
     def __call__(self, stamped: Stamped) -> None:
         e = stamped.event
@@ -93,6 +94,10 @@ class Terminal:
             self.out.write(f"{clock(e.t):>6}  !! {e.message}\n")
         elif isinstance(e, TalkState) and e.time >= self._next:
             self._next += self.every_s
+            talked = e.rep_s + e.prospect_s
+            if talked <= self._talked_s:
+                return  # nobody spoke since the last line: nothing new to say
+            self._talked_s = talked
             share = round(e.window_rep_share * 100)
             self.out.write(f"{clock(e.time):>6}  talk, last 2 min: you {share}% : prospect {100 - share}%"
                            f"   (whole call: you {round(e.rep_share * 100)}%)\n")

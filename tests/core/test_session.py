@@ -49,6 +49,24 @@ def test_the_final_of_a_flagged_partial_is_not_flagged_twice(detector: PhraseDet
     assert len(s.flags) == 1
 
 
+def test_a_phrase_heard_first_in_part_then_whole_is_flagged_once(detector: PhraseDetector) -> None:
+    s = Session(detector)
+    partial = "in your position have started with"  # the start of the line not yet heard
+    s.segment(Segment("rep", 20.6, 22.4, partial, final=False, words=words(partial, 20.6)))
+    final = "Other clients in your position have started with a pilot."
+    events = s.segment(Segment("rep", 20.0, 23.0, final, words=words(final, 20.0)))
+    assert not any(isinstance(e, Flag) for e in events)
+    assert len(s.flags) == 1
+
+
+def test_the_same_kind_of_phrase_said_again_later_is_flagged_again(detector: PhraseDetector) -> None:
+    s = Session(detector)
+    line = "Other clients in your position have started with a pilot."
+    s.segment(Segment("rep", 20.0, 23.0, line, words=words(line, 20.0)))
+    s.segment(Segment("rep", 30.0, 33.0, line, words=words(line, 30.0)))
+    assert len(s.flags) == 2
+
+
 def test_supportive_lines_are_kept_for_the_review(detector: PhraseDetector) -> None:
     s = Session(detector)
     events = s.segment(Segment("rep", 0, 2, "It's completely your call."))
