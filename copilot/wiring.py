@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from copilot.stt.models import ModelChoice
 
 __all__ = ["load_detector", "stt_threads", "whisper", "live_engine", "open_capture", "sound_modules",
-           "sample_call", "demo_source", "open_event_log", "load_review", "has_display"]
+           "sample_call", "demo_source", "open_event_log", "load_review", "display_problem"]
 
 
 def load_detector(rules: str | None) -> PhraseDetector:
@@ -108,8 +108,9 @@ def load_review(store: SessionStore, session: str, rules: str | None = None) -> 
     return build_review(store.load(store.find(session)), load_detector(rules))
 
 
-def has_display() -> bool:
-    """True where Qt can open windows (Linux needs an X or Wayland display, or a chosen Qt platform)."""
-    if not sys.platform.startswith("linux"):
-        return True
-    return any(os.environ.get(k) for k in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+def display_problem() -> str | None:
+    """Why no window can open here, as the start of a sentence (no display, X libraries missing, a
+    display that does not answer), or None; asked before Qt is imported, so Qt never aborts."""
+    from copilot.ui.display_check import display_problem as check
+
+    return check()

@@ -32,9 +32,9 @@ def _cpu_s() -> float:
 
 def run(args: argparse.Namespace) -> int:
     """Open the app, measure, print the numbers (or JSON)."""
-    from copilot.wiring import has_display
+    from copilot.wiring import display_problem
 
-    if not has_display():
+    if display_problem():
         raise UserError("Bench app needs a display; run it as: xvfb-run -a copilot bench app")
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication

@@ -16,7 +16,7 @@ from typing import IO, Any
 from copilot.errors import UserError
 from copilot.wiring import (
     demo_source,
-    has_display,
+    display_problem,
     open_capture,
     open_event_log,
     sample_call,
@@ -29,19 +29,21 @@ __all__ = ["run_app", "run_demo"]
 
 def run_app(args: argparse.Namespace) -> int:
     """Open the control window and the overlay."""
-    if not has_display():
-        raise UserError("There is no display here, so the app cannot open; `copilot demo` runs the sample call in "
-                        "the terminal, and `copilot live --headless` coaches a call there.")
+    problem = display_problem()
+    if problem:
+        raise UserError(f"{problem}; `copilot demo` runs the sample call in the terminal, and "
+                        "`copilot live --headless` coaches a call there.")
     return _open(args, demo=False)
 
 
 def run_demo(args: argparse.Namespace) -> int:
     """The app playing the sample call; in a terminal with no display, the headless replay instead."""
-    if not has_display():
+    problem = display_problem()
+    if problem:
         from copilot.commands.live import run_live
 
-        print("No display here, so the demo runs in the terminal instead: "
-              "copilot live --replay <sample call> --headless", file=sys.stderr)
+        print(f"{problem}. The demo runs in the terminal instead: copilot live --replay <sample call> --headless",
+              file=sys.stderr)
         return run_live(argparse.Namespace(
             replay=str(sample_call()), headless=True, events=getattr(args, "events", None),
             db=getattr(args, "db", None), rep_channel="left", speed=1.0, keep_audio=False, model=None, rules=None,

@@ -10,16 +10,17 @@ from copilot.errors import UserError
 from copilot.report.jsonfile import json_target, write_json
 from copilot.report.review import build_review, stored_json
 from copilot.store.sqlite import SessionStore
-from copilot.wiring import has_display, load_detector, load_review
+from copilot.wiring import display_problem, load_detector, load_review
 
 __all__ = ["run_review", "run_report"]
 
 
 def run_review(args: argparse.Namespace) -> int:
     """Open the review of one call, or the list of calls."""
-    if not has_display():
-        raise UserError("There is no display here, so the review cannot open; `copilot report ID --html OUT` "
-                        "writes the same review as a web page.")
+    problem = display_problem()
+    if problem:
+        raise UserError(f"{problem.replace('the app cannot open', 'the review cannot open')}; "
+                        "`copilot report ID --html OUT` writes the same review as a web page.")
     from PySide6.QtWidgets import QApplication
 
     from copilot.ui.review import ReviewWindow, SessionsWindow
@@ -53,7 +54,7 @@ def run_report(args: argparse.Namespace) -> int:
     if json_out:
         write_json(json_out, stored_json(review.stored))
     if args.html:
-        if not os.environ.get("DISPLAY") and sys.platform.startswith("linux"):
+        if sys.platform.startswith("linux"):
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # the chart is drawn, never shown
         from PySide6.QtWidgets import QApplication
 
