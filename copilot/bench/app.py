@@ -40,13 +40,14 @@ def run(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication
 
     from copilot.bench.live import percentile
-    from copilot.commands.app import _demo_plan, _place, _preload_model
+    from copilot.commands.app import _demo_plan, _preload_model
     from copilot.core.events import Flag, Prompt
     from copilot.pipeline.recorded import Recorded
     from copilot.store.settings import Settings
     from copilot.ui.bridge import EventBridge
     from copilot.ui.control import ControlWindow
     from copilot.ui.overlay import Overlay
+    from copilot.ui.placement import keep_clear, place_overlay
     from copilot.ui.runner import LiveRunner
 
     app = QApplication.instance() or QApplication([])
@@ -59,9 +60,10 @@ def run(args: argparse.Namespace) -> int:
     tmp = tempfile.TemporaryDirectory()
     window = ControlWindow(settings, Path(tmp.name) / "settings.toml", runner, overlay,
                            plan_for=lambda s: None)  # type: ignore[arg-type,return-value]
-    _place(overlay, -1, -1)
+    place_overlay(overlay, -1, -1)
     overlay.show()
     window.show()
+    keep_clear(window, overlay)
 
     flags: list[Flag] = []
     shown: list[tuple[Prompt, float]] = []

@@ -59,6 +59,7 @@ def _open(args: argparse.Namespace, demo: bool) -> int:
     from copilot.ui.bridge import EventBridge
     from copilot.ui.control import ControlWindow
     from copilot.ui.overlay import Overlay
+    from copilot.ui.placement import keep_clear, place_overlay
     from copilot.ui.runner import LiveRunner
 
     events = open_event_log(args.events) if getattr(args, "events", None) else None
@@ -78,9 +79,10 @@ def _open(args: argparse.Namespace, demo: bool) -> int:
 
     window = ControlWindow(settings, settings_path, runner, overlay, plan_for, levels,
                            notice=notice, db=args.db)
-    _place(overlay, settings.overlay_x, settings.overlay_y)
+    place_overlay(overlay, settings.overlay_x, settings.overlay_y)
     overlay.show()
     window.show()
+    keep_clear(window, overlay)
     if demo:
         window.start_button.setText("Stop session")
         runner.start(_demo_plan(settings, args, events))
@@ -136,15 +138,3 @@ def _demo_plan(settings: Any, args: argparse.Namespace, events: IO[str] | None) 
 
     return SessionPlan("the sample call (demo)", demo_source, model=settings.model or None,
                        rules=settings.rules or None, coach=settings.coach, db=getattr(args, "db", None), events=events)
-
-
-def _place(overlay: Any, x: int, y: int) -> None:
-    from PySide6.QtGui import QGuiApplication
-
-    overlay.adjustSize()
-    screen = QGuiApplication.primaryScreen()
-    if x >= 0 and y >= 0:
-        overlay.move(x, y)
-    elif screen is not None:
-        area = screen.availableGeometry()
-        overlay.move(area.x() + (area.width() - overlay.width()) // 2, area.y() + 40)

@@ -150,10 +150,12 @@ class Overlay(QWidget):
         self.prompt.setText(event.text)
         # A wrapped label in a fixed-width window does not grow by itself: give it the height
         # its lines need at this width, or a long line is cut off top and bottom.
+        self.prompt.setMinimumHeight(0)  # the last prompt's height must not hold the next one
+        self.prompt.setMaximumHeight(16_777_215)  # QWIDGETSIZE_MAX
         self.prompt.setFixedHeight(self.prompt.heightForWidth(self.width() - 2 * MARGIN))
         self.caption.setText(event.reason)
         self._prompt_box.show()
-        self.adjustSize()
+        self._fit()
         hold_s = max(2.0, event.until - event.time)
         self._hold.start(round(hold_s * 1000))
         self._pending = event
@@ -170,6 +172,16 @@ class Overlay(QWidget):
             self.monologue.show()
         else:
             self.monologue.hide()
+        self._fit()
+
+    def _fit(self) -> None:
+        """Grow or shrink to the content, every time. A label's new fixed height reaches the
+        layouts only when they run again, so they are run now: without it a prompt that wraps
+        onto a second line after a one-line prompt was painted over its own reason line."""
+        for layout in (self._prompt_box.layout(), self.layout()):
+            if layout is not None:
+                layout.invalidate()
+                layout.activate()
         self.adjustSize()
 
     @property
@@ -181,7 +193,7 @@ class Overlay(QWidget):
         self._prompt_box.hide()
         self.prompt.setText("")
         self.caption.setText("")
-        self.adjustSize()
+        self._fit()
 
     # ---- lock, drag, native window ----------------------------------------------------
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from copilot.core.events import Monologue, Prompt, Speaker, TalkState
@@ -83,3 +86,57 @@ def test_a_long_prompt_wraps_and_every_line_fits(qtbot: QtBot, overlay: Overlay)
     line = overlay.prompt.fontMetrics().lineSpacing()
     assert overlay.prompt.height() >= 2 * line  # wrapped onto more than one line, none cut off
     assert overlay.prompt.height() >= overlay.prompt.heightForWidth(overlay.prompt.width())
+
+
+def painted(overlay: Overlay) -> dict[str, QRect]:
+    """Where each visible part of the overlay paints, in the overlay's coordinates: the text's own
+    bounding box for the labels (as they wrap it), the widget for the meter."""
+    out: dict[str, QRect] = {}
+    for name, label in (("prompt", overlay.prompt), ("reason", overlay.caption), ("monologue", overlay.monologue)):
+        if label.isVisibleTo(overlay) and label.text():
+            flags = int(label.alignment()) | (int(Qt.TextFlag.TextWordWrap) if label.wordWrap() else 0)
+            text = label.fontMetrics().boundingRect(label.contentsRect(), flags, label.text())
+            out[name] = QRect(label.mapTo(overlay, text.topLeft()), text.size())
+            assert label.rect().contains(label.contentsRect().intersected(text)), name
+            assert text.height() <= label.contentsRect().height(), f"{name} is cut off"
+    out["meter"] = QRect(overlay.meter.mapTo(overlay, overlay.meter.rect().topLeft()), overlay.meter.size())
+    return out
+
+
+@pytest.mark.parametrize("monologue_s", [12.0, 50.0])  # the timer hidden, then shown
+@pytest.mark.parametrize("texts", [
+    ["This may not be a fit.", "What do you want to do next?"],  # one line, then two: the amber picture
+    ["What would you need to see to move forward on your own terms?", "You're free to walk away."],  # three, then one
+])
+def test_prompt_reason_meter_and_timer_never_overlap_and_the_overlay_fits_them(
+        qtbot: QtBot, overlay: Overlay, texts: list[str], monologue_s: float) -> None:
+    for i, text in enumerate(texts):
+        overlay.on_event(prompt(text, t=10.0 + i))
+        overlay.on_event(talk(10.0 + i, 0.6, "rep", monologue_s + i))
+        QApplication.processEvents()  # what is painted next: the overlay as the rep sees it
+        rects = painted(overlay)
+        assert {"prompt", "reason", "meter"} <= set(rects) and ("monologue" in rects) == (monologue_s > 45)
+        for a, b in itertools.combinations(rects, 2):
+            assert not rects[a].intersects(rects[b]), (text, a, b, rects[a], rects[b])
+        assert all(overlay.rect().contains(r) for r in rects.values()), (text, rects, overlay.rect())
+        spare = overlay.prompt.height() - rects["prompt"].height()
+        assert spare < overlay.prompt.fontMetrics().lineSpacing(), (text, spare)  # no room kept for old lines
+    first = overlay.height()
+    overlay.on_event(talk(20.0, 0.6, "prospect", 3.0))  # a timer that was shown goes: the overlay shrinks
+    assert overlay.height() < first if monologue_s > 45 else overlay.height() == first
+
+
+def test_the_control_window_does_not_open_over_the_overlay(qtbot: QtBot, overlay: Overlay) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from copilot.ui.placement import keep_clear, place_overlay
+
+    place_overlay(overlay, -1, -1)  # top centre, as on first start
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.resize(560, 640)
+    window.move(overlay.x() - 100, 0)  # where a desktop without a window manager puts it: over the overlay
+    window.show()
+    assert window.frameGeometry().intersects(overlay.frameGeometry())
+    keep_clear(window, overlay)
+    assert not window.frameGeometry().intersects(overlay.frameGeometry())
