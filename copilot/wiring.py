@@ -56,12 +56,21 @@ def live_engine(model: str | None, threads: int = 0) -> Engine:
     return ShortWindows(whisper(resolve_model(model), threads))
 
 
-def sound_modules() -> tuple[object, object]:
-    """sounddevice and, on Windows, PyAudioWPatch; a DeviceError if PortAudio is missing."""
-    from copilot.audio.devices import load_sounddevice
+def sound_modules() -> tuple[object, object, object]:
+    """sounddevice, PyAudioWPatch (Windows) and soundcard (the Linux sound server), each None where it
+    is not used; a DeviceError if there is neither PortAudio nor a sound server."""
+    from copilot.audio.devices import DeviceError, load_sounddevice
     from copilot.audio.loopback import load_pyaudiowpatch
+    from copilot.audio.pulse import load_soundcard
 
-    return load_sounddevice(), load_pyaudiowpatch()
+    sc = load_soundcard()
+    try:
+        sd = load_sounddevice()
+    except DeviceError:
+        if sc is None:
+            raise
+        sd = None  # the sound server records; PortAudio would only have played the demo aloud
+    return sd, load_pyaudiowpatch(), sc
 
 
 def open_capture(mic: str | None, call: str | None) -> CaptureSource:
@@ -69,9 +78,9 @@ def open_capture(mic: str | None, call: str | None) -> CaptureSource:
     from copilot.audio.capture import CaptureSource
     from copilot.audio.devices import list_inputs, pick_devices
 
-    sd, pa = sound_modules()
-    mic_dev, call_dev = pick_devices(list_inputs(sd, pa), mic, call)
-    return CaptureSource(sd, mic_dev, call_dev, pa=pa)
+    sd, pa, sc = sound_modules()
+    mic_dev, call_dev = pick_devices(list_inputs(sd, pa, sc), mic, call)
+    return CaptureSource(sd, mic_dev, call_dev, pa=pa, sc=sc)
 
 
 def sample_call() -> Path:

@@ -240,3 +240,22 @@ class StandInSounddevice:
 def level(seconds: float, value: float) -> np.ndarray:
     """A block of constant level: the simplest audio to check written and read back."""
     return np.full(int(seconds * RATE), value, dtype=np.float32)
+
+
+class FakeSoundcard:
+    """The parts of soundcard (over the Linux sound server) that listing sources uses."""
+
+    class _Mic:
+        def __init__(self, id: str, name: str, channels: int, isloopback: bool) -> None:
+            self.id, self.name, self.channels, self.isloopback = id, name, channels, isloopback
+
+    def __init__(self) -> None:
+        self.mics = [self._Mic("alsa_output.pci.analog-stereo.monitor", "Monitor of Built-in Audio Analog Stereo", 2,
+                               True),
+                     self._Mic("alsa_input.pci.analog-stereo", "Built-in Audio Analog Stereo", 2, False),
+                     self._Mic("bluez_input.headset", "Jabra Evolve2 Headset", 1, False)]
+        server_info = {"default source id": "bluez_input.headset", "default sink id": "alsa_output.pci.analog-stereo"}
+        self.pulseaudio = type("PulseModule", (), {"_pulse": type("Pulse", (), {"server_info": server_info})()})()
+
+    def all_microphones(self, include_loopback: bool = False) -> list[Any]:
+        return [m for m in self.mics if include_loopback or not m.isloopback]

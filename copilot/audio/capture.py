@@ -7,11 +7,12 @@ disappears mid-call (a headset unplugged) is reported through ``notice`` and reo
 few seconds; the silence while it was gone is filled in, so both channels stay on one clock.
 
 Call audio per platform: on Linux the PulseAudio/PipeWire "Monitor of …" source of the
-speakers; on macOS a loopback device the user installs (BlackHole); on Windows the WASAPI
-loopback of the speakers through PyAudioWPatch (``loopback.py``), which delivers nothing
-while nothing plays, so that channel's silences are filled from the wall clock.
+speakers, recorded by name through the sound server (``pulse.py``); on macOS a loopback
+device the user installs (BlackHole); on Windows the WASAPI loopback of the speakers
+through PyAudioWPatch (``loopback.py``), which delivers nothing while nothing plays, so
+that channel's silences are filled from the wall clock.
 
-``sounddevice`` and PyAudioWPatch are passed in so tests can hand in fake modules.
+``sounddevice``, PyAudioWPatch and soundcard are passed in so tests can hand in fake modules.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import numpy.typing as npt
 
 from copilot.audio.devices import InputDevice
 from copilot.audio.loopback import LOOPBACK, open_loopback
+from copilot.audio.pulse import SERVER, open_source
 from copilot.audio.sources import Deliver, Notice
 from copilot.core.events import Speaker
 from copilot.core.facts import SAMPLE_RATE
@@ -38,9 +40,10 @@ __all__ = ["CaptureSource"]
 class _Channel:
     """One device feeding one speaker: its stream, its queue, its worker."""
 
-    def __init__(self, sd: Any, pa: Any, speaker: Speaker, device: InputDevice, deliver: Deliver,
+    def __init__(self, sd: Any, pa: Any, sc: Any, speaker: Speaker, device: InputDevice, deliver: Deliver,
                  notice: Callable[[str], None], stop: threading.Event, block_s: float) -> None:
-        self.sd, self.pa, self.speaker, self.device = sd, pa, speaker, device
+        self.sd, self.pa, self.sc, self.speaker, self.device = sd, pa, sc, speaker, device
+        self.role = f"Your microphone ({device.name})" if speaker == "rep" else f"The call audio ({device.name})"
         self.deliver, self.notice, self.stop = deliver, notice, stop
         self.block_s = block_s
         self.blocks: queue.Queue[npt.NDArray[np.float32] | None] = queue.Queue()
@@ -57,6 +60,8 @@ class _Channel:
     def _open(self) -> Any:
         if self.device.host == LOOPBACK:
             return open_loopback(self.pa, self.device, self.block_s, self._push)
+        if self.device.host == SERVER:
+            return open_source(self.sc, self.device, self.block_s, self._push)
         stream = self.sd.InputStream(device=self.device.index, channels=max(1, min(2, self.device.channels)),
                                      samplerate=self.device.rate, dtype="float32",
                                      blocksize=int(self.device.rate * self.block_s), callback=self._callback)
@@ -78,12 +83,12 @@ class _Channel:
                     stream = self._open()
                     if lost_at is not None:
                         self._catch_up()
-                        self.notice(f"{self.device.name} is back after {time.monotonic() - lost_at:.0f} s.")
+                        self.notice(f"{self.role} is back after {time.monotonic() - lost_at:.0f} s.")
                         lost_at = None
                 except Exception:  # noqa: BLE001 - any PortAudio failure: try again shortly
                     if lost_at is None:
                         lost_at = time.monotonic()
-                        self.notice(f"{self.device.name} could not be opened; retrying every 2 s.")
+                        self.notice(f"{self.role} could not be opened; waiting for it, retrying every 2 s.")
                     self.stop.wait(2.0)
                     continue
             try:
@@ -94,7 +99,8 @@ class _Channel:
                 if loopback:
                     self._catch_up()  # nothing is playing: WASAPI sends nothing, the call clock goes on
                 elif not getattr(stream, "active", True):
-                    self.notice(f"{self.device.name} stopped delivering audio (unplugged?); retrying every 2 s.")
+                    self.notice(f"{self.role} stopped delivering audio (unplugged?); waiting for it, retrying "
+                                "every 2 s.")
                     _close(stream)
                     stream, lost_at = None, time.monotonic()
                 continue
@@ -131,9 +137,11 @@ def _close(stream: Any) -> None:
 class CaptureSource:
     """The rep's microphone (speaker "rep") and the call audio (speaker "prospect"), live."""
 
-    def __init__(self, sd: Any, mic: InputDevice, call: InputDevice, block_s: float = 0.05, pa: Any = None) -> None:
-        """``sd`` is sounddevice, ``pa`` PyAudioWPatch (needed only for a Windows loopback device)."""
-        self.sd, self.pa, self.mic, self.call, self.block_s = sd, pa, mic, call, block_s
+    def __init__(self, sd: Any, mic: InputDevice, call: InputDevice, block_s: float = 0.05, pa: Any = None,
+                 sc: Any = None) -> None:
+        """``sd`` is sounddevice, ``pa`` PyAudioWPatch (for a Windows loopback), ``sc`` soundcard (for the
+        Linux sound server's sources)."""
+        self.sd, self.pa, self.sc, self.mic, self.call, self.block_s = sd, pa, sc, mic, call, block_s
         self._stop = threading.Event()
         self._channels: list[_Channel] = []
 
@@ -141,7 +149,7 @@ class CaptureSource:
         """Open both devices and start delivering; a device lost or back is said through ``notice``."""
         self._ended = ended
         roles: tuple[tuple[Speaker, InputDevice], ...] = (("rep", self.mic), ("prospect", self.call))
-        self._channels = [_Channel(self.sd, self.pa, who, device, deliver, notice, self._stop, self.block_s)
+        self._channels = [_Channel(self.sd, self.pa, self.sc, who, device, deliver, notice, self._stop, self.block_s)
                           for who, device in roles]
         for c in self._channels:
             c.thread.start()

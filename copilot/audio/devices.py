@@ -13,6 +13,7 @@ from typing import Any
 
 from copilot.audio.inputs import InputDevice
 from copilot.audio.loopback import list_loopbacks
+from copilot.audio.pulse import list_sources
 from copilot.errors import UserError
 
 __all__ = ["DeviceError", "InputDevice", "list_inputs", "pick_devices", "load_sounddevice"]
@@ -34,8 +35,16 @@ def load_sounddevice() -> Any:
     return sounddevice
 
 
-def list_inputs(sd: Any, pa: Any = None) -> list[InputDevice]:
-    """Every device that can record, in the order PortAudio lists them, then PyAudioWPatch's loopbacks."""
+def list_inputs(sd: Any, pa: Any = None, sc: Any = None) -> list[InputDevice]:
+    """Every device that can record: the sound server's sources when there is one (``sc``: soundcard,
+    Linux), else PortAudio's inputs in its order, then PyAudioWPatch's loopbacks (Windows)."""
+    if sc is not None:
+        try:
+            return list_sources(sc)
+        except Exception as e:  # noqa: BLE001 - a server that went away mid-listing is one sentence
+            raise DeviceError(f"The sound server's sources could not be listed: {e}.") from None
+    if sd is None:
+        return []
     try:
         devices = sd.query_devices()
         default_in = _default_input(sd.default.device)
@@ -61,10 +70,16 @@ def pick_devices(inputs: list[InputDevice], mic: str | None, call: str | None) -
         raise DeviceError("This machine has no audio input device; plug in a headset, or use --replay FILE.")
 
     def find(want: str, role: str) -> InputDevice:
-        for d in inputs:
-            if want.upper() == d.key or want.lower() in d.name.lower():
-                return d
-        names = ", ".join(f"{d.key}: {d.name}" for d in inputs)
+        exact = [d for d in inputs if want.upper() == d.key.upper()]
+        if exact:
+            return exact[0]
+        low = want.lower()
+        found = [d for d in inputs if low in d.name.lower() or (d.source and low in d.source.lower())]
+        if len(found) == 1:
+            return found[0]
+        names = ", ".join(f"{d.key}: {d.name}" for d in (found or inputs))
+        if found:
+            raise DeviceError(f"--{role} {want!r} matches {len(found)} inputs ({names}); give more of the name.")
         raise DeviceError(f"No input device matches --{role} {want!r}; the inputs are {names}.")
 
     mic_dev = find(mic, "mic") if mic else next((d for d in inputs if d.is_default and not d.looks_like_call_audio),

@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from copilot.audio.devices import DeviceError, InputDevice, list_inputs, pick_devices
+from copilot.audio.pulse import SERVER, open_source
 
 __all__ = ["LevelMonitor"]
 
@@ -21,17 +22,17 @@ __all__ = ["LevelMonitor"]
 class LevelMonitor:
     """Peak levels of the chosen microphone and call-audio device while no session runs."""
 
-    def __init__(self, sd: Any = None, pa: Any = None) -> None:
-        self.sd, self.pa = sd, pa
+    def __init__(self, sd: Any = None, pa: Any = None, sc: Any = None) -> None:
+        self.sd, self.pa, self.sc = sd, pa, sc
         self._streams: list[Any] = []
         self._peaks = [0.0, 0.0]
 
     def inputs(self) -> tuple[list[InputDevice], str | None]:
         """The input devices, or none and a sentence saying why."""
-        if self.sd is None:
+        if self.sd is None and self.sc is None:
             return [], "No sound system was found, so only recordings can be replayed (copilot demo)."
         try:
-            found = list_inputs(self.sd, self.pa)
+            found = list_inputs(self.sd, self.pa, self.sc)
         except DeviceError as e:
             return [], str(e)[:1].upper() + str(e)[1:]
         return found, None if found else "No microphone or call-audio input was found."
@@ -47,6 +48,12 @@ class LevelMonitor:
         except DeviceError as e:
             return str(e)[:1].upper() + str(e)[1:]
         for slot, device in enumerate(devices):
+            if device.host == SERVER:
+                try:
+                    self._streams.append(open_source(self.sc, device, 0.05, self._pusher(slot)))
+                except Exception:  # noqa: BLE001 - a source that cannot open shows no level; the session says why
+                    pass
+                continue
             if device.host != "portaudio":
                 continue  # a Windows loopback has no level until a session opens it
             try:
@@ -58,6 +65,12 @@ class LevelMonitor:
                 return f"{device.name} could not be opened: {e}."
             self._streams.append(stream)
         return None
+
+    def _pusher(self, slot: int) -> Any:
+        def store_peak(block: npt.NDArray[np.float32]) -> None:
+            self._peaks[slot] = max(self._peaks[slot], float(np.abs(block).max(initial=0.0)))
+
+        return store_peak
 
     def _callback(self, slot: int) -> Any:
         def store_peak(indata: npt.NDArray[np.float32], frames: int, time_info: Any, status: Any) -> None:

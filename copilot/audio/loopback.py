@@ -48,7 +48,8 @@ def list_loopbacks(pa: Any) -> list[InputDevice]:
         except (OSError, LookupError):
             default = -1
         return [InputDevice(int(d["index"]), str(d["name"]), int(d["maxInputChannels"]),
-                            float(d["defaultSampleRate"]), int(d["index"]) == default, host=LOOPBACK)
+                            float(d["defaultSampleRate"]), int(d["index"]) == default, host=LOOPBACK,
+                            loopback=True)
                 for d in audio.get_loopback_device_info_generator()]
     finally:
         audio.terminate()

@@ -115,13 +115,13 @@ def _preload_model(runner: Any, model: str | None) -> None:
         pass
 
 
-def _sound_modules() -> tuple[Any, Any]:
+def _sound_modules() -> tuple[Any, Any, Any]:
     from copilot.audio.devices import DeviceError
 
     try:
         return sound_modules()
     except DeviceError:
-        return None, None
+        return None, None, None
 
 
 def _device_plan(settings: Any, args: argparse.Namespace, events: IO[str] | None) -> Any:

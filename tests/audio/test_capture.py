@@ -10,7 +10,7 @@ import pytest
 
 from copilot.audio.capture import CaptureSource
 from copilot.audio.devices import DeviceError, InputDevice, list_inputs, pick_devices
-from tests.fakes import FakePyAudioWPatch, FakeSoundDevice, InputOutputPair
+from tests.fakes import FakePyAudioWPatch, FakeSoundcard, FakeSoundDevice, InputOutputPair
 
 
 def test_inputs_are_listed_with_the_default_and_the_likely_call_audio_marked() -> None:
@@ -134,3 +134,23 @@ def test_real_sounddevice_defaults_are_read_as_real_sounddevice_gives_them() -> 
     fake = FakeSoundDevice()
     fake.default.device = pair
     assert [d.index for d in list_inputs(fake) if d.is_default] == [3]
+
+
+def test_the_sound_servers_sources_are_listed_by_name_with_the_monitor_as_call_audio() -> None:
+    inputs = list_inputs(FakeSoundDevice(), None, FakeSoundcard())  # PortAudio's pulse/default are not offered
+    assert [d.key for d in inputs] == ["alsa_output.pci.analog-stereo.monitor", "alsa_input.pci.analog-stereo",
+                                       "bluez_input.headset"]
+    monitor, builtin, headset = inputs
+    assert monitor.looks_like_call_audio and monitor.is_default  # the monitor of the default speakers
+    assert headset.is_default and not headset.looks_like_call_audio and not builtin.looks_like_call_audio
+    mic, call = pick_devices(inputs, None, None)
+    assert (mic.key, call.key) == ("bluez_input.headset", "alsa_output.pci.analog-stereo.monitor")
+
+
+def test_a_source_is_picked_by_its_name_or_a_unique_part_of_one() -> None:
+    inputs = list_inputs(None, None, FakeSoundcard())
+    mic, call = pick_devices(inputs, "alsa_input.pci.analog-stereo", "monitor")
+    assert (mic.name, call.name) == ("Built-in Audio Analog Stereo", "Monitor of Built-in Audio Analog Stereo")
+    assert pick_devices(inputs, "jabra", None)[0].key == "bluez_input.headset"
+    with pytest.raises(DeviceError, match="matches 2 inputs"):
+        pick_devices(inputs, "analog", None)  # the built-in mic and the monitor: give more of the name

@@ -1,0 +1,140 @@
+"""Linux capture through the sound server (PulseAudio, or PipeWire's PulseAudio service), via soundcard.
+
+PortAudio sees the sound server only as one ``pulse`` device, so the monitor of the
+speakers (the call's audio) cannot be picked, and ``PULSE_SOURCE`` moves *both* streams
+to one source. soundcard (BSD-3, cffi over libpulse, no compiled code of its own) lists
+every source by name, monitors included, and records each by name, one stream each.
+
+Two things soundcard does not do are done here, against its documented internals (the
+version is pinned and CI records from a real server, so a change shows):
+
+- a record stream is connected with ``PA_STREAM_DONT_MOVE``: when its source goes away
+  the server ends it instead of silently moving it to the default source (which put the
+  call's audio on the rep's channel); the capture channel then says so and waits for
+  the source to come back;
+- soundcard holds one connection to the server, made at import; after the server
+  restarts it is renewed before a stream is reopened.
+
+The server resamples to 16 kHz mono, as PulseAudio clients do, so the capture channel
+gets blocks it only has to pass on.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from copilot.audio.inputs import InputDevice
+from copilot.core.facts import SAMPLE_RATE
+
+__all__ = ["SERVER", "load_soundcard", "list_sources", "open_source"]
+
+SERVER = "pulse"  # InputDevice.host of the sound server's sources
+
+
+def load_soundcard() -> Any | None:
+    """soundcard connected to the sound server, or None: not Linux, no libpulse, or no server running."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import soundcard
+    except Exception:  # noqa: BLE001 - soundcard connects at import: no server is an AssertionError there
+        return None
+    return soundcard
+
+
+def list_sources(sc: Any) -> list[InputDevice]:
+    """Every source of the sound server, monitors (the call's audio) included and marked; the default
+    source, and the monitor of the default speakers, marked as the likely ones."""
+    server = sc.pulseaudio._pulse.server_info
+    default_source = server.get("default source id")
+    default_monitor = f"{server.get('default sink id')}.monitor"
+    out = []
+    for i, mic in enumerate(sc.all_microphones(include_loopback=True)):
+        loopback = bool(mic.isloopback)
+        out.append(InputDevice(i, str(mic.name), int(mic.channels), float(SAMPLE_RATE),
+                               mic.id == (default_monitor if loopback else default_source), host=SERVER,
+                               source=str(mic.id), loopback=loopback))
+    return out
+
+
+class _SourceStream:
+    """A record stream of one source, read on its own thread, shaped like a sounddevice stream for the
+    capture channel (``active``, ``stop()``, ``close()``)."""
+
+    def __init__(self, recorder: Any, frames: int, push: Callable[[npt.NDArray[np.float32]], None]) -> None:
+        self._recorder, self._frames, self._push = recorder, frames, push
+        self._stop = threading.Event()
+        self.active = True
+        self._thread = threading.Thread(target=self._read, name="pulse-source", daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        try:
+            while not self._stop.is_set():
+                self._push(np.ascontiguousarray(self._recorder.record(self._frames)[:, 0], dtype=np.float32))
+        except Exception:  # noqa: BLE001 - the source went away (the server ends a stream that may not move)
+            pass
+        finally:
+            self.active = False
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=1.0)
+        try:
+            self._recorder.__exit__(None, None, None)
+        except Exception:  # noqa: BLE001 - a stream the server already ended cannot be closed cleanly
+            pass
+
+
+def open_source(sc: Any, device: InputDevice, block_s: float,
+                push: Callable[[npt.NDArray[np.float32]], None]) -> _SourceStream:
+    """Start recording ``device`` by its source name, 16 kHz mono, ``block_s`` at a time, into ``push``;
+    raises if the source (or the server) is not there."""
+    pulse = sc.pulseaudio
+    _renew_connection(pulse)
+    if not any(m["id"] == device.source for m in pulse._pulse.source_list):
+        raise LookupError(f"no source {device.source}")
+    frames = int(SAMPLE_RATE * block_s)
+    recorder = _fixed_recorder(pulse)(device.source, SAMPLE_RATE, [-1], blocksize=frames,
+                                      name=f"Live Call Copilot ({device.name})")
+    recorder.__enter__()
+    return _SourceStream(recorder, frames, push)
+
+
+def _renew_connection(pulse: Any) -> None:
+    """A new connection to the server if soundcard's died (the server was restarted)."""
+    current = pulse._pulse
+    if current._pa_context_get_state(current.context) != pulse._pa.PA_CONTEXT_READY:
+        pulse._pulse = pulse._PulseAudio()  # raises while the server is still away
+
+
+_FIXED: dict[int, type] = {}
+
+
+def _fixed_recorder(pulse: Any) -> type:
+    """soundcard's recorder, connected so the server never moves it to another source."""
+    key = id(pulse)
+    if key not in _FIXED:
+
+        class FixedRecorder(pulse._Recorder):  # type: ignore[misc]
+            def _connect_stream(self, bufattr: Any) -> None:
+                flags = pulse._pa.PA_STREAM_ADJUST_LATENCY | pulse._pa.PA_STREAM_DONT_MOVE
+                pulse._pulse._pa_stream_connect_record(self.stream, self._id.encode(), bufattr, flags)
+
+                def read_callback(stream: Any, nbytes: int, userdata: Any) -> None:
+                    self._record_event.set()
+
+                self._callback = pulse._ffi.callback("pa_stream_request_cb_t")(read_callback)
+                pulse._pulse._pa_stream_set_read_callback(self.stream, self._callback, pulse._ffi.NULL)
+
+        _FIXED[key] = FixedRecorder
+    return _FIXED[key]
