@@ -9,6 +9,7 @@ user sees prompts appear within the first minute without setting anything up.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 from typing import IO, Any
@@ -52,6 +53,7 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def _open(args: argparse.Namespace, demo: bool) -> int:
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from copilot.audio.levels import LevelMonitor
@@ -86,6 +88,12 @@ def _open(args: argparse.Namespace, demo: bool) -> int:
     if demo:
         window.start_button.setText("Stop session")
         runner.start(_demo_plan(settings, args, events))
+    # SIGTERM (a logout, `kill`) closes the window like the rep would: the session ends and is
+    # saved. Python runs a signal handler only when it gets control, so a timer hands it some.
+    signal.signal(signal.SIGTERM, lambda signum, frame: window.close())
+    wake = QTimer()
+    wake.timeout.connect(lambda: None)
+    wake.start(250)
     try:
         return int(app.exec())
     finally:

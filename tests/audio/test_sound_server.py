@@ -1,0 +1,157 @@
+"""The live path against a real PulseAudio server: sources by name, a call played through it, a mic unplugged.
+
+The sample call's two sides are played with ``paplay``: the rep's into the virtual
+microphone, the prospect's into the speakers, whose monitor is the call audio.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import wave
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from copilot.audio.decode import load_call
+from copilot.bench.truth import load_truth, score_flags
+from copilot.core.events import Flag
+from tests.sound_server import SoundServer
+from tests.wavs import ROOT, SAMPLE
+
+
+def sides(folder: Path) -> dict[str, Path]:
+    """The sample call's rep and prospect as two mono WAV files to play."""
+    audio = load_call(SAMPLE)
+    out = {}
+    for who, track in (("rep", audio.rep), ("prospect", audio.prospect)):
+        out[who] = folder / f"{who}.wav"
+        with wave.open(str(out[who]), "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(16_000)
+            w.writeframes((np.clip(track, -1, 1) * 32767).astype("<i2").tobytes())
+    return out
+
+
+def copilot_on(server: SoundServer, *args: str, **kw: Any) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "copilot", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, cwd=ROOT, env=os.environ | server.env, **kw)
+
+
+def live(server: SoundServer, tmp_path: Path) -> subprocess.Popen[str]:
+    """`copilot live` on the virtual mic and the monitor of the speakers, once it says it is listening."""
+    proc = copilot_on(server, "live", "--mic", "virtual_mic", "--call", "speakers.monitor", "--headless",
+                      "--db", str(tmp_path / "s.db"), "--events", str(tmp_path / "events.jsonl"))
+    assert proc.stderr is not None
+    line = proc.stderr.readline()
+    assert line.startswith("Listening: you on Virtual_microphone, the call on Monitor of Speakers"), line
+    return proc
+
+
+def events(tmp_path: Path) -> list[dict[str, Any]]:
+    lines = (tmp_path / "events.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.endswith("}")]
+
+
+def wait_until(check: Callable[[], bool], limit_s: float) -> bool:
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.25)
+    return False
+
+
+def test_devices_lists_the_monitor_as_call_audio_and_the_virtual_mic_as_microphone(sound_server: SoundServer) -> None:
+    proc = copilot_on(sound_server, "devices")
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    lines = {line.split()[0]: line for line in out.splitlines() if line.strip() and not line.startswith("Use")}
+    assert "call audio" in lines["speakers.monitor"] and "Monitor of Speakers" in lines["speakers.monitor"]
+    assert "microphone (default)" in lines["virtual_mic"]
+
+
+@pytest.mark.e2e
+def test_a_call_played_through_the_server_is_coached_like_the_replay_and_ctrl_c_keeps_it(
+        sound_server: SoundServer, tmp_path: Path) -> None:
+    wavs = sides(tmp_path)
+    proc = live(sound_server, tmp_path)
+    players = [sound_server.play("mic_feed", wavs["rep"]), sound_server.play("speakers", wavs["prospect"])]
+    for p in players:
+        p.wait(timeout=300)
+    time.sleep(2.0)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err and "of the talk" in out
+    truth = load_truth(SAMPLE)
+    got = events(tmp_path)
+    # The playback started a moment after the capture: line the call's clock up on the rep's first words.
+    first_rep = min(e["t"] for e in got if e["type"] == "speech" and e["speaker"] == "rep" and e["state"] == "start")
+    offset = first_rep - min(line.start for line in truth.lines if line.speaker == "rep")
+    flags = [Flag(e["speaker"], e["start"] - offset, e["end"] - offset, e["category"], e["match"], e["text"], "")
+             for e in got if e["type"] == "flag" and not e.get("revised")]
+    score = score_flags(truth, flags)
+    assert score.caught >= 3, score.missed
+    listed = json.loads(subprocess.run([sys.executable, "-m", "copilot", "sessions", "--db", str(tmp_path / "s.db"),
+                                        "--json"], capture_output=True, text=True, cwd=ROOT).stdout)
+    (row,) = listed
+    assert row["ended"] == "finished" and row["duration_s"] >= truth.duration_s
+    assert abs(row["rep_share"] - truth.talk()["rep_share"]) < 0.02
+
+
+@pytest.mark.e2e
+def test_an_unplugged_mic_is_said_and_never_replaced_by_another_source(
+        sound_server: SoundServer, tmp_path: Path) -> None:
+    wavs = sides(tmp_path)
+    proc = live(sound_server, tmp_path)
+    players = [sound_server.play("mic_feed", wavs["rep"]), sound_server.play("speakers", wavs["prospect"])]
+    assert wait_until(lambda: any(e["t"] >= 20.0 for e in events(tmp_path)), 60)
+    sound_server.unplug_mic()
+    unplugged = max(e["t"] for e in events(tmp_path))
+    assert wait_until(lambda: any(e["type"] == "device" and "Your microphone" in e["message"]
+                                  for e in events(tmp_path)), 20)
+    assert wait_until(lambda: max(e["t"] for e in events(tmp_path)) >= unplugged + 25.0, 60)
+    # The prospect kept talking on the speakers; none of it may be heard as the rep's.
+    rep_speech = [e for e in events(tmp_path) if e["type"] == "speech" and e["speaker"] == "rep"
+                  and e["state"] == "start" and e["t"] > unplugged + 1.0]
+    assert rep_speech == []
+    sound_server.plug_mic()
+    assert wait_until(lambda: any(e["type"] == "device" and "is back" in e["message"] for e in events(tmp_path)), 20)
+    for p in players:
+        p.kill()
+        p.wait()
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+
+
+@pytest.mark.e2e
+def test_a_server_restart_mid_call_is_survived(sound_server: SoundServer, tmp_path: Path) -> None:
+    wavs = sides(tmp_path)
+    proc = live(sound_server, tmp_path)
+    player = sound_server.play("speakers", wavs["prospect"])
+    assert wait_until(lambda: any(e["t"] >= 10.0 for e in events(tmp_path)), 60)
+    player.kill()
+    player.wait()
+    sound_server.stop()
+    assert wait_until(lambda: any(e["type"] == "device" for e in events(tmp_path)), 20)
+    sound_server.start()
+    assert wait_until(lambda: sum("is back" in e.get("message", "") for e in events(tmp_path)) == 2, 30)
+    heard = max(e["t"] for e in events(tmp_path))
+    player = sound_server.play("speakers", wavs["prospect"])
+    assert wait_until(lambda: any(e["type"] == "speech" and e["speaker"] == "prospect" and e["t"] > heard
+                                  for e in events(tmp_path)), 60)  # the call audio is heard again
+    player.kill()
+    player.wait()
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
