@@ -72,28 +72,39 @@ def test_copilot_on_a_display_that_does_not_answer_says_so_without_qts_abort(tmp
 
 
 def test_copilot_on_a_desktop_without_the_x_libraries_names_the_packages(tmp_path: Path) -> None:
-    fake = tmp_path / "bin"
-    fake.mkdir()
-    ldd = fake / "ldd"  # what the linker says on a minimal desktop
-    ldd.write_text("#!/bin/sh\nprintf '\\tlibxcb-cursor.so.0 => not found\\n'\n", encoding="utf-8")
-    ldd.chmod(0o755)
+    fake = fake_ldd(tmp_path / "bin")  # what the linker says on a minimal desktop
     r = run_app({"DISPLAY": ":0", "PATH": f"{fake}{os.pathsep}{os.environ['PATH']}"}, "app",
                 "--db", str(tmp_path / "s.db"))
     assert r.returncode == 2 and r.stderr.count("\n") == 1, r.stderr
     assert "libxcb-cursor.so.0" in r.stderr and "sudo apt install libxcb-cursor0" in r.stderr
 
 
+def fake_ldd(folder: Path) -> Path:
+    """A folder with an ``ldd`` that reports what a minimal desktop lacks."""
+    folder.mkdir(exist_ok=True)
+    ldd = folder / "ldd"
+    ldd.write_text("#!/bin/sh\nprintf '\\tlibxcb-cursor.so.0 => not found\\n'\n", encoding="utf-8")
+    ldd.chmod(0o755)
+    return folder
+
+
 @pytest.mark.e2e
-def test_the_demo_on_a_display_that_does_not_answer_runs_in_the_terminal(tmp_path: Path) -> None:
+@pytest.mark.parametrize("desktop", ["no X server", "no X libraries"])
+def test_the_demo_on_a_desktop_that_cannot_open_it_runs_in_the_terminal(tmp_path: Path, desktop: str) -> None:
     clean = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env = clean | {"DISPLAY": NOBODY_THERE}
+    if desktop == "no X libraries":
+        env["PATH"] = f"{fake_ldd(tmp_path / 'bin')}{os.pathsep}{os.environ['PATH']}"
     proc = subprocess.Popen([sys.executable, "-m", "copilot", "demo", "--db", str(tmp_path / "s.db")],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
-                            env=clean | {"DISPLAY": NOBODY_THERE})
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env)
     try:
         assert proc.stderr is not None and proc.stdout is not None
         first = proc.stderr.readline()
-        assert first.startswith(f"The display {NOBODY_THERE} cannot be opened") or "sudo apt install" in first
-        assert "The demo runs in the terminal instead" in first
+        if desktop == "no X libraries":
+            assert "sudo apt install libxcb-cursor0" in first
+        else:
+            assert first.startswith(f"The display {NOBODY_THERE} cannot be opened") or "sudo apt install" in first
+        assert "The demo runs in the terminal instead" in first and "qt.qpa" not in first
         deadline = time.monotonic() + 90
         line = ""
         while time.monotonic() < deadline and "talk, last 2 min" not in line:
