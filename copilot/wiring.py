@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from copilot.stt.models import ModelChoice
 
 __all__ = ["load_detector", "stt_threads", "whisper", "live_engine", "open_capture", "sound_modules",
-           "sample_call", "demo_source", "open_event_log", "load_review", "display_problem"]
+           "sample_call", "demo_source", "open_event_log", "load_review", "display_problem", "require_display"]
 
 
 def load_detector(rules: str | None) -> PhraseDetector:
@@ -117,9 +117,16 @@ def load_review(store: SessionStore, session: str, rules: str | None = None) -> 
     return build_review(store.load(store.find(session)), load_detector(rules))
 
 
-def display_problem() -> str | None:
-    """Why no window can open here, as the start of a sentence (no display, X libraries missing, a
-    display that does not answer), or None; asked before Qt is imported, so Qt never aborts."""
+def display_problem(what: str = "the app") -> str | None:
+    """Why ``what`` cannot open a window here, as the start of a sentence (no display, X libraries
+    missing, a display that does not answer), or None; asked before Qt is imported, so Qt never aborts."""
     from copilot.ui.display_check import display_problem as check
 
-    return check()
+    return check(what=what)
+
+
+def require_display(what: str, instead: str) -> None:
+    """A UserError saying why ``what`` cannot open here and what to do ``instead``."""
+    problem = display_problem(what)
+    if problem:
+        raise UserError(f"{problem}; {instead}")

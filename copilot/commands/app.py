@@ -14,12 +14,12 @@ import sys
 from pathlib import Path
 from typing import IO, Any
 
-from copilot.errors import UserError
 from copilot.wiring import (
     demo_source,
     display_problem,
     open_capture,
     open_event_log,
+    require_display,
     sample_call,
     sound_modules,
     stt_threads,
@@ -30,10 +30,8 @@ __all__ = ["run_app", "run_demo"]
 
 def run_app(args: argparse.Namespace) -> int:
     """Open the control window and the overlay."""
-    problem = display_problem()
-    if problem:
-        raise UserError(f"{problem}; `copilot demo` runs the sample call in the terminal, and "
-                        "`copilot live --headless` coaches a call there.")
+    require_display("the app", "`copilot demo` runs the sample call in the terminal, and `copilot live "
+                    "--headless` coaches a call there.")
     return _open(args, demo=False)
 
 

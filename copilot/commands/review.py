@@ -10,17 +10,14 @@ from copilot.errors import UserError
 from copilot.report.jsonfile import json_target, write_json
 from copilot.report.review import build_review, stored_json
 from copilot.store.sqlite import SessionStore
-from copilot.wiring import display_problem, load_detector, load_review
+from copilot.wiring import load_detector, load_review, require_display
 
 __all__ = ["run_review", "run_report"]
 
 
 def run_review(args: argparse.Namespace) -> int:
     """Open the review of one call, or the list of calls."""
-    problem = display_problem()
-    if problem:
-        raise UserError(f"{problem.replace('the app cannot open', 'the review cannot open')}; "
-                        "`copilot report ID --html OUT` writes the same review as a web page.")
+    require_display("the review", "`copilot report ID --html OUT` writes the same review as a web page.")
     from PySide6.QtWidgets import QApplication
 
     from copilot.ui.review import ReviewWindow, SessionsWindow

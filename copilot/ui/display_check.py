@@ -33,8 +33,8 @@ _PACKAGES = {"libX11-xcb.so.1": "libx11-xcb1", "libX11.so.6": "libx11-6", "libEG
 _NOT_FOUND = re.compile(r"^\s*(\S+)\s+=>\s+not found", re.MULTILINE)
 
 
-def display_problem(env: dict[str, str] | None = None) -> str | None:
-    """One sentence on why no window can open here, or None when the app can open."""
+def display_problem(env: dict[str, str] | None = None, what: str = "the app") -> str | None:
+    """One sentence on why ``what`` cannot open a window here, or None when it can."""
     env = dict(os.environ) if env is None else env
     if not sys.platform.startswith("linux"):
         return None
@@ -45,12 +45,13 @@ def display_problem(env: dict[str, str] | None = None) -> str | None:
     if not display:
         if env.get("WAYLAND_DISPLAY") and not platform:
             return None  # Qt opens a Wayland window
-        return "There is no display here, so the app cannot open"
+        return f"There is no display here, so {what} cannot open"
     missing = missing_libraries()
     if missing:
         packages = sorted({package_of(name) for name in missing})
-        return (f"The app cannot open on this desktop: Qt's X11 support needs {', '.join(missing)}, which "
-                f"this system lacks; on Debian or Ubuntu install them with: sudo apt install {' '.join(packages)}")
+        return (f"{what[:1].upper()}{what[1:]} cannot open on this desktop: Qt's X11 support needs "
+                f"{', '.join(missing)}, which this system lacks; on Debian or Ubuntu install them with: "
+                f"sudo apt install {' '.join(packages)}")
     if not _display_opens(display):
         return f"The display {display} cannot be opened (no X server answers there, or it refuses this user)"
     return None
