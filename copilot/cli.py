@@ -83,6 +83,7 @@ def _parser() -> argparse.ArgumentParser:
     lv.add_argument("--events", metavar="PATH", help="write every event as a JSON line to PATH (- for stdout)")
     lv.add_argument("--keep-audio", action="store_true",
                     help="keep the call's audio beside the session database, to replay moments in the review")
+    _cpu_budget(lv)
     _add_model_args(lv)
     _db(lv)
 
@@ -151,6 +152,9 @@ def _parser() -> argparse.ArgumentParser:
     bl.add_argument("--speed", type=float, default=1.0, help="replay speed (default 1 = real time)")
     bl.add_argument("--no-compare", action="store_true",
                     help="skip the offline analysis of the same call (for long memory runs)")
+    bl.add_argument("--load", type=int, default=0, metavar="N",
+                    help="N busy processes beside the replay, a stand-in for Zoom (default 0)")
+    _cpu_budget(bl)
     _add_model_args(bl)
     _json_flag(bl)
     bp = _command(bsub, "app", "bench:run_app", "the demo with its overlay (needs a display: xvfb-run): idle CPU, "
@@ -178,6 +182,12 @@ def _db(p: argparse.ArgumentParser) -> None:
 
 def _rules(p: argparse.ArgumentParser) -> None:
     p.add_argument("--rules", metavar="FILE", help="rulebook TOML file (default: the bundled English one)")
+
+
+def _cpu_budget(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--cpu-budget", type=float, default=50.0, metavar="PERCENT",
+                   help="share of one core the session may use beside the call; over it, partial guesses "
+                   "come rarer (default 50)")
 
 
 def _json_flag(p: argparse.ArgumentParser) -> None:

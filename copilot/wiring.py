@@ -19,13 +19,15 @@ if TYPE_CHECKING:
     from copilot.audio.capture import CaptureSource
     from copilot.audio.sources import AudioSource
     from copilot.core.phrases import PhraseDetector
+    from copilot.pipeline.budget import CpuBudget
     from copilot.report.review import Review
     from copilot.store.sqlite import SessionStore
     from copilot.stt.engine import Engine, WhisperEngine
     from copilot.stt.models import ModelChoice
 
 __all__ = ["load_detector", "stt_threads", "whisper", "live_engine", "open_capture", "sound_modules",
-           "sample_call", "demo_source", "open_event_log", "load_review", "display_problem", "require_display"]
+           "sample_call", "demo_source", "open_event_log", "load_review", "display_problem", "require_display",
+           "cpu_budget"]
 
 
 def load_detector(rules: str | None) -> PhraseDetector:
@@ -54,6 +56,15 @@ def live_engine(model: str | None, threads: int = 0) -> Engine:
     from copilot.stt.models import resolve_model
 
     return ShortWindows(whisper(resolve_model(model), threads))
+
+
+def cpu_budget(percent: float) -> CpuBudget:
+    """``--cpu-budget PERCENT`` of one core (a UserError for a number that makes no sense)."""
+    from copilot.pipeline.budget import CpuBudget
+
+    if not 0 < percent <= 200:
+        raise UserError(f"--cpu-budget {percent:g} is not a share of a core; give a percentage such as 50.")
+    return CpuBudget(percent / 100)
 
 
 def sound_modules() -> tuple[object, object, object]:

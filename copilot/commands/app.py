@@ -46,7 +46,7 @@ def run_demo(args: argparse.Namespace) -> int:
         return run_live(argparse.Namespace(
             replay=str(sample_call()), headless=True, events=getattr(args, "events", None),
             db=getattr(args, "db", None), rep_channel="left", speed=1.0, keep_audio=False, model=None, rules=None,
-            threads=0, mic=None, call=None))
+            threads=0, mic=None, call=None, cpu_budget=50.0))
     return _open(args, demo=True)
 
 
@@ -136,11 +136,13 @@ def _device_plan(settings: Any, args: argparse.Namespace, events: IO[str] | None
     return SessionPlan("your microphone and the call audio", lambda: open_capture(settings.mic or None,
                                                                                settings.call or None),
                        model=settings.model or None, rules=settings.rules or None, coach=settings.coach,
-                       db=getattr(args, "db", None), events=events, keep_audio=settings.keep_audio)
+                       db=getattr(args, "db", None), events=events, keep_audio=settings.keep_audio,
+                       cpu_budget=settings.cpu_budget)
 
 
 def _demo_plan(settings: Any, args: argparse.Namespace, events: IO[str] | None) -> Any:
     from copilot.ui.runner import SessionPlan
 
     return SessionPlan("the sample call (demo)", demo_source, model=settings.model or None,
-                       rules=settings.rules or None, coach=settings.coach, db=getattr(args, "db", None), events=events)
+                       rules=settings.rules or None, coach=settings.coach, db=getattr(args, "db", None), events=events,
+                       cpu_budget=settings.cpu_budget)

@@ -12,7 +12,7 @@ from typing import IO
 from copilot.core.session import Session
 from copilot.errors import UserError
 from copilot.pipeline.live import LivePipeline
-from copilot.wiring import live_engine, load_detector, open_capture, open_event_log
+from copilot.wiring import cpu_budget, live_engine, load_detector, open_capture, open_event_log
 
 __all__ = ["run_live"]
 
@@ -29,6 +29,7 @@ def run_live(args: argparse.Namespace) -> int:
     from copilot.stt.models import resolve_model
 
     detector = load_detector(args.rules)
+    budget = cpu_budget(args.cpu_budget)
     if not args.speed > 0:
         raise UserError("--speed must be more than 0 (1 = real time, 2 = twice as fast).")
     audio = load_call(args.replay, rep_channel=args.rep_channel) if args.replay else None
@@ -55,7 +56,7 @@ def run_live(args: argparse.Namespace) -> int:
             if isinstance(source, CaptureSource):
                 print(f"Listening: you on {source.mic.name}, the call on {source.call.name}. Ctrl+C ends the session.",
                       file=sys.stderr)
-            return LivePipeline(source, engine, detector, all_sinks)
+            return LivePipeline(source, engine, detector, all_sinks, budget=budget)
 
         with store:
             done = record_live(store, label, choice.label, sinks, make, _run_until_interrupted,

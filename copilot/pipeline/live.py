@@ -31,6 +31,7 @@ from copilot.core.facts import seconds
 from copilot.core.phrases import PhraseDetector
 from copilot.core.session import Session
 from copilot.core.settings import CoachSettings
+from copilot.pipeline.budget import CpuBudget
 from copilot.pipeline.events import DeviceNotice, LiveEvent, Sink, Stamped
 from copilot.stt.engine import Engine
 from copilot.stt.streaming import Job, StreamingSettings, StreamingTranscriber
@@ -44,6 +45,8 @@ __all__ = ["LivePipeline", "LIVE_VAD", "LIVE_STREAMING"]
 # live WER from 15.5% to 13.5%.
 LIVE_VAD = VadSettings(min_silence_s=0.2, min_speech_s=0.15)
 TICK_S = 1.0
+# Over the CPU budget, a partial guess waits for this much new speech (0.6 s otherwise).
+THIN_PARTIAL_S = 1.5
 
 # Partial guesses cost most of the CPU and only the rep's phrasing is coached, so the
 # prospect gets finals only, decoded a few utterances at a time like the offline path.
@@ -61,6 +64,7 @@ class _Counters:
     partial_jobs: int = 0
     final_jobs: int = 0
     stt_busy_s: float = 0.0
+    partials_held: int = 0  # partial guesses put off because the session was over its CPU budget
 
 
 class LivePipeline:
@@ -69,7 +73,7 @@ class LivePipeline:
     def __init__(self, source: AudioSource, engine: Engine, detector: PhraseDetector, sinks: list[Sink], *,
                  settings: CoachSettings | None = None, vad: VadSettings = LIVE_VAD,
                  streaming: Mapping[Speaker, StreamingSettings] | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 budget: CpuBudget | None = None, clock: Callable[[], float] = time.monotonic) -> None:
         self.source = source
         self.engine = engine
         self.session = Session(detector, settings)
@@ -78,6 +82,7 @@ class LivePipeline:
         self.vads = {who: StreamingVad(who, vad) for who in SPEAKERS}
         streaming = streaming or LIVE_STREAMING
         self.transcribers = {who: StreamingTranscriber(who, streaming[who]) for who in SPEAKERS}
+        self.budget = budget
         self.heard = {who: 0 for who in SPEAKERS}  # samples per channel
         # Also handed every block, on the coach thread (the kept call audio, when the rep opts in).
         self.on_audio: Callable[[Speaker, npt.NDArray[np.float32]], None] | None = None
@@ -211,13 +216,23 @@ class LivePipeline:
                 return
 
     def _pick(self) -> Job | None:
-        """Finals first (oldest utterance first); then the channel with the most unheard speech."""
+        """Finals first (oldest utterance first); then the channel with the most unheard speech.
+
+        Over the CPU budget, a partial waits until THIN_PARTIAL_S of new speech has come
+        (instead of every 0.6 s): finals and the talk meter never wait.
+        """
         for t in self.transcribers.values():
             job = t.job(allow_partial=False)
             if job is not None:
                 return job
         due = max(self.transcribers.values(), key=lambda t: t.partial_due())
-        return due.job() if due.partial_due() > 0 else None
+        new_speech = due.partial_due()
+        if new_speech <= 0:
+            return None
+        if new_speech < THIN_PARTIAL_S and self.budget is not None and self.budget.over():
+            self.counters.partials_held += 1
+            return None
+        return due.job()
 
     def _run(self, job: Job) -> None:
         started = time.perf_counter()

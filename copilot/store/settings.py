@@ -47,6 +47,7 @@ class Settings:
     overlay_y: int = -1
     consent_acknowledged: bool = False  # the rep has seen the notice about telling the other side
     keep_audio: bool = False  # keep the call's audio beside the sessions, to replay moments in the review
+    cpu_budget: float = 0.5  # the share of one core a session may use beside the call
 
 
 def default_settings_path() -> Path:
@@ -116,7 +117,10 @@ def _from_dict(data: dict[str, Any]) -> Settings:
         elif not isinstance(value, str):
             raise ValueError(f"{f.name} should be text")
         values[f.name] = value
-    return Settings(coach=coach, **values)
+    settings = Settings(coach=coach, **values)
+    if not 0 < settings.cpu_budget <= 2:
+        raise ValueError("cpu_budget should be a share of one core between 0 and 2")
+    return settings
 
 
 def _number(key: str, value: object) -> float:

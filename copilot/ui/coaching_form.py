@@ -61,6 +61,10 @@ class CoachingForm(QObject):
         self.dominance.setDecimals(0)
         self.dominance.setSuffix(" %")
         self.dominance.setValue(coach.dominance_share * 100)
+        self.budget = QSpinBox()
+        self.budget.setRange(20, 200)
+        self.budget.setSuffix(" % of one core")
+        self.budget.setValue(round(settings.cpu_budget * 100))
         self.lock = QCheckBox("Lock the overlay (clicks pass through to the call)")
         self.lock.setChecked(settings.overlay_locked)
         self.opacity = QSlider(Qt.Orientation.Horizontal)
@@ -71,7 +75,7 @@ class CoachingForm(QObject):
 
         for line in (self.model, self.rules):
             line.editingFinished.connect(self.changed)
-        for spin in (self.gap, self.cooldown, self.dominance):
+        for spin in (self.gap, self.cooldown, self.dominance, self.budget):
             spin.valueChanged.connect(self.changed)
         self.keep_audio.toggled.connect(self.changed)
         self.lock.toggled.connect(self._lock_changed)
@@ -81,7 +85,8 @@ class CoachingForm(QObject):
         """The form rows, in the order the rep reads them."""
         return [("Speech model", self.model), ("Rulebook", self._rules_row), ("Time between prompts", self.gap),
                 ("Same prompt again after", self.cooldown), ("Prompt when you talk more than", self.dominance),
-                ("Overlay opacity", self.opacity), ("", self.lock), ("", self.keep_audio)]
+                ("CPU the coach may use", self.budget), ("Overlay opacity", self.opacity), ("", self.lock),
+                ("", self.keep_audio)]
 
     def apply(self, settings: Settings) -> Settings:
         """``settings`` with what the form shows."""
@@ -92,7 +97,7 @@ class CoachingForm(QObject):
             coach = coach.with_dominance(share)
         return replace(settings, model=self.model.text().strip(), rules=self.rules.text().strip(), coach=coach,
                        overlay_locked=self.lock.isChecked(), overlay_opacity=self.opacity.value() / 100,
-                       keep_audio=self.keep_audio.isChecked())
+                       keep_audio=self.keep_audio.isChecked(), cpu_budget=self.budget.value() / 100)
 
     def _pick_rules(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self.rules, "Rulebook", "", "Rulebooks (*.toml)")

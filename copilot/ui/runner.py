@@ -18,6 +18,7 @@ from copilot.audio.sources import AudioSource
 from copilot.core.events import Prompt
 from copilot.core.settings import CoachSettings
 from copilot.errors import UserError
+from copilot.pipeline.budget import DEFAULT_BUDGET, CpuBudget
 from copilot.pipeline.events import PromptShown, Sink, Stamped
 from copilot.pipeline.live import LivePipeline
 from copilot.pipeline.sinks import EventLog
@@ -41,6 +42,7 @@ class SessionPlan:
     events: IO[str] | None = None  # the JSON-lines event log, if one was asked for
     threads: int = 0
     keep_audio: bool = False  # keep the call's audio beside the database (the rep opted in)
+    cpu_budget: float = DEFAULT_BUDGET  # share of one core the session may use
 
 
 class LiveRunner(QObject):
@@ -121,7 +123,8 @@ class LiveRunner(QObject):
             return
 
         def make(sinks: list[Sink]) -> LivePipeline:
-            pipeline = LivePipeline(source, engine, detector, sinks, settings=plan.coach)
+            pipeline = LivePipeline(source, engine, detector, sinks, settings=plan.coach,
+                                    budget=CpuBudget(plan.cpu_budget))
             self.pipeline = pipeline
             if self._stop.is_set():
                 pipeline.stop()

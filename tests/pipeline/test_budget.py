@@ -1,0 +1,81 @@
+"""The CPU budget: the session's own CPU over a sliding window; over it, fewer partials and every final."""
+
+from __future__ import annotations
+
+from copilot.audio.decode import load_call
+from copilot.audio.sources import FileSource
+from copilot.core.phrases import PhraseDetector
+from copilot.core.rulebook import Rulebook
+from copilot.pipeline.budget import CpuBudget
+from copilot.pipeline.live import LivePipeline
+from tests.fakes import FakeClock, LoggedEvents, SaysNextStep
+from tests.wavs import SAMPLE
+
+
+class Clocks:
+    """Wall time that the test moves, and CPU time spent at ``rate`` cores per wall second."""
+
+    def __init__(self, rate: float) -> None:
+        self.now, self.rate = 0.0, rate
+
+    def wall(self) -> float:
+        return self.now
+
+    def cpu(self) -> float:
+        return self.now * self.rate
+
+
+def test_the_budget_compares_the_share_of_a_core_used_over_the_window() -> None:
+    for rate, over in ((0.8, True), (0.3, False)):
+        clocks = Clocks(rate)
+        budget = CpuBudget(0.5, window_s=10.0, cpu=clocks.cpu, wall=clocks.wall)
+        assert budget.used() is None  # nothing measured yet
+        for _ in range(30):
+            clocks.now += 1.0
+            budget.over()
+        used = budget.used()
+        assert used is not None and abs(used - rate) < 1e-9 and budget.over() is over
+
+
+def test_the_window_forgets_what_was_spent_long_ago() -> None:
+    clocks = Clocks(2.0)
+    budget = CpuBudget(0.5, window_s=10.0, cpu=clocks.cpu, wall=clocks.wall)
+    for _ in range(20):
+        clocks.now += 1.0
+        budget.over()
+    spent = clocks.cpu()
+    budget.cpu = lambda: spent  # the busy part of the call is over: nothing more is spent
+    for _ in range(15):
+        clocks.now += 1.0
+        budget.over()
+    assert not budget.over()
+
+
+def replay(budget: CpuBudget | None) -> tuple[LivePipeline, LoggedEvents]:
+    clock = FakeClock()
+    events = LoggedEvents()
+    source = FileSource(load_call(SAMPLE), speed=1.0, clock=clock, sleep=clock.sleep)
+    pipeline = LivePipeline(source, SaysNextStep(), PhraseDetector(Rulebook.load()), [events], clock=clock,
+                            budget=budget)
+    pipeline.run()
+    return pipeline, events
+
+
+def test_over_budget_partials_come_rarer_and_no_final_is_lost() -> None:
+    free, free_events = replay(None)
+    # Ten CPU seconds for every wall second each time it looks: as if every core were taken.
+    always_over = CpuBudget(0.5, cpu=iter(range(0, 10**9, 10)).__next__, wall=iter(range(0, 10**9)).__next__)
+    held, held_events = replay(always_over)
+    assert held.counters.partials_held > 0
+    assert held.counters.partial_jobs < free.counters.partial_jobs
+
+    def finals(events: LoggedEvents, who: str) -> list[tuple[float, float]]:
+        return sorted((e["start"], e["end"]) for e in events
+                      if e["type"] == "segment" and e["speaker"] == who and "replaces" not in e)
+
+    assert finals(held_events, "prospect") == finals(free_events, "prospect")
+    # Every utterance is still decoded as a final (the rep's are cut into fewer pieces: fewer
+    # partials commit fewer sentences along the way).
+    assert held.counters.final_jobs == free.counters.final_jobs
+    talk = [e["t"] for e in free_events if e["type"] == "talk"]
+    assert [e["t"] for e in held_events if e["type"] == "talk"] == talk  # the meter never waits
