@@ -56,6 +56,13 @@ def live(server: SoundServer, tmp_path: Path) -> subprocess.Popen[str]:
     return proc
 
 
+def play_the_call(server: SoundServer, tmp_path: Path) -> tuple[subprocess.Popen[str], list[subprocess.Popen[bytes]]]:
+    """`copilot live` listening, then the sample's rep side played into the mic, its prospect side to the speakers."""
+    wavs = sides(tmp_path)
+    proc = live(server, tmp_path)
+    return proc, [server.play("mic_feed", wavs["rep"]), server.play("speakers", wavs["prospect"])]
+
+
 def events(tmp_path: Path) -> list[dict[str, Any]]:
     lines = (tmp_path / "events.jsonl").read_text(encoding="utf-8").splitlines()
     return [json.loads(line) for line in lines if line.endswith("}")]
@@ -82,9 +89,7 @@ def test_devices_lists_the_monitor_as_call_audio_and_the_virtual_mic_as_micropho
 @pytest.mark.e2e
 def test_a_call_played_through_the_server_is_coached_like_the_replay_and_ctrl_c_keeps_it(
         sound_server: SoundServer, tmp_path: Path) -> None:
-    wavs = sides(tmp_path)
-    proc = live(sound_server, tmp_path)
-    players = [sound_server.play("mic_feed", wavs["rep"]), sound_server.play("speakers", wavs["prospect"])]
+    proc, players = play_the_call(sound_server, tmp_path)
     for p in players:
         p.wait(timeout=300)
     time.sleep(2.0)
@@ -111,9 +116,7 @@ def test_a_call_played_through_the_server_is_coached_like_the_replay_and_ctrl_c_
 @pytest.mark.e2e
 def test_an_unplugged_mic_is_said_and_never_replaced_by_another_source(
         sound_server: SoundServer, tmp_path: Path) -> None:
-    wavs = sides(tmp_path)
-    proc = live(sound_server, tmp_path)
-    players = [sound_server.play("mic_feed", wavs["rep"]), sound_server.play("speakers", wavs["prospect"])]
+    proc, players = play_the_call(sound_server, tmp_path)
     assert wait_until(lambda: any(e["t"] >= 20.0 for e in events(tmp_path)), 60)
     sound_server.unplug_mic()
     unplugged = max(e["t"] for e in events(tmp_path))
