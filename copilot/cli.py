@@ -144,6 +144,7 @@ def _parser() -> argparse.ArgumentParser:
     ba.add_argument("files", nargs="*", metavar="FILE",
                     help="stereo calls with a NAME.truth.json beside them (default: the bundled sample call)")
     ba.add_argument("--runs", type=int, default=3, help="timed runs of each side (default 3)")
+    _load(ba)
     _add_model_args(ba)
     _json_flag(ba)
     bl = _command(bsub, "live", "bench:run_live",
@@ -152,8 +153,7 @@ def _parser() -> argparse.ArgumentParser:
     bl.add_argument("--speed", type=float, default=1.0, help="replay speed (default 1 = real time)")
     bl.add_argument("--no-compare", action="store_true",
                     help="skip the offline analysis of the same call (for long memory runs)")
-    bl.add_argument("--load", type=int, default=0, metavar="N",
-                    help="N busy processes beside the replay, a stand-in for Zoom (default 0)")
+    _load(bl)
     _cpu_budget(bl)
     _add_model_args(bl)
     _json_flag(bl)
@@ -166,6 +166,11 @@ def _parser() -> argparse.ArgumentParser:
     br.add_argument("--runs", type=int, default=5, help="times the review is opened (default 5)")
     _json_flag(br)
     return p
+
+
+def _load(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--load", type=int, default=0, metavar="N",
+                        help="N busy processes beside the benchmark, a stand-in for Zoom (default 0)")
 
 
 def _command(subparsers: Any, name: str, target: str, help: str, description: str | None = None

@@ -50,7 +50,7 @@ class SaysNextStep:
     def __init__(self) -> None:
         self.lengths: list[float] = []
 
-    def transcribe(self, audio: npt.NDArray[np.float32]) -> list[RawSegment]:
+    def transcribe(self, audio: npt.NDArray[np.float32], context: str = "") -> list[RawSegment]:
         self.lengths.append(len(audio) / RATE)
         if len(audio) < 2 * RATE:
             return []
@@ -65,7 +65,7 @@ class AlwaysSaysNextStep:
     def __init__(self) -> None:
         self.seconds = 0.0
 
-    def transcribe(self, audio: npt.NDArray[np.float32]) -> list[RawSegment]:
+    def transcribe(self, audio: npt.NDArray[np.float32], context: str = "") -> list[RawSegment]:
         self.seconds += len(audio) / RATE
         words = tuple(Word(w, 0.6 + 0.2 * i, 0.75 + 0.2 * i)
                       for i, w in enumerate([" The", " next", " step", " is", " a", " pilot."]))
@@ -80,7 +80,7 @@ class FakeEngine:
         self.drop_after_s = drop_after_s
         self.text = text
 
-    def transcribe(self, audio: npt.NDArray[np.float32]) -> list[RawSegment]:
+    def transcribe(self, audio: npt.NDArray[np.float32], context: str = "") -> list[RawSegment]:
         self.calls.append(len(audio) / RATE)
         loud = np.abs(audio) > 0.1
         edges = np.flatnonzero(np.diff(loud.astype(np.int8)))

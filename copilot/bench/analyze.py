@@ -15,12 +15,17 @@ import json
 import statistics
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from copilot.bench.load import BusyProcesses
 from copilot.bench.truth import load_truth, score_flags, truth_path
 from copilot.core.assets import asset_path
 from copilot.core.events import SPEAKERS, Speaker
 from copilot.errors import UserError
+
+if TYPE_CHECKING:
+    from copilot.core.phrases import PhraseDetector
+    from copilot.stt.engine import WhisperEngine
 
 __all__ = ["run", "SAMPLE"]
 
@@ -29,8 +34,6 @@ SAMPLE = ("samples", "discovery_call.opus")
 
 def run(args: argparse.Namespace) -> int:
     """Benchmark each file; print a table (or JSON)."""
-    from copilot.audio.decode import load_call
-    from copilot.pipeline.offline import analyze_call
     from copilot.stt.engine import WhisperEngine
     from copilot.stt.models import resolve_model
     from copilot.wiring import load_detector, stt_threads
@@ -47,51 +50,11 @@ def run(args: argparse.Namespace) -> int:
     load_s = time.perf_counter() - t0
 
     results: list[dict[str, Any]] = []
-    for f in files:
-        truth = load_truth(f)
-        ours: list[float] = []
-        plain: list[float] = []
-        analysis = None
-        plain_text: dict[Speaker, str] = {}
-        for _ in range(max(1, args.runs)):
-            t = time.perf_counter()
-            audio = load_call(f, rep_channel="right" if truth.rep_channel == "right" else "left")
-            analysis = analyze_call(audio, engine, detector, model=choice.label)
-            ours.append(time.perf_counter() - t)
-            t = time.perf_counter()
-            audio = load_call(f, rep_channel="right" if truth.rep_channel == "right" else "left")
-            for who in SPEAKERS:
-                segments, _ = engine.model.transcribe(audio.rep if who == "rep" else audio.prospect, language="en")
-                plain_text[who] = " ".join(s.text for s in segments)
-            plain.append(time.perf_counter() - t)
-        assert analysis is not None
-        ours_text: dict[Speaker, str] = {
-            who: " ".join(s.text for s in analysis.segments if s.speaker == who) for who in SPEAKERS
-        }
-        talk = analysis.session.talk_summary()
-        true_talk = truth.talk()
-        flags = score_flags(truth, analysis.session.flags)
-        results.append({
-            "file": f.name,
-            "duration_s": round(analysis.duration_s, 2),
-            "runs": len(ours),
-            "analyze_s": round(statistics.median(ours), 3),
-            "analyze_rtf": round(statistics.median(ours) / analysis.duration_s, 4),
-            "plain_s": round(statistics.median(plain), 3),
-            "plain_rtf": round(statistics.median(plain) / analysis.duration_s, 4),
-            "analyze_wer": round(truth.wer(ours_text), 4),
-            "plain_wer": round(truth.wer(plain_text), 4),
-            "rep_share": talk.rep_share,
-            "true_rep_share": round(true_talk["rep_share"], 4),
-            "longest_rep_monologue_s": talk.longest_rep_monologue_s,
-            "true_longest_rep_monologue_s": round(true_talk["longest_rep_monologue_s"], 2),
-            "directive_lines": flags.directive_lines,
-            "directive_caught": flags.caught,
-            "false_flags": flags.false_flags,
-            "missed": list(flags.missed),
-            "false": list(flags.false),
-        })
-    out = {"model": choice.label, "threads": threads, "model_load_s": round(load_s, 2), "calls": results}
+    with BusyProcesses(args.load):
+        for f in files:
+            results.append(_bench_call(f, engine, detector, choice.label, max(1, args.runs)))
+    out = {"model": choice.label, "threads": threads, "model_load_s": round(load_s, 2), "load_processes": args.load,
+           "calls": results}
     if args.json:
         print(json.dumps(out, indent=1))
     else:
@@ -99,9 +62,60 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bench_call(f: Path, engine: WhisperEngine, detector: PhraseDetector, model: str, runs: int) -> dict[str, Any]:
+    """One call: the analysis and plain faster-whisper, ``runs`` times each, alternating."""
+    from copilot.audio.decode import load_call
+    from copilot.pipeline.offline import analyze_call
+
+    truth = load_truth(f)
+    ours: list[float] = []
+    plain: list[float] = []
+    analysis = None
+    plain_text: dict[Speaker, str] = {}
+    for _ in range(runs):
+        t = time.perf_counter()
+        audio = load_call(f, rep_channel="right" if truth.rep_channel == "right" else "left")
+        analysis = analyze_call(audio, engine, detector, model=model)
+        ours.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        audio = load_call(f, rep_channel="right" if truth.rep_channel == "right" else "left")
+        for who in SPEAKERS:
+            segments, _ = engine.model.transcribe(audio.rep if who == "rep" else audio.prospect, language="en")
+            plain_text[who] = " ".join(s.text for s in segments)
+        plain.append(time.perf_counter() - t)
+    assert analysis is not None
+    ours_text: dict[Speaker, str] = {
+        who: " ".join(s.text for s in analysis.segments if s.speaker == who) for who in SPEAKERS
+    }
+    talk = analysis.session.talk_summary()
+    true_talk = truth.talk()
+    flags = score_flags(truth, analysis.session.flags)
+    return {
+        "file": f.name,
+        "duration_s": round(analysis.duration_s, 2),
+        "runs": len(ours),
+        "analyze_s": round(statistics.median(ours), 3),
+        "analyze_rtf": round(statistics.median(ours) / analysis.duration_s, 4),
+        "plain_s": round(statistics.median(plain), 3),
+        "plain_rtf": round(statistics.median(plain) / analysis.duration_s, 4),
+        "analyze_wer": round(truth.wer(ours_text), 4),
+        "plain_wer": round(truth.wer(plain_text), 4),
+        "rep_share": talk.rep_share,
+        "true_rep_share": round(true_talk["rep_share"], 4),
+        "longest_rep_monologue_s": talk.longest_rep_monologue_s,
+        "true_longest_rep_monologue_s": round(true_talk["longest_rep_monologue_s"], 2),
+        "directive_lines": flags.directive_lines,
+        "directive_caught": flags.caught,
+        "false_flags": flags.false_flags,
+        "missed": list(flags.missed),
+        "false": list(flags.false),
+    }
+
+
 def _print(out: dict[str, Any]) -> None:
+    busy = out["load_processes"]
     print(f"bench analyze: model {out['model']}, {out['threads']} threads (model load {out['model_load_s']} s, "
-          "not counted)")
+          "not counted)" + (f", {busy} busy process{'es' if busy != 1 else ''} beside it" if busy else ""))
     for r in out["calls"]:
         print(f"\n{r['file']} ({r['duration_s']:.1f} s), median of {r['runs']} runs")
         print(f"  {'':<24}{'time':>8}{'RTF':>8}{'WER':>8}")

@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from copilot.bench.load import BusyProcesses
 from copilot.bench.truth import CallTruth, load_truth, score_flags, truth_path
 from copilot.core.assets import asset_path
 from copilot.core.events import SPEAKERS, Flag, Speaker
@@ -90,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
 
     pipeline = LivePipeline(FileSource(audio, speed=args.speed), engine, detector, [keep],
                             budget=cpu_budget(args.cpu_budget))
-    load = _BusyProcesses(args.load)
+    load = BusyProcesses(args.load)
     before = resource.getrusage(resource.RUSAGE_SELF)
     wall0 = time.monotonic()
     sampler.start()
@@ -101,7 +102,8 @@ def run(args: argparse.Namespace) -> int:
     wall = time.monotonic() - wall0
     after = resource.getrusage(resource.RUSAGE_SELF)
     done.set()
-    cpu = (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) / wall * 100
+    session_cpu_s = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    cpu = session_cpu_s / wall * 100
     # The whole process: start-up and the model's load too, over the time since the process began.
     whole = (after.ru_utime + after.ru_stime) / _process_age_s() * 100
     peak_mb = after.ru_maxrss / 1024
@@ -135,6 +137,9 @@ def run(args: argparse.Namespace) -> int:
         "stt_jobs": {"partial": pipeline.counters.partial_jobs, "final": pipeline.counters.final_jobs,
                      "busy_s": round(pipeline.counters.stt_busy_s, 1),
                      "partial_checks_held_over_budget": pipeline.counters.partials_held},
+        # Of the session's CPU time: each decoding stage's share, and the rest (VAD, coach, replay, glue).
+        "cpu_s_by_stage": _by_stage(engine.times.cpu_s, session_cpu_s),
+        "decodes_by_window_s": {str(k): v for k, v in sorted(engine.times.windows.items())},
         "live_rep_share": session.talk_summary().rep_share,
         "analyze_rep_share": offline.session.talk_summary().rep_share if offline else None,
     }
@@ -162,30 +167,10 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-class _BusyProcesses:
-    """``n`` processes spinning on a core each, a stand-in for Zoom beside the copilot. Processes, not
-    threads: Zoom's work neither counts in the copilot's own CPU time nor holds its GIL."""
-
-    def __init__(self, n: int) -> None:
-        import multiprocessing
-
-        ctx = multiprocessing.get_context("spawn")
-        self._stop = ctx.Event()
-        self._procs = [ctx.Process(target=_spin, args=(self._stop,), daemon=True) for _ in range(max(0, n))]
-        for p in self._procs:
-            p.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        for p in self._procs:
-            p.join(timeout=5)
-
-
-def _spin(stop: Any) -> None:
-    x = 0
-    while not stop.is_set():
-        for _ in range(100_000):
-            x += 1
+def _by_stage(stages: dict[str, float], total: float) -> dict[str, float]:
+    out = {k: round(v, 1) for k, v in stages.items()}
+    out["other"] = round(max(0.0, total - sum(stages.values())), 1)
+    return out
 
 
 def _process_age_s() -> float:
@@ -258,6 +243,8 @@ def _table(o: dict[str, Any]) -> str:
            else ""),
         f"  STT jobs            {o['stt_jobs']['final']} finals, {o['stt_jobs']['partial']} partials, "
         f"{o['stt_jobs']['busy_s']} s busy",
+        "  CPU by stage        " + ", ".join(f"{k} {v:.1f} s" for k, v in o["cpu_s_by_stage"].items())
+        + "; decodes by window: " + ", ".join(f"{k} s x{v}" for k, v in o["decodes_by_window_s"].items()),
     ]
     if o["analyze_rep_share"] is not None:
         lines.append(f"  rep share           live {o['live_rep_share']:.1%} vs analyze {o['analyze_rep_share']:.1%}   "

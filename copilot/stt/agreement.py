@@ -27,10 +27,13 @@ class Agreement:
         """What the rep's partial shows: the committed words, then the latest guess."""
         return self.committed + self.pending
 
-    def offer(self, guess: list[Word], settled_until: float, force: bool = False) -> None:
+    def offer(self, guess: list[Word], settled_until: float, force: bool = False, resumed: bool = False) -> None:
         """A new guess at the whole utterance: commit the words it agrees on with the last guess
-        that ended by ``settled_until``; with ``force``, all but its last two words."""
-        tail = _after(self.committed, guess)
+        that ended by ``settled_until``; with ``force``, all but its last two words.
+
+        ``resumed``: the guess heard only the audio from about the last committed word on
+        (with the committed text as context), so it is cut by time, not matched by text."""
+        tail = _resumed(self.committed, guess) if resumed else _after(self.committed, guess)
         settled = sum(1 for w in tail if w.end <= settled_until)
         agreed = min(_agreed_prefix(self.pending, tail), settled)
         if force:
@@ -66,6 +69,18 @@ def _after(committed: list[Word], hypothesis: list[Word]) -> list[Word]:
         return [w for w in hypothesis if w.start >= committed[-1].end - 0.1]
     last = blocks[-1]
     return hypothesis[last.b + last.size + len(old) - (last.a + last.size):]
+
+
+def _resumed(committed: list[Word], hypothesis: list[Word]) -> list[Word]:
+    """The words of a guess that heard the audio from a little before the last committed word's end:
+    those centred after it, less a first word that only repeats the last committed one."""
+    if not committed:
+        return hypothesis
+    last = committed[-1]
+    tail = [w for w in hypothesis if (w.start + w.end) / 2 >= last.end]
+    if tail and _norm(tail[0]) == _norm(last) and tail[0].start < last.end + 0.1:
+        tail = tail[1:]
+    return tail
 
 
 def _norm(word: Word) -> str:

@@ -7,8 +7,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
@@ -18,7 +20,7 @@ from copilot.core.events import Word
 from copilot.core.facts import SAMPLE_RATE
 from copilot.stt.models import ModelChoice
 
-__all__ = ["RawSegment", "Engine", "WhisperEngine", "DecodeOptions", "ShortWindows", "decode_with_rest"]
+__all__ = ["RawSegment", "Engine", "WhisperEngine", "DecodeOptions", "ShortWindows", "StageTimes", "decode_with_rest"]
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,9 @@ class DecodeOptions:
 class Engine(Protocol):
     """Anything that transcribes 16 kHz mono audio into segments with word times."""
 
-    def transcribe(self, audio: npt.NDArray[np.float32]) -> list[RawSegment]: ...
+    def transcribe(self, audio: npt.NDArray[np.float32], context: str = "") -> list[RawSegment]:
+        """Speech in ``audio``; ``context`` is what was said just before it (a hint, not heard again)."""
+        ...
 
 
 class WhisperEngine:
@@ -59,11 +63,12 @@ class WhisperEngine:
         self.options = options or DecodeOptions()
         self.model: Any = WhisperModel(str(choice.path), device="cpu", compute_type="int8", cpu_threads=threads)
 
-    def transcribe(self, audio: npt.NDArray[np.float32]) -> list[RawSegment]:
+    def transcribe(self, audio: npt.NDArray[np.float32], context: str = "") -> list[RawSegment]:
         """Speech in ``audio`` as segments with word times (seconds from its start)."""
         segments, _info = self.model.transcribe(
             audio,
             language="en",
+            initial_prompt=context or None,
             beam_size=self.options.beam_size,
             word_timestamps=True,
             condition_on_previous_text=self.options.condition_on_previous_text,
@@ -83,6 +88,32 @@ class WhisperEngine:
 # utterance padded only to the next bucket costs a fraction of that (10 s: 0.07 s).
 BUCKETS_S = (5, 10, 15, 20, 30)
 REST_S = 1.0  # audio left after the last word that is decoded again
+CONTEXT_TOKENS = 48  # of the words said before a window, as Whisper's previous text
+
+
+STAGES = ("features", "encoder", "decoder", "alignment")
+
+
+@dataclass
+class StageTimes:
+    """Where live decoding spends its CPU: seconds of the process's CPU time per stage.
+
+    CTranslate2 runs the encoder and decoder in threads of its own, invisible to a Python
+    profiler; the process's CPU time around each call counts them (and, a little, whatever
+    other threads did meanwhile).
+    """
+
+    cpu_s: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
+    windows: dict[int, int] = field(default_factory=dict)  # decodes per encoder window (seconds)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        """Count the CPU time of the block as ``name``."""
+        before = time.process_time()
+        try:
+            yield
+        finally:
+            self.cpu_s[name] += time.process_time() - before
 
 
 class ShortWindows:
@@ -105,36 +136,49 @@ class ShortWindows:
                                    task="transcribe", language="en")
         self.suppress = get_suppressed_tokens(self.tokenizer, (-1,))
         self.prompt = [*self.tokenizer.sot_sequence, self.tokenizer.no_timestamps]
+        self.times = StageTimes()
 
-    def transcribe(self, audio: npt.NDArray[np.float32]) -> list[RawSegment]:
+    def transcribe(self, audio: npt.NDArray[np.float32], context: str = "") -> list[RawSegment]:
         """The words in ``audio`` (at most 30 s) with their times; empty for silence.
 
-        In a short window Whisper often ends after one sentence though more was said (it was
-        trained on 30 s windows); when a second or more of audio is left after the last
-        word, that rest is decoded on its own (at most twice).
+        ``context``, the words said just before the audio, goes to Whisper as previous text
+        (its last CONTEXT_TOKENS tokens). In a short window Whisper often ends after one
+        sentence though more was said (it was trained on 30 s windows); when a second or
+        more of audio is left after the last word, that rest is decoded on its own (at most
+        twice), with what was heard before it as context.
         """
-        return decode_with_rest(self._decode, audio)
+        return decode_with_rest(self._decode, audio, context)
 
-    def _decode(self, audio: npt.NDArray[np.float32]) -> RawSegment | None:
+    def _decode(self, audio: npt.NDArray[np.float32], context: str = "") -> RawSegment | None:
         """One window: what Whisper hears in ``audio`` (times from its start), or None."""
         rate = SAMPLE_RATE
         duration = len(audio) / rate
         bucket = next((b for b in BUCKETS_S if duration + 0.3 <= b), BUCKETS_S[-1])
         padded = np.zeros(bucket * rate, dtype=np.float32)
         padded[: min(len(audio), len(padded))] = audio[: len(padded)]
-        features = self.model.feature_extractor(padded, padding=0)[:, : bucket * 100]
-        encoded = self.model.encode(features)
-        result = self.model.model.generate(
-            encoded, [self.prompt], beam_size=self.beam_size,
-            # Room for fast speech (a tighter budget cut "push for a yes." to "push for"), still
-            # short enough that a loop cannot run on.
-            max_length=len(self.prompt) + int(duration * 10) + 16,
-            return_scores=True, return_no_speech_prob=True, suppress_blank=True, suppress_tokens=self.suppress,
-        )[0]
+        prompt = self.prompt
+        if context.strip():
+            before = self.tokenizer.encode(" " + context.strip())[-CONTEXT_TOKENS:]
+            prompt = [self.tokenizer.sot_prev, *before, *self.prompt]
+        times = self.times
+        times.windows[bucket] = times.windows.get(bucket, 0) + 1
+        with times.stage("features"):
+            features = self.model.feature_extractor(padded, padding=0)[:, : bucket * 100]
+        with times.stage("encoder"):
+            encoded = self.model.encode(features)
+        with times.stage("decoder"):
+            result = self.model.model.generate(
+                encoded, [prompt], beam_size=self.beam_size,
+                # Room for fast speech (a tighter budget cut "push for a yes." to "push for"), still
+                # short enough that a loop cannot run on.
+                max_length=len(prompt) + int(duration * 10) + 16,
+                return_scores=True, return_no_speech_prob=True, suppress_blank=True, suppress_tokens=self.suppress,
+            )[0]
         tokens = result.sequences_ids[0]
         if not tokens:
             return None
-        aligned = self.model.find_alignment(self.tokenizer, [tokens], encoded, bucket * 100)
+        with times.stage("alignment"):
+            aligned = self.model.find_alignment(self.tokenizer, [tokens], encoded, bucket * 100)
         # Words placed in the zero padding after the audio were never said: a small model
         # fills the padding by repeating itself ("That sounds manageable. That sounds ...").
         words = tuple(Word(w["word"], float(w["start"]), min(float(w["end"]), duration))
@@ -146,13 +190,14 @@ class ShortWindows:
         return RawSegment(0.0, words[-1].end, text, avg_logprob, float(result.no_speech_prob), words)
 
 
-def decode_with_rest(decode: Callable[[npt.NDArray[np.float32]], RawSegment | None],
-                     audio: npt.NDArray[np.float32], rate: int = SAMPLE_RATE) -> list[RawSegment]:
+def decode_with_rest(decode: Callable[[npt.NDArray[np.float32], str], RawSegment | None],
+                     audio: npt.NDArray[np.float32], context: str = "", rate: int = SAMPLE_RATE) -> list[RawSegment]:
     """``decode`` over ``audio``, then again over what is left after the last word heard (at most twice more)."""
     out: list[RawSegment] = []
     offset = 0.0
     for _ in range(3):
-        heard = decode(audio[round(offset * rate):])
+        said = " ".join(t.strip() for t in [context, *(seg.text for seg in out)] if t.strip())
+        heard = decode(audio[round(offset * rate):], said)
         if heard is None or out and _norm_text(heard.text) in _norm_text(out[-1].text):
             break  # nothing more, or the rest only echoes what was heard (as it does from silence)
         out.append(_shifted(heard, offset))

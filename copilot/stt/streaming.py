@@ -66,6 +66,10 @@ class StreamingSettings:
     max_utterance_s: float = 12.0  # past this, all committed words are finalised and cut off
     tail_s: float = 60.0  # audio kept in memory per channel
     partials: bool = True  # guesses while talking (the prospect's are not needed for coaching)
+    # A partial hears only the audio from the last committed word on (less resume_overlap_s),
+    # with the committed text as Whisper's context, instead of the whole open utterance.
+    resume_partials: bool = False
+    resume_overlap_s: float = 0.2
     finals: Finals = "at_once"
     # "packed" and "revised" pack closed utterances up to this much audio, or until the
     # oldest has waited batch_wait_s.
@@ -84,6 +88,8 @@ class Job:
     audio: npt.NDArray[np.float32] = field(repr=False)
     # A batch of closed utterances packed end to end: (call start, seconds) of each piece.
     pieces: tuple[tuple[float, float], ...] = ()
+    # What was said just before the audio (a resumed partial): Whisper's context, not heard again.
+    context: str = ""
 
     @property
     def end(self) -> float:
@@ -199,7 +205,7 @@ class StreamingTranscriber:
             job = self._final_job(self._last_speech_end)
         elif allow_partial and self.partial_due():
             self._partial_at = self.tail.end
-            job = Job(self.speaker, "partial", self._utterance, *self.tail.read(self._start, self.tail.end))
+            job = self._partial_job()
         else:
             return None
         self._in_flight = job
@@ -237,6 +243,16 @@ class StreamingTranscriber:
         self._in_flight = job
         return job
 
+    def _partial_job(self) -> Job:
+        """The open utterance so far; resumed, only what came after its committed words."""
+        assert self._start is not None
+        committed = self._words.committed
+        if not (self.settings.resume_partials and committed):
+            return Job(self.speaker, "partial", self._utterance, *self.tail.read(self._start, self.tail.end))
+        start = max(self._start, committed[-1].end - self.settings.resume_overlap_s)
+        context = "".join(w.text for w in committed).strip()
+        return Job(self.speaker, "partial", self._utterance, *self.tail.read(start, self.tail.end), context=context)
+
     def _final_job(self, end: float) -> Job:
         """The whole open utterance up to ``end``."""
         assert self._start is not None
@@ -258,7 +274,7 @@ class StreamingTranscriber:
         # speech after it yet, Whisper often hears it wrong twice. No agreement for too long:
         # all but the last two words are committed, to keep the audio bounded.
         self._words.offer(words, settled_until=job.end - self.settings.settle_s,
-                          force=job.end - self._start > 2 * self.settings.max_utterance_s)
+                          force=job.end - self._start > 2 * self.settings.max_utterance_s, resumed=bool(job.context))
         committed = self._words.committed
         out: list[Segment] = []
         length = job.end - self._start

@@ -22,17 +22,21 @@ class Stops:
     def __init__(self, answers: list[RawSegment | None]) -> None:
         self.answers = answers
         self.lengths: list[float] = []
+        self.contexts: list[str] = []
 
-    def __call__(self, audio: npt.NDArray[np.float32]) -> RawSegment | None:
+    def __call__(self, audio: npt.NDArray[np.float32], context: str) -> RawSegment | None:
         self.lengths.append(len(audio) / RATE)
+        self.contexts.append(context)
         return self.answers.pop(0) if self.answers else None
 
 
 def test_the_rest_after_an_early_full_stop_is_decoded_and_placed_after_it() -> None:
     decode = Stops([seg((" who", 2.5, 2.7), (" needs", 2.7, 2.9), (" a", 2.9, 3.1), (" nudge.", 3.1, 4.5)),
                     seg((" Firms", 0.1, 0.4), (" usually", 0.4, 0.8), (" see", 0.8, 1.0), (" clicks", 1.0, 3.0))])
-    out = decode_with_rest(decode, np.zeros(int(7.8 * RATE), dtype=np.float32))
+    out = decode_with_rest(decode, np.zeros(int(7.8 * RATE), dtype=np.float32), "For the rep")
     assert [s.text for s in out] == [" who needs a nudge.", " Firms usually see clicks"]
+    # Each decode has what was said before its audio as context.
+    assert decode.contexts[:2] == ["For the rep", "For the rep who needs a nudge."]
     # The stretched full stop may not hide the words after it: the rest starts 0.5 s into "nudge."
     assert abs(decode.lengths[1] - (7.8 - 3.6)) < 1e-3
     assert abs(out[1].words[0].start - 3.7) < 1e-6

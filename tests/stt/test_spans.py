@@ -68,8 +68,8 @@ def test_hallucinated_segments_are_dropped() -> None:
     where = ((2.0, 3.0),)
     engine = FakeEngine(text=" Thank you.")
 
-    def unsure(audio: npt.NDArray[np.float32]) -> list[RawSegment]:
-        (seg,) = FakeEngine.transcribe(engine, audio)
+    def unsure(audio: npt.NDArray[np.float32], context: str = "") -> list[RawSegment]:
+        (seg,) = FakeEngine.transcribe(engine, audio, context)
         return [RawSegment(seg.start, seg.end, seg.text, -1.2, 0.7, seg.words)]
 
     engine.transcribe = unsure  # type: ignore[method-assign]

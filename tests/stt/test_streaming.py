@@ -163,6 +163,30 @@ def test_a_long_turn_sends_its_committed_words_as_a_final_and_carries_on() -> No
     assert later and all(not s.text.startswith("w0") for s in later)
 
 
+def test_a_resumed_partial_hears_only_what_came_after_the_committed_words_with_them_as_context() -> None:
+    t = StreamingTranscriber("rep", replace(SETTINGS, resume_partials=True, resume_overlap_s=0.2))
+    t.speech_started(0.0)
+    words = [(" The", 0.3, 0.5), (" next", 0.5, 0.7), (" step", 0.7, 1.0), (" is", 1.0, 1.2), (" a", 1.3, 1.4),
+             (" pilot.", 1.4, 1.9)]
+    jobs, out = [], []
+    for _ in range(4):
+        t.feed(seconds(0.7))
+        job = t.job()
+        assert job is not None
+        jobs.append(job)
+        said = [(w, a - job.start, b - job.start) for w, a, b in words if a >= job.start - 0.05 and b <= job.end]
+        # Whisper hears the word the window starts in again (it overlaps the committed words).
+        out += t.deliver(job, heard(*said))
+    assert jobs[0].context == "" and jobs[1].context == ""  # nothing committed yet
+    assert jobs[2].context == "The next"  # agreed by the first two guesses
+    assert abs(jobs[2].start - (0.7 - 0.2)) < 1e-6  # from just before the last committed word's end
+    assert [s.text for s in out][-1] == "The next step is a pilot."  # nothing said twice, nothing lost
+    t.speech_ended(2.8)
+    t.feed(seconds(0.6))
+    final = t.job()
+    assert final is not None and final.kind == "final" and final.context == "" and final.start == 0.0
+
+
 def test_speech_that_starts_while_a_final_is_decoded_opens_the_next_utterance() -> None:
     t = StreamingTranscriber("rep", SETTINGS)
     t.speech_started(0.0)
