@@ -31,8 +31,8 @@ class Agreement:
         """A new guess at the whole utterance: commit the words it agrees on with the last guess
         that ended by ``settled_until``; with ``force``, all but its last two words.
 
-        ``resumed``: the guess heard only the audio from about the last committed word on
-        (with the committed text as context), so it is cut by time, not matched by text."""
+        ``resumed``: the guess heard only the audio from the last committed word on (with the
+        words before it as context), so it has none of the committed words but that one."""
         tail = _resumed(self.committed, guess) if resumed else _after(self.committed, guess)
         settled = sum(1 for w in tail if w.end <= settled_until)
         agreed = min(_agreed_prefix(self.pending, tail), settled)
@@ -72,15 +72,17 @@ def _after(committed: list[Word], hypothesis: list[Word]) -> list[Word]:
 
 
 def _resumed(committed: list[Word], hypothesis: list[Word]) -> list[Word]:
-    """The words of a guess that heard the audio from a little before the last committed word's end:
-    those centred after it, less a first word that only repeats the last committed one."""
+    """The new words of a guess that heard the audio from the last committed word on.
+
+    Whisper hears that word again first: it is found by text among the guess's first two
+    words, or else (heard differently) by time, as the words centred before its end."""
     if not committed:
         return hypothesis
     last = committed[-1]
-    tail = [w for w in hypothesis if (w.start + w.end) / 2 >= last.end]
-    if tail and _norm(tail[0]) == _norm(last) and tail[0].start < last.end + 0.1:
-        tail = tail[1:]
-    return tail
+    for i, w in enumerate(hypothesis[:2]):
+        if _norm(w) == _norm(last):
+            return hypothesis[i + 1:]
+    return [w for w in hypothesis if (w.start + w.end) / 2 >= last.end]
 
 
 def _norm(word: Word) -> str:

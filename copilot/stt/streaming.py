@@ -66,10 +66,11 @@ class StreamingSettings:
     max_utterance_s: float = 12.0  # past this, all committed words are finalised and cut off
     tail_s: float = 60.0  # audio kept in memory per channel
     partials: bool = True  # guesses while talking (the prospect's are not needed for coaching)
-    # A partial hears only the audio from the last committed word on (less resume_overlap_s),
-    # with the committed text as Whisper's context, instead of the whole open utterance.
+    # A partial hears only the audio from the last committed word on (from resume_lead_s
+    # before it), with the committed words before it as Whisper's context, instead of the
+    # whole open utterance.
     resume_partials: bool = False
-    resume_overlap_s: float = 0.2
+    resume_lead_s: float = 0.1
     finals: Finals = "at_once"
     # "packed" and "revised" pack closed utterances up to this much audio, or until the
     # oldest has waited batch_wait_s.
@@ -249,8 +250,8 @@ class StreamingTranscriber:
         committed = self._words.committed
         if not (self.settings.resume_partials and committed):
             return Job(self.speaker, "partial", self._utterance, *self.tail.read(self._start, self.tail.end))
-        start = max(self._start, committed[-1].end - self.settings.resume_overlap_s)
-        context = "".join(w.text for w in committed).strip()
+        start = max(self._start, committed[-1].start - self.settings.resume_lead_s)
+        context = "".join(w.text for w in committed[:-1]).strip()
         return Job(self.speaker, "partial", self._utterance, *self.tail.read(start, self.tail.end), context=context)
 
     def _final_job(self, end: float) -> Job:

@@ -164,7 +164,7 @@ def test_a_long_turn_sends_its_committed_words_as_a_final_and_carries_on() -> No
 
 
 def test_a_resumed_partial_hears_only_what_came_after_the_committed_words_with_them_as_context() -> None:
-    t = StreamingTranscriber("rep", replace(SETTINGS, resume_partials=True, resume_overlap_s=0.2))
+    t = StreamingTranscriber("rep", replace(SETTINGS, resume_partials=True, resume_lead_s=0.1))
     t.speech_started(0.0)
     words = [(" The", 0.3, 0.5), (" next", 0.5, 0.7), (" step", 0.7, 1.0), (" is", 1.0, 1.2), (" a", 1.3, 1.4),
              (" pilot.", 1.4, 1.9)]
@@ -175,11 +175,11 @@ def test_a_resumed_partial_hears_only_what_came_after_the_committed_words_with_t
         assert job is not None
         jobs.append(job)
         said = [(w, a - job.start, b - job.start) for w, a, b in words if a >= job.start - 0.05 and b <= job.end]
-        # Whisper hears the word the window starts in again (it overlaps the committed words).
+        # Whisper hears the last committed word again, at the start of the window.
         out += t.deliver(job, heard(*said))
     assert jobs[0].context == "" and jobs[1].context == ""  # nothing committed yet
-    assert jobs[2].context == "The next"  # agreed by the first two guesses
-    assert abs(jobs[2].start - (0.7 - 0.2)) < 1e-6  # from just before the last committed word's end
+    assert jobs[2].context == "The"  # "The next" agreed by the first two guesses; "next" is heard again
+    assert abs(jobs[2].start - (0.5 - 0.1)) < 1e-6  # from just before the last committed word
     assert [s.text for s in out][-1] == "The next step is a pilot."  # nothing said twice, nothing lost
     t.speech_ended(2.8)
     t.feed(seconds(0.6))
