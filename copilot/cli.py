@@ -204,7 +204,8 @@ def _add_model_args(p: argparse.ArgumentParser) -> None:
                    help="Whisper model: tiny.en (bundled, the default), a size name such as small.en "
                    "(downloaded once), or a CTranslate2 model folder")
     _rules(p)
-    p.add_argument("--threads", type=int, default=0, help="CPU threads for speech to text (default: up to 4)")
+    p.add_argument("--threads", type=int, default=0,
+                   help="CPU threads for speech to text (default: 1 live, beside the call; up to 4 for a recording)")
 
 
 def _print_help(parser: argparse.ArgumentParser) -> int:

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from copilot.stt.engine import Engine, WhisperEngine
     from copilot.stt.models import ModelChoice
 
-__all__ = ["load_detector", "stt_threads", "whisper", "live_engine", "open_capture", "sound_modules",
+__all__ = ["load_detector", "stt_threads", "live_threads", "whisper", "live_engine", "open_capture", "sound_modules",
            "sample_call", "demo_source", "open_event_log", "load_review", "display_problem", "require_display",
            "cpu_budget"]
 
@@ -38,9 +38,20 @@ def load_detector(rules: str | None) -> PhraseDetector:
     return PhraseDetector(Rulebook.load(rules))
 
 
+# Live speech to text runs on one thread: it leaves the other core to Zoom, and CTranslate2
+# spends ~40% more CPU on the same decodes with two (its threads wait on each other between
+# the decoder's small steps); flags come as fast (docs/live.md).
+LIVE_THREADS = 1
+
+
 def stt_threads(n: int) -> int:
     """``--threads``: as given, or up to 4 of this machine's cores."""
     return n if n > 0 else max(1, min(4, os.cpu_count() or 2))
+
+
+def live_threads(n: int) -> int:
+    """``--threads`` of a live session: as given, or LIVE_THREADS (one core, beside the call)."""
+    return n if n > 0 else LIVE_THREADS
 
 
 def whisper(choice: ModelChoice, threads: int = 0) -> WhisperEngine:
@@ -55,7 +66,7 @@ def live_engine(model: str | None, threads: int = 0) -> Engine:
     from copilot.stt.engine import ShortWindows
     from copilot.stt.models import resolve_model
 
-    return ShortWindows(whisper(resolve_model(model), threads))
+    return ShortWindows(whisper(resolve_model(model), live_threads(threads)))
 
 
 def cpu_budget(percent: float) -> CpuBudget:

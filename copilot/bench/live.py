@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     from copilot.pipeline.sinks import event_json
     from copilot.stt.engine import ShortWindows
     from copilot.stt.models import resolve_model
-    from copilot.wiring import cpu_budget, load_detector, whisper
+    from copilot.wiring import cpu_budget, live_threads, load_detector, whisper
 
     f = Path(args.file) if args.file else asset_path("samples", "discovery_call.opus")
     truth = load_truth(f) if truth_path(f).is_file() else None
@@ -71,7 +71,8 @@ def run(args: argparse.Namespace) -> int:
     choice = resolve_model(args.model)
     if not args.speed > 0:
         raise UserError("--speed must be more than 0.")
-    offline_engine = whisper(choice, args.threads)
+    # One model for both: the live session's threads (the offline comparison is not timed).
+    offline_engine = whisper(choice, live_threads(args.threads))
     engine = ShortWindows(offline_engine)
 
     events: list[dict[str, Any]] = []

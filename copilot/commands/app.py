@@ -17,12 +17,12 @@ from typing import IO, Any
 from copilot.wiring import (
     demo_source,
     display_problem,
+    live_threads,
     open_capture,
     open_event_log,
     require_display,
     sample_call,
     sound_modules,
-    stt_threads,
 )
 
 __all__ = ["run_app", "run_demo"]
@@ -116,7 +116,7 @@ def _preload_model(runner: Any, model: str | None) -> None:
     if model:
         return
     try:
-        runner.engine(model, stt_threads(0))
+        runner.engine(model, live_threads(0))
     except ModelError:
         pass
 

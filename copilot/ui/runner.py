@@ -24,7 +24,7 @@ from copilot.pipeline.live import LivePipeline
 from copilot.pipeline.sinks import EventLog
 from copilot.stt.engine import Engine
 from copilot.ui.bridge import EventBridge
-from copilot.wiring import live_engine, load_detector, stt_threads
+from copilot.wiring import live_engine, live_threads, load_detector
 
 __all__ = ["SessionPlan", "LiveRunner"]
 
@@ -112,7 +112,7 @@ class LiveRunner(QObject):
         try:
             detector = load_detector(plan.rules)
             self.status.emit("Loading the speech model…")
-            engine = self.engine(plan.model, stt_threads(plan.threads))
+            engine = self.engine(plan.model, live_threads(plan.threads))
             source = plan.make_source()
             store = SessionStore(plan.db)
         except UserError as e:
