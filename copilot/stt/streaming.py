@@ -300,8 +300,11 @@ class StreamingTranscriber:
         self._start = None
         self._words = Agreement()
         if self._next_start is not None:
+            # Speech began while the final was decoded (and may have ended too: then it stays ended).
             t, self._next_start = self._next_start, None
+            speaking = self._speaking
             self.speech_started(t)
+            self._speaking = speaking
         return [self._segment(all_words, final=True)] if all_words else []
 
     def _unpack(self, job: Job, heard: Sequence[RawSegment]) -> list[Segment]:

@@ -202,6 +202,24 @@ def test_speech_that_starts_while_a_final_is_decoded_opens_the_next_utterance() 
     assert nxt is not None and nxt.kind == "partial" and abs(nxt.start - 1.2) < 1e-6
 
 
+def test_speech_that_starts_and_ends_while_a_final_is_decoded_gets_its_own_final() -> None:
+    t = StreamingTranscriber("rep", SETTINGS)
+    t.speech_started(0.0)
+    t.feed(seconds(1.0))
+    t.speech_ended(1.0)
+    t.feed(seconds(0.5))
+    job = t.job()
+    assert job is not None and job.kind == "final"
+    t.speech_started(1.5)  # a short "yes" while Whisper is busy with the first utterance
+    t.feed(seconds(0.4))
+    t.speech_ended(1.9)
+    t.deliver(job, heard((" Right.", 0.3, 0.6)))
+    t.feed(seconds(0.5))
+    nxt = t.job()
+    assert nxt is not None and nxt.kind == "final"  # not left open until the rep speaks again
+    assert abs(nxt.end - 2.1) < 1e-6
+
+
 def test_the_audio_tail_wraps_around_and_still_reads_what_was_written() -> None:
     tail = AudioTail(1.0)
     everything = np.arange(int(3.7 * RATE), dtype=np.float32)
