@@ -64,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="which side of CALL is the rep (default left)")
     a.add_argument("--rep", metavar="FILE", help="the rep's own recording (with --prospect)")
     a.add_argument("--prospect", metavar="FILE", help="the prospect's recording (with --rep)")
+    _echo(a)
     _add_model_args(a)
     _db(a)
     a.add_argument("--json", metavar="PATH", help="write the analysis as JSON to PATH, or - for stdout")
@@ -84,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     lv.add_argument("--keep-audio", action="store_true",
                     help="keep the call's audio beside the session database, to replay moments in the review")
     _cpu_budget(lv)
+    _echo(lv)
     _add_model_args(lv)
     _db(lv)
 
@@ -154,6 +156,7 @@ def _parser() -> argparse.ArgumentParser:
     bl.add_argument("--no-compare", action="store_true",
                     help="skip the offline analysis of the same call (for long memory runs)")
     _load(bl)
+    _echo(bl)
     _cpu_budget(bl)
     _add_model_args(bl)
     _json_flag(bl)
@@ -166,6 +169,12 @@ def _parser() -> argparse.ArgumentParser:
     br.add_argument("--runs", type=int, default=5, help="times the review is opened (default 5)")
     _json_flag(br)
     return p
+
+
+def _echo(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-echo-cancel", dest="echo_cancel", action="store_false",
+                        help="keep the rep's microphone as it is (by default the prospect's voice it hears from "
+                        "laptop speakers is taken out; a headset does not need it)")
 
 
 def _load(parser: argparse.ArgumentParser) -> None:

@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import wave
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -91,7 +92,50 @@ def write_opus(stereo: np.ndarray, out_path: Path, bitrate: int = 64_000) -> Non
             container.mux(packet)
 
 
-def render(script_path: Path, out_path: Path) -> None:
+@dataclass(frozen=True)
+class Speakers:
+    """The call as a rep on laptop speakers records it: the microphone also hears the prospect."""
+
+    gain_db: float = -12.0  # the prospect's echo on the microphone, relative to the prospect
+    delay_ms: float = 60.0  # speakers to microphone, direct path (plus the device's own delay)
+    drift_ppm: float = 0.0  # the microphone's clock against the call audio's
+    room: int = 1  # seed of the room's reflections and tail
+    tail_ms: float = 150.0  # how long the room rings (to -60 dB)
+    noise_dbfs: float = -55.0  # the microphone's own noise floor
+
+
+def room_response(sp: Speakers) -> np.ndarray:
+    """Impulse response speakers -> microphone: a direct path, four early reflections and a decaying tail."""
+    rng = np.random.default_rng(sp.room)
+    direct = int(sp.delay_ms * RATE / 1000)
+    h = np.zeros(direct + int(sp.tail_ms * RATE / 1000) + 1, np.float32)
+    h[direct] = 1.0
+    for _ in range(4):
+        at = direct + int(rng.uniform(3, 30) * RATE / 1000)
+        h[at] += rng.uniform(0.2, 0.6) * rng.choice([-1.0, 1.0])
+    n = len(h) - direct
+    t = np.arange(n) / RATE
+    tail = rng.normal(0.0, 1.0, n) * np.exp(-6.9 * t / (sp.tail_ms / 1000)) * 0.08
+    h[direct:] += tail.astype(np.float32)
+    return h
+
+
+def add_speaker_echo(rep: np.ndarray, prospect: np.ndarray, sp: Speakers) -> np.ndarray:
+    """The rep's microphone on speakers: the rep, the prospect through the room, and noise."""
+    played = prospect
+    if sp.drift_ppm:
+        at = np.arange(len(prospect)) * (1.0 + sp.drift_ppm * 1e-6)
+        played = np.interp(at, np.arange(len(prospect)), prospect, right=0.0).astype(np.float32)
+    h = room_response(sp)
+    size = 1 << int(np.ceil(np.log2(len(played) + len(h))))
+    echo = np.fft.irfft(np.fft.rfft(played, size) * np.fft.rfft(h, size), size)[: len(rep)]
+    echo *= 10 ** (sp.gain_db / 20)
+    rng = np.random.default_rng(sp.room + 100)
+    noise = rng.normal(0.0, 10 ** (sp.noise_dbfs / 20), len(rep))
+    return (rep + echo + noise).astype(np.float32)
+
+
+def render(script_path: Path, out_path: Path, speakers: Speakers | None = None) -> None:
     voices, lines, rep_channel = parse(script_path.read_text(encoding="utf-8"))
     rng = np.random.default_rng(7)
     placed: list[tuple[dict[str, object], int, np.ndarray]] = []
@@ -113,13 +157,17 @@ def render(script_path: Path, out_path: Path) -> None:
         truth_lines.append({"speaker": line["speaker"], "start": round(first / RATE, 3),
                             "end": round((first + len(pcm)) / RATE, 3), "text": line["text"],
                             "directive": line["directive"]})
+    if speakers is not None:
+        tracks["rep"] = add_speaker_echo(tracks["rep"], tracks["prospect"], speakers)
     noise = 10 ** (_NOISE_DBFS / 20)
     order = ["rep", "prospect"] if rep_channel == "left" else ["prospect", "rep"]
     stereo = np.stack([tracks[order[0]], tracks[order[1]]], axis=1)
     stereo += rng.normal(0.0, noise, stereo.shape).astype(np.float32)
     write_opus(np.clip(stereo, -1, 1), out_path)
-    truth = {"audio": out_path.name, "script": script_path.name, "rep_channel": rep_channel,
-             "duration_s": round(total / RATE, 3), "lines": truth_lines}
+    truth: dict[str, object] = {"audio": out_path.name, "script": script_path.name, "rep_channel": rep_channel,
+                                "duration_s": round(total / RATE, 3), "lines": truth_lines}
+    if speakers is not None:
+        truth["speakers"] = asdict(speakers)
     truth_path = out_path.with_name(out_path.name.split(".")[0] + ".truth.json")
     truth_path.write_text(json.dumps(truth, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {out_path} ({out_path.stat().st_size // 1024} KB, {total / RATE:.1f} s) and {truth_path}")
@@ -129,8 +177,16 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("script", type=Path)
     p.add_argument("out", type=Path, help="audio file to write (Ogg Opus, e.g. call.opus)")
+    p.add_argument("--speakers", action="store_true",
+                   help="record the rep's side as on laptop speakers: the microphone hears the prospect too")
+    p.add_argument("--gain-db", type=float, default=Speakers.gain_db, help="the prospect's echo on the microphone")
+    p.add_argument("--delay-ms", type=float, default=Speakers.delay_ms, help="speakers to microphone")
+    p.add_argument("--drift-ppm", type=float, default=Speakers.drift_ppm, help="the two devices' clocks apart")
+    p.add_argument("--room", type=int, default=Speakers.room, help="seed of the room's reflections")
+    p.add_argument("--tail-ms", type=float, default=Speakers.tail_ms, help="how long the room rings")
     a = p.parse_args(argv)
-    render(a.script, a.out)
+    speakers = Speakers(a.gain_db, a.delay_ms, a.drift_ppm, a.room, a.tail_ms) if a.speakers else None
+    render(a.script, a.out, speakers)
     return 0
 
 

@@ -58,7 +58,8 @@ def run_analyze(args: argparse.Namespace) -> int:
         engine = whisper(choice, args.threads)
         bar = BarProgress()
         try:
-            analysis = analyze_call(audio, engine, detector, model=choice.label, progress=bar)
+            analysis = analyze_call(audio, engine, detector, model=choice.label, progress=bar,
+                                    echo=args.echo_cancel)
         finally:
             bar.close()
         s = analysis.session

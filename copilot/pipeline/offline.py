@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from copilot.audio.decode import CallAudio
+from copilot.audio.echo import EchoReport, cancel_echo
 from copilot.audio.vad import VadSettings, speech_spans
 from copilot.core.events import SPEAKERS, Segment, SpeechSpan
 from copilot.core.facts import seconds
@@ -44,6 +45,7 @@ class Analysis:
     model: str
     spans: list[SpeechSpan] = field(default_factory=list)
     session_id: str | None = None
+    echo: EchoReport | None = None  # what the echo canceller found on the rep's side (None: not run)
 
     @property
     def segments(self) -> list[Segment]:
@@ -53,8 +55,12 @@ class Analysis:
     def as_json(self) -> dict[str, Any]:
         """The analysis JSON contract of DESIGN.md."""
         s = self.session
-        return analysis_json(self.session_id, self.duration_s, self.source, self.model, s.talk_summary(),
-                             self.segments, s.flags, s.prompts)
+        out = analysis_json(self.session_id, self.duration_s, self.source, self.model, s.talk_summary(),
+                            self.segments, s.flags, s.prompts)
+        if self.echo is not None:
+            out["speaker_echo"] = {"found": self.echo.found, "removed_db": round(self.echo.reduction_db, 1),
+                                   "mic_delay_s": round(self.echo.mic_delay_s, 3)}
+        return out
 
 
 
@@ -67,10 +73,20 @@ def analyze_call(
     settings: CoachSettings | None = None,
     vad: VadSettings | None = None,
     progress: Progress | None = None,
+    echo: bool = True,
 ) -> Analysis:
-    """Run the whole analysis of one call."""
+    """Run the whole analysis of one call; with ``echo``, the call audio's echo is first taken out of
+    the rep's side (a recording made on laptop speakers)."""
     progress = progress or Progress()
-    tracks = {"rep": audio.rep, "prospect": audio.prospect}
+    report = None
+    rep = audio.rep
+    if echo:
+        progress.stage("removing speaker echo", audio.duration_s)
+        cleaned, report = cancel_echo(audio.rep, audio.prospect)
+        if report.found:  # otherwise (a headset) the microphone stays exactly as recorded
+            rep = cleaned
+        progress.advance(audio.duration_s)
+    tracks = {"rep": rep, "prospect": audio.prospect}
 
     progress.stage("finding speech", 2 * audio.duration_s)
     spans: dict[str, list[SpeechSpan]] = {}
@@ -89,4 +105,4 @@ def analyze_call(
     session = Session(detector, settings)
     all_spans = sorted((s for ss in spans.values() for s in ss), key=lambda s: s.end)
     session.replay(all_spans, segments, audio.duration_s)
-    return Analysis(session, audio.duration_s, audio.source, model, all_spans)
+    return Analysis(session, audio.duration_s, audio.source, model, all_spans, echo=report)

@@ -29,6 +29,9 @@ def summary(a: Analysis) -> str:
     ]
     if not talk.rep_s and not talk.prospect_s:
         lines.append("  No speech was found on either side of this recording.")
+    if a.echo is not None and a.echo.found:
+        lines.append(f"  Speaker echo            removed, -{a.echo.reduction_db:.0f} dB "
+                     "(your microphone heard the buyer through your speakers)")
     flags = a.session.flags
     lines.append("")
     if flags:

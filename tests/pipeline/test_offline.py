@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from copilot.audio.decode import load_call
+from copilot.audio.decode import CallAudio, load_call
 from copilot.bench.truth import load_truth
 from copilot.core.phrases import PhraseDetector
 from copilot.core.rulebook import Rulebook
@@ -64,7 +65,30 @@ def test_the_json_has_the_contract_keys(analysis) -> None:  # type: ignore[no-un
     assert [s["start"] for s in data["segments"]] == sorted(s["start"] for s in data["segments"])
 
 
-def test_progress_covers_both_stages(analysis) -> None:  # type: ignore[no-untyped-def]
+def test_a_headset_call_is_left_as_recorded_and_says_no_echo_was_found(analysis) -> None:  # type: ignore[no-untyped-def]
+    a, _, _ = analysis
+    assert a.echo is not None and not a.echo.found
+    assert a.as_json()["speaker_echo"]["found"] is False
+
+
+def test_a_call_recorded_on_laptop_speakers_gets_the_rep_share_of_the_headset_call() -> None:
+    clean = load_call(SAMPLE)
+    echo = np.zeros(len(clean.prospect), np.float32)
+    d = int(0.06 * 16_000)  # speakers to microphone: 60 ms, -12 dB, one reflection 10 ms later
+    echo[d:] += 0.25 * clean.prospect[:-d]
+    echo[d + 160:] -= 0.1 * clean.prospect[: -d - 160]
+    speakers = CallAudio(clean.rep + echo, clean.prospect, "speakers")
+    detector = PhraseDetector(Rulebook.load())
+    truth = load_truth(SAMPLE).talk()["rep_share"]
+    share = {on: analyze_call(speakers, SaysNextStep(), detector, echo=on).session.talk_summary().rep_share
+             for on in (False, True)}
+    assert share[False] - truth > 0.05  # the buyer's voice counted as the rep's
+    assert abs(share[True] - truth) < 0.02
+    a = analyze_call(speakers, SaysNextStep(), detector)
+    assert a.echo is not None and a.echo.found
+
+
+def test_progress_covers_every_stage(analysis) -> None:  # type: ignore[no-untyped-def]
     _, _, progress = analysis
-    assert [name for name, _ in progress.stages] == ["finding speech", "transcribing"]
+    assert [name for name, _ in progress.stages] == ["removing speaker echo", "finding speech", "transcribing"]
     assert progress.done == pytest.approx(sum(total for _, total in progress.stages), rel=0.01)

@@ -1,0 +1,159 @@
+"""Speaker echo: the buyer's voice the rep's microphone hears from laptop speakers, taken out.
+
+On speakers the microphone picks up the call audio (delayed, quieter, coloured by the
+room). The call channel is exactly what was played, so it is the reference an acoustic
+echo canceller needs: WebRTC's AEC3 (``pywebrtc-audio``) subtracts what the room made of
+it from the microphone, 10 ms at a time, before the VAD or Whisper hear the rep's side.
+
+AEC3 needs the reference to lead the microphone (or arrive with it). A live monitor
+source gets the call audio before the speakers play it, so it leads by itself; in a
+recording the two sides may be shifted either way, so :func:`echo_delay` measures it and
+the microphone is held back that much (``mic_delay_s``) when the call channel lags.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from copilot.core.facts import SAMPLE_RATE
+
+__all__ = ["FRAME", "EchoCanceller", "EchoReport", "cancel_echo", "echo_delay", "FOUND_DB"]
+
+FRAME = SAMPLE_RATE // 100  # AEC3 works on 10 ms frames
+Samples = npt.NDArray[np.float32]
+
+# Less than this much taken out while the call channel speaks: there was no echo to remove
+# (a headset, or Zoom's own cancellation upstream).
+FOUND_DB = 6.0
+# A frame of the call channel this loud (RMS, dBFS) counts as the buyer speaking.
+_ACTIVE_DBFS = -45.0
+# Furthest the two sides of a recording are looked at for their shift.
+_MAX_SHIFT_S = 0.5
+
+
+@dataclass(frozen=True)
+class EchoReport:
+    """How much of the call audio the microphone carried, and how much was taken out."""
+
+    reduction_db: float  # microphone energy in / out while the buyer spoke
+    mic_delay_s: float  # how far the microphone was held back to let the call audio lead
+    frames: int  # 10 ms frames of the buyer speaking that were measured
+
+    @property
+    def found(self) -> bool:
+        """True when there was speaker echo on the microphone (and it was removed)."""
+        return self.frames > 0 and self.reduction_db >= FOUND_DB
+
+    def sentence(self) -> str:
+        """One line for the rep: "Echo from your speakers: removed, -22 dB." or that none was heard."""
+        if not self.found:
+            return "No echo from your speakers on the microphone."
+        return f"Echo from your speakers: removed, -{self.reduction_db:.0f} dB."
+
+
+class EchoCanceller:
+    """AEC3 on a stream: microphone blocks in, the same audio less the call's echo out.
+
+    ``mic_delay_s`` holds the microphone back against the call audio, for devices whose call
+    audio arrives late. Blocks of any length; what does not fill a 10 ms frame waits for
+    the next block, so the output may be a frame shorter or longer than the input.
+    """
+
+    def __init__(self, mic_delay_s: float = 0.0, max_wait_s: float = 0.5) -> None:
+        from pywebrtc_audio import EchoCanceller as Aec3
+
+        self._aec: Any = Aec3(sample_rate=SAMPLE_RATE, num_channels=1, stream_delay_ms=0)
+        self.mic_delay_s = mic_delay_s
+        # The microphone never waits longer than this for its reference (the call device may be
+        # gone): past it, the call audio counts as silence, so the talk meter keeps going.
+        self._max_wait = round((mic_delay_s + max_wait_s) * SAMPLE_RATE)
+        # Held back: the microphone's stream starts with this much silence, so each of its frames
+        # meets the call audio of mic_delay_s later.
+        self._mic = np.zeros(round(mic_delay_s * SAMPLE_RATE), dtype=np.float32)
+        self._call = np.zeros(0, dtype=np.float32)
+        self._in = 0.0  # energy in and out while the buyer spoke
+        self._out = 0.0
+        self._frames = 0
+
+    def process(self, mic: Samples, call: Samples) -> Samples:
+        """The next microphone samples without the echo of ``call`` (the call audio of the same time)."""
+        self._mic = np.concatenate([self._mic, mic])
+        self._call = np.concatenate([self._call, call])
+        if len(self._mic) - len(self._call) > self._max_wait:
+            self._call = np.concatenate([self._call, np.zeros(len(self._mic) - len(self._call), np.float32)])
+        n = min(len(self._mic), len(self._call)) // FRAME * FRAME
+        if n == 0:
+            return np.zeros(0, dtype=np.float32)
+        near, far = self._mic[:n], self._call[:n]
+        self._mic, self._call = self._mic[n:], self._call[n:]
+        out: Samples = np.asarray(self._aec.process(near, far), dtype=np.float32)
+        self._measure(near, far, out)
+        return out
+
+    def flush(self) -> Samples:
+        """The microphone audio still waiting for its reference, processed against silence (the end of a call)."""
+        waiting = len(self._mic)
+        pad = -waiting % FRAME  # to a whole frame, cut off again below
+        missing = max(0, waiting + pad - len(self._call))
+        return self.process(np.zeros(pad, np.float32), np.zeros(missing, np.float32))[:waiting]
+
+    def report(self) -> EchoReport:
+        """What was measured so far."""
+        reduction = 10 * np.log10(self._in / self._out) if self._out > 0 and self._in > 0 else 0.0
+        return EchoReport(float(reduction), self.mic_delay_s, self._frames)
+
+    def _measure(self, near: Samples, far: Samples, out: Samples) -> None:
+        frames = len(near) // FRAME
+        far_rms = np.sqrt(np.mean(far[: frames * FRAME].reshape(frames, FRAME) ** 2, axis=1))
+        active = far_rms > 10 ** (_ACTIVE_DBFS / 20)
+        if not active.any():
+            return
+        near_e = np.sum(near[: frames * FRAME].reshape(frames, FRAME) ** 2, axis=1)
+        out_e = np.sum(out[: frames * FRAME].reshape(frames, FRAME) ** 2, axis=1)
+        # Frames where the rep talks over the buyer are not echo: the microphone's own loud speech
+        # would hide how much echo was taken out. Keep the quieter half of the active frames.
+        chosen = active & (near_e <= np.median(near_e[active]))
+        self._in += float(near_e[chosen].sum())
+        self._out += float(out_e[chosen].sum())
+        self._frames += int(chosen.sum())
+
+
+def echo_delay(mic: Samples, call: Samples, seconds: float = 120.0) -> float | None:
+    """How far the call audio's echo lags in the microphone (seconds; negative: the call channel
+    is late), from a phase-transform cross-correlation of the first ``seconds``; None when the
+    microphone does not carry the call audio at all."""
+    n = min(len(mic), len(call), round(seconds * SAMPLE_RATE))
+    if n < SAMPLE_RATE:
+        return None
+    size = 1 << int(np.ceil(np.log2(2 * n)))
+    spectrum = np.fft.rfft(mic[:n], size) * np.conj(np.fft.rfft(call[:n], size))
+    spectrum /= np.abs(spectrum) + 1e-12
+    corr = np.fft.irfft(spectrum, size)
+    most = round(_MAX_SHIFT_S * SAMPLE_RATE)
+    lags = np.concatenate([corr[-most:], corr[: most + 1]])  # lag -most .. +most
+    peak = int(np.argmax(lags))
+    # A real echo stands far above the correlation's noise floor.
+    if lags[peak] < 8 * np.median(np.abs(lags)):
+        return None
+    return (peak - most) / SAMPLE_RATE
+
+
+def cancel_echo(mic: Samples, call: Samples) -> tuple[Samples, EchoReport]:
+    """A recording's microphone side without the call audio's echo, and what was found."""
+    lag = echo_delay(mic, call)
+    hold = max(0.0, -lag) + 0.02 if lag is not None and lag < 0 else 0.0
+    canceller = EchoCanceller(mic_delay_s=hold)
+    shift = round(hold * SAMPLE_RATE)
+    reference = np.zeros(len(mic) + shift + FRAME, dtype=np.float32)
+    reference[: min(len(call), len(reference))] = call[: len(reference)]
+    out = np.concatenate([canceller.process(mic, reference[: len(mic)]),
+                          canceller.process(np.zeros(shift + FRAME, np.float32), reference[len(mic):])])
+    # Held back by ``hold``: shifted back, so the rep's words keep their times on the call clock.
+    out = out[shift: shift + len(mic)]
+    if len(out) < len(mic):
+        out = np.concatenate([out, np.zeros(len(mic) - len(out), np.float32)])
+    return np.ascontiguousarray(out, dtype=np.float32), canceller.report()

@@ -1,0 +1,101 @@
+"""Speaker echo: the call audio the microphone heard is taken out, the rep's own voice is left alone."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from copilot.audio.echo import FRAME, EchoCanceller, cancel_echo, echo_delay
+
+RATE = 16_000
+
+
+def bursts(seed: int, starts: list[float], length_s: float, total_s: float) -> npt.NDArray[np.float32]:
+    """Speech-like stand-ins: bursts of band-limited noise, syllable-modulated, at the given times."""
+    rng = np.random.default_rng(seed)
+    out = np.zeros(int(total_s * RATE), np.float32)
+    n = int(length_s * RATE)
+    t = np.arange(n) / RATE
+    for s in starts:
+        noise = np.convolve(rng.normal(0, 1, n), np.ones(4) / 4, mode="same")
+        burst = 0.1 * noise * (0.6 + 0.4 * np.sin(2 * np.pi * 4 * t))
+        out[int(s * RATE): int(s * RATE) + n] += burst.astype(np.float32)
+    return out
+
+
+def through_room(x: npt.NDArray[np.float32], delay_s: float, gain_db: float) -> npt.NDArray[np.float32]:
+    d = int(delay_s * RATE)
+    h = np.zeros(d + 400, np.float32)
+    h[d], h[d + 120], h[d + 390] = 1.0, 0.4, -0.2
+    return (np.convolve(x, h)[: len(x)] * 10 ** (gain_db / 20)).astype(np.float32)
+
+
+def frame_db(x: npt.NDArray[np.float32], mask: npt.NDArray[np.bool_]) -> float:
+    n = len(x) // FRAME
+    e = (x[: n * FRAME].reshape(n, FRAME) ** 2).mean(axis=1)
+    return float(10 * np.log10(e[mask[:n]].mean()))
+
+
+def activity(x: npt.NDArray[np.float32]) -> npt.NDArray[np.bool_]:
+    n = len(x) // FRAME
+    return np.asarray((x[: n * FRAME].reshape(n, FRAME) ** 2).mean(axis=1) > 1e-5)
+
+
+PROSPECT = bursts(1, [1.0, 7.0, 13.0, 19.0, 25.0], 4.0, 31.0)
+REP = bursts(2, [5.2, 11.2, 17.2, 23.2], 1.5, 31.0)
+NOISE = np.random.default_rng(3).normal(0, 10 ** (-60 / 20), len(REP)).astype(np.float32)
+
+
+def test_the_echo_of_the_call_is_taken_out_of_the_microphone_and_the_rep_is_left_alone() -> None:
+    mic = REP + through_room(PROSPECT, 0.06, -12.0) + NOISE
+    cleaned, report = cancel_echo(mic, PROSPECT)
+    echo_only = activity(PROSPECT) & ~activity(REP)
+    rep_only = activity(REP) & ~activity(PROSPECT)
+    # After the first second or so (AEC3 converges), the echo is down by 20 dB or more.
+    later = np.arange(len(echo_only)) > 300
+    assert frame_db(mic, echo_only & later) - frame_db(cleaned, echo_only & later) >= 20
+    assert abs(frame_db(mic, rep_only) - frame_db(cleaned, rep_only)) < 0.5
+    assert report.found and "removed" in report.sentence()
+
+
+def test_a_headset_microphone_is_reported_as_having_no_echo() -> None:
+    _, report = cancel_echo(REP + NOISE, PROSPECT)
+    assert not report.found
+    assert report.sentence() == "No echo from your speakers on the microphone."
+
+
+def test_the_shift_between_the_two_sides_is_measured_either_way() -> None:
+    mic = REP + through_room(PROSPECT, 0.12, -12.0) + NOISE
+    lag = echo_delay(mic, PROSPECT)
+    assert lag is not None and abs(lag - 0.12) < 0.005
+    # The call channel recorded 150 ms late (a dialer's buffer): the echo comes before its reference.
+    late_call = np.concatenate([np.zeros(int(0.15 * RATE), np.float32), PROSPECT])[: len(PROSPECT)]
+    mic = REP + through_room(PROSPECT, 0.03, -12.0) + NOISE
+    lag = echo_delay(mic, late_call)
+    assert lag is not None and abs(lag - (0.03 - 0.15)) < 0.005
+    assert echo_delay(REP + NOISE, PROSPECT) is None
+
+
+def test_a_call_channel_that_lags_the_microphone_is_still_cancelled() -> None:
+    late_call = np.concatenate([np.zeros(int(0.15 * RATE), np.float32), PROSPECT])[: len(PROSPECT)]
+    mic = REP + through_room(PROSPECT, 0.03, -12.0) + NOISE
+    cleaned, report = cancel_echo(mic, late_call)
+    echo_only = activity(PROSPECT) & ~activity(REP) & (np.arange(len(mic) // FRAME) > 300)
+    assert report.mic_delay_s > 0.1
+    assert frame_db(mic, echo_only) - frame_db(cleaned, echo_only) >= 15  # down to the noise floor
+    assert len(cleaned) == len(mic)
+
+
+def test_blocks_of_any_length_come_out_in_whole_frames_and_lose_nothing() -> None:
+    aec = EchoCanceller()
+    sizes = [800, 333, 1200, 77, 1590]
+    out = [aec.process(np.zeros(n, np.float32), np.zeros(n, np.float32)) for n in sizes]
+    assert all(len(o) % FRAME == 0 for o in out)
+    assert sum(len(o) for o in out) == sum(sizes) // FRAME * FRAME
+
+
+def test_what_waits_for_its_reference_comes_out_at_the_end_of_the_call() -> None:
+    aec = EchoCanceller()
+    out = [aec.process(np.ones(1234, np.float32) * 0.01, np.zeros(500, np.float32))]
+    out.append(aec.flush())
+    assert sum(len(o) for o in out) == 1234
