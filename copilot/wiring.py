@@ -17,6 +17,7 @@ from copilot.errors import UserError
 
 if TYPE_CHECKING:
     from copilot.audio.capture import CaptureSource
+    from copilot.audio.echo import EchoCanceller
     from copilot.audio.sources import AudioSource
     from copilot.core.phrases import PhraseDetector
     from copilot.pipeline.budget import CpuBudget
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = ["load_detector", "stt_threads", "live_threads", "whisper", "live_engine", "open_capture", "sound_modules",
            "sample_call", "demo_source", "open_event_log", "load_review", "display_problem", "require_display",
-           "cpu_budget"]
+           "cpu_budget", "echo_canceller"]
 
 
 def load_detector(rules: str | None) -> PhraseDetector:
@@ -67,6 +68,13 @@ def live_engine(model: str | None, threads: int = 0) -> Engine:
     from copilot.stt.models import resolve_model
 
     return ShortWindows(whisper(resolve_model(model), live_threads(threads)))
+
+
+def echo_canceller(on: bool) -> EchoCanceller | None:
+    """The live microphone's echo canceller (the call audio as its reference), unless turned off."""
+    from copilot.audio.echo import EchoCanceller
+
+    return EchoCanceller() if on else None
 
 
 def cpu_budget(percent: float) -> CpuBudget:

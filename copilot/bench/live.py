@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     from copilot.pipeline.sinks import event_json
     from copilot.stt.engine import ShortWindows
     from copilot.stt.models import resolve_model
-    from copilot.wiring import cpu_budget, live_threads, load_detector, whisper
+    from copilot.wiring import cpu_budget, echo_canceller, live_threads, load_detector, whisper
 
     f = Path(args.file) if args.file else asset_path("samples", "discovery_call.opus")
     truth = load_truth(f) if truth_path(f).is_file() else None
@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
         events.append(event_json(stamped))
 
     pipeline = LivePipeline(FileSource(audio, speed=args.speed), engine, detector, [keep],
-                            budget=cpu_budget(args.cpu_budget))
+                            budget=cpu_budget(args.cpu_budget), echo=echo_canceller(args.echo_cancel))
     load = BusyProcesses(args.load)
     before = resource.getrusage(resource.RUSAGE_SELF)
     wall0 = time.monotonic()
@@ -110,7 +110,8 @@ def run(args: argparse.Namespace) -> int:
     peak_mb = after.ru_maxrss / 1024
 
     # The offline analysis of the same call, unless --no-compare (a long call's memory run).
-    offline = None if args.no_compare else analyze_call(audio, offline_engine, detector, model=choice.label)
+    offline = None if args.no_compare else analyze_call(audio, offline_engine, detector, model=choice.label,
+                                                        echo=args.echo_cancel)
     # The transcript as stored: finals, with the rep's revisions in place of what they replace.
     live_text: dict[Speaker, str] = {
         w: " ".join(s.text for s in session.segments if s.speaker == w) for w in SPEAKERS
@@ -127,6 +128,7 @@ def run(args: argparse.Namespace) -> int:
         "cpu_percent_of_one_core": round(cpu, 1),
         "cpu_percent_whole_process": round(whole, 1),
         "cpu_budget_percent": args.cpu_budget, "load_processes": args.load,
+        "speaker_echo": pipeline.echo.report().sentence() if pipeline.echo is not None else "not cancelled",
         "peak_rss_mb": round(peak_mb, 1),
         "rss_growth_after_5min_mb": _growth(rss, 300.0 / args.speed),
         "rss_highest_above_5min_mb": _growth(rss, 300.0 / args.speed, highest=True),
@@ -242,6 +244,7 @@ def _table(o: dict[str, Any]) -> str:
            f"{o['rss_highest_above_5min_mb']} MB above; every 5 min: "
            f"{', '.join(str(mb) for mb in o['rss_mb_every_5min'])})" if o["rss_growth_after_5min_mb"] is not None
            else ""),
+        f"  speaker echo        {o['speaker_echo']}",
         f"  STT jobs            {o['stt_jobs']['final']} finals, {o['stt_jobs']['partial']} partials, "
         f"{o['stt_jobs']['busy_s']} s busy",
         "  CPU by stage        " + ", ".join(f"{k} {v:.1f} s" for k, v in o["cpu_s_by_stage"].items())

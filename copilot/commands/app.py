@@ -46,7 +46,7 @@ def run_demo(args: argparse.Namespace) -> int:
         return run_live(argparse.Namespace(
             replay=str(sample_call()), headless=True, events=getattr(args, "events", None),
             db=getattr(args, "db", None), rep_channel="left", speed=1.0, keep_audio=False, model=None, rules=None,
-            threads=0, mic=None, call=None, cpu_budget=50.0))
+            threads=0, mic=None, call=None, cpu_budget=50.0, echo_cancel=True))
     return _open(args, demo=True)
 
 

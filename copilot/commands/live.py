@@ -12,7 +12,7 @@ from typing import IO
 from copilot.core.session import Session
 from copilot.errors import UserError
 from copilot.pipeline.live import LivePipeline
-from copilot.wiring import cpu_budget, live_engine, load_detector, open_capture, open_event_log
+from copilot.wiring import cpu_budget, echo_canceller, live_engine, load_detector, open_capture, open_event_log
 
 __all__ = ["run_live"]
 
@@ -56,7 +56,8 @@ def run_live(args: argparse.Namespace) -> int:
             if isinstance(source, CaptureSource):
                 print(f"Listening: you on {source.mic.name}, the call on {source.call.name}. Ctrl+C ends the session.",
                       file=sys.stderr)
-            return LivePipeline(source, engine, detector, all_sinks, budget=budget)
+            return LivePipeline(source, engine, detector, all_sinks, budget=budget,
+                                echo=echo_canceller(args.echo_cancel))
 
         with store:
             done = record_live(store, label, choice.label, sinks, make, _run_until_interrupted,

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from copilot.audio.echo import EchoCanceller
 from copilot.audio.sources import AudioSource
 from copilot.audio.vad import StreamingVad, VadSettings
 from copilot.core.events import SPEAKERS, Event, Flag, Prompt, Segment, Speaker, SpeechSpan, SpeechStart, TalkState
@@ -45,6 +46,7 @@ __all__ = ["LivePipeline", "LIVE_VAD", "LIVE_STREAMING"]
 # live WER from 15.5% to 13.5%.
 LIVE_VAD = VadSettings(min_silence_s=0.2, min_speech_s=0.15)
 TICK_S = 1.0
+_NOTHING = np.zeros(0, dtype=np.float32)
 # Over the CPU budget, a partial guess waits for this much new speech (0.6 s otherwise).
 THIN_PARTIAL_S = 1.5
 
@@ -75,7 +77,8 @@ class LivePipeline:
     def __init__(self, source: AudioSource, engine: Engine, detector: PhraseDetector, sinks: list[Sink], *,
                  settings: CoachSettings | None = None, vad: VadSettings = LIVE_VAD,
                  streaming: Mapping[Speaker, StreamingSettings] | None = None,
-                 budget: CpuBudget | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+                 budget: CpuBudget | None = None, echo: EchoCanceller | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.source = source
         self.engine = engine
         self.session = Session(detector, settings)
@@ -85,6 +88,8 @@ class LivePipeline:
         streaming = streaming or LIVE_STREAMING
         self.transcribers = {who: StreamingTranscriber(who, streaming[who]) for who in SPEAKERS}
         self.budget = budget
+        # Takes the call audio's echo out of the microphone (laptop speakers) before anything hears it.
+        self.echo = echo
         self.heard = {who: 0 for who in SPEAKERS}  # samples per channel
         # Also handed every block, on the coach thread (the kept call audio, when the rep opts in).
         self.on_audio: Callable[[Speaker, npt.NDArray[np.float32]], None] | None = None
@@ -155,6 +160,20 @@ class LivePipeline:
     def _on_audio(self, who: Speaker, samples: npt.NDArray[np.float32]) -> None:
         if self.on_audio is not None:
             self.on_audio(who, samples)
+        if self.echo is None:
+            self._hear(who, samples)
+            return
+        # The microphone goes through the canceller, which gives it back once the call audio of
+        # the same time has come (its reference).
+        if who == "prospect":
+            self._hear(who, samples)
+            cleaned = self.echo.process(_NOTHING, samples)
+        else:
+            cleaned = self.echo.process(samples, _NOTHING)
+        if len(cleaned):
+            self._hear("rep", cleaned)
+
+    def _hear(self, who: Speaker, samples: npt.NDArray[np.float32]) -> None:
         with self._lock:
             self.transcribers[who].feed(samples)
         self.heard[who] += len(samples)
@@ -184,6 +203,8 @@ class LivePipeline:
             self._emit_events(self.session.segment(seg))
 
     def _on_ended(self) -> None:
+        if self.echo is not None:
+            self._hear("rep", self.echo.flush())
         for who in SPEAKERS:
             for e in self.vads[who].finish():
                 self._on_vad(who, e)

@@ -24,7 +24,7 @@ from copilot.pipeline.live import LivePipeline
 from copilot.pipeline.sinks import EventLog
 from copilot.stt.engine import Engine
 from copilot.ui.bridge import EventBridge
-from copilot.wiring import live_engine, live_threads, load_detector
+from copilot.wiring import echo_canceller, live_engine, live_threads, load_detector
 
 __all__ = ["SessionPlan", "LiveRunner"]
 
@@ -43,6 +43,7 @@ class SessionPlan:
     threads: int = 0
     keep_audio: bool = False  # keep the call's audio beside the database (the rep opted in)
     cpu_budget: float = DEFAULT_BUDGET  # share of one core the session may use
+    echo_cancel: bool = True  # take the call audio's echo (laptop speakers) out of the microphone
 
 
 class LiveRunner(QObject):
@@ -124,7 +125,7 @@ class LiveRunner(QObject):
 
         def make(sinks: list[Sink]) -> LivePipeline:
             pipeline = LivePipeline(source, engine, detector, sinks, settings=plan.coach,
-                                    budget=CpuBudget(plan.cpu_budget))
+                                    budget=CpuBudget(plan.cpu_budget), echo=echo_canceller(plan.echo_cancel))
             self.pipeline = pipeline
             if self._stop.is_set():
                 pipeline.stop()

@@ -163,3 +163,28 @@ def test_without_opting_in_no_audio_is_kept(tmp_path: Path) -> None:
     done = record_live(store, "sample", "fake", [], lambda sinks: LivePipeline(
         source, SaysNextStep(), PhraseDetector(Rulebook.load()), sinks, clock=clock))
     assert store.load(done.session_id).audio == "" and not (tmp_path / "audio").exists()
+
+
+def test_on_laptop_speakers_the_echo_is_taken_out_live_and_the_talk_share_is_the_headset_one() -> None:
+    from copilot.audio.decode import CallAudio
+    from copilot.audio.echo import EchoCanceller
+
+    clean = load_call(SAMPLE)
+    echo = np.zeros(len(clean.prospect), np.float32)
+    d = int(0.06 * SAMPLE_RATE)  # speakers to microphone: 60 ms, -12 dB, one reflection 10 ms later
+    echo[d:] += 0.25 * clean.prospect[:-d]
+    echo[d + 160:] -= 0.1 * clean.prospect[: -d - 160]
+    speakers = CallAudio(clean.rep + echo, clean.prospect, "speakers")
+    truth = load_truth(SAMPLE).talk()["rep_share"]
+    share = {}
+    for on in (False, True):
+        clock = FakeClock()
+        source = FileSource(speakers, speed=1.0, clock=clock, sleep=clock.sleep)
+        pipeline = LivePipeline(source, SaysNextStep(), PhraseDetector(Rulebook.load()), [], clock=clock,
+                                echo=EchoCanceller() if on else None)
+        share[on] = pipeline.run().talk_summary().rep_share
+        if on:
+            assert pipeline.echo is not None and pipeline.echo.report().found
+            assert pipeline.heard["rep"] == pipeline.heard["prospect"]  # every microphone sample came through
+    assert share[False] - truth > 0.05
+    assert abs(share[True] - truth) < 0.02
