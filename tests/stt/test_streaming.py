@@ -8,7 +8,7 @@ import numpy as np
 
 from copilot.core.events import Word
 from copilot.stt.engine import RawSegment
-from copilot.stt.streaming import AudioTail, StreamingSettings, StreamingTranscriber
+from copilot.stt.streaming import AudioTail, Job, StreamingSettings, StreamingTranscriber
 
 RATE = 16_000
 SETTINGS = StreamingSettings(partial_every_s=0.6, pre_s=0.3, post_s=0.2, final_gap_s=0.5, settle_s=0.0,
@@ -187,7 +187,8 @@ def test_a_resumed_partial_hears_only_what_came_after_the_committed_words_with_t
     assert final is not None and final.kind == "final" and final.context == "" and final.start == 0.0
 
 
-def test_speech_that_starts_while_a_final_is_decoded_opens_the_next_utterance() -> None:
+def a_final_in_flight() -> tuple[StreamingTranscriber, Job]:
+    """A second of the rep's speech, a pause, and its final asked for (not yet answered)."""
     t = StreamingTranscriber("rep", SETTINGS)
     t.speech_started(0.0)
     t.feed(seconds(1.0))
@@ -195,6 +196,11 @@ def test_speech_that_starts_while_a_final_is_decoded_opens_the_next_utterance() 
     t.feed(seconds(0.5))
     job = t.job()
     assert job is not None and job.kind == "final"
+    return t, job
+
+
+def test_speech_that_starts_while_a_final_is_decoded_opens_the_next_utterance() -> None:
+    t, job = a_final_in_flight()
     t.speech_started(1.5)
     t.deliver(job, heard((" Yes.", 0.3, 0.6)))
     t.feed(seconds(0.7))
@@ -203,13 +209,7 @@ def test_speech_that_starts_while_a_final_is_decoded_opens_the_next_utterance() 
 
 
 def test_speech_that_starts_and_ends_while_a_final_is_decoded_gets_its_own_final() -> None:
-    t = StreamingTranscriber("rep", SETTINGS)
-    t.speech_started(0.0)
-    t.feed(seconds(1.0))
-    t.speech_ended(1.0)
-    t.feed(seconds(0.5))
-    job = t.job()
-    assert job is not None and job.kind == "final"
+    t, job = a_final_in_flight()
     t.speech_started(1.5)  # a short "yes" while Whisper is busy with the first utterance
     t.feed(seconds(0.4))
     t.speech_ended(1.9)
