@@ -145,7 +145,7 @@ class ShortWindows:
         (its last CONTEXT_TOKENS tokens). In a short window Whisper often ends after one
         sentence though more was said (it was trained on 30 s windows); when a second or
         more of audio is left after the last word, that rest is decoded on its own (at most
-        twice), with what was heard before it as context.
+        twice), with what was heard before it as context when ``context`` was given.
         """
         return decode_with_rest(self._decode, audio, context)
 
@@ -196,7 +196,9 @@ def decode_with_rest(decode: Callable[[npt.NDArray[np.float32], str], RawSegment
     out: list[RawSegment] = []
     offset = 0.0
     for _ in range(3):
-        said = " ".join(t.strip() for t in [context, *(seg.text for seg in out)] if t.strip())
+        # Finals (no context given) decode their rest without one: with the text before it as
+        # context, the prospect's packed finals on the hiring call had 54% WER live instead of 47%.
+        said = " ".join(t.strip() for t in [context, *(seg.text for seg in out)] if t.strip()) if context else ""
         heard = decode(audio[round(offset * rate):], said)
         if heard is None or out and _norm_text(heard.text) in _norm_text(out[-1].text):
             break  # nothing more, or the rest only echoes what was heard (as it does from silence)
