@@ -147,6 +147,7 @@ def _parser() -> argparse.ArgumentParser:
                     help="stereo calls with a NAME.truth.json beside them (default: the bundled sample call)")
     ba.add_argument("--runs", type=int, default=3, help="timed runs of each side (default 3)")
     _load(ba)
+    _echo(ba)
     _add_model_args(ba)
     _json_flag(ba)
     bl = _command(bsub, "live", "bench:run_live",

@@ -13,6 +13,7 @@ the microphone is held back that much (``mic_delay_s``) when the call channel la
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +43,7 @@ class EchoReport:
     reduction_db: float  # microphone energy in / out while the buyer spoke
     mic_delay_s: float  # how far the microphone was held back to let the call audio lead
     frames: int  # 10 ms frames of the buyer speaking that were measured
+    cpu_s: float = 0.0  # CPU time the canceller itself took (this thread's)
 
     @property
     def found(self) -> bool:
@@ -78,6 +80,7 @@ class EchoCanceller:
         self._in = 0.0  # energy in and out while the buyer spoke
         self._out = 0.0
         self._frames = 0
+        self._cpu_s = 0.0
 
     def process(self, mic: Samples, call: Samples) -> Samples:
         """The next microphone samples without the echo of ``call`` (the call audio of the same time)."""
@@ -90,7 +93,9 @@ class EchoCanceller:
             return np.zeros(0, dtype=np.float32)
         near, far = self._mic[:n], self._call[:n]
         self._mic, self._call = self._mic[n:], self._call[n:]
+        t = time.thread_time()
         out: Samples = np.asarray(self._aec.process(near, far), dtype=np.float32)
+        self._cpu_s += time.thread_time() - t
         self._measure(near, far, out)
         return out
 
@@ -104,7 +109,7 @@ class EchoCanceller:
     def report(self) -> EchoReport:
         """What was measured so far."""
         reduction = 10 * np.log10(self._in / self._out) if self._out > 0 and self._in > 0 else 0.0
-        return EchoReport(float(reduction), self.mic_delay_s, self._frames)
+        return EchoReport(float(reduction), self.mic_delay_s, self._frames, self._cpu_s)
 
     def _measure(self, near: Samples, far: Samples, out: Samples) -> None:
         frames = len(near) // FRAME

@@ -5,7 +5,8 @@ the full ``copilot analyze`` path (decode, VAD, speech-only transcription, coach
 a plain ``faster_whisper.WhisperModel.transcribe`` of each whole channel with the library's
 defaults, on the same loaded model. Reports medians of the wall times as real-time
 factors, the word error rate of each against the script, and the talk and flag numbers
-against the truth.
+against the truth. A call rendered as on laptop speakers (its truth says ``speakers``) is
+also analysed once with the echo canceller off: the numbers the canceller is there to fix.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from copilot.bench.load import BusyProcesses
-from copilot.bench.truth import load_truth, score_flags, truth_path
+from copilot.bench.truth import CallTruth, load_truth, score_flags, truth_path
 from copilot.core.assets import asset_path
 from copilot.core.events import SPEAKERS, Speaker
 from copilot.errors import UserError
@@ -52,7 +53,8 @@ def run(args: argparse.Namespace) -> int:
     results: list[dict[str, Any]] = []
     with BusyProcesses(args.load):
         for f in files:
-            results.append(_bench_call(f, engine, detector, choice.label, max(1, args.runs)))
+            results.append(_bench_call(f, engine, detector, choice.label, max(1, args.runs),
+                                       echo=args.echo_cancel))
     out = {"model": choice.label, "threads": threads, "model_load_s": round(load_s, 2), "load_processes": args.load,
            "calls": results}
     if args.json:
@@ -62,7 +64,8 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _bench_call(f: Path, engine: WhisperEngine, detector: PhraseDetector, model: str, runs: int) -> dict[str, Any]:
+def _bench_call(f: Path, engine: WhisperEngine, detector: PhraseDetector, model: str, runs: int,
+                echo: bool = True) -> dict[str, Any]:
     """One call: the analysis and plain faster-whisper, ``runs`` times each, alternating."""
     from copilot.audio.decode import load_call
     from copilot.pipeline.offline import analyze_call
@@ -75,7 +78,7 @@ def _bench_call(f: Path, engine: WhisperEngine, detector: PhraseDetector, model:
     for _ in range(runs):
         t = time.perf_counter()
         audio = load_call(f, rep_channel="right" if truth.rep_channel == "right" else "left")
-        analysis = analyze_call(audio, engine, detector, model=model)
+        analysis = analyze_call(audio, engine, detector, model=model, echo=echo)
         ours.append(time.perf_counter() - t)
         t = time.perf_counter()
         audio = load_call(f, rep_channel="right" if truth.rep_channel == "right" else "left")
@@ -90,7 +93,7 @@ def _bench_call(f: Path, engine: WhisperEngine, detector: PhraseDetector, model:
     talk = analysis.session.talk_summary()
     true_talk = truth.talk()
     flags = score_flags(truth, analysis.session.flags)
-    return {
+    result: dict[str, Any] = {
         "file": f.name,
         "duration_s": round(analysis.duration_s, 2),
         "runs": len(ours),
@@ -107,9 +110,30 @@ def _bench_call(f: Path, engine: WhisperEngine, detector: PhraseDetector, model:
         "directive_lines": flags.directive_lines,
         "directive_caught": flags.caught,
         "false_flags": flags.false_flags,
+        "flags_on_prospect_words": flags.on_prospect,
         "missed": list(flags.missed),
         "false": list(flags.false),
     }
+    if analysis.echo is not None:
+        result["speaker_echo"] = analysis.as_json()["speaker_echo"]
+    if truth.speakers is not None:
+        result["bleed"] = dict(truth.speakers)
+        if echo:
+            result["echo_canceller_off"] = _without_canceller(f, truth, engine, detector, model)
+    return result
+
+
+def _without_canceller(f: Path, truth: CallTruth, engine: WhisperEngine, detector: PhraseDetector,
+                       model: str) -> dict[str, Any]:
+    """A bleed call analysed once with the microphone left as recorded: what the canceller fixes."""
+    from copilot.audio.decode import load_call
+    from copilot.pipeline.offline import analyze_call
+
+    audio = load_call(f, rep_channel="right" if truth.rep_channel == "right" else "left")
+    analysis = analyze_call(audio, engine, detector, model=model, echo=False)
+    flags = score_flags(truth, analysis.session.flags)
+    return {"rep_share": analysis.session.talk_summary().rep_share, "directive_caught": flags.caught,
+            "false_flags": flags.false_flags, "flags_on_prospect_words": flags.on_prospect}
 
 
 def _print(out: dict[str, Any]) -> None:
@@ -128,7 +152,18 @@ def _print(out: dict[str, Any]) -> None:
         print(f"  longest rep monologue {r['longest_rep_monologue_s']:.1f} s vs truth "
               f"{r['true_longest_rep_monologue_s']:.1f} s (bar within 2 s)")
         print(f"  directive lines caught {r['directive_caught']}/{r['directive_lines']} (bar >= 80%), "
-              f"flags on other lines {r['false_flags']} (bar <= 1)")
+              f"flags on other lines {r['false_flags']} (bar <= 1), "
+              f"on the prospect's words {r['flags_on_prospect_words']}")
+        if "speaker_echo" in r:
+            e = r["speaker_echo"]
+            said = f"removed, -{e['removed_db']:.0f} dB" if e["found"] else "none found"
+            print(f"  speaker echo: {said} (microphone {e['mic_delay_s'] * 1000:.0f} ms behind the call audio)")
+        if "echo_canceller_off" in r:
+            o = r["echo_canceller_off"]
+            b = r["bleed"]
+            print(f"  bleed {b['gain_db']:+.0f} dB, {b['delay_ms']:.0f} ms, {b['drift_ppm']:.0f} ppm; canceller off: "
+                  f"rep share {o['rep_share']:.1%}, caught {o['directive_caught']}/{r['directive_lines']}, "
+                  f"{o['false_flags']} other flags ({o['flags_on_prospect_words']} on the prospect's words)")
         for m in r["missed"]:
             print(f"    missed: {m}")
         for m in r["false"]:

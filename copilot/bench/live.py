@@ -129,6 +129,8 @@ def run(args: argparse.Namespace) -> int:
         "cpu_percent_whole_process": round(whole, 1),
         "cpu_budget_percent": args.cpu_budget, "load_processes": args.load,
         "speaker_echo": pipeline.echo.report().sentence() if pipeline.echo is not None else "not cancelled",
+        "echo_canceller_cpu_percent": (round(100 * pipeline.echo.report().cpu_s * args.speed / audio.duration_s, 2)
+                                       if pipeline.echo is not None else None),
         "peak_rss_mb": round(peak_mb, 1),
         "rss_growth_after_5min_mb": _growth(rss, 300.0 / args.speed),
         "rss_highest_above_5min_mb": _growth(rss, 300.0 / args.speed, highest=True),
@@ -155,6 +157,8 @@ def run(args: argparse.Namespace) -> int:
         live, stored = score(flags), score(all_flags)
         out["directive_caught"] = f"{live.caught}/{live.directive_lines}"
         out["false_flags"] = live.false_flags
+        out["flags_on_prospect_words"] = live.on_prospect
+        out["true_rep_share"] = round(truth.talk()["rep_share"], 4)
         out["missed"] = list(live.missed)
         out["directive_caught_with_revisions"] = f"{stored.caught}/{stored.directive_lines}"
         out["live_wer"] = round(truth.wer(live_text), 4)
@@ -244,7 +248,9 @@ def _table(o: dict[str, Any]) -> str:
            f"{o['rss_highest_above_5min_mb']} MB above; every 5 min: "
            f"{', '.join(str(mb) for mb in o['rss_mb_every_5min'])})" if o["rss_growth_after_5min_mb"] is not None
            else ""),
-        f"  speaker echo        {o['speaker_echo']}",
+        f"  speaker echo        {o['speaker_echo']}"
+        + (f" (the canceller: {o['echo_canceller_cpu_percent']:.1f}% of a core; bar <= 3%)"
+           if o["echo_canceller_cpu_percent"] is not None else ""),
         f"  STT jobs            {o['stt_jobs']['final']} finals, {o['stt_jobs']['partial']} partials, "
         f"{o['stt_jobs']['busy_s']} s busy",
         "  CPU by stage        " + ", ".join(f"{k} {v:.1f} s" for k, v in o["cpu_s_by_stage"].items())
@@ -260,7 +266,9 @@ def _table(o: dict[str, Any]) -> str:
     if "live_wer" in o:
         lines += [
             f"  directive lines     {o['directive_caught']} caught live, {o['false_flags']} flags on other lines; "
-            f"{o['directive_caught_with_revisions']} with the revisions (no prompt: late)",
+            f"{o['directive_caught_with_revisions']} with the revisions (no prompt: late); "
+            f"{o['flags_on_prospect_words']} on the prospect's words",
+            f"  rep share (truth)   live {o['live_rep_share']:.1%} vs truth {o['true_rep_share']:.1%}",
         ]
         lines += [f"    missed: {m}" for m in o["missed"]]
     return "\n".join(lines)

@@ -34,6 +34,7 @@ class CallTruth:
     lines: tuple[Line, ...]
     duration_s: float
     rep_channel: str
+    speakers: Mapping[str, float] | None = None  # how the rep's microphone heard the prospect (a bleed call)
 
     def text(self, speaker: Speaker) -> str:
         """Everything one speaker said, in order."""
@@ -71,7 +72,7 @@ def load_truth(audio: str | Path) -> CallTruth:
     data: dict[str, Any] = json.loads(truth_path(audio).read_text(encoding="utf-8"))
     lines = tuple(Line(x["speaker"], float(x["start"]), float(x["end"]), x["text"], bool(x["directive"]))
                   for x in data["lines"])
-    return CallTruth(lines, float(data["duration_s"]), str(data.get("rep_channel", "left")))
+    return CallTruth(lines, float(data["duration_s"]), str(data.get("rep_channel", "left")), data.get("speakers"))
 
 
 @dataclass(frozen=True)
@@ -80,9 +81,10 @@ class FlagScore:
 
     directive_lines: int
     caught: int
-    false_flags: int  # flags on rep lines that are not directive
+    false_flags: int  # flags on rep lines that are not directive, or on no rep line at all
     missed: tuple[str, ...]
     false: tuple[str, ...]
+    on_prospect: int = 0  # of the false flags, those on the prospect's words only (bleed taken for the rep)
 
     @property
     def recall(self) -> float:
@@ -93,14 +95,18 @@ class FlagScore:
 def score_flags(truth: CallTruth, flags: Sequence[Flag]) -> FlagScore:
     """Match each flag to the scripted rep line it overlaps in time."""
     rep_lines = [line for line in truth.lines if line.speaker == "rep"]
+    prospect_lines = [line for line in truth.lines if line.speaker == "prospect"]
     flagged: set[int] = set()
     false: list[str] = []
+    on_prospect = 0
     for f in flags:
         hits = [i for i, line in enumerate(rep_lines) if f.start < line.end + 0.3 and line.start - 0.3 < f.end]
         if any(rep_lines[i].directive for i in hits):
             flagged.update(i for i in hits if rep_lines[i].directive)
         else:
             false.append(f.text)
+            if not hits and any(f.start < line.end and line.start < f.end for line in prospect_lines):
+                on_prospect += 1
     directive = [i for i, line in enumerate(rep_lines) if line.directive]
     missed = tuple(rep_lines[i].text for i in directive if i not in flagged)
-    return FlagScore(len(directive), len(directive) - len(missed), len(false), missed, tuple(false))
+    return FlagScore(len(directive), len(directive) - len(missed), len(false), missed, tuple(false), on_prospect)
