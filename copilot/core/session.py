@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
+from copilot.core.bleed import BuyerWords
 from copilot.core.coach import CoachPolicy
 from copilot.core.events import Event, Flag, Prompt, Segment, Speaker, SpeechSpan, SupportiveLine, TalkState
 from copilot.core.phrases import Hit, PhraseDetector
@@ -40,6 +41,9 @@ class Session:
         self.supportive: list[SupportiveLine] = []
         self.prompts: list[Prompt] = []
         self.rep_questions = 0
+        # The buyer's words of the last minute: rep segments that repeat them are speaker echo.
+        self.buyer_words = BuyerWords()
+        self.bleed: list[Segment] = []  # rep segments found to be the buyer's voice (not counted, not flagged)
 
     # ---- inputs ------------------------------------------------------------------
 
@@ -59,6 +63,13 @@ class Session:
         """Transcribed speech (final, or a live partial): flags, supportive lines, a prompt."""
         self._advance(segment.end)
         out: list[Event] = []
+        if segment.speaker == "prospect" and segment.final:
+            self.buyer_words.heard(segment)
+            self._recheck_rep(segment)
+        elif segment.speaker == "rep" and self.buyer_words.bleed(segment):
+            if segment.final:
+                self._drop_bleed(segment)
+            return self._talk_events([], with_state=False)
         if segment.final:
             if segment.replaces is not None:
                 self._forget_replaced(segment)
@@ -134,6 +145,29 @@ class Session:
             self.prompts.append(prompt)
             out.append(prompt)
         return out
+
+    def _recheck_rep(self, buyer: Segment) -> None:
+        """The buyer's words arrived after the rep's finals of the same moment (their decode
+        came later): rep finals that turn out to repeat them are taken back."""
+        overlapping = []
+        for s in reversed(self.segments):
+            if s.end < buyer.start - 60.0:
+                break  # segments are in time order; older ones cannot overlap
+            if s.speaker == "rep" and s.end >= buyer.start and s.start <= buyer.end + 1.5:
+                overlapping.append(s)
+        for seg in overlapping:
+            if self.buyer_words.bleed(seg):
+                self.segments.remove(seg)
+                self.rep_questions -= len(_QUESTION.findall(seg.text))
+                self._drop_bleed(seg)
+
+    def _drop_bleed(self, seg: Segment) -> None:
+        """A rep segment that was the buyer's voice: its time is not rep talk and its flags go."""
+        self.bleed.append(seg)
+        self.tracker.retract("rep", seg.start, seg.end)
+        lo, hi = seg.start - 0.3, seg.end + 0.3
+        self.flags = [f for f in self.flags if not (f.speaker == "rep" and lo <= f.start and f.end <= hi)]
+        self.supportive = [x for x in self.supportive if not (x.speaker == "rep" and lo <= x.start and x.end <= hi)]
 
     def _forget_replaced(self, revision: Segment) -> None:
         """A second hearing replaces finals: their questions and supportive lines go with them.

@@ -123,6 +123,26 @@ class TalkTracker:
         mono = self._mono[s]
         self._mono[s] = (span.start, span.end) if mono is None else (mono[0], max(mono[1], span.end))
 
+    def retract(self, speaker: Speaker, start: float, end: float) -> None:
+        """Take ``start``-``end`` out of the speaker's talk: it turned out not to be theirs (the
+        buyer's voice on the rep's microphone). Totals, the recent window and interruptions
+        are corrected; monologues already measured keep their length."""
+        kept: deque[SpeechSpan] = deque()
+        for sp in self._recent[speaker]:
+            if sp.end <= start or end <= sp.start:
+                kept.append(sp)
+                continue
+            self._total[speaker] -= min(sp.end, end) - max(sp.start, start)
+            if sp.start in self._counted_rep_starts and start <= sp.start:
+                self._counted_rep_starts.remove(sp.start)
+                self._interruptions -= 1
+            if sp.start < start:
+                kept.append(SpeechSpan(speaker, sp.start, start))
+            if end < sp.end:
+                kept.append(SpeechSpan(speaker, end, sp.end))
+        self._total[speaker] = max(0.0, self._total[speaker])
+        self._recent[speaker] = kept
+
     # ---- questions ---------------------------------------------------------------
 
     def state(self, now: float) -> TalkState:
