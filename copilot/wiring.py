@@ -71,10 +71,11 @@ def live_engine(model: str | None, threads: int = 0) -> Engine:
 
 
 def echo_canceller(on: bool) -> EchoCanceller | None:
-    """The live microphone's echo canceller (the call audio as its reference), unless turned off."""
+    """The live microphone's echo canceller (the call audio as its reference), unless turned off; it passes
+    the microphone on as it is while it finds no echo (a headset), and keeps the call audio leading the echo."""
     from copilot.audio.echo import EchoCanceller
 
-    return EchoCanceller() if on else None
+    return EchoCanceller(pass_through=True, realign=True) if on else None
 
 
 def cpu_budget(percent: float) -> CpuBudget:

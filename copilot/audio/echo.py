@@ -30,6 +30,20 @@ Samples = npt.NDArray[np.float32]
 # Less than this much taken out while the call channel speaks: there was no echo to remove
 # (a headset, or Zoom's own cancellation upstream).
 FOUND_DB = 6.0
+# Before this many frames of the buyer speaking (3 s), nothing is said about echo yet.
+_HEARD_FRAMES = 300
+# Live, the microphone is passed on as it is once the buyer has spoken this long with less than
+# _QUIET_DB taken out (a headset: nothing for the canceller to do, and nothing it may colour),
+# and cleaned again as soon as the recent reduction reaches FOUND_DB (the rep took the headset off).
+_QUIET_DB = 3.0
+_RECENT_FRAMES = 1000.0  # "recent": the last ~10 s of the buyer speaking (an exponential window)
+# Live, the echo's lag is measured every _CHECK_FRAMES of the buyer speaking, on the last _RING_S
+# of both streams as the canceller pairs them; outside _LAG_OK_S the pairing is moved (the two
+# devices' streams started at different moments, or their clocks drift apart).
+_CHECK_FRAMES = 1000
+_RING_S = 12.0
+_LAG_OK_S = (0.0, 0.35)
+_LAG_AIM_S = 0.05
 # A frame of the call channel this loud (RMS, dBFS) counts as the buyer speaking.
 _ACTIVE_DBFS = -45.0
 # Furthest the two sides of a recording are looked at for their shift.
@@ -52,6 +66,8 @@ class EchoReport:
 
     def sentence(self) -> str:
         """One line for the rep: "Echo from your speakers: removed, -22 dB." or that none was heard."""
+        if not self.found and self.frames < _HEARD_FRAMES:
+            return "Echo from your speakers: listening (the buyer has not spoken yet)."
         if not self.found:
             return "No echo from your speakers on the microphone."
         return f"Echo from your speakers: removed, -{self.reduction_db:.0f} dB."
@@ -65,7 +81,8 @@ class EchoCanceller:
     the next block, so the output may be a frame shorter or longer than the input.
     """
 
-    def __init__(self, mic_delay_s: float = 0.0, max_wait_s: float = 0.5) -> None:
+    def __init__(self, mic_delay_s: float = 0.0, max_wait_s: float = 0.5, pass_through: bool = False,
+                 realign: bool = False) -> None:
         from pywebrtc_audio import EchoCanceller as Aec3
 
         self._aec: Any = Aec3(sample_rate=SAMPLE_RATE, num_channels=1, stream_delay_ms=0)
@@ -81,6 +98,19 @@ class EchoCanceller:
         self._out = 0.0
         self._frames = 0
         self._cpu_s = 0.0
+        # With pass_through, the raw microphone goes on while the recent frames show no echo.
+        self._pass_through = pass_through
+        self._recent_in = 0.0
+        self._recent_out = 0.0
+        self.passing = False  # the microphone is currently passed on as it is
+        # With realign (live), the echo's lag is measured as the call goes and the pairing moved.
+        self._realign = realign
+        self._ring: list[tuple[Samples, Samples]] = []
+        self._ring_n = 0
+        self._since_check = 0
+        self.lag_s: float | None = None  # the echo's lag behind the call audio, as last measured live
+        self._emitted = 0  # microphone samples processed so far (output positions)
+        self._cuts: list[tuple[int, int]] = []  # output positions of silence put in to hold the microphone back
 
     def process(self, mic: Samples, call: Samples) -> Samples:
         """The next microphone samples without the echo of ``call`` (the call audio of the same time)."""
@@ -95,9 +125,56 @@ class EchoCanceller:
         self._mic, self._call = self._mic[n:], self._call[n:]
         t = time.thread_time()
         out: Samples = np.asarray(self._aec.process(near, far), dtype=np.float32)
+        active = self._measure(near, far, out)
+        if self._realign:
+            self._follow_lag(near, far, active)
         self._cpu_s += time.thread_time() - t
-        self._measure(near, far, out)
-        return out
+        if self._pass_through:
+            self._choose()
+            if self.passing:
+                out = np.array(near, dtype=np.float32)
+        return self._cut(out)
+
+    def _cut(self, out: Samples) -> Samples:
+        """``out`` without the silence that was put in to hold the microphone back."""
+        first = self._emitted
+        self._emitted += len(out)
+        if not self._cuts:
+            return out
+        keep = np.ones(len(out), dtype=bool)
+        for a, b in self._cuts:
+            keep[max(a, first) - first: max(0, min(b, self._emitted) - first)] = False
+        self._cuts = [(a, b) for a, b in self._cuts if b > self._emitted]
+        return out[keep]
+
+    def _follow_lag(self, near: Samples, far: Samples, active: int) -> None:
+        """Keep the call audio leading the echo: measure the lag now and then, move the pairing if it is off."""
+        self._ring.append((near, far))
+        self._ring_n += len(near)
+        while self._ring_n - len(self._ring[0][0]) >= _RING_S * SAMPLE_RATE:
+            self._ring_n -= len(self._ring.pop(0)[0])
+        self._since_check += active
+        if self._since_check < _CHECK_FRAMES:
+            return
+        self._since_check = 0
+        lag = echo_delay(np.concatenate([m for m, _ in self._ring]), np.concatenate([c for _, c in self._ring]),
+                         seconds=_RING_S)
+        if lag is None:
+            return
+        self.lag_s = lag
+        if _LAG_OK_S[0] <= lag <= _LAG_OK_S[1]:
+            return
+        move = round((_LAG_AIM_S - lag) * SAMPLE_RATE)  # > 0: hold the microphone back; < 0: the call audio
+        if move > 0:
+            at = self._emitted + len(self._mic)
+            self._mic = np.concatenate([self._mic, np.zeros(move, np.float32)])
+            self._cuts.append((at, at + move))
+            self._max_wait += move
+        else:
+            self._call = np.concatenate([self._call, np.zeros(-move, np.float32)])
+        self.mic_delay_s += move / SAMPLE_RATE
+        self.lag_s = _LAG_AIM_S
+        self._ring, self._ring_n = [], 0
 
     def flush(self) -> Samples:
         """The microphone audio still waiting for its reference, processed against silence (the end of a call)."""
@@ -111,12 +188,23 @@ class EchoCanceller:
         reduction = 10 * np.log10(self._in / self._out) if self._out > 0 and self._in > 0 else 0.0
         return EchoReport(float(reduction), self.mic_delay_s, self._frames, self._cpu_s)
 
-    def _measure(self, near: Samples, far: Samples, out: Samples) -> None:
+    def _choose(self) -> None:
+        """Pass the microphone on as it is, or cleaned, from the reduction of the last ~10 s of the buyer."""
+        if self._frames < _HEARD_FRAMES or self._recent_out <= 0:
+            return
+        recent_db = 10 * np.log10(max(self._recent_in, 1e-20) / self._recent_out)
+        if not self.passing and recent_db < _QUIET_DB:
+            self.passing = True
+        elif self.passing and recent_db >= FOUND_DB:
+            self.passing = False
+
+    def _measure(self, near: Samples, far: Samples, out: Samples) -> int:
+        """Count the energy in and out while the buyer spoke; how many frames the buyer spoke."""
         frames = len(near) // FRAME
         far_rms = np.sqrt(np.mean(far[: frames * FRAME].reshape(frames, FRAME) ** 2, axis=1))
         active = far_rms > 10 ** (_ACTIVE_DBFS / 20)
         if not active.any():
-            return
+            return 0
         near_e = np.sum(near[: frames * FRAME].reshape(frames, FRAME) ** 2, axis=1)
         out_e = np.sum(out[: frames * FRAME].reshape(frames, FRAME) ** 2, axis=1)
         # Frames where the rep talks over the buyer are not echo: the microphone's own loud speech
@@ -125,6 +213,10 @@ class EchoCanceller:
         self._in += float(near_e[chosen].sum())
         self._out += float(out_e[chosen].sum())
         self._frames += int(chosen.sum())
+        keep = float(np.exp(-chosen.sum() / _RECENT_FRAMES))
+        self._recent_in = self._recent_in * keep + float(near_e[chosen].sum())
+        self._recent_out = self._recent_out * keep + float(out_e[chosen].sum())
+        return int(active.sum())
 
 
 def echo_delay(mic: Samples, call: Samples, seconds: float = 120.0) -> float | None:

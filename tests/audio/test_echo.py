@@ -99,3 +99,54 @@ def test_what_waits_for_its_reference_comes_out_at_the_end_of_the_call() -> None
     out = [aec.process(np.ones(1234, np.float32) * 0.01, np.zeros(500, np.float32))]
     out.append(aec.flush())
     assert sum(len(o) for o in out) == 1234
+
+
+def stream(canceller: EchoCanceller, mic: npt.NDArray[np.float32], call: npt.NDArray[np.float32]) -> list[bool]:
+    """Feed 100 ms blocks as the live pipeline does; whether the raw microphone was passed on, block by block."""
+    passing = []
+    step = RATE // 10
+    for at in range(0, len(mic), step):
+        canceller.process(mic[at: at + step], call[at: at + step])
+        passing.append(canceller.passing)
+    return passing
+
+
+def test_live_a_headset_microphone_is_passed_on_as_it_is_once_the_buyer_has_spoken() -> None:
+    headset = REP + NOISE
+    canceller = EchoCanceller(pass_through=True)
+    passing = stream(canceller, headset, PROSPECT)
+    assert not passing[5] and passing[-1]  # cleaned until the buyer had spoken ~3 s, then left alone
+    block = headset[-RATE // 10:]
+    assert np.array_equal(canceller.process(block, np.zeros_like(block)), block)
+
+
+def test_live_speaker_echo_keeps_being_cleaned_and_a_headset_taken_off_is_noticed() -> None:
+    speakers = REP + through_room(PROSPECT, 0.06, -20.0) + NOISE  # a quiet echo: -20 dB
+    assert not any(stream(EchoCanceller(pass_through=True), speakers, PROSPECT))
+    # The first half on a headset, then the rep switches to the laptop's speakers.
+    half = len(REP) // 2
+    switched = REP + NOISE + np.concatenate([np.zeros(half, np.float32),
+                                             through_room(PROSPECT, 0.06, -12.0)[half:]])
+    passing = stream(EchoCanceller(pass_through=True), switched, PROSPECT)
+    assert passing[half * 10 // RATE - 1] and not passing[-1]
+
+
+def test_live_the_call_audio_arriving_after_its_echo_is_noticed_and_the_microphone_held_back() -> None:
+    # The call's stream started 150 ms after the microphone's: the echo (60 ms) comes 90 ms before its reference.
+    late = int(0.15 * RATE)
+    mic = REP + through_room(PROSPECT, 0.06, -12.0) + NOISE
+    call = np.concatenate([np.zeros(late, np.float32), PROSPECT])[: len(mic)]
+    fixed = EchoCanceller()
+    stream(fixed, mic, call)
+    assert not fixed.report().found  # the canceller cannot use a reference that comes too late
+    moving = EchoCanceller(realign=True)
+    out = np.concatenate([moving.process(mic[at: at + 1600], call[at: at + 1600]) for at in range(0, len(mic), 1600)]
+                         + [moving.flush()])
+    assert moving.mic_delay_s > 0.08 and moving.lag_s is not None
+    assert abs(len(out) - len(mic)) <= FRAME  # every microphone sample came out, none added: times are kept
+    # After the move the echo is taken out, and the rep's words stay where they were said.
+    after = np.arange(len(mic) // FRAME) > 20 * 100
+    echo_only = activity(PROSPECT) & ~activity(REP)
+    assert frame_db(mic, echo_only & after) - frame_db(out, echo_only & after) >= 15
+    rep_lag = echo_delay(out[: len(mic)], REP)
+    assert rep_lag is not None and abs(rep_lag) <= 0.01  # AEC3's own output delay is 8 ms; the 140 ms hold is not
