@@ -137,7 +137,7 @@ def _device_plan(settings: Any, args: argparse.Namespace, events: IO[str] | None
                                                                                settings.call or None),
                        model=settings.model or None, rules=settings.rules or None, coach=settings.coach,
                        db=getattr(args, "db", None), events=events, keep_audio=settings.keep_audio,
-                       cpu_budget=settings.cpu_budget)
+                       cpu_budget=settings.cpu_budget, echo_cancel=settings.echo_cancel)
 
 
 def _demo_plan(settings: Any, args: argparse.Namespace, events: IO[str] | None) -> Any:
@@ -145,4 +145,4 @@ def _demo_plan(settings: Any, args: argparse.Namespace, events: IO[str] | None) 
 
     return SessionPlan("the sample call (demo)", demo_source, model=settings.model or None,
                        rules=settings.rules or None, coach=settings.coach, db=getattr(args, "db", None), events=events,
-                       cpu_budget=settings.cpu_budget)
+                       cpu_budget=settings.cpu_budget, echo_cancel=settings.echo_cancel)

@@ -48,6 +48,7 @@ class Settings:
     consent_acknowledged: bool = False  # the rep has seen the notice about telling the other side
     keep_audio: bool = False  # keep the call's audio beside the sessions, to replay moments in the review
     cpu_budget: float = 0.5  # the share of one core a session may use beside the call
+    echo_cancel: bool = True  # take the call's echo (laptop speakers) out of the microphone
 
 
 def default_settings_path() -> Path:

@@ -72,12 +72,15 @@ class CoachingForm(QObject):
         self.opacity.setValue(round(settings.overlay_opacity * 100))
         self.keep_audio = QCheckBox("Keep the call's audio on this computer, to replay moments in the review")
         self.keep_audio.setChecked(settings.keep_audio)
+        self.echo = QCheckBox("Remove the call's echo from your microphone (on laptop speakers; a headset needs none)")
+        self.echo.setChecked(settings.echo_cancel)
 
         for line in (self.model, self.rules):
             line.editingFinished.connect(self.changed)
         for spin in (self.gap, self.cooldown, self.dominance, self.budget):
             spin.valueChanged.connect(self.changed)
         self.keep_audio.toggled.connect(self.changed)
+        self.echo.toggled.connect(self.changed)
         self.lock.toggled.connect(self._lock_changed)
         self.opacity.valueChanged.connect(self._opacity_changed)
 
@@ -86,7 +89,7 @@ class CoachingForm(QObject):
         return [("Speech model", self.model), ("Rulebook", self._rules_row), ("Time between prompts", self.gap),
                 ("Same prompt again after", self.cooldown), ("Prompt when you talk more than", self.dominance),
                 ("CPU the coach may use", self.budget), ("Overlay opacity", self.opacity), ("", self.lock),
-                ("", self.keep_audio)]
+                ("", self.echo), ("", self.keep_audio)]
 
     def apply(self, settings: Settings) -> Settings:
         """``settings`` with what the form shows."""
@@ -97,7 +100,8 @@ class CoachingForm(QObject):
             coach = coach.with_dominance(share)
         return replace(settings, model=self.model.text().strip(), rules=self.rules.text().strip(), coach=coach,
                        overlay_locked=self.lock.isChecked(), overlay_opacity=self.opacity.value() / 100,
-                       keep_audio=self.keep_audio.isChecked(), cpu_budget=self.budget.value() / 100)
+                       keep_audio=self.keep_audio.isChecked(), cpu_budget=self.budget.value() / 100,
+                       echo_cancel=self.echo.isChecked())
 
     def _pick_rules(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self.rules, "Rulebook", "", "Rulebooks (*.toml)")

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -65,6 +65,14 @@ class ControlWindow(QWidget):
         self.devices = DevicePicker(settings.mic, settings.call, levels)
         self.coaching = CoachingForm(settings)
         self.capture = QLabel(f"Overlay: {overlay.capture_status}")
+        # During a session: whether the call's echo is being removed from the microphone (speakers).
+        self.echo = QLabel("")
+        self.echo.setWordWrap(True)
+        self.echo.setVisible(False)
+        self._echo_timer = QTimer(self)
+        self._echo_timer.setInterval(2000)
+        self._echo_timer.timeout.connect(self._show_echo)
+        self._echo_timer.start()  # cheap: a few numbers read from the session, nothing while idle
         self.start_button = QPushButton("Start session")
         self.start_button.clicked.connect(self.toggle)
         self.review_button = QPushButton("Review the call")
@@ -79,6 +87,7 @@ class ControlWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.consent)
         layout.addWidget(self.status)
+        layout.addWidget(self.echo)
         layout.addLayout(form)
         for widget in (self.capture, self.start_button):
             layout.addWidget(widget)
@@ -127,6 +136,11 @@ class ControlWindow(QWidget):
         self.start_button.setText("Stop session")
         self.status.setText("Starting…")
         self.runner.start(self.plan_for(self.settings))
+
+    def _show_echo(self) -> None:
+        line = self.runner.echo_line()
+        self.echo.setText(line)
+        self.echo.setVisible(bool(line))
 
     def _on_failed(self, message: str) -> None:
         self.status.setText(message)
@@ -183,6 +197,7 @@ class ControlWindow(QWidget):
         return window
 
     def _idle(self) -> None:
+        self.echo.setVisible(False)
         self.start_button.setText("Start session")
         self.start_button.setEnabled(True)
         self._devices_changed()

@@ -90,6 +90,15 @@ class LiveRunner(QObject):
             self._thread.join(timeout)
         return not self.running
 
+    def echo_line(self) -> str:
+        """What the running session's echo canceller says ("Echo from your speakers: removed, -22 dB."), or ""."""
+        pipeline = self.pipeline
+        if pipeline is None or not self.running:
+            return ""
+        if pipeline.echo is None:
+            return "Echo removal is off (a headset does not need it)."
+        return pipeline.echo.report().sentence()
+
     def shown(self, prompt: Prompt) -> None:
         """The overlay painted ``prompt``: a ``shown`` line in the session's event log, on the session's wall clock."""
         if self.events is not None:

@@ -144,3 +144,25 @@ def test_a_settings_file_from_before_the_coach_table_keeps_its_thresholds(tmp_pa
     assert problem is None and loaded.mic == "USB"
     assert (loaded.coach.min_gap_s, loaded.coach.category_cooldown_s) == (30.0, 90.0)
     assert loaded.coach.dominance_share == 0.5 and loaded.coach.dominance_rearm_share <= 0.5
+
+
+def test_during_a_session_the_window_says_the_speakers_echo_is_removed(qtbot: QtBot, tmp_path: Path) -> None:
+    from copilot.audio.decode import CallAudio
+
+    bleed = load_call(SAMPLE.parent.parent.parent / "tests" / "data" / "calls" / "curious_bleed.opus")
+    n = 40 * 16_000  # the first 40 s: the buyer's first long story, heard through the rep's speakers
+    first = CallAudio(bleed.rep[:n], bleed.prospect[:n], bleed.source)
+    runner = LiveRunner(EventBridge(), engine_for=lambda model, threads: SaysNextStep())
+    plan = SessionPlan("speakers", lambda: FileSource(first, speed=8.0), db=str(tmp_path / "s.db"))
+    window = ControlWindow(Settings(), tmp_path / "settings.toml", runner, Overlay(), lambda s: plan,
+                           db=str(tmp_path / "s.db"))
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(runner.finished, timeout=30_000):
+        window.toggle()
+        qtbot.waitUntil(lambda: "removed" in window.echo.text() and window.echo.isVisible(), timeout=20_000)
+    assert not window.echo.isVisible()  # said only while a session runs
+    assert window.coaching.echo.isChecked()  # on by default
+    window.coaching.echo.setChecked(False)  # a headset: the next session leaves the microphone as it is
+    assert not load_settings(tmp_path / "settings.toml")[0].echo_cancel
+    assert not _device_plan(window.settings, argparse.Namespace(db=None), None).echo_cancel
