@@ -102,6 +102,7 @@ class Speakers:
     room: int = 1  # seed of the room's reflections and tail
     tail_ms: float = 150.0  # how long the room rings (to -60 dB)
     noise_dbfs: float = -55.0  # the microphone's own noise floor
+    call_late_ms: float = 0.0  # the call channel recorded this much later than the microphone (its echo comes first)
 
 
 def room_response(sp: Speakers) -> np.ndarray:
@@ -159,6 +160,13 @@ def render(script_path: Path, out_path: Path, speakers: Speakers | None = None) 
                             "directive": line["directive"]})
     if speakers is not None:
         tracks["rep"] = add_speaker_echo(tracks["rep"], tracks["prospect"], speakers)
+        late = int(speakers.call_late_ms * RATE / 1000)
+        if late:  # the recorder took the call audio late: the prospect's words come later on its channel
+            tracks["prospect"] = np.concatenate([np.zeros(late, np.float32), tracks["prospect"][:-late]])
+            for t in truth_lines:
+                if t["speaker"] == "prospect":
+                    t["start"] = round(float(t["start"]) + late / RATE, 3)  # type: ignore[arg-type]
+                    t["end"] = round(float(t["end"]) + late / RATE, 3)  # type: ignore[arg-type]
     noise = 10 ** (_NOISE_DBFS / 20)
     order = ["rep", "prospect"] if rep_channel == "left" else ["prospect", "rep"]
     stereo = np.stack([tracks[order[0]], tracks[order[1]]], axis=1)
@@ -184,8 +192,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--drift-ppm", type=float, default=Speakers.drift_ppm, help="the two devices' clocks apart")
     p.add_argument("--room", type=int, default=Speakers.room, help="seed of the room's reflections")
     p.add_argument("--tail-ms", type=float, default=Speakers.tail_ms, help="how long the room rings")
+    p.add_argument("--call-late-ms", type=float, default=Speakers.call_late_ms,
+                   help="the call channel recorded this much after the microphone (its echo comes first)")
     a = p.parse_args(argv)
-    speakers = Speakers(a.gain_db, a.delay_ms, a.drift_ppm, a.room, a.tail_ms) if a.speakers else None
+    speakers = (Speakers(a.gain_db, a.delay_ms, a.drift_ppm, a.room, a.tail_ms, call_late_ms=a.call_late_ms)
+                if a.speakers else None)
     render(a.script, a.out, speakers)
     return 0
 
