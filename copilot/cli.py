@@ -55,16 +55,34 @@ def _parser() -> argparse.ArgumentParser:
                  "Use it to check a rulebook you edited.")
     _rules(d)
 
+    v = _command(sub, "voice", "voice:run_voice", "your voice profile: show it, set it from a recording, or delete it",
+                 description="Your voice profile is a voiceprint (256 numbers, not audio) that finds you in mixed "
+                 "recordings. It stays on this computer. `copilot voice` shows it, `copilot voice set FILE` makes it "
+                 "from a recording of you alone, `copilot voice clear` deletes it.")
+    v.add_argument("action", nargs="?", choices=["show", "set", "clear"], default="show")
+    v.add_argument("file", nargs="?", metavar="FILE", help="with set: a recording of you alone (3 s of speech or more)")
+    _voice_profile(v)
+
     a = _command(sub, "analyze", "analyze:run_analyze",
                  "analyse a recorded call: talk share, monologues, directive phrases",
                  description="Analyses a recorded call on this machine and stores it as a session. Give a stereo "
-                 "recording with the rep on one side, or one file per participant.")
-    a.add_argument("call", nargs="?", metavar="CALL", help="stereo recording (wav, flac, mp3, m4a, ogg, ...)")
+                 "recording with the rep on one side, one file per participant, or a mixed recording (mono, or "
+                 "the same sound on both channels): it is split by voice, and your voice is found from "
+                 "--rep-voice, your voice profile (`copilot voice`) or --rep-speaker.")
+    a.add_argument("call", nargs="?", metavar="CALL",
+                   help="stereo or mixed recording (wav, flac, mp3, m4a, ogg, ...)")
     a.add_argument("--rep-channel", choices=["left", "right"], default="left",
                    help="which side of CALL is the rep (default left)")
     a.add_argument("--rep", metavar="FILE", help="the rep's own recording (with --prospect)")
     a.add_argument("--prospect", metavar="FILE", help="the prospect's recording (with --rep)")
     _echo(a)
+    a.add_argument("--rep-voice", metavar="FILE",
+                   help="a mixed recording: a few seconds to a minute of you alone, to find your voice")
+    a.add_argument("--rep-speaker", type=int, metavar="N",
+                   help="a mixed recording: you are voice N (the summary lists the voices with their first words)")
+    a.add_argument("--voices", type=int, metavar="N",
+                   help="a mixed recording: how many people speak (default: estimated; two on most sales calls)")
+    _voice_profile(a)
     _add_model_args(a)
     _db(a)
     a.add_argument("--json", metavar="PATH", help="write the analysis as JSON to PATH, or - for stdout")
@@ -189,6 +207,11 @@ def _command(subparsers: Any, name: str, target: str, help: str, description: st
     parser: argparse.ArgumentParser = subparsers.add_parser(name, help=help, description=description)
     parser.set_defaults(func=_lazy(target))
     return parser
+
+
+def _voice_profile(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--voice-profile", metavar="FILE",
+                   help="your voice profile (default: voice.json in your user data folder)")
 
 
 def _db(p: argparse.ArgumentParser) -> None:

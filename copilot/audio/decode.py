@@ -19,7 +19,8 @@ import numpy.typing as npt
 from copilot.core.facts import SAMPLE_RATE
 from copilot.errors import UserError
 
-__all__ = ["SAMPLE_RATE", "AudioFileError", "CallAudio", "RepChannel", "decode", "load_call"]
+__all__ = ["SAMPLE_RATE", "AudioFileError", "CallAudio", "MixedAudio", "RepChannel", "decode", "load_call",
+           "load_recording", "dual_mono"]
 
 RepChannel = Literal["left", "right"]
 Samples = npt.NDArray[np.float32]
@@ -51,6 +52,51 @@ class CallAudio:
         return max(len(self.rep), len(self.prospect)) / SAMPLE_RATE
 
 
+@dataclass(frozen=True)
+class MixedAudio:
+    """A recording with everyone on one track (a mono file, or stereo with the same sound on both sides)."""
+
+    mixed: Samples
+    source: str
+    dual_mono: bool  # stereo, but both channels carry the same mix
+
+    @property
+    def duration_s(self) -> float:
+        """Length of the recording."""
+        return len(self.mixed) / SAMPLE_RATE
+
+
+def dual_mono(left: Samples, right: Samples) -> bool:
+    """True when the two channels carry the same sound (a mixed recording saved as stereo):
+    nearly perfectly correlated and within 3 dB of each other, over the first ten minutes."""
+    n = min(len(left), len(right), 600 * SAMPLE_RATE)
+    a, b = left[:n].astype(np.float64), right[:n].astype(np.float64)
+    ea, eb = float(a @ a), float(b @ b)
+    if ea <= 0 or eb <= 0:
+        return False
+    corr = float(a @ b) / np.sqrt(ea * eb)
+    return bool(corr > 0.95 and abs(10 * np.log10(ea / eb)) < 3.0)
+
+
+def load_recording(
+    call: str | Path | None = None,
+    *,
+    rep_channel: RepChannel = "left",
+    rep: str | Path | None = None,
+    prospect: str | Path | None = None,
+) -> CallAudio | MixedAudio:
+    """Like :func:`load_call`, but a mono or dual-mono CALL comes back as one mixed track to split by voice."""
+    if call is not None and rep is None and prospect is None:
+        tracks = decode(call, mono=False)
+        if tracks.shape[0] < 2 or dual_mono(tracks[0], tracks[1]):
+            mixed = np.ascontiguousarray(tracks.mean(axis=0, dtype=np.float32) if tracks.shape[0] > 1 else tracks[0])
+            if max(float(mixed.max()), -float(mixed.min())) < _SILENT_PEAK:
+                raise AudioFileError(f"{call} is silent (no sound at all).")
+            return MixedAudio(mixed, f"{Path(call).name} (mixed)", dual_mono=tracks.shape[0] > 1)
+        return _two_channels(call, tracks, rep_channel)
+    return load_call(call, rep_channel=rep_channel, rep=rep, prospect=prospect)
+
+
 def load_call(
     call: str | Path | None = None,
     *,
@@ -66,17 +112,25 @@ def load_call(
         if tracks.shape[0] < 2:
             raise AudioFileError(f"{call} is a mono recording, so the rep and the prospect cannot be told apart; "
                                  f"give {LAYOUTS}.")
-        left, right = tracks[0], tracks[1]
-        rep_track, prospect_track = (left, right) if rep_channel == "left" else (right, left)
-        names = {"rep": f"the {rep_channel} channel of {call}",
-                 "prospect": f"the {'right' if rep_channel == 'left' else 'left'} channel of {call}"}
-        source = f"{Path(call).name} (rep on the {rep_channel})"
-    elif rep is not None and prospect is not None:
+        return _two_channels(call, tracks, rep_channel)
+    if rep is not None and prospect is not None:
         rep_track, prospect_track = decode(rep, mono=True)[0], decode(prospect, mono=True)[0]
         names = {"rep": f"the rep's file {rep}", "prospect": f"the prospect's file {prospect}"}
         source = f"{Path(rep).name} + {Path(prospect).name}"
     else:
         raise AudioFileError(f"No recording given; give {LAYOUTS}.")
+    return _checked(rep_track, prospect_track, names, source)
+
+
+def _two_channels(call: str | Path, tracks: Samples, rep_channel: RepChannel) -> CallAudio:
+    left, right = tracks[0], tracks[1]
+    rep_track, prospect_track = (left, right) if rep_channel == "left" else (right, left)
+    names = {"rep": f"the {rep_channel} channel of {call}",
+             "prospect": f"the {'right' if rep_channel == 'left' else 'left'} channel of {call}"}
+    return _checked(rep_track, prospect_track, names, f"{Path(call).name} (rep on the {rep_channel})")
+
+
+def _checked(rep_track: Samples, prospect_track: Samples, names: dict[str, str], source: str) -> CallAudio:
     for who, track in (("rep", rep_track), ("prospect", prospect_track)):
         if max(float(track.max()), -float(track.min())) < _SILENT_PEAK:  # no temporary copy
             raise AudioFileError(f"{names[who]} is silent (no sound at all); "

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from copilot.bench.load import BusyProcesses
+from copilot.bench.mixed import bench_mixed, is_mixed, print_mixed
 from copilot.bench.truth import CallTruth, load_truth, score_flags, truth_path
 from copilot.core.assets import asset_path
 from copilot.core.events import SPEAKERS, Speaker
@@ -53,6 +54,9 @@ def run(args: argparse.Namespace) -> int:
     results: list[dict[str, Any]] = []
     with BusyProcesses(args.load):
         for f in files:
+            if is_mixed(f):
+                results.append(bench_mixed(f, engine, detector, choice.label, max(1, args.runs)))
+                continue
             results.append(_bench_call(f, engine, detector, choice.label, max(1, args.runs),
                                        echo=args.echo_cancel))
     out = {"model": choice.label, "threads": threads, "model_load_s": round(load_s, 2), "load_processes": args.load,
@@ -141,6 +145,9 @@ def _print(out: dict[str, Any]) -> None:
     print(f"bench analyze: model {out['model']}, {out['threads']} threads (model load {out['model_load_s']} s, "
           "not counted)" + (f", {busy} busy process{'es' if busy != 1 else ''} beside it" if busy else ""))
     for r in out["calls"]:
+        if r.get("mixed"):
+            print_mixed(r)
+            continue
         print(f"\n{r['file']} ({r['duration_s']:.1f} s), median of {r['runs']} runs")
         print(f"  {'':<24}{'time':>8}{'RTF':>8}{'WER':>8}")
         print(f"  {'copilot analyze':<24}{r['analyze_s']:>7.2f}s{r['analyze_rtf']:>8.3f}{r['analyze_wer']:>8.1%}")

@@ -42,7 +42,7 @@ class BarProgress(Progress):
 
 def run_analyze(args: argparse.Namespace) -> int:
     """Analyse one call, store it, write the JSON and print the summary."""
-    from copilot.audio.decode import load_call
+    from copilot.audio.decode import MixedAudio, load_recording
     from copilot.pipeline.offline import analyze_call
     from copilot.report.summary import summary
     from copilot.store.sqlite import SessionStore, StoreError
@@ -52,14 +52,20 @@ def run_analyze(args: argparse.Namespace) -> int:
         raise UserError("--rep and --prospect go together: give both files, or one stereo CALL instead.")
     detector = load_detector(args.rules)
     json_out = json_target(args.json)
-    audio = load_call(args.call, rep_channel=args.rep_channel, rep=args.rep, prospect=args.prospect)
+    audio = load_recording(args.call, rep_channel=args.rep_channel, rep=args.rep, prospect=args.prospect)
+    if not isinstance(audio, MixedAudio) and (getattr(args, "rep_voice", None) or getattr(args, "rep_speaker", None)):
+        raise UserError("--rep-voice and --rep-speaker are for mixed recordings; this one has the rep on its own "
+                        "channel (--rep-channel says which).")
     choice = resolve_model(args.model)
     with SessionStore(args.db) as store:  # a bad database fails now, not after the transcription
         engine = whisper(choice, args.threads)
         bar = BarProgress()
         try:
-            analysis = analyze_call(audio, engine, detector, model=choice.label, progress=bar,
-                                    echo=args.echo_cancel)
+            if isinstance(audio, MixedAudio):
+                analysis = _analyze_mixed(audio, engine, detector, choice.label, bar, args)
+            else:
+                analysis = analyze_call(audio, engine, detector, model=choice.label, progress=bar,
+                                        echo=args.echo_cancel)
         finally:
             bar.close()
         s = analysis.session
@@ -77,3 +83,48 @@ def run_analyze(args: argparse.Namespace) -> int:
         print(f"copilot: the analysis above was not saved: {store_error}", file=sys.stderr)
         return 1
     return 0
+
+
+def _analyze_mixed(audio: Any, engine: Any, detector: Any, model: str, bar: BarProgress,
+                   args: argparse.Namespace) -> Any:
+    """A mixed recording: split by voice; the rep from --rep-voice, the profile, --rep-speaker or a question."""
+    from copilot.audio.decode import decode
+    from copilot.commands.voice import profile_path
+    from copilot.pipeline.mixed import analyze_mixed
+    from copilot.voices.embedder import VoiceEmbedder
+    from copilot.voices.profile import load_profile, voiceprint_of
+
+    embedder = VoiceEmbedder()
+    rep_print, rep_from = None, "voice sample"
+    if getattr(args, "rep_voice", None):
+        rep_print, _ = voiceprint_of(decode(args.rep_voice, mono=True)[0], embedder)
+    elif getattr(args, "rep_speaker", None) is None:
+        profile = load_profile(profile_path(args))
+        if profile is not None:
+            rep_print, rep_from = profile.voiceprint, "voice profile"
+    ask = _ask if sys.stdin.isatty() and sys.stdout.isatty() else None
+
+    def choose(voices: Any) -> int | None:
+        bar.close()
+        return ask(voices) if ask is not None else None
+
+    return analyze_mixed(audio, engine, detector, embedder, model=model, rep_print=rep_print, rep_print_from=rep_from,
+                         rep_speaker=getattr(args, "rep_speaker", None), voices=getattr(args, "voices", None),
+                         choose=choose, progress=bar)
+
+
+def _ask(voices: Any) -> int | None:
+    """In a terminal: list the voices with their first words and ask which is the rep."""
+    print("This recording has everyone on one track. The voices heard:", file=sys.stderr)
+    for v in voices:
+        words = " / ".join(f'"{w[:70]}"' for w in v.first_words) or "(no words)"
+        print(f"  {v.number}: {v.share:.0%} of the talk, first: {words}", file=sys.stderr)
+    while True:
+        try:
+            answer = input(f"Which voice is you? [1-{len(voices)}, Enter if you cannot tell] ").strip()
+        except EOFError:
+            return None
+        if not answer:
+            return None
+        if answer.isdigit() and 1 <= int(answer) <= len(voices):
+            return int(answer)

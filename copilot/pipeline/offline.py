@@ -9,7 +9,7 @@ the ones the rep would have seen live.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from copilot.audio.decode import CallAudio
 from copilot.audio.echo import EchoReport, cancel_echo
@@ -21,6 +21,9 @@ from copilot.core.session import Session, analysis_json
 from copilot.core.settings import CoachSettings
 from copilot.stt.engine import Engine
 from copilot.stt.spans import plan_windows, transcribe_spans
+
+if TYPE_CHECKING:
+    from copilot.pipeline.mixed import VoiceSplit
 
 __all__ = ["Analysis", "analyze_call", "Progress"]
 
@@ -46,6 +49,7 @@ class Analysis:
     spans: list[SpeechSpan] = field(default_factory=list)
     session_id: str | None = None
     echo: EchoReport | None = None  # what the echo canceller found on the rep's side (None: not run)
+    voices: VoiceSplit | None = None  # a mixed recording: its voices and which is the rep
 
     @property
     def segments(self) -> list[Segment]:
@@ -60,6 +64,8 @@ class Analysis:
         if self.echo is not None:
             out["speaker_echo"] = {"found": self.echo.found, "removed_db": round(self.echo.reduction_db, 1),
                                    "mic_delay_s": round(self.echo.mic_delay_s, 3)}
+        if self.voices is not None:
+            out["voices"] = self.voices.as_json()
         return out
 
 

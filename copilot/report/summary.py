@@ -27,6 +27,9 @@ def summary(a: Analysis) -> str:
         f"  Questions you asked     {talk.rep_questions}",
         f"  Interruptions           {talk.interruptions}",
     ]
+    if a.voices is not None:
+        lines[2] += "   (a guess: see below)" if a.voices.guess else ""
+        lines += _voices(a)
     if not talk.rep_s and not talk.prospect_s:
         lines.append("  No speech was found on either side of this recording.")
     if a.echo is not None and a.echo.found:
@@ -51,3 +54,33 @@ def _longest(a: Analysis, speaker: str) -> Monologue | None:
 
 def _monologue(m: Monologue | None) -> str:
     return "none" if m is None else f"{m.duration:.0f} s, from {clock(m.start)}"
+
+
+def _voices(a: Analysis) -> list[str]:
+    """A mixed recording: how it was split, each voice, and how the rep's voice was found."""
+    vs = a.voices
+    assert vs is not None
+    where = "both channels carry the same sound" if vs.dual_mono else "one track"
+    out = [f"  Mixed recording         {where}: told apart by voice, {len(vs.voices)} "
+           f"voice{'s' if len(vs.voices) != 1 else ''}"]
+    for v in vs.voices:
+        you = " (you)" if v.number == vs.rep else ""
+        first = f'  "{v.first_words[0][:60]}"' if v.first_words else ""
+        out.append(f"    voice {v.number}{you:<6} {v.share:4.0%} of the talk{first}")
+    rep = next((v for v in vs.voices if v.number == vs.rep), None)
+    sim = f" (similarity {rep.similarity:.2f})" if rep is not None and rep.similarity is not None else ""
+    said = {"voice sample": f"matched the voice sample you gave{sim}",
+            "voice profile": f"matched your voice profile{sim}",
+            "--rep-speaker": "as you said with --rep-speaker",
+            "you said so": "as you said"}
+    if vs.guess:
+        best = max((v.similarity for v in vs.voices if v.similarity is not None), default=None)
+        why = (f"your voice sample or profile matched no voice well (best {best:.2f}); " if best is not None else "")
+        out.append(f"  Which one is you?       a guess: {why}voice {vs.rep}, the first heard, was taken as you.")
+        out.append("                          If you are another voice: --rep-speaker N, or --rep-voice FILE "
+                   "(you alone).")
+    else:
+        out.append(f"  You are voice {vs.rep}          {said.get(vs.how, vs.how)}")
+    if len(vs.voices) > 2:
+        out.append("  Everyone but you counts as the buyer's side.")
+    return out
