@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from copilot.store.sqlite import SessionStore
     from copilot.stt.engine import Engine, WhisperEngine
     from copilot.stt.models import ModelChoice
+    from copilot.voices.learning import RepSpeech
 
 __all__ = ["load_detector", "stt_threads", "live_threads", "whisper", "live_engine", "open_capture", "sound_modules",
            "sample_call", "demo_source", "open_event_log", "load_review", "display_problem", "require_display",
@@ -161,3 +162,24 @@ def require_display(what: str, instead: str) -> None:
     problem = display_problem(what)
     if problem:
         raise UserError(f"{problem}; {instead}")
+
+
+def learn_voice(speech: RepSpeech, profile: str | None = None) -> str:
+    """After a live session the rep agreed to learn from: their voice profile updated from their own speech;
+    one sentence saying so (or why not)."""
+    from copilot.voices.embedder import VoiceEmbedder
+    from copilot.voices.profile import default_profile_path, learned, load_profile, save_profile
+
+    if speech.seconds < 10.0:
+        return (f"Your voice profile was not updated: only {speech.seconds:.0f} s of you speaking alone "
+                "(it needs 10 s).")
+    path = Path(profile) if profile else default_profile_path()
+    try:
+        embedder = VoiceEmbedder()
+        old = load_profile(path)
+        new = learned(old, embedder.voice(speech.speech()), speech.seconds)
+        save_profile(new, path)
+    except UserError as e:
+        return f"Your voice profile was not updated: {e}"
+    return (f"Your voice profile was updated from {speech.seconds:.0f} s of your speech "
+            f"({new.sessions} session{'s' if new.sessions != 1 else ''} so far; `copilot voice` shows it).")

@@ -137,7 +137,8 @@ def _device_plan(settings: Any, args: argparse.Namespace, events: IO[str] | None
                                                                                settings.call or None),
                        model=settings.model or None, rules=settings.rules or None, coach=settings.coach,
                        db=getattr(args, "db", None), events=events, keep_audio=settings.keep_audio,
-                       cpu_budget=settings.cpu_budget, echo_cancel=settings.echo_cancel)
+                       cpu_budget=settings.cpu_budget, echo_cancel=settings.echo_cancel,
+                       learn_voice=settings.learn_voice)
 
 
 def _demo_plan(settings: Any, args: argparse.Namespace, events: IO[str] | None) -> Any:

@@ -36,6 +36,7 @@ from copilot.pipeline.budget import CpuBudget
 from copilot.pipeline.events import DeviceNotice, LiveEvent, Sink, Stamped
 from copilot.stt.engine import Engine
 from copilot.stt.streaming import Job, StreamingSettings, StreamingTranscriber
+from copilot.voices.learning import RepSpeech
 
 __all__ = ["LivePipeline", "LIVE_VAD", "LIVE_STREAMING"]
 
@@ -93,6 +94,8 @@ class LivePipeline:
         self.heard = {who: 0 for who in SPEAKERS}  # samples per channel
         # Also handed every block, on the coach thread (the kept call audio, when the rep opts in).
         self.on_audio: Callable[[Speaker, npt.NDArray[np.float32]], None] | None = None
+        # The rep's own speech, for their voice profile (set only when the rep agreed to it).
+        self.rep_speech: RepSpeech | None = None
         self.counters = _Counters()
         self._inbox: queue.Queue[tuple[str, Any, Any]] = queue.Queue()
         self._lock = threading.Lock()
@@ -174,6 +177,8 @@ class LivePipeline:
             self._hear("rep", cleaned)
 
     def _hear(self, who: Speaker, samples: npt.NDArray[np.float32]) -> None:
+        if who == "rep" and self.rep_speech is not None:
+            self.rep_speech.feed(samples)
         with self._lock:
             self.transcribers[who].feed(samples)
         self.heard[who] += len(samples)
@@ -195,6 +200,8 @@ class LivePipeline:
             with self._lock:
                 self.transcribers[who].speech_ended(e.end)
             self._emit(e)
+            if who == "rep" and self.rep_speech is not None:
+                self.rep_speech.span(e.start, e.end, buyer_speaking=self.vads["prospect"].gate.speaking)
             self._emit_events(self.session.speech(e))
 
     def _on_segments(self, segments: list[Segment]) -> None:

@@ -49,6 +49,7 @@ class Settings:
     keep_audio: bool = False  # keep the call's audio beside the sessions, to replay moments in the review
     cpu_budget: float = 0.5  # the share of one core a session may use beside the call
     echo_cancel: bool = True  # take the call's echo (laptop speakers) out of the microphone
+    learn_voice: bool = False  # the rep agreed: learn their voiceprint from the microphone (for mixed recordings)
 
 
 def default_settings_path() -> Path:

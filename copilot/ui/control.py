@@ -106,6 +106,7 @@ class ControlWindow(QWidget):
         runner.status.connect(self.status.setText)
         runner.failed.connect(self._on_failed)
         runner.finished.connect(self._on_finished)
+        runner.voice_learned.connect(lambda line: self.status.setText(f"{self.status.text()} {line}"))
         self.devices.fill()
         self._save()
         self.tray = self._tray()

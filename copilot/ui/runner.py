@@ -24,7 +24,8 @@ from copilot.pipeline.live import LivePipeline
 from copilot.pipeline.sinks import EventLog
 from copilot.stt.engine import Engine
 from copilot.ui.bridge import EventBridge
-from copilot.wiring import echo_canceller, live_engine, live_threads, load_detector
+from copilot.voices.learning import RepSpeech
+from copilot.wiring import echo_canceller, learn_voice, live_engine, live_threads, load_detector
 
 __all__ = ["SessionPlan", "LiveRunner"]
 
@@ -44,6 +45,8 @@ class SessionPlan:
     keep_audio: bool = False  # keep the call's audio beside the database (the rep opted in)
     cpu_budget: float = DEFAULT_BUDGET  # share of one core the session may use
     echo_cancel: bool = True  # take the call audio's echo (laptop speakers) out of the microphone
+    learn_voice: bool = False  # the rep agreed: their voiceprint is learned from the microphone (voice profile)
+    voice_profile: str | None = None  # where the profile lives (None: voice.json in the user data folder)
 
 
 class LiveRunner(QObject):
@@ -52,6 +55,7 @@ class LiveRunner(QObject):
     status = Signal(str)  # "Loading the speech model…", "Coaching …"
     failed = Signal(str)  # one sentence the rep can act on
     finished = Signal(object)  # the Recorded session (its id, numbers, and why its end was not saved, if so)
+    voice_learned = Signal(str)  # a sentence: the voice profile was updated (or why not)
 
     def __init__(self, bridge: EventBridge, engine_for: Callable[[str | None, int], Engine] | None = None) -> None:
         super().__init__()
@@ -135,6 +139,8 @@ class LiveRunner(QObject):
         def make(sinks: list[Sink]) -> LivePipeline:
             pipeline = LivePipeline(source, engine, detector, sinks, settings=plan.coach,
                                     budget=CpuBudget(plan.cpu_budget), echo=echo_canceller(plan.echo_cancel))
+            if plan.learn_voice:
+                pipeline.rep_speech = RepSpeech()
             self.pipeline = pipeline
             if self._stop.is_set():
                 pipeline.stop()
@@ -152,3 +158,5 @@ class LiveRunner(QObject):
             self.failed.emit(str(e))
             return
         self.finished.emit(done)
+        if plan.learn_voice and self.pipeline is not None and self.pipeline.rep_speech is not None:
+            self.voice_learned.emit(learn_voice(self.pipeline.rep_speech, plan.voice_profile))
