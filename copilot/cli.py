@@ -122,7 +122,8 @@ def _parser() -> argparse.ArgumentParser:
     ss = _command(sub, "sessions", "sessions:run_sessions",
                   "list stored sessions, newest first (or rename or delete one)",
                   description="Lists stored sessions, newest first. `copilot sessions rename ID NAME` names "
-                  "one; `copilot sessions delete ID` removes one and everything kept of it. An ID may be "
+                  "one; `copilot sessions delete ID` removes one and everything kept of it; `copilot sessions me "
+                  "ID N` says you are voice N of a mixed recording. An ID may be "
                   "shortened to any start that is unique.")
     _db(ss)
     ss.add_argument("--json", action="store_true", help="one JSON array instead of a table")
@@ -134,6 +135,12 @@ def _parser() -> argparse.ArgumentParser:
     sd = _command(ssub, "delete", "sessions:run_delete", "delete a session and everything kept of it")
     sd.add_argument("session", metavar="ID")
     _db(sd)
+    sm = _command(ssub, "me", "sessions:run_me", "a mixed recording: \"this is me\" — you are voice N; "
+                  "its numbers and flags are worked out again")
+    sm.add_argument("session", metavar="ID")
+    sm.add_argument("voice", type=int, metavar="N")
+    _rules(sm)
+    _db(sm)
 
     rv = _command(sub, "review", "review:run_review", "the post-call review window (no ID: the list of your calls)")
     rv.add_argument("session", nargs="?", metavar="ID", help="the session to review (see `copilot sessions`)")

@@ -87,13 +87,19 @@ def test_bad_inputs_get_one_sentence_each(tmp_path: Path) -> None:
     text.write_text("not audio")
     empty = write_wav(tmp_path / "zero.wav", [np.zeros(0), np.zeros(0)], 16_000)
     db = str(tmp_path / "s.db")
-    assert "mono" in one_line_error("analyze", str(mono), "--db", db)
     assert "silent" in one_line_error("analyze", str(silent), "--db", db)
     assert "could not be read as audio" in one_line_error("analyze", str(text), "--db", db)
     assert "no audio samples" in one_line_error("analyze", str(empty), "--db", db)
     assert "does not exist" in one_line_error("analyze", str(tmp_path / "gone.wav"), "--db", db)
     assert "--rep and --prospect go together" in one_line_error("analyze", "--rep", str(mono), "--db", db)
     assert "No recording given" in one_line_error("analyze", "--db", db)
+
+
+def test_a_mono_recording_is_analysed_as_a_mixed_one_and_says_so(tmp_path: Path) -> None:
+    mono = write_wav(tmp_path / "mono.wav", [tone(1.0, 16_000)], 16_000)
+    r = copilot("analyze", str(mono), "--db", str(tmp_path / "s.db"), "--voice-profile", str(tmp_path / "v.json"))
+    assert r.returncode == 0 and "Traceback" not in r.stderr
+    assert "Mixed recording" in r.stdout and "no voices to tell apart" in r.stdout
 
 
 def test_a_broken_database_is_reported_before_any_transcription(tmp_path: Path) -> None:

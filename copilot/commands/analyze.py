@@ -71,9 +71,11 @@ def run_analyze(args: argparse.Namespace) -> int:
         s = analysis.session
         store_error: StoreError | None = None
         try:
+            voices = analysis.voices
             analysis.session_id = store.save_analysis(
                 analysis.source, "analyze", choice.label, analysis.duration_s, s.talk_summary(),
-                analysis.spans, analysis.segments, s.flags, s.prompts)
+                analysis.spans, analysis.segments, s.flags, s.prompts,
+                voice_turns=voices.turns if voices is not None else (), rep_voice=voices.rep if voices else 0)
         except StoreError as e:
             store_error = e
     if json_out is not None:

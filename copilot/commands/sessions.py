@@ -8,7 +8,7 @@ import json
 from copilot.core.review import clock
 from copilot.store.sqlite import SessionStore
 
-__all__ = ["run_sessions", "run_rename", "run_delete"]
+__all__ = ["run_sessions", "run_rename", "run_delete", "run_me"]
 
 
 def run_sessions(args: argparse.Namespace) -> int:
@@ -43,4 +43,19 @@ def run_delete(args: argparse.Namespace) -> int:
         sid = store.find(args.session)
         store.delete(sid)
     print(f"Deleted {sid}.")
+    return 0
+
+
+def run_me(args: argparse.Namespace) -> int:
+    """``copilot sessions me ID N``: in a mixed recording, the rep is voice N; the numbers are worked out again."""
+    from copilot.report.voices import this_is_me
+    from copilot.wiring import load_detector
+
+    detector = load_detector(args.rules)
+    with SessionStore(args.db) as store:
+        sid = store.find(args.session)
+        stored = this_is_me(store, sid, args.voice, detector)
+    talk = stored.talk
+    share = f"you talked {talk.rep_share:.0%} of the time" if talk is not None else "its numbers were recomputed"
+    print(f"{sid}: you are voice {args.voice} now; {share}, {len(stored.flags)} directive phrases.")
     return 0

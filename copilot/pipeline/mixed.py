@@ -12,8 +12,7 @@ everyone else is the buyer's side; each voice's share is kept for the review.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import replace
 
 import numpy as np
 import numpy.typing as npt
@@ -30,8 +29,9 @@ from copilot.stt.engine import Engine
 from copilot.stt.spans import transcribe_spans
 from copilot.voices.diarize import Diarization, diarize
 from copilot.voices.embedder import VoiceEmbedder
+from copilot.voices.split import Voice, VoiceSplit
 
-__all__ = ["Voice", "VoiceSplit", "analyze_mixed", "SAME_VOICE"]
+__all__ = ["analyze_mixed", "SAME_VOICE"]
 
 # A voiceprint this close (cosine) to the rep's sample or profile is the rep's voice. Same-speaker
 # similarities of real speech were 0.92-0.94 and other speakers' 0.11-0.53 on the development calls.
@@ -44,39 +44,6 @@ MIXED_PAUSE_S = 0.7
 _FADE = SAMPLE_RATE // 100  # 10 ms fades where a voice's track is silenced
 
 Samples = npt.NDArray[np.float32]
-
-
-@dataclass(frozen=True)
-class Voice:
-    """One voice of a mixed recording."""
-
-    number: int  # 1-based, in the order the voices first speak
-    seconds: float
-    share: float  # of all speech
-    first_words: tuple[str, ...]  # its first lines, to recognise it by
-    similarity: float | None  # to the rep's sample or profile, when there was one
-
-
-@dataclass(frozen=True)
-class VoiceSplit:
-    """How a mixed recording was split by voice and which voice was taken as the rep."""
-
-    voices: tuple[Voice, ...]
-    rep: int  # the rep's voice number
-    how: str  # "voice sample", "voice profile", "--rep-speaker", "you said so", "guess"
-    dual_mono: bool
-
-    @property
-    def guess(self) -> bool:
-        """True when nothing said which voice is the rep's."""
-        return self.how == "guess"
-
-    def as_json(self) -> dict[str, Any]:
-        """The ``voices`` object of the analysis JSON."""
-        return {"dual_mono": self.dual_mono, "rep_voice": self.rep, "rep_chosen_by": self.how,
-                "voices": [{"voice": v.number, "seconds": round(v.seconds, 2), "share": round(v.share, 4),
-                            "similarity_to_rep": None if v.similarity is None else round(v.similarity, 3),
-                            "first_words": list(v.first_words)} for v in self.voices]}
 
 
 Chooser = Callable[[tuple[Voice, ...]], int | None]
@@ -179,4 +146,4 @@ def _describe(split: Diarization, segments: dict[int, list[Segment]], rep: tuple
               tuple(g.text.strip() for g in sorted(segments.get(v, []), key=lambda g: g.start)[:2] if g.text.strip()),
               None if sims is None else float(sims[v]))
         for v in range(split.voices))
-    return VoiceSplit(voices, rep[0], rep[1], dual_mono)
+    return VoiceSplit(voices, rep[0], rep[1], dual_mono, tuple((t.voice + 1, t.start, t.end) for t in split.turns))

@@ -23,7 +23,7 @@ from copilot.stt.engine import Engine
 from copilot.stt.spans import plan_windows, transcribe_spans
 
 if TYPE_CHECKING:
-    from copilot.pipeline.mixed import VoiceSplit
+    from copilot.voices.split import VoiceSplit
 
 __all__ = ["Analysis", "analyze_call", "Progress"]
 

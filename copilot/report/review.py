@@ -74,7 +74,10 @@ def call_length(stored: StoredSession) -> float:
 def build_review(stored: StoredSession, detector: PhraseDetector) -> Review:
     """The review of a stored session."""
     supportive = supportive_lines(stored.segments, detector)
-    return Review(stored, numbers(stored.talk, stored.flags, len(supportive)),
+    heads = numbers(stored.talk, stored.flags, len(supportive))
+    if stored.voice_turns:
+        heads = [*heads, _voices_number(stored)]
+    return Review(stored, heads,
                   rolling_share(stored.spans, call_length(stored)), flagged_lines(stored.segments, stored.flags),
                   supportive)
 
@@ -82,5 +85,20 @@ def build_review(stored: StoredSession, detector: PhraseDetector) -> Review:
 def stored_json(stored: StoredSession) -> dict[str, Any]:
     """A stored session in the ``copilot analyze --json`` contract (DESIGN.md)."""
     row = stored.row
-    return analysis_json(row.id, row.duration_s, row.source, row.model, stored.talk, stored.segments, stored.flags,
-                         stored.prompts)
+    out = analysis_json(row.id, row.duration_s, row.source, row.model, stored.talk, stored.segments, stored.flags,
+                        stored.prompts)
+    if stored.voice_turns:
+        from copilot.report.voices import voice_shares
+
+        out["voices"] = {"rep_voice": stored.rep_voice,
+                         "voices": [{"voice": v, "share": round(s, 4)} for v, s in voice_shares(stored)]}
+    return out
+
+
+def _voices_number(stored: StoredSession) -> Number:
+    """A mixed recording's voices: which one is the rep's, and each one's share of the talk."""
+    from copilot.report.voices import voice_shares
+
+    parts = [f"{'you: ' if v == stored.rep_voice else ''}voice {v} {share:.0%}" for v, share in voice_shares(stored)]
+    return Number("Voices (mixed recording)", " · ".join(parts),
+                  "told apart by voice; if you are another voice: \"This is me…\", or `copilot sessions me ID N`")

@@ -61,6 +61,8 @@ def _voices(a: Analysis) -> list[str]:
     vs = a.voices
     assert vs is not None
     where = "both channels carry the same sound" if vs.dual_mono else "one track"
+    if not vs.voices:
+        return [f"  Mixed recording         {where}: no speech, so no voices to tell apart"]
     out = [f"  Mixed recording         {where}: told apart by voice, {len(vs.voices)} "
            f"voice{'s' if len(vs.voices) != 1 else ''}"]
     for v in vs.voices:

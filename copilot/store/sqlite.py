@@ -14,7 +14,7 @@ import secrets
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -77,6 +77,15 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE sessions ADD COLUMN ended TEXT NOT NULL DEFAULT '';
     UPDATE sessions SET ended = 'finished' WHERE talk != '{}';
     """,
+    # 4: a mixed recording's voices (1-based) and their turns, and which voice is the rep (0: not mixed)
+    """
+    CREATE TABLE voices (
+        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        voice INTEGER NOT NULL, start REAL NOT NULL, "end" REAL NOT NULL
+    );
+    CREATE INDEX voices_session ON voices(session_id, start);
+    ALTER TABLE sessions ADD COLUMN rep_voice INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 
 
@@ -91,6 +100,8 @@ class StoredSession:
     flags: list[Flag]
     prompts: list[Prompt]
     audio: str = ""  # where the call's audio was kept, if the rep opted in
+    voice_turns: list[tuple[int, float, float]] = field(default_factory=list)  # a mixed recording: (voice, start, end)
+    rep_voice: int = 0  # a mixed recording: the rep's voice (1-based); 0 for two-channel calls
 
 
 def _talk(text: str) -> TalkSummary | None:
@@ -225,16 +236,34 @@ class SessionStore:
 
     def save_analysis(self, source: str, kind: str, model: str, duration_s: float, talk: TalkSummary,
                       spans: Sequence[SpeechSpan], segments: Sequence[Segment], flags: Sequence[Flag],
-                      prompts: Sequence[Prompt]) -> str:
+                      prompts: Sequence[Prompt], voice_turns: Sequence[tuple[int, float, float]] = (),
+                      rep_voice: int = 0) -> str:
         """A whole finished analysis as one session, written in one transaction."""
         sid = self.create_session(source, kind, model)
         try:
             self.add(sid, spans=spans, segments=segments, flags=flags, prompts=prompts)
+            if voice_turns:
+                with self._errors("save the session to"), self._tx():
+                    self.db.executemany('INSERT INTO voices VALUES (?, ?, ?, ?)',
+                                        [(sid, v, a, b) for v, a, b in voice_turns])
+                    self.db.execute("UPDATE sessions SET rep_voice = ? WHERE id = ?", (rep_voice, sid))
             self.finish_session(sid, duration_s, talk)
         except StoreError:
             self._forget(sid)
             raise
         return sid
+
+    def replace_results(self, session_id: str, talk: TalkSummary, spans: Sequence[SpeechSpan],
+                        segments: Sequence[Segment], flags: Sequence[Flag], prompts: Sequence[Prompt],
+                        rep_voice: int) -> None:
+        """A session's speech, transcript, flags, prompts and numbers worked out again (the rep said which
+        voice of a mixed recording is theirs), in one transaction."""
+        with self._errors("save the session to"), self._tx():
+            for table in ("speech_spans", "segments", "flags", "prompts"):
+                self.db.execute(f"DELETE FROM {table} WHERE session_id = ?", (session_id,))
+            self.db.execute("UPDATE sessions SET rep_voice = ?, rep_share = ?, talk = ? WHERE id = ?",
+                            (rep_voice, talk.rep_share, json.dumps(talk.as_json()), session_id))
+        self.add(session_id, spans=spans, segments=segments, flags=flags, prompts=prompts)
 
     # ---- reading -----------------------------------------------------------------
 
@@ -249,7 +278,7 @@ class SessionStore:
         """Everything kept of one session (for the review and the report); StoreError if there is none."""
         with self._errors("read"):
             row = self.db.execute("SELECT id, started, duration_s, source, kind, model, name, rep_share, ended, "
-                                  "talk, audio FROM sessions WHERE id = ?", (session_id,)).fetchone()
+                                  "talk, audio, rep_voice FROM sessions WHERE id = ?", (session_id,)).fetchone()
             if row is None:
                 raise StoreError(f"There is no session {session_id} in {self.path}; "
                                  "`copilot sessions` lists the ones there are.")
@@ -261,6 +290,8 @@ class SessionStore:
                                     "WHERE session_id = ? ORDER BY start", (session_id,)).fetchall()
             prompts = self.db.execute("SELECT time, kind, text, category, reason FROM prompts "
                                       "WHERE session_id = ? ORDER BY time", (session_id,)).fetchall()
+            voices = self.db.execute('SELECT voice, start, "end" FROM voices WHERE session_id = ? ORDER BY start',
+                                     (session_id,)).fetchall()
         return StoredSession(
             SessionRow(*row[:9]), _talk(row[9]),
             [SpeechSpan(sp, a, b) for sp, a, b in spans],
@@ -269,6 +300,8 @@ class SessionStore:
             [Flag(*f) for f in flags],
             [Prompt(t, kind, text, category, reason, t) for t, kind, text, category, reason in prompts],
             str(row[10]),
+            [(int(v), float(a), float(b)) for v, a, b in voices],
+            int(row[11]),
         )
 
     def find(self, prefix: str) -> str:

@@ -105,6 +105,12 @@ class ReviewWindow(QWidget):
             b.clicked.connect(slot)
             b.setEnabled(store is not None or text.startswith("Save"))
             buttons.addWidget(b)
+        # A mixed recording: the rep says which voice is theirs, and the call is worked out again.
+        self.me_button = QPushButton("This is me…")
+        self.me_button.clicked.connect(self._ask_me)
+        self.me_button.setVisible(bool(review.stored.voice_turns) and store is not None)
+        buttons.addWidget(self.me_button)
+        self.successor: ReviewWindow | None = None  # the review after "this is me"
         self.stop_button = QPushButton("Stop playing")
         self.stop_button.clicked.connect(self.stop)
         self.stop_button.setEnabled(False)
@@ -193,6 +199,36 @@ class ReviewWindow(QWidget):
         self.store.delete(self.review.stored.row.id)
         self.changed.emit()
         self.close()
+
+    def this_is_me(self, voice: int) -> ReviewWindow:
+        """The rep is ``voice`` of this mixed recording: the call is worked out again and shown in a new
+        window that replaces this one (raises UserError with a sentence)."""
+        from copilot.report.review import build_review
+        from copilot.report.voices import this_is_me
+        from copilot.wiring import load_detector
+
+        assert self.store is not None
+        detector = load_detector(None)
+        stored = this_is_me(self.store, self.review.stored.row.id, voice, detector)
+        self.successor = ReviewWindow(build_review(stored, detector), self.store)
+        self.successor.changed.connect(self.changed)
+        self.successor.show()
+        self.changed.emit()
+        self.close()
+        return self.successor
+
+    def _ask_me(self) -> None:
+        from copilot.report.voices import voice_shares
+
+        stored = self.review.stored
+        choices = [f"voice {v} ({share:.0%} of the talk){' — taken as you now' if v == stored.rep_voice else ''}"
+                   for v, share in voice_shares(stored)]
+        picked, ok = QInputDialog.getItem(self, "Which voice is you?", "You are:", choices, 0, False)
+        if ok and picked:
+            try:
+                self.this_is_me(int(picked.split()[1]))
+            except UserError as e:
+                self.status.setText(str(e))
 
     def _ask_report(self) -> None:
         out, _ = QFileDialog.getSaveFileName(self, "Save the report", f"call-review-{self.review.stored.row.id}.html",

@@ -1,0 +1,72 @@
+"""After the fact: the rep says which voice of a mixed recording is theirs, and the numbers follow."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from copilot.audio.decode import MixedAudio, load_recording
+from copilot.core.phrases import PhraseDetector
+from copilot.core.rulebook import Rulebook
+from copilot.errors import UserError
+from copilot.pipeline.mixed import analyze_mixed
+from copilot.report.review import build_review, stored_json
+from copilot.report.voices import this_is_me
+from copilot.store.sqlite import SessionStore
+from copilot.ui.review import ReviewWindow
+from copilot.voices.embedder import VoiceEmbedder
+from tests.fakes import SaysNextStep
+from tests.wavs import ROOT
+
+MIXED = ROOT / "tests" / "data" / "mixed"
+
+
+@pytest.fixture(scope="module")
+def detector() -> PhraseDetector:
+    return PhraseDetector(Rulebook.load())
+
+
+def saved(store: SessionStore, detector: PhraseDetector) -> str:
+    audio = load_recording(MIXED / "dev_a.opus")
+    assert isinstance(audio, MixedAudio)
+    a = analyze_mixed(audio, SaysNextStep(), detector, VoiceEmbedder())  # no clip: voice 1 is a guess
+    assert a.voices is not None
+    s = a.session
+    return store.save_analysis(a.source, "analyze", "fake", a.duration_s, s.talk_summary(), a.spans, a.segments,
+                               s.flags, s.prompts, voice_turns=a.voices.turns, rep_voice=a.voices.rep)
+
+
+def test_this_is_me_swaps_the_sides_and_works_the_numbers_out_again(tmp_path: Path, detector: PhraseDetector) -> None:
+    with SessionStore(tmp_path / "s.db") as store:
+        sid = saved(store, detector)
+        before = store.load(sid)
+        assert before.rep_voice == 1 and before.talk is not None
+        after = this_is_me(store, sid, 2, detector)
+        assert after.rep_voice == 2 and after.talk is not None
+        assert after.talk.rep_share == pytest.approx(1 - before.talk.rep_share, abs=0.01)
+        # The fake transcriber says "the next step is ..." for every line: the flags follow the rep's side.
+        assert {round(f.start) for f in after.flags} != {round(f.start) for f in before.flags}
+        assert all(f.speaker == "rep" for f in after.flags)
+        assert stored_json(after)["voices"]["rep_voice"] == 2
+        assert store.load(sid).rep_voice == 2  # stored, not only returned
+        with pytest.raises(UserError, match="no voice 3"):
+            this_is_me(store, sid, 3, detector)
+
+
+def test_the_review_lists_the_voices_and_this_is_me_opens_the_recomputed_call(
+        qtbot: QtBot, tmp_path: Path, detector: PhraseDetector) -> None:
+    store = SessionStore(tmp_path / "s.db")
+    sid = saved(store, detector)
+    window = ReviewWindow(build_review(store.load(sid), detector), store)
+    qtbot.addWidget(window)
+    window.show()
+    voices = [n for n in window.review.numbers if n.label.startswith("Voices")]
+    assert voices and "you: voice 1" in voices[0].value
+    assert window.me_button.isVisible()
+    again = window.this_is_me(2)
+    qtbot.addWidget(again)
+    assert not window.isVisible() and again.isVisible()
+    assert "you: voice 2" in [n for n in again.review.numbers if n.label.startswith("Voices")][0].value
+    store.close()
