@@ -146,4 +146,5 @@ def _describe(split: Diarization, segments: dict[int, list[Segment]], rep: tuple
               tuple(g.text.strip() for g in sorted(segments.get(v, []), key=lambda g: g.start)[:2] if g.text.strip()),
               None if sims is None else float(sims[v]))
         for v in range(split.voices))
-    return VoiceSplit(voices, rep[0], rep[1], dual_mono, tuple((t.voice + 1, t.start, t.end) for t in split.turns))
+    return VoiceSplit(voices, rep[0], rep[1], dual_mono, tuple((t.voice + 1, t.start, t.end) for t in split.turns),
+                      split.estimated)

@@ -64,7 +64,8 @@ def _voices(a: Analysis) -> list[str]:
     if not vs.voices:
         return [f"  Mixed recording         {where}: no speech, so no voices to tell apart"]
     out = [f"  Mixed recording         {where}: told apart by voice, {len(vs.voices)} "
-           f"voice{'s' if len(vs.voices) != 1 else ''}"]
+           f"voice{'s' if len(vs.voices) != 1 else ''}"
+           + (" (estimated; --voices N if there were more or fewer)" if vs.estimated else "")]
     for v in vs.voices:
         you = " (you)" if v.number == vs.rep else ""
         first = f'  "{v.first_words[0][:60]}"' if v.first_words else ""

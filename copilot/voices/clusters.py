@@ -21,6 +21,9 @@ MAX_VOICES = 6
 _KEEP = 0.25
 # A sales call has two voices: more are taken only when the eigengap says so this clearly.
 _MORE_THAN_TWO = 1.5
+# Estimating, a recording is taken to have at least two voices (it is a call); it is one voice only
+# when the two halves it splits into sound the same (their mean voiceprints this close).
+_ONE_VOICE = 0.95
 
 Vectors = npt.NDArray[np.float32]
 
@@ -87,16 +90,21 @@ def cluster_voices(x: Vectors, voices: int | None = None) -> Clustering:
     if voices is None:
         most = min(MAX_VOICES, n - 1)
         gaps = np.diff(values[: most + 1])  # gaps[k-1] = lambda_{k+1} - lambda_k
-        k = int(np.argmax(gaps)) + 1
+        k = int(np.argmax(gaps[1:])) + 2 if len(gaps) > 1 else 2
         if k > 2 and gaps[k - 1] < _MORE_THAN_TWO * gaps[1]:
             k = 2
-        voices = max(1, k)
+        voices = k
     voices = max(1, min(voices, n))
     if voices == 1:
         return Clustering(np.zeros(n, np.int64), 1, estimated)
     emb = vectors[:, :voices]
     emb /= np.linalg.norm(emb, axis=1, keepdims=True) + 1e-12
     raw = _kmeans(emb, voices)
+    if estimated and voices == 2:
+        c = np.stack([x[raw == j].mean(axis=0) for j in range(2)])
+        c /= np.linalg.norm(c, axis=1, keepdims=True) + 1e-12
+        if float(c[0] @ c[1]) > _ONE_VOICE:
+            return Clustering(np.zeros(n, np.int64), 1, estimated)
     # Number the voices in the order they first speak.
     order = {int(v): i for i, v in enumerate(dict.fromkeys(raw.tolist()))}
     return Clustering(np.array([order[int(v)] for v in raw], np.int64), len(order), estimated)

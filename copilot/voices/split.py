@@ -28,6 +28,7 @@ class VoiceSplit:
     how: str  # "voice sample", "voice profile", "--rep-speaker", "you said so", "guess"
     dual_mono: bool
     turns: tuple[tuple[int, float, float], ...] = ()  # (voice number, start, end) of every turn
+    estimated: bool = True  # the number of voices was estimated (not given with --voices)
 
     @property
     def guess(self) -> bool:
