@@ -45,6 +45,34 @@ def talk(t: float, window_share: float, speaker: Speaker, monologue_s: float) ->
                      current_monologue=Monologue(speaker, t - monologue_s, t))
 
 
+def review_of_mixed_call(tmp: Path, out: Path) -> None:
+    """The review of a mixed recording (real voices, the bundled model): its voices and "This is me…"."""
+    from copilot.audio.decode import MixedAudio, load_recording
+    from copilot.pipeline.mixed import analyze_mixed
+    from copilot.report.review import build_review
+    from copilot.store.sqlite import SessionStore
+    from copilot.stt.models import resolve_model
+    from copilot.ui.review import ReviewWindow
+    from copilot.voices.embedder import VoiceEmbedder
+    from copilot.wiring import load_detector, whisper
+
+    audio = load_recording(Path(__file__).resolve().parent.parent / "tests" / "data" / "mixed" / "dev_three.opus")
+    assert isinstance(audio, MixedAudio)
+    detector = load_detector(None)
+    a = analyze_mixed(audio, whisper(resolve_model(None)), detector, VoiceEmbedder())
+    assert a.voices is not None
+    store = SessionStore(tmp / "s.db")
+    s = a.session
+    sid = store.save_analysis(a.source, "analyze", "tiny.en", a.duration_s, s.talk_summary(), a.spans, a.segments,
+                              s.flags, s.prompts, voice_turns=a.voices.turns, rep_voice=a.voices.rep)
+    window = ReviewWindow(build_review(store.load(sid), detector), store)
+    window.show()
+    QApplication.processEvents()
+    window.grab().save(str(out / "review_mixed.png"))
+    window.close()
+    store.close()
+
+
 def main() -> int:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")
     out.mkdir(parents=True, exist_ok=True)
@@ -78,7 +106,14 @@ def main() -> int:
         window.show()
         app.processEvents()
         window.grab().save(str(out / "control_window.png"))
+        # During a session on laptop speakers: the line saying the call's echo is being removed.
+        window.echo.setText("Echo from your speakers: removed, -22 dB.")
+        window.echo.setVisible(True)
+        window.status.setText("Coaching: your microphone and the call audio")
+        app.processEvents()
+        window.grab().save(str(out / "control_window_session.png"))
         window.close()
+        review_of_mixed_call(Path(tmp), out)
     print(f"saved {len(list(out.glob('*.png')))} pictures in {out}")
     return 0
 

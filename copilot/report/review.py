@@ -90,7 +90,7 @@ def stored_json(stored: StoredSession) -> dict[str, Any]:
     if stored.voice_turns:
         from copilot.report.voices import voice_shares
 
-        out["voices"] = {"rep_voice": stored.rep_voice,
+        out["voices"] = {"rep_voice": stored.rep_voice, "rep_guessed": stored.rep_guessed,
                          "voices": [{"voice": v, "share": round(s, 4)} for v, s in voice_shares(stored)]}
     return out
 
@@ -99,6 +99,8 @@ def _voices_number(stored: StoredSession) -> Number:
     """A mixed recording's voices: which one is the rep's, and each one's share of the talk."""
     from copilot.report.voices import voice_shares
 
-    parts = [f"{'you: ' if v == stored.rep_voice else ''}voice {v} {share:.0%}" for v, share in voice_shares(stored)]
-    return Number("Voices (mixed recording)", " · ".join(parts),
-                  "told apart by voice; if you are another voice: \"This is me…\", or `copilot sessions me ID N`")
+    you = "you (a guess): " if stored.rep_guessed else "you: "
+    parts = [f"{you if v == stored.rep_voice else ''}voice {v} {share:.0%}" for v, share in voice_shares(stored)]
+    said = ("nothing said which voice is you, so every number here is a guess: \"This is me…\" to say it"
+            if stored.rep_guessed else "told apart by voice; if you are another voice: \"This is me…\"")
+    return Number("Voices (mixed recording)", " · ".join(parts), said, "watch" if stored.rep_guessed else "")

@@ -85,6 +85,7 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX voices_session ON voices(session_id, start);
     ALTER TABLE sessions ADD COLUMN rep_voice INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE sessions ADD COLUMN rep_guessed INTEGER NOT NULL DEFAULT 0;
     """,
 )
 
@@ -102,6 +103,7 @@ class StoredSession:
     audio: str = ""  # where the call's audio was kept, if the rep opted in
     voice_turns: list[tuple[int, float, float]] = field(default_factory=list)  # a mixed recording: (voice, start, end)
     rep_voice: int = 0  # a mixed recording: the rep's voice (1-based); 0 for two-channel calls
+    rep_guessed: bool = False  # a mixed recording whose rep voice nothing said: the numbers are a guess
 
 
 def _talk(text: str) -> TalkSummary | None:
@@ -237,7 +239,7 @@ class SessionStore:
     def save_analysis(self, source: str, kind: str, model: str, duration_s: float, talk: TalkSummary,
                       spans: Sequence[SpeechSpan], segments: Sequence[Segment], flags: Sequence[Flag],
                       prompts: Sequence[Prompt], voice_turns: Sequence[tuple[int, float, float]] = (),
-                      rep_voice: int = 0) -> str:
+                      rep_voice: int = 0, rep_guessed: bool = False) -> str:
         """A whole finished analysis as one session, written in one transaction."""
         sid = self.create_session(source, kind, model)
         try:
@@ -246,7 +248,8 @@ class SessionStore:
                 with self._errors("save the session to"), self._tx():
                     self.db.executemany('INSERT INTO voices VALUES (?, ?, ?, ?)',
                                         [(sid, v, a, b) for v, a, b in voice_turns])
-                    self.db.execute("UPDATE sessions SET rep_voice = ? WHERE id = ?", (rep_voice, sid))
+                    self.db.execute("UPDATE sessions SET rep_voice = ?, rep_guessed = ? WHERE id = ?",
+                                    (rep_voice, int(rep_guessed), sid))
             self.finish_session(sid, duration_s, talk)
         except StoreError:
             self._forget(sid)
@@ -261,7 +264,7 @@ class SessionStore:
         with self._errors("save the session to"), self._tx():
             for table in ("speech_spans", "segments", "flags", "prompts"):
                 self.db.execute(f"DELETE FROM {table} WHERE session_id = ?", (session_id,))
-            self.db.execute("UPDATE sessions SET rep_voice = ?, rep_share = ?, talk = ? WHERE id = ?",
+            self.db.execute("UPDATE sessions SET rep_voice = ?, rep_guessed = 0, rep_share = ?, talk = ? WHERE id = ?",
                             (rep_voice, talk.rep_share, json.dumps(talk.as_json()), session_id))
         self.add(session_id, spans=spans, segments=segments, flags=flags, prompts=prompts)
 
@@ -278,7 +281,8 @@ class SessionStore:
         """Everything kept of one session (for the review and the report); StoreError if there is none."""
         with self._errors("read"):
             row = self.db.execute("SELECT id, started, duration_s, source, kind, model, name, rep_share, ended, "
-                                  "talk, audio, rep_voice FROM sessions WHERE id = ?", (session_id,)).fetchone()
+                                  "talk, audio, rep_voice, rep_guessed FROM sessions WHERE id = ?",
+                                  (session_id,)).fetchone()
             if row is None:
                 raise StoreError(f"There is no session {session_id} in {self.path}; "
                                  "`copilot sessions` lists the ones there are.")
@@ -302,6 +306,7 @@ class SessionStore:
             str(row[10]),
             [(int(v), float(a), float(b)) for v, a, b in voices],
             int(row[11]),
+            bool(row[12]),
         )
 
     def find(self, prefix: str) -> str:

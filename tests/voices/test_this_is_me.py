@@ -35,7 +35,8 @@ def saved(store: SessionStore, detector: PhraseDetector) -> str:
     assert a.voices is not None
     s = a.session
     return store.save_analysis(a.source, "analyze", "fake", a.duration_s, s.talk_summary(), a.spans, a.segments,
-                               s.flags, s.prompts, voice_turns=a.voices.turns, rep_voice=a.voices.rep)
+                               s.flags, s.prompts, voice_turns=a.voices.turns, rep_voice=a.voices.rep,
+                               rep_guessed=a.voices.guess)
 
 
 def test_this_is_me_swaps_the_sides_and_works_the_numbers_out_again(tmp_path: Path, detector: PhraseDetector) -> None:
@@ -63,7 +64,7 @@ def test_the_review_lists_the_voices_and_this_is_me_opens_the_recomputed_call(
     qtbot.addWidget(window)
     window.show()
     voices = [n for n in window.review.numbers if n.label.startswith("Voices")]
-    assert voices and "you: voice 1" in voices[0].value
+    assert voices and "you (a guess): voice 1" in voices[0].value and "a guess" in voices[0].benchmark
     assert window.me_button.isVisible()
     again = window.this_is_me(2)
     qtbot.addWidget(again)
