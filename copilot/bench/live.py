@@ -131,6 +131,8 @@ def run(args: argparse.Namespace) -> int:
         "speaker_echo": pipeline.echo.report().sentence() if pipeline.echo is not None else "not cancelled",
         "echo_canceller_cpu_percent": (round(100 * pipeline.echo.report().cpu_s * args.speed / audio.duration_s, 2)
                                        if pipeline.echo is not None else None),
+        # Live the canceller measures the echo's lag and moves the pairing when the call audio came late.
+        "echo_mic_held_back_s": round(pipeline.echo.mic_delay_s, 3) if pipeline.echo is not None else None,
         "peak_rss_mb": round(peak_mb, 1),
         "rss_growth_after_5min_mb": _growth(rss, 300.0 / args.speed),
         "rss_highest_above_5min_mb": _growth(rss, 300.0 / args.speed, highest=True),
