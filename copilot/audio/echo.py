@@ -36,6 +36,9 @@ _HEARD_FRAMES = 300
 # _QUIET_DB taken out (a headset: nothing for the canceller to do, and nothing it may colour),
 # and cleaned again as soon as the recent reduction reaches FOUND_DB (the rep took the headset off).
 _QUIET_DB = 3.0
+# AEC3 gives each sample back this many samples later (measured: 8 ms at 16 kHz); the raw
+# microphone passed on is delayed as much, so switching between the two is seamless.
+_AEC_DELAY = 128
 _RECENT_FRAMES = 1000.0  # "recent": the last ~10 s of the buyer speaking (an exponential window)
 # Live, the echo's lag is measured every _CHECK_FRAMES of the buyer speaking, on the last _RING_S
 # of both streams as the canceller pairs them; outside _LAG_OK_S the pairing is moved (the two
@@ -103,6 +106,7 @@ class EchoCanceller:
         self._recent_in = 0.0
         self._recent_out = 0.0
         self.passing = False  # the microphone is currently passed on as it is
+        self._raw_tail = np.zeros(_AEC_DELAY, dtype=np.float32)  # the raw microphone, delayed like AEC3's output
         # With realign (live), the echo's lag is measured as the call goes and the pairing moved.
         self._realign = realign
         self._ring: list[tuple[Samples, Samples]] = []
@@ -131,8 +135,10 @@ class EchoCanceller:
         self._cpu_s += time.thread_time() - t
         if self._pass_through:
             self._choose()
+            delayed = np.concatenate([self._raw_tail, near])
+            self._raw_tail = delayed[len(near):].copy()
             if self.passing:
-                out = np.array(near, dtype=np.float32)
+                out = delayed[: len(near)]
         return self._cut(out)
 
     def _cut(self, out: Samples) -> Samples:
