@@ -54,6 +54,9 @@ def _parser() -> argparse.ArgumentParser:
                  '{"text", "flagged", "category", "match", "prompt", "supportive"}. '
                  "Use it to check a rulebook you edited.")
     _rules(d)
+    d.add_argument("--meaning", action="store_true",
+                   help="also judge each sentence by its meaning (the model layer, in development: docs/detector.md); "
+                   "each line then says which layer flagged it")
 
     v = _command(sub, "voice", "voice:run_voice", "your voice profile: show it, set it from a recording, or delete it",
                  description="Your voice profile is a voiceprint (256 numbers, not audio) that finds you in mixed "

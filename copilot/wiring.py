@@ -32,12 +32,18 @@ __all__ = ["load_detector", "stt_threads", "live_threads", "whisper", "live_engi
            "cpu_budget", "echo_canceller"]
 
 
-def load_detector(rules: str | None) -> PhraseDetector:
-    """The detector for a rulebook file (None: the bundled one); a RulebookError names what is wrong with it."""
+def load_detector(rules: str | None, meaning: bool = False) -> PhraseDetector:
+    """The detector for a rulebook file (None: the bundled one); a RulebookError names what is wrong with it.
+    With ``meaning``, the model layer judges the sentences the rules did not flag (issue 18, not yet the default)."""
     from copilot.core.phrases import PhraseDetector
     from copilot.core.rulebook import Rulebook
 
-    return PhraseDetector(Rulebook.load(rules))
+    rulebook = Rulebook.load(rules)
+    if not meaning:
+        return PhraseDetector(rulebook)
+    from copilot.meaning.head import DirectiveModel
+
+    return PhraseDetector(rulebook, model=DirectiveModel())
 
 
 # Live speech to text runs on one thread: it leaves the other core to Zoom, and CTranslate2

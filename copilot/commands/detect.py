@@ -13,7 +13,8 @@ __all__ = ["run_detect"]
 
 def run_detect(args: argparse.Namespace) -> int:
     """Judge every line of stdin with the rulebook; flush per line when typed at a terminal."""
-    detector = load_detector(args.rules)
+    meaning = getattr(args, "meaning", False)
+    detector = load_detector(args.rules, meaning=meaning)
     if hasattr(sys.stdin, "reconfigure"):
         # A transcript saved in another encoding still gets a verdict per line, not a traceback.
         sys.stdin.reconfigure(errors="replace")
@@ -21,7 +22,7 @@ def run_detect(args: argparse.Namespace) -> int:
     out = sys.stdout
     for line in sys.stdin:
         text = line.rstrip("\r\n")
-        out.write(json.dumps(detector.detect(text).as_json(), ensure_ascii=False))
+        out.write(json.dumps(detector.detect(text).as_json(layer=meaning), ensure_ascii=False))
         out.write("\n")
         if interactive:
             out.flush()

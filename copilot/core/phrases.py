@@ -10,12 +10,14 @@ to…"). Autonomy-supportive phrasing is found too, as its own positive category
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from copilot.core.rulebook import Category, Rulebook, expand, lowercase_pattern
 from copilot.core.wordmatch import WordStartMatcher
 
-__all__ = ["Hit", "Detection", "PhraseDetector"]
+__all__ = ["Hit", "Detection", "PhraseDetector", "SentenceScorer"]
 
 _SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n")
 _CLAUSE_BREAK = re.compile(r"[,;:\u2014\u2013]|\s-\s|\bbut\b|\bthough\b", re.IGNORECASE)
@@ -29,6 +31,14 @@ _EXCEPTION_REACH = 80  # characters around a match that an exception may span
 _ASKING_ORDER = re.compile(r"\b(do|does|did|would|could|will|can|should|might|may|shall)\s+$")
 
 
+class SentenceScorer(Protocol):
+    """The model layer, as the core sees it: sentences in, (directive category or None, probability) out."""
+
+    def score(self, sentences: Sequence[str]) -> list[tuple[str | None, float]]:
+        """One verdict per sentence."""
+        ...
+
+
 @dataclass(frozen=True)
 class Hit:
     """One phrase found in a text: where, which category, and the lines offered instead."""
@@ -39,6 +49,7 @@ class Hit:
     start: int
     end: int
     prompts: tuple[str, ...]
+    layer: str = "rules"  # "rules": a rulebook pattern; "model": the meaning of the whole sentence
 
     @property
     def prompt(self) -> str | None:
@@ -59,10 +70,10 @@ class Detection:
         """True when the utterance takes the wheel from the buyer."""
         return self.directive is not None
 
-    def as_json(self) -> dict[str, object]:
-        """The `copilot detect` line for this utterance."""
+    def as_json(self, layer: bool = False) -> dict[str, object]:
+        """The `copilot detect` line for this utterance (with ``layer``: which layer flagged it)."""
         d = self.directive
-        return {
+        out: dict[str, object] = {
             "text": self.text,
             "flagged": d is not None,
             "category": d.category if d else None,
@@ -70,6 +81,9 @@ class Detection:
             "prompt": d.prompt if d else None,
             "supportive": self.supportive.match if self.supportive else None,
         }
+        if layer:
+            out["layer"] = d.layer if d else None
+        return out
 
 
 class PhraseDetector:
@@ -79,8 +93,12 @@ class PhraseDetector:
     once, and patterns are only tried at word starts, indexed by first letter.
     """
 
-    def __init__(self, rulebook: Rulebook) -> None:
+    def __init__(self, rulebook: Rulebook, model: SentenceScorer | None = None) -> None:
         self.rulebook = rulebook
+        # The model layer: sentences the rules did not flag are judged by their meaning; the
+        # guards still veto, and the category (so the prompt) comes from the model's verdict.
+        self.model = model
+        self._scores: dict[str, tuple[str | None, float]] = {}  # sentence -> verdict (partials repeat)
         self._categories: dict[str, Category] = {}
         self._exceptions: dict[str, re.Pattern[str] | None] = {}
         groups: dict[str, list[tuple[str, list[str]]]] = {"directive": [], "supportive": []}
@@ -117,11 +135,52 @@ class PhraseDetector:
                 out.append(self._hit(text, m))
                 if first_only:
                     break
+        if self.model is not None and not (first_only and out):
+            out = sorted(out + self._model_hits(text, low, out, first_only), key=lambda h: h.start)
+            if first_only:
+                out = out[:1]
         for m in self._supportive.finditer(low):
             out.append(self._hit(text, m))
             if first_only:
                 break
         return out
+
+    def _model_hits(self, text: str, low: str, rule_hits: list[Hit], first_only: bool) -> list[Hit]:
+        """Sentences with no rule hit that the model finds directive and no guard excuses."""
+        assert self.model is not None
+        bounds = [(a, b) for a, b in _sentences(low)
+                  if not any(a <= h.start < b for h in rule_hits) and len(low[a:b].split()) >= 3]
+        todo = [text[a:b].strip() for a, b in bounds if text[a:b].strip() not in self._scores]
+        if todo:
+            if len(self._scores) > 4096:
+                self._scores.clear()
+            self._scores.update(zip(todo, self.model.score(todo), strict=True))
+        out: list[Hit] = []
+        by_name = {c.name: c for c in self.rulebook.categories}
+        for a, b in bounds:
+            sentence = text[a:b].strip()
+            category, _p = self._scores[sentence]
+            c = by_name.get(category or "")
+            if c is None or self._vetoed(low, a, b):
+                continue
+            start = a + (len(text[a:b]) - len(text[a:b].lstrip()))
+            out.append(Hit(c.name, c.kind, sentence, start, start + len(sentence), c.prompts, layer="model"))
+            if first_only:
+                break
+        return out
+
+    def _vetoed(self, text: str, s_start: int, s_end: int) -> bool:
+        """The guards, applied to a whole sentence the model flagged."""
+        sentence = text[s_start:s_end]
+        if self._leading.found(text, s_start, s_end):
+            return False
+        words = sentence.split()
+        opening = " ".join(words[: _NEGATION_WINDOW_WORDS + 2])
+        return ((sentence.rstrip().endswith("?") and self._hands_back(sentence))
+                or self._negated(opening)
+                or self._permission.found(text, max(0, s_start - _EXCEPTION_REACH), s_end)
+                or self._autonomy.found(text, s_start, s_end)
+                or self._reflection.found(text, s_start, s_end))
 
     def _hit(self, text: str, m: re.Match[str]) -> Hit:
         c = self._categories[m.lastgroup or ""]
@@ -165,6 +224,19 @@ class PhraseDetector:
     def _hands_back(self, question: str) -> bool:
         """The question opens like one that hands the choice back ("What…", "Would…")."""
         return self._question_openers is None or bool(self._question_openers.match(question.lstrip()))
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of ``text`` (ends at . ! ? followed by a space, or a newline)."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        if text[start: m.end()].strip():
+            out.append((start, m.end()))
+        start = m.end()
+    if text[start:].strip():
+        out.append((start, len(text)))
+    return out
 
 
 def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:

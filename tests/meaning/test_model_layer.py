@@ -1,0 +1,63 @@
+"""The detector's model layer: directive meaning the rulebook's patterns miss, with the guards still vetoing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from copilot.core.phrases import PhraseDetector
+from copilot.core.rulebook import Rulebook
+from copilot.meaning.head import DirectiveModel
+from tests.test_cli import copilot
+from tests.wavs import ROOT
+
+# Issue 18's examples of what the rules miss, from a held-out set written outside the team: never trained on.
+UNSEEN = [
+    "Just sign the order form and we'll take care of the rest",
+    "I'm going to put you down for the Tuesday slot",
+    "Your best option is clearly the premium package",
+    "We need to get this across the line this month",
+    "Every company in your space is already using this",
+    "Let me tell you what makes sense for a company your size",
+]
+
+
+@pytest.fixture(scope="module")
+def fused() -> PhraseDetector:
+    return PhraseDetector(Rulebook.load(), model=DirectiveModel())
+
+
+def test_the_unseen_misses_are_not_in_the_training_lines() -> None:
+    lines = (ROOT / "tests" / "data" / "directive_lines" / "lines.tsv").read_text(encoding="utf-8").lower()
+    assert not [u for u in UNSEEN if u.lower() in lines]
+
+
+def test_the_model_layer_catches_what_the_rules_miss(fused: PhraseDetector) -> None:
+    rules = PhraseDetector(Rulebook.load())
+    missed_by_rules = [u for u in UNSEEN if not rules.detect(u).flagged]
+    caught = [u for u in missed_by_rules if fused.detect(u).flagged]
+    assert len(missed_by_rules) >= 4 and len(caught) >= len(missed_by_rules) - 1  # measured: 5 of 6
+    hit = fused.detect("I'm going to put you down for the Tuesday slot").directive
+    assert hit is not None and hit.layer == "model" and hit.prompt  # the prompt comes from the category
+
+
+@pytest.mark.parametrize("text", [
+    "Most of our customers are mid-sized healthcare companies.",
+    "I don't think you need to put anyone down for a slot yet.",
+    "What would you like to do about the Tuesday slot?",
+    "It's completely your call whether the premium package is worth it.",
+    "How was your weekend?",
+])
+def test_facts_and_what_the_guards_excuse_are_not_flagged(fused: PhraseDetector, text: str) -> None:
+    assert not fused.detect(text).flagged
+
+
+def test_detect_with_meaning_says_which_layer_flagged() -> None:
+    r = copilot("detect", "--meaning",
+                stdin="The next step is a pilot.\nYour best option is clearly the premium package\n")
+    assert r.returncode == 0, r.stderr
+    first, second = (json.loads(line) for line in r.stdout.splitlines())
+    assert first["layer"] == "rules" and second["layer"] == "model"
+    plain = json.loads(copilot("detect", stdin="The next step is a pilot.\n").stdout)
+    assert "layer" not in plain  # the contract's keys stay as they were without --meaning
