@@ -174,10 +174,12 @@ class PhraseDetector:
         sentence = text[s_start:s_end]
         if self._leading.found(text, s_start, s_end):
             return False
-        words = sentence.split()
-        opening = " ".join(words[: _NEGATION_WINDOW_WORDS + 2])
+        # A negation in the sentence's first words ("I don't think you need to…"), unless it is a
+        # threat ("If you don't sign…").
+        opening = " ".join(sentence.split()[: _NEGATION_WINDOW_WORDS + 1])
+        negated = _found(self._negation, opening) and not _found(self._conditional, opening)
         return ((sentence.rstrip().endswith("?") and self._hands_back(sentence))
-                or self._negated(opening)
+                or negated
                 or self._permission.found(text, max(0, s_start - _EXCEPTION_REACH), s_end)
                 or self._autonomy.found(text, s_start, s_end)
                 or self._reflection.found(text, s_start, s_end))
