@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Sequence
 
-from copilot.core.events import Segment
+from copilot.core.events import Segment, SpeechSpan
 
-__all__ = ["BuyerWords", "BLEED_SHARE"]
+__all__ = ["BuyerWords", "BLEED_SHARE", "without_bleed"]
 
 # A rep segment is bleed when at least this share of its words were the buyer's at that moment...
 BLEED_SHARE = 0.6
@@ -72,3 +73,19 @@ class BuyerWords:
         matched = sum(1 for text, start, _end in rep
                       if any(b[0] == text and b[1] - _EARLY_S <= start <= b[2] + _LATE_S for b in near))
         return matched >= BLEED_SHARE * len(rep)
+
+
+def without_bleed(spans: Sequence[SpeechSpan], bleed: Sequence[Segment]) -> list[SpeechSpan]:
+    """The rep's speech spans with the stretches found to be the buyer's voice cut out (what is kept
+    of a call: its timeline must not show the buyer's words as the rep's talk)."""
+    if not bleed:
+        return list(spans)
+    out: list[SpeechSpan] = []
+    for sp in spans:
+        pieces = [(sp.start, sp.end)]
+        if sp.speaker == "rep":
+            for b in bleed:
+                pieces = [p for a, e in pieces
+                          for p in ((a, min(e, b.start)), (max(a, b.end), e)) if p[1] - p[0] > 1e-6]
+        out += [SpeechSpan(sp.speaker, a, e) for a, e in pieces]
+    return out

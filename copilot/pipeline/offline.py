@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from copilot.audio.decode import CallAudio
 from copilot.audio.echo import EchoReport, cancel_echo
 from copilot.audio.vad import VadSettings, speech_spans
+from copilot.core.bleed import without_bleed
 from copilot.core.events import SPEAKERS, Segment, SpeechSpan
 from copilot.core.facts import seconds
 from copilot.core.phrases import PhraseDetector
@@ -111,4 +112,6 @@ def analyze_call(
     session = Session(detector, settings)
     all_spans = sorted((s for ss in spans.values() for s in ss), key=lambda s: s.end)
     session.replay(all_spans, segments, audio.duration_s)
-    return Analysis(session, audio.duration_s, audio.source, model, all_spans, echo=report)
+    # The buyer's words the rep's microphone carried are not the rep's talk in what is kept either.
+    kept = without_bleed(all_spans, session.bleed)
+    return Analysis(session, audio.duration_s, audio.source, model, kept, echo=report)

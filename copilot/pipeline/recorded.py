@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from copilot.audio.kept import CallRecorder
+from copilot.core.bleed import without_bleed
 from copilot.core.session import Session
 from copilot.pipeline.events import Sink
 from copilot.pipeline.live import LivePipeline
@@ -64,6 +65,12 @@ def record_live(store: SessionStore, label: str, model: str, sinks: list[Sink],
     duration = pipeline.audio_time
     try:
         writer.flush()
+        if session.bleed:
+            # Stretches found (sometimes after they were written) to be the buyer's voice on the
+            # rep's microphone: what is kept is the session's corrected speech, transcript and flags.
+            kept = without_bleed(store.load(sid).spans, session.bleed)
+            store.replace_results(sid, session.talk_summary(), kept, session.segments, session.flags,
+                                  session.prompts, rep_voice=0)
         store.finish_session(sid, duration, session.talk_summary())
     except StoreError as e:
         return Recorded(sid, session, duration, str(e))

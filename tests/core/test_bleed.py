@@ -72,3 +72,13 @@ def test_one_word_at_the_same_moment_proves_nothing(detector: PhraseDetector) ->
     s.segment(said("prospect", "Right", 10.0))
     s.segment(said("rep", "Right", 10.1))
     assert not s.bleed and len(s.segments) == 2
+
+
+def test_what_is_kept_of_the_reps_speech_has_the_bleed_cut_out() -> None:
+    from copilot.core.bleed import without_bleed
+
+    spans = [SpeechSpan("rep", 0.0, 10.0), SpeechSpan("prospect", 2.0, 5.0)]
+    bleed = [said("rep", "you should sign", 3.0)]
+    kept = without_bleed(spans, bleed)
+    assert [(s.speaker, s.start, s.end) for s in kept] == [("rep", 0.0, 3.0), ("rep", bleed[0].end, 10.0),
+                                                           ("prospect", 2.0, 5.0)]

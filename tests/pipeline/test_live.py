@@ -165,16 +165,22 @@ def test_without_opting_in_no_audio_is_kept(tmp_path: Path) -> None:
     assert store.load(done.session_id).audio == "" and not (tmp_path / "audio").exists()
 
 
-def test_on_laptop_speakers_the_echo_is_taken_out_live_and_the_talk_share_is_the_headset_one() -> None:
+def on_speakers() -> Any:
+    """The sample as recorded on laptop speakers: the microphone hears the prospect 60 ms late at -12 dB."""
     from copilot.audio.decode import CallAudio
-    from copilot.audio.echo import EchoCanceller
 
     clean = load_call(SAMPLE)
     echo = np.zeros(len(clean.prospect), np.float32)
     d = int(0.06 * SAMPLE_RATE)  # speakers to microphone: 60 ms, -12 dB, one reflection 10 ms later
     echo[d:] += 0.25 * clean.prospect[:-d]
     echo[d + 160:] -= 0.1 * clean.prospect[: -d - 160]
-    speakers = CallAudio(clean.rep + echo, clean.prospect, "speakers")
+    return CallAudio(clean.rep + echo, clean.prospect, "speakers")
+
+
+def test_on_laptop_speakers_the_echo_is_taken_out_live_and_the_talk_share_is_the_headset_one() -> None:
+    from copilot.audio.echo import EchoCanceller
+
+    speakers = on_speakers()
     truth = load_truth(SAMPLE).talk()["rep_share"]
     share = {}
     for on in (False, True):
@@ -188,3 +194,24 @@ def test_on_laptop_speakers_the_echo_is_taken_out_live_and_the_talk_share_is_the
             assert pipeline.heard["rep"] == pipeline.heard["prospect"]  # every microphone sample came through
     assert share[False] - truth > 0.05
     assert abs(share[True] - truth) < 0.02
+
+
+def test_bleed_found_late_is_taken_out_of_what_is_kept_too(tmp_path: Path) -> None:
+    """No canceller: the fake transcriber hears the same words on both sides at the same moments, so the
+    rep's side carries the buyer's words; what the store keeps is the session's corrected call."""
+    from copilot.pipeline.recorded import record_live
+
+    clock = FakeClock()
+    store = SessionStore(tmp_path / "s.db")
+    source = FileSource(on_speakers(), speed=1.0, clock=clock, sleep=clock.sleep)
+    done = record_live(store, "speakers", "fake", [], lambda sinks: LivePipeline(
+        source, SaysNextStep(), PhraseDetector(Rulebook.load()), sinks, clock=clock))
+    session = done.session
+    assert session.bleed  # the buyer's voice was found on the rep's side
+    kept = store.load(done.session_id)
+    assert len(kept.flags) == len(session.flags)
+    assert kept.talk is not None and kept.talk.rep_share == session.talk_summary().rep_share
+    rep_kept = sum(s.end - s.start for s in kept.spans if s.speaker == "rep")
+    assert abs(rep_kept - session.talk_summary().rep_s) < 0.5  # the timeline shows the same rep talk
+    for b in session.bleed:
+        assert not [s for s in kept.segments if s.speaker == "rep" and s.start == b.start]
