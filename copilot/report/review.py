@@ -102,5 +102,6 @@ def _voices_number(stored: StoredSession) -> Number:
     you = "you (a guess): " if stored.rep_guessed else "you: "
     parts = [f"{you if v == stored.rep_voice else ''}voice {v} {share:.0%}" for v, share in voice_shares(stored)]
     said = ("nothing said which voice is you, so every number here is a guess: \"This is me…\" to say it"
-            if stored.rep_guessed else "told apart by voice; if you are another voice: \"This is me…\"")
+            if stored.rep_guessed else "told apart by voice (your voice profile is a voiceprint kept only on this "
+            "computer: `copilot voice`); if you are another voice: \"This is me…\"")
     return Number("Voices (mixed recording)", " · ".join(parts), said, "watch" if stored.rep_guessed else "")
