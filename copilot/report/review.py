@@ -6,7 +6,7 @@ the same things (the transcript both render is in ``transcript.py``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -77,6 +77,9 @@ def build_review(stored: StoredSession, detector: PhraseDetector) -> Review:
     heads = numbers(stored.talk, stored.flags, len(supportive))
     if stored.voice_turns:
         heads = [*heads, _voices_number(stored)]
+        if stored.rep_guessed:  # said where the share is read, not only at the bottom
+            heads = [replace(n, label=f"{n.label} — a guess") if n.label.startswith("Talk share") else n
+                     for n in heads]
     return Review(stored, heads,
                   rolling_share(stored.spans, call_length(stored)), flagged_lines(stored.segments, stored.flags),
                   supportive)
@@ -101,7 +104,8 @@ def _voices_number(stored: StoredSession) -> Number:
 
     you = "you (a guess): " if stored.rep_guessed else "you: "
     parts = [f"{you if v == stored.rep_voice else ''}voice {v} {share:.0%}" for v, share in voice_shares(stored)]
-    said = ("nothing said which voice is you, so every number here is a guess: \"This is me…\" to say it"
+    said = ("nothing said which voice is you, so every number here is a guess: \"This is me…\" in the review, "
+            "or `copilot sessions me ID N`, to say it"
             if stored.rep_guessed else "told apart by voice (your voice profile is a voiceprint kept only on this "
             "computer: `copilot voice`); if you are another voice: \"This is me…\"")
     return Number("Voices (mixed recording)", " · ".join(parts), said, "watch" if stored.rep_guessed else "")
