@@ -31,6 +31,8 @@ DATA = ROOT / "tests" / "data"
 L2 = 1e-3
 STEPS = 3000
 RATE = 2.0
+# The threshold: the highest development-split recall at this precision (issue 18's bar is 0.92).
+PRECISION = 0.93
 
 
 def read(path: Path) -> list[tuple[int, str, str]]:
@@ -126,11 +128,11 @@ def main() -> int:
         flagged = np.array([fused.detect(t).flagged for _, _, t in dev])
         prec, rec = _precision(flagged, truth), _recall(flagged, truth)
         print(f"  rules + model, threshold {th:.2f}: precision {prec:.3f} recall {rec:.3f}")
-        if prec >= 0.95 and (best is None or rec > best[1]):
+        if prec >= PRECISION and (best is None or rec > best[1]):
             best = (float(th), rec)
     threshold = best[0] if best else 0.9
     print(f"train {len(train)} lines, dev {len(dev)} lines; chosen threshold {threshold:.2f} "
-          "(the highest recall at precision >= 0.95 on the dev split)")
+          f"(the highest recall at precision >= {PRECISION} on the dev split)")
     xa, ya = xy(train + dev)
     w, b = fit_heads(xa, ya)
     out = ROOT / "assets" / Path(*HEAD_FILE)

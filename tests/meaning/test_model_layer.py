@@ -61,3 +61,23 @@ def test_detect_with_meaning_says_which_layer_flagged() -> None:
     assert first["layer"] == "rules" and second["layer"] == "model"
     plain = json.loads(copilot("detect", stdin="The next step is a pilot.\n").stdout)
     assert "layer" not in plain  # the contract's keys stay as they were without --meaning
+
+
+def test_the_training_lines_are_many_labelled_and_not_copies_of_the_test_calls() -> None:
+    import re
+
+    rows = (ROOT / "tests" / "data" / "directive_lines" / "lines.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    cells = [r.split("\t") for r in rows]
+    assert len(cells) >= 1500 and all(c[0] in ("0", "1") and len(c) == 4 for c in cells)
+    assert {c[1] for c in cells if c[0] == "1"} == {"owning_the_path", "telling_what_makes_sense",
+                                                     "social_proof_pressure", "imperatives", "closing_pressure"}
+
+    def words(s: str) -> set[str]:
+        return set(re.findall(r"[a-z']+", s.lower()))
+
+    calls = [*sorted((ROOT / "tests" / "data" / "calls").glob("*.truth.json")),
+             ROOT / "assets" / "samples" / "discovery_call.truth.json"]
+    said = [words(s) for f in calls for line in json.loads(f.read_text())["lines"] if line["speaker"] == "rep"
+            for s in re.split(r"(?<=[.!?])\s+", line["text"])]
+    close = [c[3] for c in cells if any(len(words(c[3]) & w) / len(words(c[3]) | w) >= 0.5 for w in said)]
+    assert close == []  # the calls' flag numbers stay a fair check of the model layer
