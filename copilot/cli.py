@@ -164,6 +164,8 @@ def _parser() -> argparse.ArgumentParser:
     bd.add_argument("--n", type=int, default=10_000, help="utterances per run (default 10000)")
     bd.add_argument("--runs", type=int, default=5, help="runs per measurement (default 5)")
     bd.add_argument("--rules", metavar="FILE")
+    bd.add_argument("--meaning", action="store_true",
+                    help="time `copilot detect --meaning` (the model layer) on distinct utterances instead")
     bc = _command(bsub, "counselling", "bench:run_counselling",
                   "how the detector generalises: expert-annotated counselling dialogues (AnnoMI CSV)")
     bc.add_argument("csv", metavar="CSV", help="AnnoMI-full.csv or a file with the same columns")

@@ -32,7 +32,7 @@ __all__ = ["load_detector", "stt_threads", "live_threads", "whisper", "live_engi
            "cpu_budget", "echo_canceller"]
 
 
-def load_detector(rules: str | None, meaning: bool = False) -> PhraseDetector:
+def load_detector(rules: str | None, meaning: bool = False, threads: int = 1) -> PhraseDetector:
     """The detector for a rulebook file (None: the bundled one); a RulebookError names what is wrong with it.
     With ``meaning``, the model layer judges the sentences the rules did not flag (issue 18, not yet the default)."""
     from copilot.core.phrases import PhraseDetector
@@ -41,9 +41,10 @@ def load_detector(rules: str | None, meaning: bool = False) -> PhraseDetector:
     rulebook = Rulebook.load(rules)
     if not meaning:
         return PhraseDetector(rulebook)
+    from copilot.meaning.encoder import SentenceEncoder
     from copilot.meaning.head import DirectiveModel
 
-    return PhraseDetector(rulebook, model=DirectiveModel())
+    return PhraseDetector(rulebook, model=DirectiveModel(SentenceEncoder(threads=threads)))
 
 
 # Live speech to text runs on one thread: it leaves the other core to Zoom, and CTranslate2

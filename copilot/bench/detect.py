@@ -66,6 +66,41 @@ def _time_process(cmd: list[str], stdin_path: str) -> float:
         return time.perf_counter() - t0
 
 
+def distinct_utterances(n: int) -> list[str]:
+    """``n`` different utterances (the model layer caches verdicts per sentence, so repeats would be free):
+    the example script's lines, each closed by a different short clause."""
+    lines = _example_lines()
+    tails = ["for the team", "this quarter", "with the managers", "for the new sites", "next week", "on our side"]
+    return [f"{lines[i % len(lines)]} That is point {i // len(lines) + 1} {tails[i % len(tails)]}." for i in range(n)]
+
+
+def run_meaning(n: int = 10_000, runs: int = 3, rules: str | None = None) -> int:
+    """``copilot detect --meaning`` on ``n`` distinct utterances (the model layer; not pinned: it batches
+    on the machine's cores), next to ``copilot detect`` on the same lines."""
+    texts = distinct_utterances(n)
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as f:
+        f.write("\n".join(texts) + "\n")
+        path = f.name
+    base = [sys.executable, "-m", "copilot", "detect"] + (["--rules", rules] if rules else [])
+    try:
+        rules_only = [_time(base, path) for _ in range(runs)]
+        both = [_time([*base, "--meaning"], path) for _ in range(runs)]
+    finally:
+        os.unlink(path)
+    print(f"copilot bench detect --meaning: {n} distinct utterances, {runs} runs each")
+    print(f"  copilot detect (rules)              median {statistics.median(rules_only):6.2f} s")
+    print(f"  copilot detect --meaning (both)     median {statistics.median(both):6.2f} s "
+          f"(min {min(both):.2f}, max {max(both):.2f}); bar <= 30 s")
+    return 0 if statistics.median(both) <= 30.0 else 1
+
+
+def _time(cmd: list[str], stdin_path: str) -> float:
+    with open(stdin_path, "rb") as stdin:
+        t0 = time.perf_counter()
+        subprocess.run(cmd, stdin=stdin, stdout=subprocess.DEVNULL, check=True)
+        return time.perf_counter() - t0
+
+
 def run(n: int = 10_000, runs: int = 5, rules: str | None = None) -> int:
     """Print medians for the baseline, `copilot detect`, and the detector alone in-process."""
     texts = utterances(n)

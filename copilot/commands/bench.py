@@ -11,9 +11,11 @@ __all__ = ["run_detect", "run_counselling", "run_analyze", "run_live", "run_app"
 
 def run_detect(args: argparse.Namespace) -> int:
     """``bench detect``: a broken rulebook fails here, before any timing."""
-    from copilot.bench.detect import run
+    from copilot.bench.detect import run, run_meaning
 
     load_detector(args.rules)
+    if getattr(args, "meaning", False):
+        return run_meaning(n=args.n, runs=min(args.runs, 3), rules=args.rules)
     return run(n=args.n, runs=args.runs, rules=args.rules)
 
 

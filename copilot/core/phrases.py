@@ -145,6 +145,23 @@ class PhraseDetector:
                 break
         return out
 
+    def prime(self, texts: Sequence[str]) -> None:
+        """Score the sentences of many texts in one batch ahead of :meth:`hits` (a file through
+        ``copilot detect``): the model is several times cheaper per sentence in batches."""
+        if self.model is None:
+            return
+        todo: dict[str, None] = {}
+        for text in texts:
+            low = _lowered(text)
+            for a, b in _sentences(low):
+                sentence = text[a:b].strip()
+                if sentence not in self._scores and len(low[a:b].split()) >= 3:
+                    todo[sentence] = None
+        if todo:
+            if len(self._scores) + len(todo) > 4096:
+                self._scores.clear()
+            self._scores.update(zip(todo, self.model.score(list(todo)), strict=True))
+
     def _model_hits(self, text: str, low: str, rule_hits: list[Hit], first_only: bool) -> list[Hit]:
         """Sentences with no rule hit that the model finds directive and no guard excuses."""
         assert self.model is not None

