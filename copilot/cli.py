@@ -57,6 +57,9 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--meaning", action="store_true",
                    help="also judge each sentence by its meaning (the model layer, in development: docs/detector.md); "
                    "each line then says which layer flagged it")
+    d.add_argument("--explain", action="store_true",
+                   help='each line also says what fired: "layer" (rules, model, example) and "why" '
+                   "(the pattern, or the rulebook example it resembles)")
 
     v = _command(sub, "voice", "voice:run_voice", "your voice profile: show it, set it from a recording, or delete it",
                  description="Your voice profile is a voiceprint (256 numbers, not audio) that finds you in mixed "

@@ -34,17 +34,27 @@ __all__ = ["load_detector", "stt_threads", "live_threads", "whisper", "live_engi
 
 def load_detector(rules: str | None, meaning: bool = False, threads: int = 1) -> PhraseDetector:
     """The detector for a rulebook file (None: the bundled one); a RulebookError names what is wrong with it.
-    With ``meaning``, the model layer judges the sentences the rules did not flag (issue 18, not yet the default)."""
+    With ``meaning``, the model layer judges the sentences the rules did not flag (issue 18, not yet the default);
+    a rulebook whose categories list ``examples`` has them caught by resemblance either way."""
     from copilot.core.phrases import PhraseDetector
     from copilot.core.rulebook import Rulebook
 
     rulebook = Rulebook.load(rules)
-    if not meaning:
+    taught = any(c.examples or c.not_examples for c in rulebook.categories)
+    if not meaning and not taught:
         return PhraseDetector(rulebook)
     from copilot.meaning.encoder import SentenceEncoder
     from copilot.meaning.head import DirectiveModel
 
-    return PhraseDetector(rulebook, model=DirectiveModel(SentenceEncoder(threads=threads)))
+    encoder = SentenceEncoder(threads=threads)
+    head = DirectiveModel(encoder) if meaning else None
+    if not taught:
+        assert head is not None
+        return PhraseDetector(rulebook, model=head)
+    from copilot.meaning.examples import ExampleLayer
+
+    # A rulebook that teaches by example always gets its examples heard (the trained head only with meaning).
+    return PhraseDetector(rulebook, model=ExampleLayer(rulebook.categories, encoder, head))
 
 
 # Live speech to text runs on one thread: it leaves the other core to Zoom, and CTranslate2

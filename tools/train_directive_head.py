@@ -23,7 +23,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from copilot.core.phrases import PhraseDetector  # noqa: E402
+from copilot.core.phrases import PhraseDetector, Verdict  # noqa: E402
 from copilot.core.rulebook import Rulebook  # noqa: E402
 from copilot.meaning.head import CLASSES, HEAD_FILE  # noqa: E402
 
@@ -87,9 +87,9 @@ class Head:
     def __init__(self, enc: object, w: np.ndarray, b: np.ndarray, threshold: float) -> None:
         self.enc, self.w, self.b, self.threshold = enc, w, b, threshold
 
-    def score(self, sentences: list[str]) -> list[tuple[str | None, float]]:
+    def score(self, sentences: list[str]) -> list[Verdict]:
         p, cat = directive_prob(self.enc.encode(sentences).astype(np.float64), self.w, self.b)  # type: ignore[attr-defined]
-        return [(CLASSES[c] if q >= self.threshold else None, float(q)) for q, c in zip(p, cat, strict=True)]
+        return [Verdict(CLASSES[c] if q >= self.threshold else None, float(q)) for q, c in zip(p, cat, strict=True)]
 
 
 def _precision(flagged: np.ndarray, truth: np.ndarray) -> float:

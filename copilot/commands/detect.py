@@ -23,20 +23,21 @@ def run_detect(args: argparse.Namespace) -> int:
         sys.stdin.reconfigure(errors="replace")
     interactive = sys.stdin.isatty()
     out = sys.stdout
-    if meaning and not interactive:
+    explain = meaning or getattr(args, "explain", False) or detector.model is not None
+    if detector.model is not None and not interactive:
         # A file: the model layer scores its sentences a block at a time (several times cheaper).
         block: list[str] = []
         for line in sys.stdin:
             block.append(line.rstrip("\r\n"))
             if len(block) == _BLOCK:
-                _write(detector, block, out)
+                _write(detector, block, out, explain)
                 block = []
-        _write(detector, block, out)
+        _write(detector, block, out, explain)
         out.flush()
         return 0
     for line in sys.stdin:
         text = line.rstrip("\r\n")
-        out.write(json.dumps(detector.detect(text).as_json(layer=meaning), ensure_ascii=False))
+        out.write(json.dumps(detector.detect(text).as_json(layer=explain), ensure_ascii=False))
         out.write("\n")
         if interactive:
             out.flush()
@@ -47,8 +48,8 @@ def run_detect(args: argparse.Namespace) -> int:
 _BLOCK = 512
 
 
-def _write(detector: PhraseDetector, texts: list[str], out: TextIO) -> None:
+def _write(detector: PhraseDetector, texts: list[str], out: TextIO, explain: bool) -> None:
     detector.prime(texts)
     for text in texts:
-        out.write(json.dumps(detector.detect(text).as_json(layer=True), ensure_ascii=False))
+        out.write(json.dumps(detector.detect(text).as_json(layer=explain), ensure_ascii=False))
         out.write("\n")

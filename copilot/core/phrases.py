@@ -17,7 +17,7 @@ from typing import Protocol
 from copilot.core.rulebook import Category, Rulebook, expand, lowercase_pattern
 from copilot.core.wordmatch import WordStartMatcher
 
-__all__ = ["Hit", "Detection", "PhraseDetector", "SentenceScorer"]
+__all__ = ["Hit", "Detection", "PhraseDetector", "SentenceScorer", "Verdict"]
 
 _SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n")
 _CLAUSE_BREAK = re.compile(r"[,;:\u2014\u2013]|\s-\s|\bbut\b|\bthough\b", re.IGNORECASE)
@@ -31,10 +31,20 @@ _EXCEPTION_REACH = 80  # characters around a match that an exception may span
 _ASKING_ORDER = re.compile(r"\b(do|does|did|would|could|will|can|should|might|may|shall)\s+$")
 
 
-class SentenceScorer(Protocol):
-    """The model layer, as the core sees it: sentences in, (directive category or None, probability) out."""
+@dataclass(frozen=True)
+class Verdict:
+    """The model layer's word on one sentence: its directive category (None: not directive), how sure,
+    and why ("model", or 'example: "…"' when it resembles a line the rulebook taught)."""
 
-    def score(self, sentences: Sequence[str]) -> list[tuple[str | None, float]]:
+    category: str | None
+    probability: float
+    why: str = "model"
+
+
+class SentenceScorer(Protocol):
+    """The model layer, as the core sees it: sentences in, one verdict each out."""
+
+    def score(self, sentences: Sequence[str]) -> list[Verdict]:
         """One verdict per sentence."""
         ...
 
@@ -49,7 +59,8 @@ class Hit:
     start: int
     end: int
     prompts: tuple[str, ...]
-    layer: str = "rules"  # "rules": a rulebook pattern; "model": the meaning of the whole sentence
+    layer: str = "rules"  # "rules": a rulebook pattern; "model" or "example": the meaning of the whole sentence
+    why: str = ""  # what fired: the pattern, 'example: "…"', or "model"
 
     @property
     def prompt(self) -> str | None:
@@ -83,6 +94,7 @@ class Detection:
         }
         if layer:
             out["layer"] = d.layer if d else None
+            out["why"] = d.why if d else None
         return out
 
 
@@ -98,14 +110,15 @@ class PhraseDetector:
         # The model layer: sentences the rules did not flag are judged by their meaning; the
         # guards still veto, and the category (so the prompt) comes from the model's verdict.
         self.model = model
-        self._scores: dict[str, tuple[str | None, float]] = {}  # sentence -> verdict (partials repeat)
+        self._scores: dict[str, Verdict] = {}  # sentence -> verdict (partials repeat)
         self._categories: dict[str, Category] = {}
         self._exceptions: dict[str, re.Pattern[str] | None] = {}
         groups: dict[str, list[tuple[str, list[str]]]] = {"directive": [], "supportive": []}
         for i, c in enumerate(rulebook.categories):
             group = f"c{i}"
             self._categories[group] = c
-            groups[c.kind].append((group, [expand(lowercase_pattern(p), left=False) for p in c.patterns]))
+            if c.patterns:  # a category may be taught by examples alone (the model layer's)
+                groups[c.kind].append((group, [expand(lowercase_pattern(p), left=False) for p in c.patterns]))
             self._exceptions[group] = _union(c.exceptions)
         self._directive = WordStartMatcher(groups["directive"])
         self._supportive = WordStartMatcher(groups["supportive"])
@@ -176,12 +189,14 @@ class PhraseDetector:
         by_name = {c.name: c for c in self.rulebook.categories}
         for a, b in bounds:
             sentence = text[a:b].strip()
-            category, _p = self._scores[sentence]
-            c = by_name.get(category or "")
+            verdict = self._scores[sentence]
+            c = by_name.get(verdict.category or "")
             if c is None or self._vetoed(low, a, b):
                 continue
             start = a + (len(text[a:b]) - len(text[a:b].lstrip()))
-            out.append(Hit(c.name, c.kind, sentence, start, start + len(sentence), c.prompts, layer="model"))
+            layer = "example" if verdict.why.startswith("example") else "model"
+            out.append(Hit(c.name, c.kind, sentence, start, start + len(sentence), c.prompts, layer=layer,
+                           why=verdict.why))
             if first_only:
                 break
         return out
@@ -203,7 +218,7 @@ class PhraseDetector:
 
     def _hit(self, text: str, m: re.Match[str]) -> Hit:
         c = self._categories[m.lastgroup or ""]
-        return Hit(c.name, c.kind, text[m.start() : m.end()], m.start(), m.end(), c.prompts)
+        return Hit(c.name, c.kind, text[m.start() : m.end()], m.start(), m.end(), c.prompts, why=_pattern_of(c, m))
 
     def _excused(self, text: str, m: re.Match[str], c: Category) -> bool:
         """True when the match only looks directive (a guard or an exception applies)."""
@@ -289,3 +304,12 @@ def _matcher(patterns: tuple[str, ...]) -> WordStartMatcher:
 
 def _found(pattern: re.Pattern[str] | None, text: str) -> bool:
     return pattern is not None and pattern.search(text) is not None
+
+
+def _pattern_of(c: Category, m: re.Match[str]) -> str:
+    """Which of the category's patterns matched (for ``copilot detect --explain``)."""
+    found = m.group(0)
+    for p in c.patterns:
+        if re.fullmatch(expand(lowercase_pattern(p), left=False), found.lower()):
+            return f"pattern: {p}"
+    return "pattern"

@@ -36,7 +36,7 @@ _GUARD_PATTERN_KEYS = (
     "reflection",
 )
 _TOP_KEYS = {"version", "guards", "categories"}
-_CATEGORY_KEYS = {"label", "kind", "prompts", "patterns", "exceptions", "guards"}
+_CATEGORY_KEYS = {"label", "kind", "prompts", "patterns", "exceptions", "guards", "examples", "not_examples"}
 Kind = Literal["directive", "supportive"]
 
 
@@ -55,6 +55,9 @@ class Category:
     patterns: tuple[str, ...]
     exceptions: tuple[str, ...]
     guards: frozenset[str]
+    # Teach by example: lines to catch, and look-alikes not to, for the model layer to generalise from.
+    examples: tuple[str, ...] = ()
+    not_examples: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -176,15 +179,18 @@ class _Checker:
         if kind == "directive" and not prompts:
             raise self.fail(where, "a directive category needs at least one line in prompts", f"categories.{name}")
         patterns = self.patterns(where, body.get("patterns"))
-        if not patterns:
-            raise self.fail(where, "needs at least one pattern", f"categories.{name}")
+        examples = self.strings(where, "examples", body["examples"]) if "examples" in body else ()
+        not_examples = self.strings(where, "not_examples", body["not_examples"]) if "not_examples" in body else ()
+        if not patterns and not examples:
+            raise self.fail(where, "needs at least one pattern or one example", f"categories.{name}")
         exceptions = self.patterns(where, body.get("exceptions", []))
         guards = body.get("guards", list(GUARDS))
         guard_names = self.strings(where, "guards", guards)
         for g in guard_names:
             if g not in GUARDS:
                 raise self.fail(where, f"unknown guard '{g}' (expected some of {list(GUARDS)})", g)
-        return Category(name, label, kind, prompts, patterns, exceptions, frozenset(guard_names))
+        return Category(name, label, kind, prompts, patterns, exceptions, frozenset(guard_names), examples,
+                        not_examples)
 
     def strings(self, where: str, key: str, value: Any) -> tuple[str, ...]:
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):

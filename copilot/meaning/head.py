@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 from copilot.core.assets import asset_path
+from copilot.core.phrases import Verdict
 from copilot.errors import UserError
 from copilot.meaning.encoder import SentenceEncoder
 
@@ -38,14 +40,17 @@ class DirectiveModel:
         self.threshold = float(data["threshold"])
         self.encoder = encoder or SentenceEncoder()
 
-    def score(self, sentences: Sequence[str]) -> list[tuple[str | None, float]]:
+    def score(self, sentences: Sequence[str]) -> list[Verdict]:
         """Each sentence's most likely directive category (None below the threshold) and its probability."""
         if not sentences:
             return []
-        z = self.encoder.encode(sentences) @ self._w + self._b
-        out: list[tuple[str | None, float]] = []
-        for row in z:
+        return self.verdicts(self.encoder.encode(sentences))
+
+    def verdicts(self, embeddings: npt.NDArray[np.float32]) -> list[Verdict]:
+        """The verdicts on sentences already embedded."""
+        out: list[Verdict] = []
+        for row in embeddings @ self._w + self._b:
             directive = float(1.0 / (1.0 + np.exp(-row[0])))  # column 0: directive or not
             cat = self.classes[int(np.argmax(row[1:])) + 1]  # the others: which category, if it is
-            out.append((cat if directive >= self.threshold else None, directive))
+            out.append(Verdict(cat if directive >= self.threshold else None, directive))
         return out

@@ -1,0 +1,64 @@
+"""Teach it by example: a rulebook category's ``examples`` (and ``not_examples``) caught by resemblance.
+
+A team adds the lines of its own sales method to a category, without writing patterns:
+
+    [categories.discount_pressure]
+    prompts = ["You're free to walk away."]
+    examples = ["I can knock ten percent off if you sign today", "That discount won't be there next week"]
+    not_examples = ["Our prices are on the website"]
+
+A sentence whose embedding is at least :data:`EXAMPLE_SIMILARITY` (cosine) like one of a
+category's examples, and closer to it than to any not-example by :data:`MARGIN`, is that
+category's, and says which example it resembled. A sentence closer to a not-example than to
+any example is not flagged by the trained head either. Everything else goes to the trained
+head, when it is on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from copilot.core.phrases import Verdict
+from copilot.core.rulebook import Category
+from copilot.meaning.encoder import SentenceEncoder
+from copilot.meaning.head import DirectiveModel
+
+__all__ = ["ExampleLayer", "EXAMPLE_SIMILARITY", "MARGIN"]
+
+EXAMPLE_SIMILARITY = 0.70
+MARGIN = 0.05
+
+
+class ExampleLayer:
+    """The model layer with a rulebook's examples in front of the trained head (or alone)."""
+
+    def __init__(self, categories: Sequence[Category], encoder: SentenceEncoder, head: DirectiveModel | None) -> None:
+        self.encoder = encoder
+        self.head = head
+        self._ex = [(c.name, t) for c in categories if c.kind == "directive" for t in c.examples]
+        self._not = [t for c in categories for t in c.not_examples]
+        self._ex_vec = encoder.encode([t for _, t in self._ex]) if self._ex else np.zeros((0, 384), np.float32)
+        self._not_vec = encoder.encode(self._not) if self._not else np.zeros((0, 384), np.float32)
+
+    def score(self, sentences: Sequence[str]) -> list[Verdict]:
+        """One verdict per sentence: an example it resembles, else the head's (if on), else none."""
+        if not sentences:
+            return []
+        emb = self.encoder.encode(sentences)
+        head = self.head.verdicts(emb) if self.head is not None else [Verdict(None, 0.0)] * len(sentences)
+        ex = emb @ self._ex_vec.T if len(self._ex) else np.zeros((len(sentences), 0))
+        no = (emb @ self._not_vec.T).max(axis=1) if len(self._not) else np.full(len(sentences), -1.0)
+        out: list[Verdict] = []
+        for i in range(len(sentences)):
+            best = int(np.argmax(ex[i])) if ex.shape[1] else -1
+            sim = float(ex[i, best]) if best >= 0 else -1.0
+            if sim >= EXAMPLE_SIMILARITY and sim - float(no[i]) >= MARGIN:
+                name, text = self._ex[best]
+                out.append(Verdict(name, sim, f'example: "{text}"'))
+            elif float(no[i]) >= EXAMPLE_SIMILARITY and float(no[i]) > sim:
+                out.append(Verdict(None, head[i].probability, "not_example"))
+            else:
+                out.append(head[i])
+        return out
