@@ -32,9 +32,11 @@ Samples = npt.NDArray[np.float32]
 FOUND_DB = 6.0
 # Before this many frames of the buyer speaking (3 s), nothing is said about echo yet.
 _HEARD_FRAMES = 300
-# Live, the microphone is passed on as it is once the buyer has spoken this long with less than
-# _QUIET_DB taken out (a headset: nothing for the canceller to do, and nothing it may colour),
-# and cleaned again as soon as the recent reduction reaches FOUND_DB (the rep took the headset off).
+# Live, the microphone is passed on as it is until the buyer first speaks, and again once the
+# buyer has spoken this long with less than _QUIET_DB taken out (a headset: nothing for the
+# canceller to do, and nothing it may colour: AEC3's output is not the input even with a silent
+# reference); it is cleaned again as soon as the recent reduction reaches FOUND_DB (the rep took
+# the headset off).
 _QUIET_DB = 3.0
 # AEC3 gives each sample back this many samples later (measured: 8 ms at 16 kHz); the raw
 # microphone passed on is delayed as much, so switching between the two is seamless.
@@ -105,7 +107,9 @@ class EchoCanceller:
         self._pass_through = pass_through
         self._recent_in = 0.0
         self._recent_out = 0.0
-        self.passing = False  # the microphone is currently passed on as it is
+        # Until the buyer has spoken there is no echo to take out: the rep's opening words go on as they are.
+        self.passing = pass_through  # the microphone is currently passed on as it is
+        self._buyer_frames = 0  # 10 ms frames the buyer has spoken so far
         self._raw_tail = np.zeros(_AEC_DELAY, dtype=np.float32)  # the raw microphone, delayed like AEC3's output
         # With realign (live), the echo's lag is measured as the call goes and the pairing moved.
         self._realign = realign
@@ -130,6 +134,7 @@ class EchoCanceller:
         t = time.thread_time()
         out: Samples = np.asarray(self._aec.process(near, far), dtype=np.float32)
         active = self._measure(near, far, out)
+        self._buyer_frames += active
         if self._realign:
             self._follow_lag(near, far, active)
         self._cpu_s += time.thread_time() - t
@@ -197,6 +202,8 @@ class EchoCanceller:
     def _choose(self) -> None:
         """Pass the microphone on as it is, or cleaned, from the reduction of the last ~10 s of the buyer."""
         if self._frames < _HEARD_FRAMES or self._recent_out <= 0:
+            # Not enough of the buyer heard to tell: raw before they first speak, cleaned once they have.
+            self.passing = self._buyer_frames == 0
             return
         recent_db = 10 * np.log10(max(self._recent_in, 1e-20) / self._recent_out)
         if not self.passing and recent_db < _QUIET_DB:
