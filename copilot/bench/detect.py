@@ -67,11 +67,17 @@ def _time_process(cmd: list[str], stdin_path: str) -> float:
 
 
 def distinct_utterances(n: int) -> list[str]:
-    """``n`` different utterances (the model layer caches verdicts per sentence, so repeats would be free):
-    the example script's lines, each closed by a different short clause."""
-    lines = _example_lines()
-    tails = ["for the team", "this quarter", "with the managers", "for the new sites", "next week", "on our side"]
-    return [f"{lines[i % len(lines)]} That is point {i // len(lines) + 1} {tails[i % len(tails)]}." for i in range(n)]
+    """``n`` utterances with no sentence in common (the model layer keeps verdicts per sentence, so a
+    repeated sentence would cost nothing): the start of one example-script line joined to the end of
+    another, and a number, each one sentence of ordinary length."""
+    lines = [ln.rstrip(".?!") for ln in _example_lines()]
+    halves = [(ln.split()[: len(ln.split()) // 2], ln.split()[len(ln.split()) // 2:]) for ln in lines]
+    out = []
+    for i in range(n):
+        head = halves[i % len(halves)][0]
+        tail = halves[(i // len(halves) + i) % len(halves)][1]
+        out.append(" ".join([*head, *tail, "for", f"site {i}"]) + ".")
+    return out
 
 
 def run_meaning(n: int = 10_000, runs: int = 3, rules: str | None = None) -> int:
