@@ -23,8 +23,10 @@ def run_sessions(args: argparse.Namespace) -> int:
         return 0
     print(f"{'id':<22} {'started (UTC)':<20} {'length':>8} {'you':>5}  source")
     for r in rows:
-        share = "-" if r.rep_share is None else f"{r.rep_share * 100:.0f}%"
+        share = "-" if r.rep_share is None else f"{r.rep_share * 100:.0f}%" + ("?" if r.rep_guessed else "")
         print(f"{r.id:<22} {r.started[:19].replace('T', ' '):<20} {clock(r.duration_s):>8} {share:>5}  {r.label}")
+    if any(r.rep_guessed for r in rows):
+        print("? a mixed recording whose voice is yours was guessed: `copilot sessions me ID N` says which")
     return 0
 
 

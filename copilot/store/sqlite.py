@@ -14,7 +14,7 @@ import secrets
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -143,6 +143,7 @@ class SessionRow:
     name: str
     rep_share: float | None
     ended: str = "finished"  # '' while it is being recorded; 'unexpectedly' if the recording died
+    rep_guessed: bool = False  # a mixed recording whose rep voice was guessed: its share is a guess
 
     @property
     def ended_unexpectedly(self) -> bool:
@@ -273,9 +274,10 @@ class SessionStore:
     def sessions(self) -> list[SessionRow]:
         """All sessions, newest first."""
         with self._errors("read"):
-            rows = self.db.execute("SELECT id, started, duration_s, source, kind, model, name, rep_share, ended "
+            rows = self.db.execute("SELECT id, started, duration_s, source, kind, model, name, rep_share, ended, "
+                                   "rep_guessed "
                                    "FROM sessions ORDER BY started DESC, id DESC").fetchall()
-        return [SessionRow(*r) for r in rows]
+        return [replace(SessionRow(*r[:9]), rep_guessed=bool(r[9])) for r in rows]
 
     def load(self, session_id: str) -> StoredSession:
         """Everything kept of one session (for the review and the report); StoreError if there is none."""
@@ -297,7 +299,7 @@ class SessionStore:
             voices = self.db.execute('SELECT voice, start, "end" FROM voices WHERE session_id = ? ORDER BY start',
                                      (session_id,)).fetchall()
         return StoredSession(
-            SessionRow(*row[:9]), _talk(row[9]),
+            replace(SessionRow(*row[:9]), rep_guessed=bool(row[12])), _talk(row[9]),
             [SpeechSpan(sp, a, b) for sp, a, b in spans],
             [Segment(sp, a, b, text, True, tuple(Word(*w) for w in _words(words)))
              for sp, a, b, text, words in segments],

@@ -71,3 +71,16 @@ def test_the_review_lists_the_voices_and_this_is_me_opens_the_recomputed_call(
     assert not window.isVisible() and again.isVisible()
     assert "you: voice 2" in [n for n in again.review.numbers if n.label.startswith("Voices")][0].value
     store.close()
+
+
+def test_the_list_of_calls_marks_a_guessed_share_until_the_rep_says(tmp_path: Path, detector: PhraseDetector) -> None:
+    from tests.test_cli import copilot
+
+    with SessionStore(tmp_path / "s.db") as store:
+        sid = saved(store, detector)
+        assert store.sessions()[0].rep_guessed
+    listed = copilot("sessions", "--db", str(tmp_path / "s.db")).stdout
+    assert "%?" in listed and "sessions me ID N" in listed
+    with SessionStore(tmp_path / "s.db") as store:
+        this_is_me(store, sid, 1, detector)
+        assert not store.sessions()[0].rep_guessed
