@@ -173,6 +173,7 @@ def _parser() -> argparse.ArgumentParser:
                   "how the detector generalises: expert-annotated counselling dialogues (AnnoMI CSV)")
     bc.add_argument("csv", metavar="CSV", help="AnnoMI-full.csv or a file with the same columns")
     bc.add_argument("--rules", metavar="FILE")
+    bc.add_argument("--meaning", action="store_true", help="with the detector's model layer (docs/detector.md)")
     _json_flag(bc)
     ba = _command(bsub, "analyze", "bench:run_analyze",
                   "real-time factor and word error rate of `copilot analyze`, beside plain faster-whisper")

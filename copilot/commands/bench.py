@@ -23,7 +23,8 @@ def run_counselling(args: argparse.Namespace) -> int:
     """``bench counselling CSV``: the detector on expert-annotated counselling dialogues."""
     from copilot.bench.counselling import run
 
-    return run(args.csv, load_detector(args.rules), as_json=args.json)
+    return run(args.csv, load_detector(args.rules, meaning=getattr(args, "meaning", False), threads=0),
+               as_json=args.json)
 
 
 def run_analyze(args: argparse.Namespace) -> int:
