@@ -109,6 +109,7 @@ def measure(utterances: list[Utterance], detector: PhraseDetector) -> dict[str, 
     return {
         "counsellor_lines": len(utterances),
         "advice": rate([u.input_subtype == "advice" for u in utterances]),
+        "advice_low_quality": rate([u.input_subtype == "advice" and u.quality == "low" for u in utterances]),
         "advice_without_permission": rate([u.advice_subtype == "ADW" for u in utterances]),
         "advice_with_permission": rate([u.advice_subtype == "ADP" for u in utterances]),
         "reflections": rate([u.behaviour == "reflection" for u in utterances]),
@@ -129,7 +130,8 @@ def run(path: str, detector: PhraseDetector, as_json: bool = False) -> int:
         return 0
     print(f"copilot bench counselling: {result['counsellor_lines']} counsellor lines from {path}")
     for key, label, bar in (
-        ("advice", "advice (all)", ">= 50% flagged"),
+        ("advice", "advice (all)", "higher is better"),
+        ("advice_low_quality", "advice, low-quality sessions", ">= 50% flagged"),
         ("advice_without_permission", "advice without permission", ">= 50% flagged"),
         ("advice_with_permission", "advice with permission", "lower is better"),
         ("reflections", "reflections", "<= 5% flagged"),
