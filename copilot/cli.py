@@ -26,6 +26,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     given = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(given or ["app"])  # `copilot` alone opens the app
+    if getattr(args, "self_test", False):
+        args.func = _lazy("self_test:run_self_test")
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
@@ -46,7 +48,12 @@ def _parser() -> argparse.ArgumentParser:
         prog="copilot",
         description="Live Call Copilot: an on-call coach that helps you hand control back to the buyer.",
     )
+    p.add_argument("--self-test", action="store_true",
+                   help="check this install: load every model, hear a few seconds of the sample call live, "
+                   "list the audio inputs; one line per check, OK or what is wrong")
+    p.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = p.add_subparsers(metavar="COMMAND")
+    _command(sub, "self-test", "self_test:run_self_test", "the same as copilot --self-test")
 
     d = _command(sub, "detect", "detect:run_detect",
                  "flag directive phrasing, one utterance a line on stdin, one JSON object a line out",
@@ -54,9 +61,7 @@ def _parser() -> argparse.ArgumentParser:
                  '{"text", "flagged", "category", "match", "prompt", "supportive"}. '
                  "Use it to check a rulebook you edited.")
     _rules(d)
-    d.add_argument("--meaning", action="store_true",
-                   help="also judge each sentence by its meaning (the model layer, in development: docs/detector.md); "
-                   "each line then says which layer flagged it")
+    d.add_argument("--meaning", action="store_true", help=argparse.SUPPRESS)  # before it was the default; = --explain
     d.add_argument("--explain", action="store_true",
                    help='each line also says what fired: "layer" (rules, model, example) and "why" '
                    "(the pattern, or the rulebook example it resembles)")
@@ -166,14 +171,13 @@ def _parser() -> argparse.ArgumentParser:
     bd = _command(bsub, "detect", "bench:run_detect", "time `copilot detect` on 10,000 utterances, pinned to one core")
     bd.add_argument("--n", type=int, default=10_000, help="utterances per run (default 10000)")
     bd.add_argument("--runs", type=int, default=5, help="runs per measurement (default 5)")
-    bd.add_argument("--rules", metavar="FILE")
-    bd.add_argument("--meaning", action="store_true",
-                    help="time `copilot detect --meaning` (the model layer) on distinct utterances instead")
+    _rules(bd)
+    bd.add_argument("--meaning", action="store_true", help=argparse.SUPPRESS)  # the default now
     bc = _command(bsub, "counselling", "bench:run_counselling",
                   "how the detector generalises: expert-annotated counselling dialogues (AnnoMI CSV)")
     bc.add_argument("csv", metavar="CSV", help="AnnoMI-full.csv or a file with the same columns")
-    bc.add_argument("--rules", metavar="FILE")
-    bc.add_argument("--meaning", action="store_true", help="with the detector's model layer (docs/detector.md)")
+    _rules(bc)
+    bc.add_argument("--meaning", action="store_true", help=argparse.SUPPRESS)  # the default now
     _json_flag(bc)
     ba = _command(bsub, "analyze", "bench:run_analyze",
                   "real-time factor and word error rate of `copilot analyze`, beside plain faster-whisper")
@@ -206,6 +210,12 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _version() -> str:
+    from copilot import __version__
+
+    return __version__
+
+
 def _echo(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-echo-cancel", dest="echo_cancel", action="store_false",
                         help="keep the rep's microphone as it is (by default the prospect's voice it hears from "
@@ -236,6 +246,9 @@ def _db(p: argparse.ArgumentParser) -> None:
 
 def _rules(p: argparse.ArgumentParser) -> None:
     p.add_argument("--rules", metavar="FILE", help="rulebook TOML file (default: the bundled English one)")
+    p.add_argument("--rules-only", action="store_true",
+                   help="judge by the rulebook's patterns alone, without the model layer that also judges each "
+                   "sentence by its meaning (docs/detector.md)")
 
 
 def _cpu_budget(p: argparse.ArgumentParser) -> None:

@@ -32,10 +32,10 @@ __all__ = ["load_detector", "stt_threads", "live_threads", "whisper", "live_engi
            "cpu_budget", "echo_canceller"]
 
 
-def load_detector(rules: str | None, meaning: bool = False, threads: int = 1) -> PhraseDetector:
+def load_detector(rules: str | None, meaning: bool = True, threads: int = 1) -> PhraseDetector:
     """The detector for a rulebook file (None: the bundled one); a RulebookError names what is wrong with it.
-    With ``meaning``, the model layer judges the sentences the rules did not flag (issue 18, not yet the default);
-    a rulebook whose categories list ``examples`` has them caught by resemblance either way."""
+    The model layer judges the sentences the rules did not flag (``meaning=False``, the CLI's ``--rules-only``:
+    the patterns alone); a rulebook whose categories list ``examples`` has them caught by resemblance either way."""
     from copilot.core.phrases import PhraseDetector
     from copilot.core.rulebook import Rulebook
 

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -85,15 +87,19 @@ def test_a_missing_rulebook_is_one_clear_line(tmp_path: Path) -> None:
     assert "no such rulebook file" in r.stderr and "Traceback" not in r.stderr
 
 
-def test_detect_and_the_core_import_no_heavy_library() -> None:
+@pytest.mark.parametrize(("args", "allowed"), [
+    (["detect", "--rules-only"], ()),
+    (["detect"], ("numpy",)),  # the model layer: numpy and onnxruntime, nothing of speech, sound, Qt or SQL
+])
+def test_detect_and_the_core_import_no_heavy_library(args: list[str], allowed: tuple[str, ...]) -> None:
     code = (
         "import sys, io\n"
         "sys.stdin = io.StringIO('You should sign today.\\n')\n"
         "from copilot.cli import main\n"
         "import copilot.core\n"
-        "main(['detect'])\n"
+        f"main({args!r})\n"
         "heavy = [m for m in ('faster_whisper', 'sounddevice', 'PySide6', 'ctranslate2', 'numpy', 'sqlite3')"
-        " if m in sys.modules]\n"
+        f" if m in sys.modules and m not in {allowed!r}]\n"
         "print('HEAVY', heavy)\n"
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)

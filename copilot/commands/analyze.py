@@ -50,7 +50,7 @@ def run_analyze(args: argparse.Namespace) -> int:
 
     if (args.rep is None) != (args.prospect is None):
         raise UserError("--rep and --prospect go together: give both files, or one stereo CALL instead.")
-    detector = load_detector(args.rules)
+    detector = load_detector(args.rules, meaning=not getattr(args, "rules_only", False))
     json_out = json_target(args.json)
     audio = load_recording(args.call, rep_channel=args.rep_channel, rep=args.rep, prospect=args.prospect)
     if not isinstance(audio, MixedAudio) and (getattr(args, "rep_voice", None) or getattr(args, "rep_speaker", None)):

@@ -13,17 +13,18 @@ def run_detect(args: argparse.Namespace) -> int:
     """``bench detect``: a broken rulebook fails here, before any timing."""
     from copilot.bench.detect import run, run_meaning
 
-    load_detector(args.rules)
-    if getattr(args, "meaning", False):
-        return run_meaning(n=args.n, runs=min(args.runs, 3), rules=args.rules)
-    return run(n=args.n, runs=args.runs, rules=args.rules)
+    load_detector(args.rules, meaning=False)
+    status = run(n=args.n, runs=args.runs, rules=args.rules)
+    if args.rules_only:
+        return status
+    return run_meaning(n=args.n, runs=min(args.runs, 3), rules=args.rules) or status
 
 
 def run_counselling(args: argparse.Namespace) -> int:
     """``bench counselling CSV``: the detector on expert-annotated counselling dialogues."""
     from copilot.bench.counselling import run
 
-    return run(args.csv, load_detector(args.rules, meaning=getattr(args, "meaning", False), threads=0),
+    return run(args.csv, load_detector(args.rules, meaning=not args.rules_only, threads=0),
                as_json=args.json)
 
 

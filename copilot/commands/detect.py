@@ -15,15 +15,15 @@ __all__ = ["run_detect"]
 
 def run_detect(args: argparse.Namespace) -> int:
     """Judge every line of stdin with the rulebook; flush per line when typed at a terminal."""
-    meaning = getattr(args, "meaning", False)
     # A file through the model layer is batch work: it may use the machine's cores (live uses one).
-    detector = load_detector(args.rules, meaning=meaning, threads=0 if not sys.stdin.isatty() else 1)
+    detector = load_detector(args.rules, meaning=not args.rules_only, threads=0 if not sys.stdin.isatty() else 1)
     if hasattr(sys.stdin, "reconfigure"):
         # A transcript saved in another encoding still gets a verdict per line, not a traceback.
         sys.stdin.reconfigure(errors="replace")
     interactive = sys.stdin.isatty()
     out = sys.stdout
-    explain = meaning or getattr(args, "explain", False) or detector.model is not None
+    # The contract's keys stay as they were; "layer" and "why" only when asked (--meaning: its old name).
+    explain = bool(args.explain or args.meaning)
     if detector.model is not None and not interactive:
         # A file: the model layer scores its sentences a block at a time (several times cheaper).
         block: list[str] = []

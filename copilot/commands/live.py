@@ -28,7 +28,7 @@ def run_live(args: argparse.Namespace) -> int:
     from copilot.store.sqlite import SessionStore
     from copilot.stt.models import resolve_model
 
-    detector = load_detector(args.rules)
+    detector = load_detector(args.rules, meaning=not getattr(args, "rules_only", False))
     budget = cpu_budget(args.cpu_budget)
     if not args.speed > 0:
         raise UserError("--speed must be more than 0 (1 = real time, 2 = twice as fast).")

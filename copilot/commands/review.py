@@ -18,18 +18,18 @@ __all__ = ["run_review", "run_report"]
 def run_review(args: argparse.Namespace) -> int:
     """Open the review of one call, or the list of calls."""
     require_display("the review", "`copilot report ID --html OUT` writes the same review as a web page.")
-    from PySide6.QtWidgets import QApplication
-
+    from copilot.ui.app_icon import qt_app
     from copilot.ui.review import ReviewWindow, SessionsWindow
 
-    detector = load_detector(args.rules)  # a broken rulebook is said before any window opens
+    # A broken rulebook is said before any window opens.
+    detector = load_detector(args.rules, meaning=not getattr(args, "rules_only", False))
     store = SessionStore(args.db)
     try:
         review = build_review(store.load(store.find(args.session)), detector) if args.session else None
     except UserError:
         store.close()
         raise
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = qt_app()
     if review is not None:
         window: ReviewWindow | SessionsWindow = ReviewWindow(review, store)
     else:
@@ -53,12 +53,11 @@ def run_report(args: argparse.Namespace) -> int:
     if args.html:
         if sys.platform.startswith("linux"):
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # the chart is drawn, never shown
-        from PySide6.QtWidgets import QApplication
-
         from copilot.report.html import write_report
+        from copilot.ui.app_icon import qt_app
         from copilot.ui.timeline import timeline_png
 
-        app = QApplication.instance() or QApplication(sys.argv[:1])
+        app = qt_app()
         path = write_report(review, timeline_png(review), args.html)
         del app
         print(f"Report written: {path}", file=sys.stderr if json_out == "-" else sys.stdout)

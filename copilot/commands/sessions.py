@@ -53,7 +53,7 @@ def run_me(args: argparse.Namespace) -> int:
     from copilot.report.voices import this_is_me
     from copilot.wiring import load_detector
 
-    detector = load_detector(args.rules)
+    detector = load_detector(args.rules, meaning=not getattr(args, "rules_only", False))
     with SessionStore(args.db) as store:
         sid = store.find(args.session)
         stored = this_is_me(store, sid, args.voice, detector)

@@ -83,7 +83,7 @@ class Session:
             # A live guess may still change its last word, and the guards need the words after
             # a phrase ("what makes sense ... for you?"): judge a partial without its last word.
             text, times = _text_and_times(segment if segment.final else _without_last_word(segment))
-            for hit in self.detector.hits(text):
+            for hit in self.detector.hits(text, partial=not segment.final):
                 start, end = _hit_times(hit, times, segment)
                 if hit.kind == "supportive":
                     if segment.final:

@@ -28,7 +28,7 @@ def test_a_team_teaches_a_category_by_example_and_detect_says_which_example_fire
     rules = tmp_path / "taught.toml"
     rules.write_text(TAUGHT, encoding="utf-8")
     said = verdicts(rules, "I'll take fifteen percent off if you sign before Friday.",
-                    "Our prices are listed on our website.", "How was your weekend?")
+                    "Our prices are listed on our website.", "How was your weekend?", extra=("--explain",))
     assert said[0]["flagged"] and said[0]["category"] == "discount_pressure" and said[0]["layer"] == "example"
     assert "ten percent off" in str(said[0]["why"]) and said[0]["prompt"] == "You're free to walk away."
     assert not said[1]["flagged"] and not said[2]["flagged"]

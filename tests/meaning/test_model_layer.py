@@ -90,3 +90,19 @@ def test_a_file_through_detect_with_meaning_gets_the_same_verdicts_batched(fused
     assert r.returncode == 0, r.stderr
     batched = [json.loads(line)["flagged"] for line in r.stdout.splitlines()]
     assert batched == [fused.detect(t).flagged for t in texts]
+
+
+def test_detect_uses_the_model_by_default_and_rules_only_turns_it_off() -> None:
+    line = "Your best option is clearly the premium package\n"
+    default = json.loads(copilot("detect", stdin=line).stdout)
+    rules_only = json.loads(copilot("detect", "--rules-only", stdin=line).stdout)
+    assert default["flagged"] and not rules_only["flagged"]
+    assert set(default) == {"text", "flagged", "category", "match", "prompt", "supportive"}  # the contract's keys
+
+
+def test_a_live_partial_has_its_unfinished_sentence_judged_by_the_rules_only(fused: PhraseDetector) -> None:
+    said = "How was the trip back? I'm going to put you down for the Tuesday slot"
+    assert any(h.layer == "model" for h in fused.hits(said))
+    assert not [h for h in fused.hits(said, partial=True) if h.kind == "directive"]  # still growing: not yet
+    ended = "I'm going to put you down for the Tuesday slot. And how was the trip"
+    assert [h.layer for h in fused.hits(ended, partial=True) if h.kind == "directive"] == ["model"]
