@@ -22,6 +22,10 @@ __all__ = ["Hit", "Detection", "PhraseDetector", "SentenceScorer", "Verdict"]
 _SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n")
 _CLAUSE_BREAK = re.compile(r"[,;:\u2014\u2013]|\s-\s|\bbut\b|\bthough\b", re.IGNORECASE)
 _NEGATION_WINDOW_WORDS = 5
+# The model judges sentences of 3 to 30 words: the longest it was trained on has 29. A longer
+# "sentence" is a live transcript's run-on with no full stop in it, which the model reads as
+# badly as it was never shown one; the rules still judge every word of it.
+_MODEL_WORDS = range(3, 31)
 _SENTENCE_REACH = 400  # a sentence longer than this is a transcript without punctuation
 _PUNCT = (",", ".", ";", ":", "!", "?")
 _NEGATION_REACH = 60  # characters before a match that can hold its negation
@@ -170,7 +174,7 @@ class PhraseDetector:
             low = _lowered(text)
             for a, b in _sentences(low):
                 sentence = text[a:b].strip()
-                if sentence not in self._scores and len(low[a:b].split()) >= 3:
+                if sentence not in self._scores and len(low[a:b].split()) in _MODEL_WORDS:
                     todo[sentence] = None
         if todo:
             if len(self._scores) + len(todo) > 4096:
@@ -185,7 +189,7 @@ class PhraseDetector:
         if partial:
             sentences = sentences[:-1]
         bounds = [(a, b) for a, b in sentences
-                  if not any(a <= h.start < b for h in rule_hits) and len(low[a:b].split()) >= 3]
+                  if not any(a <= h.start < b for h in rule_hits) and len(low[a:b].split()) in _MODEL_WORDS]
         todo = [text[a:b].strip() for a, b in bounds if text[a:b].strip() not in self._scores]
         if todo:
             if len(self._scores) > 4096:

@@ -106,3 +106,10 @@ def test_a_live_partial_has_its_unfinished_sentence_judged_by_the_rules_only(fus
     assert not [h for h in fused.hits(said, partial=True) if h.kind == "directive"]  # still growing: not yet
     ended = "I'm going to put you down for the Tuesday slot. And how was the trip"
     assert [h.layer for h in fused.hits(ended, partial=True) if h.kind == "directive"] == ["model"]
+
+
+def test_a_run_on_longer_than_any_training_sentence_is_left_to_the_rules(fused: PhraseDetector) -> None:
+    pushy = "Your best option is clearly the premium package"
+    run_on = " ".join([pushy.lower(), "and"] + ["the team reviews every call and the managers see the scores"] * 3)
+    assert fused.detect(pushy).flagged and len(run_on.split()) > 30
+    assert not fused.detect(run_on).flagged
