@@ -143,10 +143,11 @@ class PhraseDetector:
         supportive = next((h for h in hits if h.kind == "supportive"), None)
         return Detection(text, directive, supportive)
 
-    def hits(self, text: str, first_only: bool = False, partial: bool = False) -> list[Hit]:
-        """Every directive hit that survives the guards, then every supportive hit. A ``partial``
-        (a live guess still growing) has its last sentence judged by the rules only: the model
-        judges whole sentences, and a half sentence can mean something else once it ends."""
+    def hits(self, text: str, first_only: bool = False, partial: bool = False, continued: bool = False) -> list[Hit]:
+        """Every directive hit that survives the guards, then every supportive hit. The model
+        judges whole sentences, and half a sentence can mean something else once whole: a
+        ``partial`` (a live guess still growing) has its last sentence judged by the rules only,
+        and a ``continued`` text (a transcript segment that starts mid-sentence) its first."""
         low = _lowered(text)
         out: list[Hit] = []
         for m in self._directive.finditer(low):
@@ -155,7 +156,8 @@ class PhraseDetector:
                 if first_only:
                     break
         if self.model is not None and not (first_only and out):
-            out = sorted(out + self._model_hits(text, low, out, first_only, partial), key=lambda h: h.start)
+            out = sorted(out + self._model_hits(text, low, out, first_only, partial, continued),
+                         key=lambda h: h.start)
             if first_only:
                 out = out[:1]
         for m in self._supportive.finditer(low):
@@ -182,12 +184,14 @@ class PhraseDetector:
             self._scores.update(zip(todo, self.model.score(list(todo)), strict=True))
 
     def _model_hits(self, text: str, low: str, rule_hits: list[Hit], first_only: bool,
-                    partial: bool = False) -> list[Hit]:
+                    partial: bool = False, continued: bool = False) -> list[Hit]:
         """Sentences with no rule hit that the model finds directive and no guard excuses."""
         assert self.model is not None
         sentences = _sentences(low)
         if partial:
             sentences = sentences[:-1]
+        if continued:
+            sentences = sentences[1:]
         bounds = [(a, b) for a, b in sentences
                   if not any(a <= h.start < b for h in rule_hits) and len(low[a:b].split()) in _MODEL_WORDS]
         todo = [text[a:b].strip() for a, b in bounds if text[a:b].strip() not in self._scores]

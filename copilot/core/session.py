@@ -83,7 +83,10 @@ class Session:
             # A live guess may still change its last word, and the guards need the words after
             # a phrase ("what makes sense ... for you?"): judge a partial without its last word.
             text, times = _text_and_times(segment if segment.final else _without_last_word(segment))
-            for hit in self.detector.hits(text, partial=not segment.final):
+            # Whisper starts a sentence with a capital: a segment that starts in lower case is the
+            # rest of a sentence cut at a decoding window, not a sentence of its own.
+            continued = text.lstrip()[:1].islower()
+            for hit in self.detector.hits(text, partial=not segment.final, continued=continued):
                 start, end = _hit_times(hit, times, segment)
                 if hit.kind == "supportive":
                     if segment.final:

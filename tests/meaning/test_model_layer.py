@@ -113,3 +113,10 @@ def test_a_run_on_longer_than_any_training_sentence_is_left_to_the_rules(fused: 
     run_on = " ".join([pushy.lower(), "and"] + ["the team reviews every call and the managers see the scores"] * 3)
     assert fused.detect(pushy).flagged and len(run_on.split()) > 30
     assert not fused.detect(run_on).flagged
+
+
+def test_the_rest_of_a_sentence_cut_at_a_decoding_window_is_left_to_the_rules(fused: PhraseDetector) -> None:
+    whole = "I'm going to put you down for the Tuesday slot"
+    assert [h.layer for h in fused.hits(whole, continued=False)] == ["model"]
+    assert not fused.hits("put you down for the Tuesday slot. And the calls are all there", continued=True)
+    assert [h.layer for h in fused.hits(f"went through the calls. {whole}.", continued=True)] == ["model"]
