@@ -52,10 +52,10 @@ def run_demo(args: argparse.Namespace) -> int:
 
 def _open(args: argparse.Namespace, demo: bool) -> int:
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
 
     from copilot.audio.levels import LevelMonitor
     from copilot.store.settings import default_settings_path, load_settings
+    from copilot.ui.app_icon import qt_app
     from copilot.ui.bridge import EventBridge
     from copilot.ui.control import ControlWindow
     from copilot.ui.overlay import Overlay
@@ -63,7 +63,7 @@ def _open(args: argparse.Namespace, demo: bool) -> int:
     from copilot.ui.runner import LiveRunner
 
     events = open_event_log(args.events) if getattr(args, "events", None) else None
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = qt_app()
     settings_path = Path(args.settings) if getattr(args, "settings", None) else default_settings_path()
     settings, notice = load_settings(settings_path)
     bridge = EventBridge()

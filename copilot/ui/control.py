@@ -80,6 +80,9 @@ class ControlWindow(QWidget):
         self.review_button.setVisible(False)
         self.calls_button = QPushButton("Your calls…")
         self.calls_button.clicked.connect(self.open_calls)
+        self.self_test_button = QPushButton("Self-test…")
+        self.self_test_button.setToolTip("Check the models, the sample call heard live, and the audio inputs")
+        self.self_test_button.clicked.connect(self.open_self_test)
 
         form = QFormLayout()
         for label, field in self.devices.rows() + self.coaching.rows():
@@ -94,6 +97,7 @@ class ControlWindow(QWidget):
         after = QHBoxLayout()
         after.addWidget(self.review_button)
         after.addWidget(self.calls_button)
+        after.addWidget(self.self_test_button)
         layout.addLayout(after)
 
         self.devices.problem.connect(self.status.setText)
@@ -182,6 +186,18 @@ class ControlWindow(QWidget):
             return SessionsWindow(store, lambda sid: build_review(store.load(sid), detector))
 
         return self._open_window(window)
+
+    def open_self_test(self) -> QWidget | None:
+        """The self-test in its own window (not during a session: it would take the call's CPU)."""
+        if self.runner.running:
+            self.status.setText("The self-test runs between calls: stop the session first.")
+            return None
+        from copilot.ui.self_test_window import SelfTestWindow
+
+        window = SelfTestWindow()
+        self.reviews.append(window)
+        window.start()
+        return window
 
     def _open_window(self, make: Callable[[SessionStore], QWidget]) -> QWidget | None:
         store: SessionStore | None = None

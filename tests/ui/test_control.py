@@ -166,3 +166,32 @@ def test_during_a_session_the_window_says_the_speakers_echo_is_removed(qtbot: Qt
     window.coaching.echo.setChecked(False)  # a headset: the next session leaves the microphone as it is
     assert not load_settings(tmp_path / "settings.toml")[0].echo_cancel
     assert not _device_plan(window.settings, argparse.Namespace(db=None), None).echo_cancel
+
+
+def test_the_self_test_button_lists_each_check_as_it_finishes(qtbot: QtBot, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from copilot import self_test
+    from copilot.ui.self_test_window import SelfTestWindow
+
+    def missing() -> str:
+        raise FileNotFoundError("the voiceprint model is missing from this install")
+
+    monkeypatch.setattr(self_test, "_CHECKS", [("rulebook", self_test._rulebook), ("voiceprints", missing)])
+    window, _overlay, _runner = make_window(qtbot, tmp_path)
+    qtbot.mouseClick(window.self_test_button, Qt.MouseButton.LeftButton)  # type: ignore[no-untyped-call]
+    tester = window.reviews[-1]
+    assert isinstance(tester, SelfTestWindow)
+    qtbot.addWidget(tester)
+    qtbot.waitUntil(lambda: tester.summary.text().startswith("1 check failed"), timeout=10_000)
+    lines = tester.lines.toPlainText().splitlines()
+    assert lines[0].startswith("OK    rulebook: the bundled rulebook")
+    assert lines[1] == "FAIL  voiceprints: the voiceprint model is missing from this install"
+
+
+def test_the_apps_windows_carry_its_icon(qtbot: QtBot, tmp_path: Path) -> None:
+    from copilot.ui.app_icon import qt_app
+
+    qt_app()  # what `copilot app` and `copilot review` make their windows with
+    window, overlay, _runner = make_window(qtbot, tmp_path)
+    sizes = {s.width() for s in window.windowIcon().availableSizes()}
+    assert {16, 32, 48, 256} <= sizes and overlay.windowIcon().availableSizes()

@@ -1,0 +1,189 @@
+"""Check the frozen app the way a rep gets it (``make dist-check``; CI runs it after the tests).
+
+Unpacks the archive ``make dist`` made into a fresh folder, then, with no Python environment on
+PATH, no PYTHONPATH and a throwaway home folder, from a folder outside the source tree:
+
+1. ``copilot --self-test``: exit 0, every line OK (or NOTE: no display, no microphone), its time
+   (bar: under 30 s);
+2. ``copilot analyze`` on the sample call inside the bundle: the same talk share as the source
+   tree's ``copilot analyze`` on the same file (run beside it, same thread count);
+3. where Xvfb and xwininfo exist: ``copilot`` (the app) started on a virtual screen, the time
+   until its control window is mapped, and a screenshot of the screen (``--screenshot PNG``).
+
+Prints one line per check and the archive's size; exits 1 if any check fails.
+
+    python packaging/check_build.py [--archive FILE] [--screenshot PNG]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from build import archive_path  # noqa: E402  (packaging/build.py, beside this file)
+
+ARCHIVE_BAR_MB = 400
+SELF_TEST_BAR_S = 30.0
+WINDOW_TITLE = "Live Call Copilot"
+
+
+def clean_env(home: Path) -> dict[str, str]:
+    """The environment a rep's desktop gives: system PATH only, no Python settings, a fresh home."""
+    if sys.platform == "win32":
+        root = os.environ.get("SYSTEMROOT", r"C:\Windows")
+        return {"PATH": f"{root}\\System32;{root}", "SYSTEMROOT": root, "USERPROFILE": str(home),
+                "APPDATA": str(home / "AppData" / "Roaming"), "LOCALAPPDATA": str(home / "AppData" / "Local"),
+                "TEMP": os.environ.get("TEMP", str(home)), "TMP": os.environ.get("TMP", str(home))}
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8",
+           "XDG_DATA_HOME": str(home / ".local" / "share"), "XDG_CONFIG_HOME": str(home / ".config")}
+    for keep in ("DISPLAY", "XAUTHORITY", "PULSE_SERVER", "XDG_RUNTIME_DIR", "TMPDIR"):
+        if keep in os.environ:
+            env[keep] = os.environ[keep]
+    return env
+
+
+def unpack(archive: Path, into: Path) -> Path:
+    """The archive unpacked; returns the one folder it holds."""
+    if archive.suffix == ".zip":
+        with zipfile.ZipFile(archive) as z:
+            z.extractall(into)
+    else:
+        with tarfile.open(archive) as t:
+            t.extractall(into, filter="tar")
+    folders = [p for p in into.iterdir() if p.is_dir()]
+    if len(folders) != 1:
+        raise SystemExit(f"{archive.name} should unpack to one folder, not {len(folders)}")
+    return folders[0]
+
+
+def self_test(exe: Path, env: dict[str, str], cwd: Path) -> tuple[bool, str]:
+    """The frozen self-test: passes, all lines OK or NOTE, under the bar."""
+    t0 = time.perf_counter()
+    r = subprocess.run([str(exe), "--self-test"], capture_output=True, text=True, env=env, cwd=cwd, timeout=120)
+    took = time.perf_counter() - t0
+    print(r.stdout, end="")
+    lines = r.stdout.splitlines()[1:-1]
+    ok = r.returncode == 0 and bool(lines) and all(line.startswith(("OK ", "NOTE ")) for line in lines)
+    if r.returncode != 0 and r.stderr:
+        print(r.stderr, file=sys.stderr)
+    line = f"self-test: exit {r.returncode} in {took:.1f} s (bar < {SELF_TEST_BAR_S:.0f} s)"
+    return ok and took < SELF_TEST_BAR_S, line
+
+
+def analyze_share(cmd: list[str], sample: Path, env: dict[str, str] | None, cwd: Path) -> tuple[float, float]:
+    """The rep's talk share ``copilot analyze`` gives for the sample, and the seconds it took."""
+    out = cwd / f"analysis-{len(list(cwd.glob('analysis-*')))}.json"
+    t0 = time.perf_counter()
+    r = subprocess.run([*cmd, "analyze", str(sample), "--threads", "2", "--json", str(out), "--db",
+                        str(cwd / "check.db")], capture_output=True, text=True, env=env, cwd=cwd, timeout=600)
+    took = time.perf_counter() - t0
+    if r.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} analyze failed: {r.stderr.strip()}")
+    return float(json.loads(out.read_text())["talk"]["rep_share"]), took
+
+
+def window_time(cmd: list[str], env: dict[str, str], cwd: Path, shot: Path | None,
+                which: str = "frozen") -> tuple[bool, str]:
+    """Start the app on a virtual screen: seconds until its control window exists (Qt makes the X
+    window when it is shown), and a screenshot of the screen."""
+    xvfb, xwininfo = shutil.which("Xvfb"), shutil.which("xwininfo")
+    if not xvfb or not xwininfo:
+        return True, f"window ({which}): skipped (Xvfb or xwininfo is not installed here)"
+    display = ":87"
+    server = subprocess.Popen([xvfb, display, "-screen", "0", "1600x900x24", "-nolisten", "tcp"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    app = None
+    try:
+        time.sleep(1.0)
+        env = {**env, "DISPLAY": display}
+        t0 = time.perf_counter()
+        app = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        shown = None
+        while time.perf_counter() - t0 < 60 and app.poll() is None:
+            tree = subprocess.run([xwininfo, "-root", "-tree"], capture_output=True, text=True, env=env).stdout
+            if f'"{WINDOW_TITLE}"' in tree:
+                shown = time.perf_counter() - t0
+                break
+            time.sleep(0.05)
+        if shown is None:
+            output = app.stdout.read().decode(errors="replace") if app.poll() is not None and app.stdout else ""
+            return False, f"window ({which}): the control window did not appear within 60 s {output.strip()[:300]}"
+        if shot is not None:
+            time.sleep(2.0)  # let it paint
+            _screenshot(display, shot)
+        saved = f"; screenshot {shot}" if shot else ""
+        return True, f"window ({which}): control window shown {shown:.2f} s after launch{saved}"
+    finally:
+        if app is not None:
+            app.terminate()
+            try:
+                app.wait(10)
+            except subprocess.TimeoutExpired:
+                app.kill()
+        server.terminate()
+        server.wait(10)
+
+
+def _screenshot(display: str, path: Path) -> None:
+    """The whole virtual screen as a PNG (Qt from the source tree's environment grabs it)."""
+    code = ("import sys\nfrom PySide6.QtGui import QGuiApplication\napp = QGuiApplication([])\n"
+            "QGuiApplication.primaryScreen().grabWindow(0).save(sys.argv[1])\n")
+    subprocess.run([sys.executable, "-c", code, str(path)], env={**os.environ, "DISPLAY": display,
+                                                                  "QT_QPA_PLATFORM": "xcb"}, check=True, timeout=60)
+
+
+def main() -> int:
+    """Run every check; one line each, exit 1 if any fails."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--archive", type=Path, default=archive_path(), help="default: the one make dist made")
+    parser.add_argument("--screenshot", type=Path, help="save the screen with the app open here (PNG)")
+    parser.add_argument("--runs", type=int, default=1,
+                        help="time the self-test and the window this many times (medians reported)")
+    args = parser.parse_args()
+    if not args.archive.is_file():
+        print(f"check_build: no archive at {args.archive}; run make dist first", file=sys.stderr)
+        return 1
+    size_mb = args.archive.stat().st_size / 1e6
+    results = [(size_mb <= ARCHIVE_BAR_MB, f"archive: {args.archive.name}, {size_mb:.0f} MB (bar <= {ARCHIVE_BAR_MB})")]
+    with tempfile.TemporaryDirectory(prefix="copilot-frozen-") as tmp:
+        base = Path(tmp)
+        folder = unpack(args.archive, base / "unpacked")
+        exe = folder / ("copilot.exe" if sys.platform == "win32" else "copilot")
+        home = base / "home"
+        work = base / "work"
+        home.mkdir()
+        work.mkdir()
+        env = clean_env(home)
+        for _run in range(args.runs):
+            results.append(self_test(exe, env, work))
+        sample = folder / "_internal" / "copilot" / "assets" / "samples" / "discovery_call.opus"
+        frozen, frozen_s = analyze_share([str(exe)], sample, env, work)
+        source, source_s = analyze_share([sys.executable, "-m", "copilot"], sample, None, work)
+        same = abs(frozen - source) < 1e-9
+        results.append((same, f"analyze: frozen {frozen:.2%} ({frozen_s:.1f} s), source tree {source:.2%} "
+                              f"({source_s:.1f} s) of the sample's talk is the rep's"))
+        for run in range(args.runs):
+            results.append(window_time([str(exe)], env, work, args.screenshot if run == 0 else None))
+        # The baseline: the same app from the source tree's environment (a pip install), same clean home.
+        source_env = {**env, "PATH": f"{Path(sys.executable).parent}:{env['PATH']}"}
+        for _run in range(args.runs):
+            results.append(window_time([sys.executable, "-m", "copilot"], source_env, work, None, "source tree"))
+    for ok, line in results:
+        print(f"{'OK  ' if ok else 'FAIL'}  {line}")
+    return 0 if all(ok for ok, _ in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
