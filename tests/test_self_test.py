@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from copilot import self_test
+from copilot.checkup import checks as self_test
 from tests.test_cli import copilot
 
 

@@ -12,7 +12,7 @@ __all__ = ["run_self_test"]
 def run_self_test(args: argparse.Namespace) -> int:
     """Print each check as it finishes, then a last line with the time taken."""
     from copilot import __version__
-    from copilot.self_test import run_checks
+    from copilot.checkup.checks import run_checks
 
     where = "this build" if getattr(sys, "frozen", False) else "this install"
     print(f"Live Call Copilot {__version__}: checking {where}", flush=True)

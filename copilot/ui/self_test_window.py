@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
-from copilot.self_test import Check, run_checks
+from copilot.checkup.checks import Check, run_checks
 
 __all__ = ["SelfTestWindow"]
 

@@ -170,7 +170,7 @@ def test_during_a_session_the_window_says_the_speakers_echo_is_removed(qtbot: Qt
 
 def test_the_self_test_button_lists_each_check_as_it_finishes(qtbot: QtBot, tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    from copilot import self_test
+    from copilot.checkup import checks as self_test
     from copilot.ui.self_test_window import SelfTestWindow
 
     def missing() -> str:

@@ -106,11 +106,12 @@ def _detector() -> str:
 def _voiceprints() -> str:
     import numpy as np
 
+    from copilot.core.facts import SAMPLE_RATE
     from copilot.voices.embedder import VoiceEmbedder
 
     embedder = VoiceEmbedder()
     rng = np.random.default_rng(0)
-    vector = embedder.voice((rng.standard_normal(16000 * 2) * 0.05).astype(np.float32))
+    vector = embedder.voice((rng.standard_normal(SAMPLE_RATE * 2) * 0.05).astype(np.float32))
     return f"voiceprint model answers ({len(vector)} numbers a voice)"
 
 
