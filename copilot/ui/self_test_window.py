@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QFontDatabase
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from copilot.checkup.checks import Check, run_checks
@@ -35,10 +35,11 @@ class SelfTestWindow(QWidget):
         self.lines = QPlainTextEdit()
         self.lines.setReadOnly(True)
         self.lines.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.lines.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))  # OK / NOTE / FAIL align
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.lines)
-        self.resize(620, 320)
+        self.resize(720, 320)
         self.results: list[Check] = []
         self._relay = _Relay()
         self._relay.checked.connect(self._add, Qt.ConnectionType.QueuedConnection)
