@@ -82,8 +82,11 @@ def build() -> Path:
 
 
 def archive(folder: Path) -> Path:
-    """The folder packed for download (unpacks to one folder holding the ``copilot`` program)."""
+    """The folder packed for download (unpacks to one folder holding the ``copilot`` program; on
+    macOS the ``.app`` bundle, with the program in ``Contents/MacOS``)."""
     path = archive_path()
+    if sys.platform == "darwin":
+        folder = BUILD / "Live Call Copilot.app"
     if sys.platform == "win32":
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
             for f in sorted(folder.rglob("*")):

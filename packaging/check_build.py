@@ -185,7 +185,7 @@ def main() -> int:
     with contextlib.ExitStack() as stack:
         base = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="copilot-frozen-")))
         folder = unpack(args.archive, base / "unpacked")
-        exe = folder / ("copilot.exe" if sys.platform == "win32" else "copilot")
+        exe = folder / {"win32": "copilot.exe", "darwin": "Contents/MacOS/copilot"}.get(sys.platform, "copilot")
         home = base / "home"
         work = base / "work"
         home.mkdir()
@@ -196,7 +196,8 @@ def main() -> int:
         env = {**clean_env(home), **desk}
         for _run in range(args.runs):
             results.append(self_test(exe, env, work, strict="DISPLAY" in desk and "PULSE_SERVER" in desk))
-        sample = folder / "_internal" / "copilot" / "assets" / "samples" / "discovery_call.opus"
+        inside = folder / ("Contents/Resources" if sys.platform == "darwin" else "_internal")
+        sample = inside / "copilot" / "assets" / "samples" / "discovery_call.opus"
         frozen, frozen_s = analyze_share([str(exe)], sample, env, work)
         source, source_s = analyze_share([sys.executable, "-m", "copilot"], sample, None, work)
         same = abs(frozen - source) < 1e-9
