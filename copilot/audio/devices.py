@@ -28,6 +28,10 @@ def load_sounddevice() -> Any:
     try:
         import sounddevice
     except OSError:
+        if getattr(sys, "frozen", False) and sys.platform.startswith("linux"):
+            # The app carries PortAudio; what is missing is the desktop's own ALSA library under it.
+            raise DeviceError("This system's sound library (ALSA) is missing, so no microphone can be opened "
+                              "(on Debian/Ubuntu: apt install libasound2).") from None
         hint = " (on Debian/Ubuntu: apt install libportaudio2)" if sys.platform.startswith("linux") else ""
         raise DeviceError(f"The PortAudio library is missing, so no microphone can be opened{hint}.") from None
     except ImportError:

@@ -154,3 +154,26 @@ def test_a_source_is_picked_by_its_name_or_a_unique_part_of_one() -> None:
     assert pick_devices(inputs, "jabra", None)[0].key == "bluez_input.headset"
     with pytest.raises(DeviceError, match="matches 2 inputs"):
         pick_devices(inputs, "analog", None)  # the built-in mic and the monitor: give more of the name
+
+
+@pytest.mark.parametrize(("frozen", "says"), [(False, "apt install libportaudio2"), (True, "apt install libasound2")])
+def test_a_system_without_its_sound_library_gets_one_sentence(monkeypatch: pytest.MonkeyPatch, frozen: bool,
+                                                              says: str) -> None:
+    import builtins
+    import sys
+
+    from copilot.audio.devices import DeviceError, load_sounddevice
+
+    real_import = builtins.__import__
+
+    def no_portaudio(name: str, *args: object, **kwargs: object) -> object:
+        if name == "sounddevice":
+            raise OSError("libasound.so.2: cannot open shared object file")  # what dlopen says
+        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(builtins, "__import__", no_portaudio)
+    monkeypatch.delitem(sys.modules, "sounddevice", raising=False)
+    monkeypatch.setattr(sys, "frozen", frozen, raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    with pytest.raises(DeviceError, match=says):
+        load_sounddevice()
