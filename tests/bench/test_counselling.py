@@ -39,11 +39,14 @@ def test_measure_counts_advice_reflections_and_sessions(tmp_path: Path) -> None:
         ["high", "2", "0", "therapist", "It sounds like you want a change.", "reflection", "", ""],
         ["high", "2", "1", "therapist", "What would you like to do?", "question", "", ""],
         ["high", "2", "1", "therapist", "What would you like to do?", "question", "", ""],  # 2nd annotator
+        ["high", "3", "0", "therapist", "Some people find the patches help.", "therapist_input", "advice", ""],
     ]
     lines = read_annomi(write(tmp_path / "a.csv", rows))
-    assert len(lines) == 4
+    assert len(lines) == 5
     r = measure(lines, PhraseDetector(Rulebook.load()))
     assert r["advice_without_permission"] == {"n": 1, "flagged": 1, "rate": 1.0}
+    assert r["advice"] == {"n": 2, "flagged": 1, "rate": 0.5}
+    assert r["advice_low_quality"] == {"n": 1, "flagged": 1, "rate": 1.0}  # the bar: low-quality only
     assert r["reflections"] == {"n": 2, "flagged": 0, "rate": 0.0}
     sessions = r["sessions"]
     assert isinstance(sessions, dict)
