@@ -168,7 +168,8 @@ def _parser() -> argparse.ArgumentParser:
     b = sub.add_parser("bench", help="measure speed and accuracy on this machine")
     b.set_defaults(func=lambda _a: _print_help(b))
     bsub = b.add_subparsers(metavar="WHAT")
-    bd = _command(bsub, "detect", "bench:run_detect", "time `copilot detect` on 10,000 utterances, pinned to one core")
+    bd = _command(bsub, "detect", "bench:run_detect", "time `copilot detect`: the rules on 10,000 utterances pinned to "
+                  "one core, then both layers on 10,000 distinct ones and the model per utterance")
     bd.add_argument("--n", type=int, default=10_000, help="utterances per run (default 10000)")
     bd.add_argument("--runs", type=int, default=5, help="runs per measurement (default 5)")
     _rules(bd)
