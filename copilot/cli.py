@@ -180,6 +180,13 @@ def _parser() -> argparse.ArgumentParser:
     _rules(bc)
     bc.add_argument("--meaning", action="store_true", help=argparse.SUPPRESS)  # the default now
     _json_flag(bc)
+    bf = _command(bsub, "false-alarms", "bench:run_false_alarms",
+                  "how often the detector flags real talk: flags per 1,000 sentences and per hour, by layer")
+    bf.add_argument("corpus", nargs="+", metavar="CORPUS",
+                    help="text files (one sentence a line), Earnings-21/22 .nlp transcripts, or folders of them")
+    bf.add_argument("--rules", metavar="FILE", help="rulebook TOML file (default: the bundled English one)")
+    bf.add_argument("--out", metavar="TSV", help="write every flagged sentence here, for reading by hand")
+    _json_flag(bf)
     ba = _command(bsub, "analyze", "bench:run_analyze",
                   "real-time factor and word error rate of `copilot analyze`, beside plain faster-whisper")
     ba.add_argument("files", nargs="*", metavar="FILE",

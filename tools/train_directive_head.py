@@ -9,12 +9,24 @@ development split, on which the threshold is chosen and the numbers are printed;
 head is refitted on all lines and written to ``assets/models/directive_head.npz`` (a few
 KB). The held-out file is never read.
 
-    python tools/train_directive_head.py
+Real talk (issue 25): the labelled sentences of ``tests/data/real_talk/*.tsv`` (mined from
+public earnings calls by ``tools/mine_real_talk.py``, labelled by hand before any score was
+seen) join the training lines — their directive ones for the "directive or not" head only,
+since they carry no category, and call-mechanics instructions ("press star one") not at all.
+Every line is also trained in the shape tiny.en may hand it (lower case, no punctuation).
+With ``--calibrate CORPUS`` (real talk the mining never saw: the Earnings-22 files listed in
+``tests/data/real_talk/README.md`` as the calibration split) the threshold is the lowest
+whose model flags on that corpus stay within the false-alarm budget, and the development
+split's precision is at least PRECISION; without it, the highest recall at PRECISION.
+
+    python tools/train_directive_head.py [--calibrate CORPUS...]
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
+import re
 import sys
 from pathlib import Path
 
@@ -33,16 +45,43 @@ STEPS = 3000
 RATE = 2.0
 # The threshold: the highest development-split recall at this precision (issue 18's bar is 0.92).
 PRECISION = 0.93
+# Real talk: at most this many sentences in 1,000 flagged by the model layer (issue 25's bar for
+# both layers together is 5; the rules take some of it).
+FALSE_ALARMS_PER_1000 = 2.0
 
 
 def read(path: Path) -> list[tuple[int, str, str]]:
-    """(label, category, text) rows of a labelled TSV (comment lines start with #)."""
+    """(label, category, text) rows of a labelled TSV (comment lines start with #). A real-talk file's
+    directive lines have no category ("?"); its instructions ("i") are left out."""
     rows = []
     with path.open(encoding="utf-8") as f:
         lines = [line for line in f if not line.startswith("#")]
     for r in csv.DictReader(lines, delimiter="\t"):
-        rows.append((int(r["label"]), r["category"], r["text"]))
+        if r["label"] == "i":
+            continue
+        rows.append((int(r["label"]), r.get("category") or "?", r["text"]))
     return rows
+
+
+def spoken(text: str) -> str:
+    """The line as tiny.en may hand it over: lower case, no punctuation."""
+    return re.sub(r"\s+", " ", re.sub(r"[^\w\s']", " ", text.lower())).strip()
+
+
+class CachedEncoder:
+    """The bundled encoder with each sentence embedded once (the threshold search re-reads them)."""
+
+    def __init__(self) -> None:
+        from copilot.meaning.encoder import SentenceEncoder
+
+        self.enc = SentenceEncoder(threads=0)
+        self.cache: dict[str, np.ndarray] = {}
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        todo = [t for t in dict.fromkeys(texts) if t not in self.cache]
+        if todo:
+            self.cache.update(zip(todo, self.enc.encode(todo), strict=True))
+        return np.stack([self.cache[t] for t in texts]) if texts else np.zeros((0, 384), np.float32)
 
 
 def fit(x: np.ndarray, y: np.ndarray, classes: int) -> tuple[np.ndarray, np.ndarray]:
@@ -68,7 +107,7 @@ def fit_heads(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Two heads in one matrix: column 0 "directive or not" (binary, balanced), columns 1.. the category
     of a directive line (trained on the directive lines only)."""
     wb, bb = fit(x, (y > 0).astype(np.int64), 2)
-    d = y > 0
+    d = (y > 0) & (y < len(CLASSES))  # a real-talk directive line (no category) trains the first head only
     wc, bc = fit(x[d], y[d] - 1, len(CLASSES) - 1)
     w = np.concatenate([(wb[:, 1] - wb[:, 0])[:, None], wc], axis=1)
     b = np.concatenate([[bb[1] - bb[0]], bc])
@@ -101,18 +140,23 @@ def _recall(flagged: np.ndarray, truth: np.ndarray) -> float:
 
 
 def main() -> int:
-    from copilot.meaning.encoder import SentenceEncoder
+    ap = argparse.ArgumentParser(description="Train the detector's model head.")
+    ap.add_argument("--calibrate", nargs="*", default=[], metavar="CORPUS",
+                    help="real talk kept out of the mining, on which the threshold holds the false-alarm budget")
+    args = ap.parse_args()
 
     lines = read(DATA / "directive_lines" / "lines.tsv")
     team = read(DATA / "labelled_rep_lines.tsv")
+    real = [r for f in sorted((DATA / "real_talk").glob("*.tsv")) for r in read(f)]
     dev_idx = set(range(4, len(lines), 5))
-    train = [r for i, r in enumerate(lines) if i not in dev_idx] + team
+    train = [r for i, r in enumerate(lines) if i not in dev_idx] + team + real
     dev = [r for i, r in enumerate(lines) if i in dev_idx]
-    enc = SentenceEncoder()
+    enc = CachedEncoder()
 
     def xy(rows: list[tuple[int, str, str]]) -> tuple[np.ndarray, np.ndarray]:
+        rows = rows + [(label, c, spoken(t)) for label, c, t in rows if spoken(t) != t]
         x = enc.encode([t for _, _, t in rows]).astype(np.float64)
-        y = np.array([CLASSES.index(c) if label else 0 for label, c, _ in rows])
+        y = np.array([(CLASSES.index(c) if c in CLASSES else len(CLASSES)) if label else 0 for label, c, _ in rows])
         return x, y
 
     xt, yt = xy(train)
@@ -120,21 +164,37 @@ def main() -> int:
     rules = PhraseDetector(Rulebook.load())
     truth = np.array([label for label, _, _ in dev], dtype=bool)
     by_rules = np.array([rules.detect(t).flagged for _, _, t in dev])
-    print(f"dev split ({len(dev)} lines, {int(truth.sum())} directive), rules alone: "
+    print(f"train {len(train)} lines ({len(real)} of real talk), dev split {len(dev)} lines "
+          f"({int(truth.sum())} directive); rules alone: "
           f"precision {_precision(by_rules, truth):.3f} recall {_recall(by_rules, truth):.3f}")
+    talk: list[str] = []
+    if args.calibrate:
+        from copilot.bench.false_alarms import read_corpus
+
+        talk = [s.text for s in read_corpus(args.calibrate)]
+        enc.encode([t for t in talk if 3 <= len(t.split()) <= 30])
+        print(f"calibration: {len(talk)} sentences of real talk; rules alone flag "
+              f"{1000 * sum(rules.detect(t).flagged for t in talk) / len(talk):.1f} per 1,000")
     best = None
-    for step in range(50, 96):  # thresholds 0.50 to 0.95 in steps of 0.01 (every fifth printed)
+    for step in range(50, 100):  # thresholds 0.50 to 0.99 in steps of 0.01 (every fifth printed)
         th = step / 100
         fused = PhraseDetector(Rulebook.load(), model=Head(enc, w, b, th))
         flagged = np.array([fused.detect(t).flagged for _, _, t in dev])
         prec, rec = _precision(flagged, truth), _recall(flagged, truth)
-        if step % 5 == 0:
-            print(f"  rules + model, threshold {th:.2f}: precision {prec:.3f} recall {rec:.3f}")
-        if prec >= PRECISION and (best is None or rec > best[1]):
+        alarms = 1000 * sum(fused.detect(t).flagged for t in talk) / len(talk) if talk else 0.0
+        if step % 5 == 0 or (talk and best is None and alarms <= FALSE_ALARMS_PER_1000 + 3):
+            print(f"  rules + model, threshold {th:.2f}: precision {prec:.3f} recall {rec:.3f}"
+                  + (f", real talk {alarms:.1f} flagged per 1,000" if talk else ""))
+        if talk:
+            model_alarms = alarms - 1000 * sum(rules.detect(t).flagged for t in talk) / len(talk)
+            if best is None and model_alarms <= FALSE_ALARMS_PER_1000 and prec >= PRECISION:
+                best = (float(th), rec)
+        elif prec >= PRECISION and (best is None or rec > best[1]):
             best = (float(th), rec)
-    threshold = best[0] if best else 0.9
-    print(f"train {len(train)} lines, dev {len(dev)} lines; chosen threshold {threshold:.2f} "
-          f"(the highest recall at precision >= {PRECISION} on the dev split: recall {best[1] if best else 0:.3f})")
+    threshold = best[0] if best else 0.95
+    goal = (f"the lowest whose model flags on real talk are <= {FALSE_ALARMS_PER_1000} per 1,000 at precision >= "
+            f"{PRECISION}" if talk else f"the highest recall at precision >= {PRECISION}")
+    print(f"chosen threshold {threshold:.2f} ({goal}; dev recall {best[1] if best else 0:.3f})")
     xa, ya = xy(train + dev)
     w, b = fit_heads(xa, ya)
     out = ROOT / "assets" / Path(*HEAD_FILE)

@@ -6,7 +6,7 @@ import argparse
 
 from copilot.wiring import load_detector
 
-__all__ = ["run_detect", "run_counselling", "run_analyze", "run_live", "run_app", "run_review"]
+__all__ = ["run_detect", "run_counselling", "run_false_alarms", "run_analyze", "run_live", "run_app", "run_review"]
 
 
 def run_detect(args: argparse.Namespace) -> int:
@@ -26,6 +26,15 @@ def run_counselling(args: argparse.Namespace) -> int:
 
     return run(args.csv, load_detector(args.rules, meaning=not args.rules_only, threads=0),
                as_json=args.json)
+
+
+def run_false_alarms(args: argparse.Namespace) -> int:
+    """``bench false-alarms CORPUS``: flags on real talk, both layers beside the rules alone."""
+    from copilot.bench.false_alarms import run
+
+    detectors = {"rules only": load_detector(args.rules, meaning=False),
+                 "both layers": load_detector(args.rules, meaning=True, threads=0)}
+    return run(args.corpus, detectors, out=args.out, as_json=args.json)
 
 
 def run_analyze(args: argparse.Namespace) -> int:
