@@ -95,6 +95,9 @@ def marked_flags(flags: Sequence[Flag], marks: Sequence[Mark]) -> tuple[list[Fla
     cleared: list[Flag] = []
     for f in flags:
         (cleared if any(marks_flag(m, f) for m in wrong) else kept).append(f)
+    # A call worked out again by the rep's detector no longer flags what they marked: the mark still shows (to undo).
+    cleared += [Flag("rep", m.start, m.end, m.category, m.match, m.line, m.prompt) for m in wrong
+                if not any(marks_flag(m, f) for f in cleared)]
     for m in marks:
         if m.kind == "example" and not any(_covers(f, m) for f in kept):
             kept.append(Flag("rep", m.start, m.end, m.category, m.match, m.line, m.prompt, added=True))
