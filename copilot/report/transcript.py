@@ -29,6 +29,7 @@ TRANSCRIPT_CSS = """
 .instead { color: #8a4b00; margin: 0 0 6px 24px; font-size: small; }
 .cleared { color: #666666; margin: 0 0 6px 24px; font-size: small; }
 .mark { color: #1f5fa8; font-size: small; }
+.missed { color: #8a8a8a; font-size: small; }
 """
 
 
@@ -46,8 +47,9 @@ def transcript_html(lines: list[FlaggedLine], playable: bool = False, markable: 
         seg = line.segment
         when = (f'<a class="play" href="play:{i}">▶ {clock(seg.start)}</a>' if playable
                 else f'<span class="time">{clock(seg.start)}</span>')
-        missed = (f' <a class="mark" href="missed:{i}">Mark as pushy…</a>'
-                  if markable and seg.speaker == "rep" and not line.flags else "")
+        # Quiet, on one line (non-breaking spaces): every line of the rep's has it, the flags' links stand out.
+        missed = (f' <a class="missed" href="missed:{i}">Mark\u00a0as\u00a0pushy…</a>'
+                  if markable and seg.speaker == "rep" and not line.flags and not line.cleared else "")
         out.append(f'<p class="line {seg.speaker}"><a name="line-{i}" id="line-{i}"></a>'
                    f'{when} <span class="who">{WHO[seg.speaker]}</span> '
                    f"{_marked(seg.text, line.flags)}{missed}</p>")
