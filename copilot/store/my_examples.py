@@ -43,10 +43,11 @@ class ExamplesError(UserError):
 
 
 def default_examples_path() -> Path:
-    """my_examples.json in the user's data folder, beside the sessions database."""
-    from copilot.store.sqlite import default_db_path
+    """my_examples.json in the user's data folder, beside the sessions database (``default_db_path``; not
+    imported from there: ``copilot detect`` reads this file and loads no SQL)."""
+    from platformdirs import user_data_path
 
-    return default_db_path().parent / EXAMPLES_FILE
+    return user_data_path("live-call-copilot", appauthor=False) / EXAMPLES_FILE
 
 
 class MyExamples:
