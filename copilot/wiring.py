@@ -32,29 +32,38 @@ __all__ = ["load_detector", "stt_threads", "live_threads", "whisper", "live_engi
            "cpu_budget", "echo_canceller"]
 
 
-def load_detector(rules: str | None, meaning: bool = True, threads: int = 1) -> PhraseDetector:
+def load_detector(rules: str | None, meaning: bool = True, threads: int = 1, mine: bool = True) -> PhraseDetector:
     """The detector for a rulebook file (None: the bundled one); a RulebookError names what is wrong with it.
     The model layer judges the sentences the rules did not flag (``meaning=False``, the CLI's ``--rules-only``:
-    the patterns alone); a rulebook whose categories list ``examples`` has them caught by resemblance either way."""
+    the patterns alone); a rulebook whose categories list ``examples`` has them caught by resemblance either way.
+    With ``mine`` (the rep's detector; benchmarks measure the shipped one without) the lines the rep marked in
+    the review are in the rulebook: their examples and not-examples (an ExamplesError if that file is broken)."""
     from copilot.core.phrases import PhraseDetector
     from copilot.core.rulebook import Rulebook
 
     rulebook = Rulebook.load(rules)
-    taught = any(c.examples or c.not_examples for c in rulebook.categories)
-    if not meaning and not taught:
+    if mine:
+        from copilot.core.marks import taught
+        from copilot.store.my_examples import MyExamples
+
+        rulebook = taught(rulebook, MyExamples.load().marks)
+    # Not-examples alone need no model without the head: the patterns check them word for word, in the core.
+    taught_by_example = (any(c.examples for c in rulebook.categories)
+                         or (meaning and any(c.not_examples for c in rulebook.categories)))
+    if not meaning and not taught_by_example:
         return PhraseDetector(rulebook)
     from copilot.meaning.encoder import SentenceEncoder
     from copilot.meaning.head import DirectiveModel
 
     encoder = SentenceEncoder(threads=threads)
     head = DirectiveModel(encoder) if meaning else None
-    if not taught:
+    if not taught_by_example:
         assert head is not None
         return PhraseDetector(rulebook, model=head)
     from copilot.meaning.examples import ExampleLayer
 
     # A rulebook that teaches by example always gets its examples heard (the trained head only with meaning).
-    return PhraseDetector(rulebook, model=ExampleLayer(rulebook.categories, encoder, head))
+    return PhraseDetector(rulebook, model=ExampleLayer(rulebook.categories, encoder, head, rulebook.mine))
 
 
 # Live speech to text runs on one thread: it leaves the other core to Zoom, and CTranslate2

@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     for f in files:
         if not truth_path(f).is_file():
             raise UserError(f"{f} has no {truth_path(f).name} beside it; the benchmark needs the script's truth.")
-    detector = load_detector(args.rules, meaning=not getattr(args, "rules_only", False))
+    detector = load_detector(args.rules, meaning=not getattr(args, "rules_only", False), mine=False)
     threads = stt_threads(args.threads)
     choice = resolve_model(args.model)
     t0 = time.perf_counter()

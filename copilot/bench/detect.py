@@ -110,7 +110,7 @@ def _one_at_a_time(texts: list[str], rules: str | None) -> list[float]:
     from copilot.wiring import load_detector
 
     _pin_to_one_core()
-    detector = load_detector(rules, threads=1)
+    detector = load_detector(rules, threads=1, mine=False)
     for t in distinct_utterances(20):
         detector.detect(t + " warm")
     out = []

@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
 
     f = Path(args.file) if args.file else asset_path("samples", "discovery_call.opus")
     truth = load_truth(f) if truth_path(f).is_file() else None
-    detector = load_detector(args.rules, meaning=not getattr(args, "rules_only", False))
+    detector = load_detector(args.rules, meaning=not getattr(args, "rules_only", False), mine=False)
     audio = load_call(f, rep_channel="right" if truth and truth.rep_channel == "right" else "left")
     choice = resolve_model(args.model)
     if not args.speed > 0:

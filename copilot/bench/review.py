@@ -38,7 +38,7 @@ def hour_of_calls(store: SessionStore, minutes: float = 60.0) -> str:
     from copilot.wiring import load_detector
 
     truth = load_truth(asset_path("samples", "discovery_call.opus"))
-    session = Session(load_detector(None))
+    session = Session(load_detector(None, mine=False))
     spans: list[SpeechSpan] = []
     segments: list[Segment] = []
     offset = 0.0

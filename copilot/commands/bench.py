@@ -13,7 +13,7 @@ def run_detect(args: argparse.Namespace) -> int:
     """``bench detect``: a broken rulebook fails here, before any timing."""
     from copilot.bench.detect import run, run_meaning
 
-    load_detector(args.rules, meaning=False)
+    load_detector(args.rules, meaning=False, mine=False)
     status = run(n=args.n, runs=args.runs, rules=args.rules)
     if args.rules_only:
         return status
@@ -24,7 +24,7 @@ def run_counselling(args: argparse.Namespace) -> int:
     """``bench counselling CSV``: the detector on expert-annotated counselling dialogues."""
     from copilot.bench.counselling import run
 
-    return run(args.csv, load_detector(args.rules, meaning=not args.rules_only, threads=0),
+    return run(args.csv, load_detector(args.rules, meaning=not args.rules_only, threads=0, mine=False),
                as_json=args.json)
 
 

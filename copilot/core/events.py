@@ -104,7 +104,8 @@ class Flag:
     """A directive phrase the rep said, with the line they could say instead.
 
     ``revised`` marks a flag found only when a revision of the transcript was heard: it
-    comes seconds late, so it prompts nothing, but the review keeps it.
+    comes seconds late, so it prompts nothing, but the review keeps it. ``added`` marks a line
+    the detector missed and the rep marked as pushy in the review (``core/marks.py``).
     """
 
     speaker: Speaker
@@ -115,6 +116,7 @@ class Flag:
     text: str
     prompt: str
     revised: bool = False
+    added: bool = False
 
 
 @dataclass(frozen=True)

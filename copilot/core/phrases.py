@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from copilot.core.rulebook import Category, Rulebook, expand, lowercase_pattern
+from copilot.core.taught import NotExamples
 from copilot.core.wordmatch import WordStartMatcher
 
-__all__ = ["Hit", "Detection", "PhraseDetector", "SentenceScorer", "Verdict"]
+__all__ = ["Hit", "Detection", "PhraseDetector", "SentenceScorer", "Verdict", "sentence_at"]
 
 _SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n")
 _CLAUSE_BREAK = re.compile(r"[,;:\u2014\u2013]|\s-\s|\bbut\b|\bthough\b", re.IGNORECASE)
@@ -79,6 +80,7 @@ class Detection:
     text: str
     directive: Hit | None
     supportive: Hit | None
+    cleared: str | None = None  # nothing flagged because of a not-example: which ('your not-example: "…"')
 
     @property
     def flagged(self) -> bool:
@@ -97,8 +99,8 @@ class Detection:
             "supportive": self.supportive.match if self.supportive else None,
         }
         if layer:
-            out["layer"] = d.layer if d else None
-            out["why"] = d.why if d else None
+            out["layer"] = d.layer if d else "example" if self.cleared else None
+            out["why"] = d.why if d else self.cleared
         return out
 
 
@@ -114,6 +116,7 @@ class PhraseDetector:
         # The model layer: sentences the rules did not flag are judged by their meaning; the
         # guards still veto, and the category (so the prompt) comes from the model's verdict.
         self.model = model
+        self._not_examples = NotExamples(rulebook, model)  # a sentence taught as not directive escapes the patterns
         self._scores: dict[str, Verdict] = {}  # sentence -> verdict (partials repeat)
         self._categories: dict[str, Category] = {}
         self._exceptions: dict[str, re.Pattern[str] | None] = {}
@@ -141,7 +144,8 @@ class PhraseDetector:
         hits = self.hits(text, first_only=True)
         directive = next((h for h in hits if h.kind == "directive"), None)
         supportive = next((h for h in hits if h.kind == "supportive"), None)
-        return Detection(text, directive, supportive)
+        cleared = self._cleared(text) if directive is None and self._not_examples else None
+        return Detection(text, directive, supportive, cleared)
 
     def hits(self, text: str, first_only: bool = False, partial: bool = False, continued: bool = False) -> list[Hit]:
         """Every directive hit that survives the guards, then every supportive hit. The model
@@ -151,7 +155,8 @@ class PhraseDetector:
         low = _lowered(text)
         out: list[Hit] = []
         for m in self._directive.finditer(low):
-            if not self._excused(low, m, self._categories[m.lastgroup or ""]):
+            if (not self._excused(low, m, self._categories[m.lastgroup or ""])
+                    and self._taught_not(text, low, m.start(), partial, continued) is None):
                 out.append(self._hit(text, m))
                 if first_only:
                     break
@@ -208,12 +213,31 @@ class PhraseDetector:
             if c is None or self._vetoed(low, a, b):
                 continue
             start = a + (len(text[a:b]) - len(text[a:b].lstrip()))
-            layer = "example" if verdict.why.startswith("example") else "model"
+            layer = "example" if verdict.why.startswith(("example", "your example")) else "model"
             out.append(Hit(c.name, c.kind, sentence, start, start + len(sentence), c.prompts, layer=layer,
                            why=verdict.why))
             if first_only:
                 break
         return out
+
+    def _taught_not(self, text: str, low: str, pos: int, partial: bool = False, continued: bool = False) -> str | None:
+        """The sentence around ``pos`` was taught as not directive ("that wasn't pushy"): which not-example."""
+        if not self._not_examples:
+            return None
+        a, b = _sentence_bounds(low, pos)
+        return self._not_examples.why(text[a:b], growing=partial and b == len(low), cut=continued and a == 0)
+
+    def _cleared(self, text: str) -> str | None:
+        """The not-example that kept ``text`` from being flagged, if one did (for ``copilot detect --explain``)."""
+        low = _lowered(text)
+        for m in self._directive.finditer(low):
+            if (why := self._taught_not(text, low, m.start())) is not None:
+                return why
+        for a, b in _sentences(low):
+            verdict = self._scores.get(text[a:b].strip())
+            if verdict is not None and "not-example: " in verdict.why:
+                return verdict.why
+        return None
 
     def _vetoed(self, text: str, s_start: int, s_end: int) -> bool:
         """The guards, applied to a whole sentence the model flagged."""
@@ -285,6 +309,12 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     if text[start:].strip():
         out.append((start, len(text)))
     return out
+
+
+def sentence_at(text: str, pos: int) -> str:
+    """The sentence of ``text`` around character ``pos`` (what the rep teaches when they mark a flag)."""
+    a, b = _sentence_bounds(text, pos)
+    return text[a:b].strip()
 
 
 def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:

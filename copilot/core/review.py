@@ -35,10 +35,12 @@ class Number:
 
 @dataclass(frozen=True)
 class FlaggedLine:
-    """A transcript line and the flags raised on it (the phrase, its category, the line to say instead)."""
+    """A transcript line and the flags raised on it (the phrase, its category, the line to say instead), and
+    those the rep marked as not pushy (left out of the call's numbers)."""
 
     segment: Segment
     flags: tuple[Flag, ...]
+    cleared: tuple[Flag, ...] = ()
 
 
 def clock(t: float) -> str:
@@ -126,23 +128,29 @@ def numbers(talk: TalkSummary | None, flags: Sequence[Flag], supportive: int) ->
     ]
 
 
-def flagged_lines(segments: Sequence[Segment], flags: Sequence[Flag]) -> list[FlaggedLine]:
-    """Every transcript line with the flags raised on it.
+def flagged_lines(segments: Sequence[Segment], flags: Sequence[Flag],
+                  cleared: Sequence[Flag] = ()) -> list[FlaggedLine]:
+    """Every transcript line with the flags raised on it (and those the rep ``cleared``: "that wasn't pushy").
 
     A flag belongs to the rep line its phrase overlaps most; a flag no line overlaps (the
     transcript was revised after the live flag) goes to the nearest rep line, so none is lost.
     """
     lines = list(segments)
-    owned: dict[int, list[Flag]] = {}
     rep = sorted((i for i, s in enumerate(lines) if s.speaker == "rep"), key=lambda i: lines[i].start)
     starts = [lines[i].start for i in rep]
-    for f in flags:
-        k = bisect_right(starts, f.end)  # rep lines that start before the phrase ends: the last few may overlap it
-        near = rep[max(0, k - 3):k + 1]
-        if near:
-            best = max(near, key=lambda i: (_overlap(lines[i], f), -_distance(lines[i], f)))
-            owned.setdefault(best, []).append(f)
-    return [FlaggedLine(s, tuple(owned.get(i, ()))) for i, s in enumerate(lines)]
+
+    def owners(of: Sequence[Flag]) -> dict[int, list[Flag]]:
+        owned: dict[int, list[Flag]] = {}
+        for f in of:
+            k = bisect_right(starts, f.end)  # rep lines that start before the phrase ends: the last few may overlap it
+            near = rep[max(0, k - 3):k + 1]
+            if near:
+                best = max(near, key=lambda i: (_overlap(lines[i], f), -_distance(lines[i], f)))
+                owned.setdefault(best, []).append(f)
+        return owned
+
+    owned, gone = owners(flags), owners(cleared)
+    return [FlaggedLine(s, tuple(owned.get(i, ())), tuple(gone.get(i, ()))) for i, s in enumerate(lines)]
 
 
 def _overlap(seg: Segment, flag: Flag) -> float:

@@ -68,6 +68,9 @@ class Rulebook:
     version: int
     categories: tuple[Category, ...]
     guard_patterns: dict[str, tuple[str, ...]]
+    # Which of the categories' examples and not-examples the rep taught in the review (core/marks.py),
+    # as written: `copilot detect --explain` calls them "your example".
+    mine: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Rulebook:

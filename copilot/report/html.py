@@ -34,6 +34,9 @@ th { color: #666; font-weight: normal; font-size: small; }
 """
 
 
+_BY_YOU = '<br><span class="bench">marked by you</span>'
+
+
 def report_html(review: Review, chart_png: bytes) -> str:
     """The report as one self-contained HTML page."""
     row = review.stored.row
@@ -43,9 +46,14 @@ def report_html(review: Review, chart_png: bytes) -> str:
         f'<td class="bench">{escape(n.benchmark)}</td></tr>' for n in review.numbers)
     flags = "\n".join(
         f"<tr><td>{clock(f.start)}</td><td><b>“{escape(f.match)}”</b><br>"
-        f'<span class="bench">{escape(f.text)}</span></td><td>{escape(f.category.replace("_", " "))}</td>'
+        f'<span class="bench">{escape(f.text)}</span></td><td>{escape(f.category.replace("_", " "))}'
+        f'{_BY_YOU if f.added else ""}</td>'
         f"<td>“{escape(f.prompt)}”</td></tr>" for f in review.flags) or (
         '<tr><td colspan="4">No directive phrases were flagged in this call.</td></tr>')
+    cleared = "".join(f"<li>{clock(f.start)} “{escape(f.match)}”</li>" for f in review.cleared)
+    if cleared:
+        cleared = (f'<p class="bench">You marked {len(review.cleared)} flag{"s" if len(review.cleared) != 1 else ""} '
+                   f"as not pushy; they are left out of the numbers above:</p><ul class=\"bench\">{cleared}</ul>")
     model = f" · model {escape(row.model)}" if row.model else ""
     ideal, high = round(IDEAL_REP_SHARE * 100), round(HIGH_REP_SHARE * 100)
     return f"""<!DOCTYPE html>
@@ -73,6 +81,7 @@ and {high}%, and where phrases were flagged and prompts shown" src="data:image/p
 <table id="flags"><tr><th>When</th><th>You said</th><th>Category</th><th>You could say instead</th></tr>
 {flags}
 </table>
+{cleared}
 
 <h2>Transcript</h2>
 <div id="transcript">

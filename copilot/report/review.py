@@ -1,32 +1,42 @@
 """One stored call made ready for review: its numbers, timeline data and marked-up transcript.
 
 The review window and the HTML report both start from :func:`build_review`, so they show
-the same things (the transcript both render is in ``transcript.py``).
+the same things (the transcript both render is in ``transcript.py``). Both show the call as
+the rep judged it: the flags they marked "not pushy" left out of its numbers and marks, the
+lines they marked as missed added (``core/marks.py``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from copilot.core.events import Flag, SupportiveLine
+from copilot.core.marks import Mark, marked_flags, marks_flag
 from copilot.core.phrases import PhraseDetector
 from copilot.core.review import FlaggedLine, Number, clock, flagged_lines, numbers, rolling_share, supportive_lines
+from copilot.core.rulebook import Category
 from copilot.core.session import analysis_json
 from copilot.store.sqlite import StoredSession
 
-__all__ = ["Review", "build_review", "stored_json", "started_local", "call_length"]
+__all__ = ["Review", "build_review", "remarked", "stored_json", "started_local", "call_length"]
+
 
 @dataclass(frozen=True)
 class Review:
     """Everything the review shows about one call."""
 
-    stored: StoredSession
+    stored: StoredSession  # its flags as the rep judged them (see :func:`remarked`)
     numbers: list[Number]
     share: list[tuple[float, float | None]]  # rolling two-minute rep share, every 5 s
     lines: list[FlaggedLine]
     supportive: list[SupportiveLine]
+    marks: tuple[Mark, ...] = ()  # the rep's marks on this call
+    found: tuple[Flag, ...] = ()  # the flags as the call found them, before the rep's marks
+    cleared: tuple[Flag, ...] = ()  # the flags the rep marked "not pushy"
+    categories: tuple[Category, ...] = ()  # the directive categories a missed line may be marked as
 
     @property
     def title(self) -> str:
@@ -53,8 +63,12 @@ class Review:
 
     @property
     def flags(self) -> list[Flag]:
-        """Every directive phrase flagged in the call."""
+        """Every directive phrase flagged in the call (as the rep judged it)."""
         return self.stored.flags
+
+    def mark_of(self, flag: Flag) -> Mark | None:
+        """The rep's mark that cleared or added ``flag``, if any (to undo it)."""
+        return next((m for m in reversed(self.marks) if marks_flag(m, flag)), None)
 
 
 def started_local(iso: str) -> str:
@@ -71,25 +85,51 @@ def call_length(stored: StoredSession) -> float:
     return max([stored.row.duration_s, *ends])
 
 
-def build_review(stored: StoredSession, detector: PhraseDetector) -> Review:
-    """The review of a stored session."""
+def build_review(stored: StoredSession, detector: PhraseDetector, marks: Sequence[Mark] | None = None) -> Review:
+    """The review of a stored session with the rep's ``marks`` on it (None: the ones kept in their examples
+    file, ``store/my_examples.py``; an ExamplesError if it cannot be read)."""
+    if marks is None:
+        from copilot.store.my_examples import MyExamples
+
+        marks = MyExamples.load().of(stored.row.id)
     supportive = supportive_lines(stored.segments, detector)
-    heads = numbers(stored.talk, stored.flags, len(supportive))
+    categories = tuple(c for c in detector.rulebook.categories if c.kind == "directive")
+    found = Review(stored, [], rolling_share(stored.spans, call_length(stored)), [], supportive,
+                   found=tuple(stored.flags), categories=categories)
+    return remarked(found, marks)
+
+
+def remarked(review: Review, marks: Sequence[Mark]) -> Review:
+    """The review with the rep's ``marks`` on this call applied to the flags it found (after a mark or an undo):
+    its numbers, flags and transcript follow."""
+    flags, cleared = marked_flags(review.found, marks)
+    stored = replace(review.stored, flags=flags)
+    return replace(review, stored=stored, numbers=_numbers(stored, len(review.supportive)),
+                   lines=flagged_lines(stored.segments, flags, cleared), marks=tuple(marks), cleared=tuple(cleared))
+
+
+def _numbers(stored: StoredSession, supportive: int) -> list[Number]:
+    heads = numbers(stored.talk, stored.flags, supportive)
     if stored.voice_turns:
         heads = [*heads, _voices_number(stored)]
         if stored.rep_guessed:  # said where the share is read, not only at the bottom
             heads = [replace(n, label=f"{n.label} — a guess") if n.label.startswith("Talk share") else n
                      for n in heads]
-    return Review(stored, heads,
-                  rolling_share(stored.spans, call_length(stored)), flagged_lines(stored.segments, stored.flags),
-                  supportive)
+    return heads
 
 
-def stored_json(stored: StoredSession) -> dict[str, Any]:
-    """A stored session in the ``copilot analyze --json`` contract (DESIGN.md)."""
+def stored_json(stored: StoredSession, marks: Sequence[Mark] = ()) -> dict[str, Any]:
+    """A stored session in the ``copilot analyze --json`` contract (DESIGN.md). A flag the rep added in the
+    review says ``"added_by_rep": true``; the rep's ``marks`` on the call, if any, are listed under ``"marks"``."""
     row = stored.row
     out = analysis_json(row.id, row.duration_s, row.source, row.model, stored.talk, stored.segments, stored.flags,
                         stored.prompts)
+    for f, data in zip(stored.flags, out["flags"], strict=True):
+        if f.added:
+            data["added_by_rep"] = True
+    if marks:
+        out["marks"] = [{"kind": m.kind, "start": round(m.start, 2), "end": round(m.end, 2), "category": m.category,
+                         "sentence": m.sentence, "marked": m.marked} for m in marks]
     if stored.voice_turns:
         from copilot.report.voices import voice_shares
 

@@ -2,7 +2,9 @@
 
 :class:`ReviewWindow` shows one stored call — the numbers beside their benchmarks, the
 timeline, and the transcript with each flagged phrase and the line the rep could have
-said instead; a click on the timeline scrolls the transcript to that moment.
+said instead; a click on the timeline scrolls the transcript to that moment. The rep can
+say a flag was not pushy, or that a line of theirs was, and undo either (``ui/marking.py``):
+the call's numbers, marks and transcript follow at once, and the rep's detector learns.
 :class:`SessionsWindow` lists the stored calls, newest first, to open, rename, delete or
 export. Opening an hour-long call costs about half a second on the Qt thread (mostly
 laying out the transcript; `copilot bench review`); reviews are for after the call, and
@@ -42,7 +44,9 @@ from copilot.report.html import write_report
 from copilot.report.jsonfile import write_json
 from copilot.report.review import Review, started_local, stored_json
 from copilot.report.transcript import TRANSCRIPT_CSS, transcript_html
+from copilot.store.my_examples import MyExamples
 from copilot.store.sqlite import SessionStore, StoreError
+from copilot.ui.marking import Marking
 from copilot.ui.timeline import Timeline, timeline_png
 
 __all__ = ["ReviewWindow", "SessionsWindow"]
@@ -53,14 +57,17 @@ Loader = Callable[[str], Review]  # session id -> its review (raises StoreError)
 
 
 class ReviewWindow(QWidget):
-    """One call's review; :attr:`changed` says the session was renamed or deleted."""
+    """One call's review; :attr:`changed` says the session was renamed or deleted, :attr:`marked` that the rep
+    marked a flag (or undid a mark), with the sentence the window shows about it."""
 
     changed = Signal()
+    marked = Signal(str)
 
-    def __init__(self, review: Review, store: SessionStore | None = None) -> None:
+    def __init__(self, review: Review, store: SessionStore | None = None, examples: MyExamples | None = None) -> None:
         super().__init__()
         self.review = review
         self.store = store
+        self.marking = Marking(self, examples, lambda: self.review, self._marked)
         self.resize(1100, 800)
         self._title()
 
@@ -71,15 +78,16 @@ class ReviewWindow(QWidget):
         self._show_title()
 
         grid = QGridLayout()
-        for r, n in enumerate(review.numbers):
-            value = QLabel(n.value)
-            value.setStyleSheet(f"font-weight: bold; color: {VERDICT_COLOURS[n.verdict]};")
-            bench = QLabel(n.benchmark)
+        self.number_labels: list[tuple[QLabel, QLabel, QLabel]] = []
+        for r, _n in enumerate(review.numbers):
+            label, value, bench = QLabel(), QLabel(), QLabel()
             bench.setStyleSheet("color: #666666;")
             bench.setWordWrap(True)
-            grid.addWidget(QLabel(n.label), r, 0)
+            grid.addWidget(label, r, 0)
             grid.addWidget(value, r, 1)
             grid.addWidget(bench, r, 2)
+            self.number_labels.append((label, value, bench))
+        self._show_numbers()
         grid.setColumnStretch(2, 1)
         numbers = QWidget()
         numbers.setLayout(grid)
@@ -94,8 +102,7 @@ class ReviewWindow(QWidget):
         self.transcript.setOpenLinks(False)
         self.transcript.anchorClicked.connect(self._link)
         self.transcript.document().setDefaultStyleSheet(TRANSCRIPT_CSS)
-        self.transcript.setHtml(transcript_html(review.lines, playable=self.player is not None)
-                                or "<p>No speech was transcribed in this call.</p>")
+        self._show_transcript()
         self._starts = [line.segment.start for line in review.lines]
 
         buttons = QHBoxLayout()
@@ -119,8 +126,11 @@ class ReviewWindow(QWidget):
         buttons.addStretch(1)
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.status.setText("Not pushy? Say so beside a flag, or mark a line of yours as pushy: this call's numbers "
+                            "follow, and your detector learns from it.")
         if self.player is not None:
-            self.status.setText("Click a line's time to hear the call from there.")
+            self.status.setText("Click a line's time to hear the call from there; say \"Not pushy\" beside a flag "
+                                "that was wrong.")
         elif kept:
             self.status.setText("This call's audio files are missing, so it cannot be replayed.")
 
@@ -169,6 +179,34 @@ class ReviewWindow(QWidget):
     def _link(self, url: QUrl) -> None:
         if url.scheme() == "play" and url.path().isdigit():
             self.play(int(url.path()))
+        else:
+            self.marking.link(url.scheme(), url.path())
+
+    def show_review(self, review: Review) -> None:
+        """Show the call again as the rep now judges it (after a mark or an undo), where they were reading."""
+        self.review = review
+        bar = self.transcript.verticalScrollBar()
+        at = bar.value()
+        self._show_numbers()
+        self.timeline.show_flags(review.flags)
+        self._show_transcript()
+        bar.setValue(at)
+
+    def _marked(self, review: Review, said: str) -> None:
+        self.show_review(review)
+        self.status.setText(said)
+        self.marked.emit(said)
+
+    def _show_numbers(self) -> None:
+        for n, (label, value, bench) in zip(self.review.numbers, self.number_labels, strict=True):
+            label.setText(n.label)
+            value.setText(n.value)
+            value.setStyleSheet(f"font-weight: bold; color: {VERDICT_COLOURS[n.verdict]};")
+            bench.setText(n.benchmark)
+
+    def _show_transcript(self) -> None:
+        self.transcript.setHtml(transcript_html(self.review.lines, playable=self.player is not None, markable=True)
+                                or "<p>No speech was transcribed in this call.</p>")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         """Closing stops the sound."""
@@ -183,7 +221,7 @@ class ReviewWindow(QWidget):
 
     def save_json(self, out: str | Path) -> None:
         """Write the session in the ``analyze --json`` contract (raises UserError with a sentence)."""
-        write_json(str(out), stored_json(self.review.stored))
+        write_json(str(out), stored_json(self.review.stored, self.review.marks))
 
     def rename(self, name: str) -> None:
         """Give the call a name (raises StoreError)."""
@@ -210,7 +248,8 @@ class ReviewWindow(QWidget):
         assert self.store is not None
         detector = load_detector(None)
         stored = this_is_me(self.store, self.review.stored.row.id, voice, detector)
-        self.successor = ReviewWindow(build_review(stored, detector), self.store)
+        marks = self.marking.examples().of(stored.row.id)  # the rep's marks, found again by phrase and time
+        self.successor = ReviewWindow(build_review(stored, detector, marks), self.store, self.marking.examples())
         self.successor.changed.connect(self.changed)
         self.successor.show()
         self.changed.emit()
@@ -326,7 +365,7 @@ class SessionsWindow(QWidget):
         row = self.table.currentRow()
         try:
             review = self.load(self.ids[row if row >= 0 else 0])
-        except StoreError as e:
+        except UserError as e:  # the store, or the rep's examples file
             self.status.setText(str(e))
             return None
         window = ReviewWindow(review, self.store)

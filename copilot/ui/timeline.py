@@ -14,6 +14,7 @@ from typing import Any
 import pyqtgraph as pg
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt, Signal
 
+from copilot.core.events import Flag
 from copilot.core.facts import HIGH_REP_SHARE, IDEAL_REP_SHARE
 from copilot.core.review import clock
 from copilot.report.review import Review
@@ -62,10 +63,7 @@ class Timeline(pg.GraphicsLayoutWidget):  # type: ignore[misc]
             if mine:  # one item per lane: its bars are drawn once and replayed as the view moves
                 self.lanes.addItem(pg.BarGraphItem(x0=[s.start for s in mine], x1=[s.end for s in mine], y=y,
                                                    height=0.5, brush=COLOURS[who], pen=pg.mkPen(None)))
-        self.flag_marks = pg.ScatterPlotItem(
-            [f.start for f in review.flags], [1.45] * len(review.flags), symbol="t", size=13,
-            brush=pg.mkBrush(COLOURS["flag"]), pen=pg.mkPen("#7a5800"), hoverable=True,
-            tip=_tip, data=[f"{clock(f.start)} “{f.match}”" for f in review.flags])
+        self.flag_marks = _flag_marks(review.flags)
         prompts = review.stored.prompts
         self.prompt_marks = pg.ScatterPlotItem(
             [p.time for p in prompts], [-0.45] * len(prompts), symbol="d", size=11,
@@ -86,6 +84,13 @@ class Timeline(pg.GraphicsLayoutWidget):  # type: ignore[misc]
         self.share.plot(xs, ys, connect="finite", pen=pg.mkPen(COLOURS["share"], width=2))
         self.share.setLabel("left", "you, last 2 min")
         self.scene().sigMouseClicked.connect(self._chart_clicked)
+
+    def show_flags(self, flags: list[Flag]) -> None:
+        """Mark these flags instead (the rep marked one not pushy, or added one)."""
+        self.lanes.removeItem(self.flag_marks)
+        self.flag_marks = _flag_marks(flags)
+        self.lanes.addItem(self.flag_marks)
+        self.flag_marks.sigClicked.connect(self._mark_clicked)
 
     def _mark_clicked(self, _item: Any, points: Any, *_: Any) -> None:
         if len(points):
@@ -111,6 +116,14 @@ def timeline_png(review: Review, width: int = 1200, height: int = 380) -> bytes:
     image.save(buffer, "PNG")
     chart.deleteLater()
     return bytes(data.data())
+
+
+def _flag_marks(flags: list[Flag]) -> Any:
+    """The flagged phrases' marks along the top of the rep's lane."""
+    return pg.ScatterPlotItem(
+        [f.start for f in flags], [1.45] * len(flags), symbol="t", size=13,
+        brush=pg.mkBrush(COLOURS["flag"]), pen=pg.mkPen("#7a5800"), hoverable=True,
+        tip=_tip, data=[f"{clock(f.start)} “{f.match}”{' (marked by you)' if f.added else ''}" for f in flags])
 
 
 def _tip(x: float, y: float, data: object) -> str:

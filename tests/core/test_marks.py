@@ -1,0 +1,76 @@
+"""The rep's own word on a call ("that wasn't pushy", "that was"): what it changes in the call and in the detector."""
+
+from __future__ import annotations
+
+from copilot.core.events import Flag, Segment
+from copilot.core.marks import Mark, marked_flags, missed_mark, taught, wrong_mark
+from copilot.core.phrases import PhraseDetector
+from copilot.core.rulebook import Rulebook
+from copilot.core.taught import normalised
+
+LINE = Segment("rep", 10.0, 13.0, "Okay. The next step is a pilot.")
+FLAG = Flag("rep", 11.0, 12.0, "owning_the_path", "The next step is", LINE.text, "What do you want to do next?")
+
+
+def not_pushy(flag: Flag = FLAG, line: Segment = LINE) -> Mark:
+    return wrong_mark(flag, "call-1", line.text)
+
+
+def test_the_sentence_a_rep_marks_not_pushy_is_the_one_around_the_flagged_phrase() -> None:
+    mark = not_pushy()
+    assert mark.sentence == "The next step is a pilot." and mark.kind == "not_example"
+    assert normalised("Okay, the  NEXT step — is a pilot!") == "okay the next step is a pilot"
+    assert normalised("We’re done. Don't 'worry'") == "we're done don't worry"
+
+
+def test_a_reps_not_example_stops_a_rules_hit_on_the_same_sentence_however_it_is_punctuated() -> None:
+    rules = Rulebook.load()
+    assert PhraseDetector(rules).detect("The next step is a pilot.").flagged
+    mine = PhraseDetector(taught(rules, [not_pushy()]))
+    for said in ("The next step is a pilot.", "the next step is a pilot", "So. The next step is a pilot!"):
+        d = mine.detect(said)
+        assert not d.flagged, said
+        assert d.as_json(layer=True)["layer"] == "example"
+        assert d.as_json(layer=True)["why"] == 'your not-example: "The next step is a pilot."'
+    # Anything else the rep says is judged as before.
+    assert mine.detect("The next step is to sign the order form.").flagged
+    assert mine.detect("You should sign today.").flagged
+
+
+def test_a_live_guess_is_not_flagged_while_it_is_the_start_of_a_not_example() -> None:
+    mine = PhraseDetector(taught(Rulebook.load(), [not_pushy()]))
+    assert mine.hits("Okay. The next step is a", partial=True) == []
+    assert [h.match for h in mine.hits("Okay. The next step is to sign", partial=True)] == ["The next step is"]
+
+
+def test_a_flag_marked_wrong_leaves_the_call_and_a_missed_line_joins_it_as_the_reps() -> None:
+    other = Flag("rep", 30.0, 31.0, "imperatives", "You should", "You should sign today.", "It's your call.")
+    missed_line = Segment("rep", 40.0, 44.0, "Honestly. I'd lock this in before Friday.")
+    missed = missed_mark(missed_line, "I'd lock this in before Friday.", "closing_pressure", "Take your time.",
+                         "call-1")
+    kept, cleared = marked_flags([FLAG, other], [not_pushy(), missed])
+    assert cleared == [FLAG]
+    assert [f.match for f in kept] == ["You should", "I'd lock this in before Friday."]
+    added = kept[1]
+    assert added.added and added.speaker == "rep" and added.category == "closing_pressure"
+    assert added.start == 40.0 and added.prompt == "Take your time."
+    # Worked out again from the same words ("this is me"), the marks find their flags by phrase and time.
+    again = Flag("rep", 11.2, 12.1, "owning_the_path", "the next step is", "Okay. The next step is a pilot.", "x")
+    assert marked_flags([again], [not_pushy()])[1] == [again]
+    # ...and a flag the rep's detector no longer raises still shows the mark, so it can be undone.
+    assert [f.match for f in marked_flags([], [not_pushy()])[1]] == ["The next step is"]
+
+
+def test_the_reps_lines_are_merged_into_the_rulebook_and_the_latest_mark_of_a_sentence_wins() -> None:
+    rules = Rulebook.load()
+    line = Segment("rep", 40.0, 44.0, "I'd lock this in before Friday.")
+    example = missed_mark(line, line.text, "closing_pressure", "Take your time.", "call-1")
+    merged = taught(rules, [not_pushy(), example])
+    assert merged.category("closing_pressure").examples[-1] == "I'd lock this in before Friday."
+    assert "The next step is a pilot." in merged.category("owning_the_path").not_examples
+    assert merged.mine == {"The next step is a pilot.", "I'd lock this in before Friday."}
+    changed_mind = missed_mark(LINE, "The next step is a pilot.", "owning_the_path", "x", "call-2")
+    again = taught(rules, [not_pushy(), changed_mind])
+    assert "The next step is a pilot." in again.category("owning_the_path").examples
+    assert "The next step is a pilot." not in again.category("owning_the_path").not_examples
+    assert taught(rules, []) is rules
