@@ -167,8 +167,10 @@ def run(paths: list[str], detectors: dict[str, PhraseDetector], out: str | None 
           f"{first['words']:,} words (about {first['hours_estimated']:.1f} h of speech at "
           f"{WORDS_PER_MINUTE:.0f} words a minute)")
     for name, r in results.items():
-        print(f"  {name:<12} {r['flagged']:>5} flagged = {r['per_1000_sentences']:5.1f} per 1,000 sentences "
-              f"({float(r['per_1000_sentences']) / 10:.2f}%), {r['per_hour']:5.1f} per hour of speech "
+        rate = r["per_1000_sentences"]
+        assert isinstance(rate, float)
+        print(f"  {name:<12} {r['flagged']:>5} flagged = {rate:5.1f} per 1,000 sentences "
+              f"({rate / 10:.2f}%), {r['per_hour']:5.1f} per hour of speech "
               "(bar: <= 5 per 1,000)")
         print(f"  {'':<12} by layer: {_counts(r['by_layer'])}")
         print(f"  {'':<12} by category: {_counts(r['by_category'])}")

@@ -32,8 +32,8 @@ def run_false_alarms(args: argparse.Namespace) -> int:
     """``bench false-alarms CORPUS``: flags on real talk, both layers beside the rules alone."""
     from copilot.bench.false_alarms import run
 
-    detectors = {"rules only": load_detector(args.rules, meaning=False),
-                 "both layers": load_detector(args.rules, meaning=True, threads=0)}
+    detectors = {"rules only": load_detector(args.rules, meaning=False, mine=False),
+                 "both layers": load_detector(args.rules, meaning=True, threads=0, mine=False)}
     return run(args.corpus, detectors, out=args.out, as_json=args.json)
 
 

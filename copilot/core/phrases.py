@@ -27,6 +27,7 @@ _NEGATION_WINDOW_WORDS = 5
 # "sentence" is a live transcript's run-on with no full stop in it, which the model reads as
 # badly as it was never shown one; the rules still judge every word of it.
 _MODEL_WORDS = range(3, 31)
+_RUN_ON_BEFORE, _RUN_ON_AFTER = 12, 15  # the words around a pattern's hit in a run-on that the second check reads
 _SENTENCE_REACH = 400  # a sentence longer than this is a transcript without punctuation
 _PUNCT = (",", ".", ";", ":", "!", "?")
 _NEGATION_REACH = 60  # characters before a match that can hold its negation
@@ -47,7 +48,10 @@ class Verdict:
 
 
 class SentenceScorer(Protocol):
-    """The model layer, as the core sees it: sentences in, one verdict each out."""
+    """The model layer, as the core sees it: sentences in, one verdict each out. A scorer may also
+    carry ``rule_floor``: a pattern's hit stands only in a sentence it finds at least that likely
+    to be directive (the second check that keeps "when you build a plant, you have to hire
+    engineers" from being flagged as advice)."""
 
     def score(self, sentences: Sequence[str]) -> list[Verdict]:
         """One verdict per sentence."""
@@ -156,7 +160,8 @@ class PhraseDetector:
         out: list[Hit] = []
         for m in self._directive.finditer(low):
             if (not self._excused(low, m, self._categories[m.lastgroup or ""])
-                    and self._taught_not(text, low, m.start(), partial, continued) is None):
+                    and self._taught_not(text, low, m.start(), partial, continued) is None
+                    and not self._doubted(text, low, m.start())):
                 out.append(self._hit(text, m))
                 if first_only:
                     break
@@ -219,6 +224,30 @@ class PhraseDetector:
             if first_only:
                 break
         return out
+
+    def _doubted(self, text: str, low: str, pos: int) -> bool:
+        """The model layer finds the sentence of a pattern's hit all but surely not directive (below its
+        ``rule_floor``): a generic "you" ("once you have the licence, you need to hire"), a fact. Only
+        sentences a pattern flagged pay for this; a live partial's unfinished sentence is judged as heard."""
+        model = self.model
+        floor = float(getattr(model, "rule_floor", 0.0)) if model is not None else 0.0
+        if model is None or not floor:
+            return False
+        a, b = _sentence_bounds(low, pos)
+        words = len(low[a:b].split())
+        if words < _MODEL_WORDS.start:
+            return False
+        sentence = text[a:b].strip()
+        if words >= _MODEL_WORDS.stop:
+            # A run-on (a long answer, a live transcript without full stops): the words around the hit
+            # are what it says to the listener there.
+            sentence = " ".join(text[a:pos].split()[-_RUN_ON_BEFORE:] + text[pos:b].split()[:_RUN_ON_AFTER])
+        verdict = self._scores.get(sentence)
+        if verdict is None:
+            if len(self._scores) > 4096:
+                self._scores.clear()
+            verdict = self._scores[sentence] = model.score([sentence])[0]
+        return verdict.probability < floor
 
     def _taught_not(self, text: str, low: str, pos: int, partial: bool = False, continued: bool = False) -> str | None:
         """The sentence around ``pos`` was taught as not directive ("that wasn't pushy"): which not-example."""

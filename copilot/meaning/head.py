@@ -38,6 +38,9 @@ class DirectiveModel:
         self._b = data["bias"].astype(np.float32)
         self.classes = tuple(str(c) for c in data["classes"])
         self.threshold = float(data["threshold"])
+        # The second check on the rulebook's hits (PhraseDetector): below this, a pattern's sentence
+        # is all but surely not directive. 0 in a head trained before it existed: every hit stands.
+        self.rule_floor = float(data["rule_floor"]) if "rule_floor" in data.files else 0.0
         self.encoder = encoder or SentenceEncoder()
 
     def score(self, sentences: Sequence[str]) -> list[Verdict]:

@@ -1,0 +1,83 @@
+"""The false-alarm benchmark reads real talk in its two formats and counts flags as a rep would meet them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from copilot.bench.false_alarms import CorpusError, measure, read_corpus
+from copilot.core.phrases import PhraseDetector
+from copilot.core.rulebook import Rulebook
+
+NLP_HEADER = "token|speaker|ts|endTs|punctuation|prepunctuation|case|tags"
+
+
+def nlp(path: Path, tokens: list[tuple[str, str, str]]) -> Path:
+    """An Earnings-style .nlp transcript: (token, speaker, punctuation) a line."""
+    rows = [NLP_HEADER] + [f"{t}|{s}|||{p}||LC|[]" for t, s, p in tokens]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_an_nlp_transcript_is_cut_at_full_stops_and_at_a_change_of_speaker(tmp_path: Path) -> None:
+    f = nlp(tmp_path / "call.nlp", [
+        ("Good", "0", ""), ("morning", "0", ","), ("and", "0", ""), ("welcome", "0", "."),
+        ("Thanks", "0", "."),  # two words or fewer: left out
+        ("You", "1", ""), ("should", "1", ""), ("sign", "1", ""), ("today", "1", "!"),
+        ("With", "2", ""), ("that", "2", ","), ("over", "2", ""), ("to", "2", ""), ("Jim", "2", ""),
+        ("Our", "3", ""), ("margins", "3", ""), ("grew", "3", ""),
+    ])
+    sentences = read_corpus([f])
+    assert [s.text for s in sentences] == ["Good morning, and welcome.", "You should sign today!",
+                                           "With that, over to Jim", "Our margins grew"]
+    assert sentences[1].source == "call.nlp#1"
+
+
+def test_measure_counts_flags_per_thousand_sentences_by_layer_and_category(tmp_path: Path) -> None:
+    text = tmp_path / "talk.txt"
+    text.write_text("With that, I'll turn it over to Jim.\nYou should sign this week.\n"
+                    "Revenue grew nine percent in the quarter.\nWe did have to move quickly on costs.\n",
+                    encoding="utf-8")
+    folder = tmp_path / "calls"
+    folder.mkdir()
+    nlp(folder / "a.nlp", [("The", "0", ""), ("offer", "0", ""), ("expires", "0", ""), ("on", "0", ""),
+                           ("Friday", "0", ".")])
+    result = measure(read_corpus([text, folder]), PhraseDetector(Rulebook.load()))
+    assert result["sentences"] == 5 and result["flagged"] == 2
+    assert result["per_1000_sentences"] == pytest.approx(400.0)
+    assert result["by_layer"] == {"rules": 2}
+    assert result["by_category"] == {"imperatives": 1, "closing_pressure": 1}
+    words = 8 + 5 + 7 + 8 + 5
+    assert result["hours_estimated"] == pytest.approx(words / 141 / 60)
+
+
+@pytest.mark.parametrize("content, says", [
+    ("token|speaker|ts\nHello|0|\n", "not an .nlp transcript"),
+    (NLP_HEADER + "\nHello|0\n", "line 2"),
+])
+def test_a_broken_transcript_is_one_sentence_naming_the_file(tmp_path: Path, content: str, says: str) -> None:
+    f = tmp_path / "bad.nlp"
+    f.write_text(content, encoding="utf-8")
+    with pytest.raises(CorpusError, match=says):
+        read_corpus([f])
+
+
+def test_the_command_writes_the_flagged_lines_and_says_a_missing_corpus_in_one_sentence(tmp_path: Path) -> None:
+    text = tmp_path / "talk.txt"
+    text.write_text("You should sign this week.\nRevenue grew nine percent.\n", encoding="utf-8")
+    out = tmp_path / "flagged.tsv"
+    cmd = [sys.executable, "-m", "copilot", "bench", "false-alarms", str(text), "--out", str(out), "--json"]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    numbers = json.loads(r.stdout)
+    assert numbers["rules only"]["flagged"] == 1 and numbers["both layers"]["sentences"] == 2
+    rows = out.read_text(encoding="utf-8").splitlines()
+    assert rows[0].split("\t") == ["detector", "layer", "category", "match", "text", "source"]
+    assert any(r.startswith("rules only\trules\timperatives\tYou should") for r in rows)
+    missing = subprocess.run(cmd[:5] + [str(tmp_path / "nowhere")], capture_output=True, text=True, timeout=300)
+    assert missing.returncode != 0 and "Traceback" not in missing.stderr
+    assert "no such file or folder" in missing.stderr
