@@ -5,9 +5,8 @@ rulebook's development table ``tests/data/labelled_rep_lines.tsv``), embeds them
 bundled sentence encoder, and fits a multinomial logistic regression (numpy, full-batch
 gradient descent with L2, classes weighted to balance) over "not directive" and the five
 directive categories. Every fifth line of ``lines.tsv`` (by position) is held back as the
-development split, on which the threshold is chosen and the numbers are printed; then the
-head is refitted on all lines and written to ``assets/models/directive_head.npz`` (a few
-KB). The held-out file is never read.
+development split, on which the threshold is chosen and the numbers are printed; the head
+trained without it is written to ``assets/models/directive_head.npz`` (260 KB). The held-out file is never read.
 
 Real talk (issue 25): the labelled sentences of ``tests/data/real_talk/*.tsv`` (mined from
 public earnings calls by ``tools/mine_real_talk.py``, labelled by hand before any score was
@@ -45,13 +44,20 @@ STEPS = 3000
 RATE = 2.0
 # The threshold: the highest development-split recall at this precision (issue 18's bar is 0.92).
 PRECISION = 0.93
-# Real talk: at most this many sentences in 1,000 flagged by the model layer (issue 25's bar for
-# both layers together is 5; the rules take some of it).
-FALSE_ALARMS_PER_1000 = 2.0
+# Real talk: at most this many sentences in 1,000 flagged by both layers, second check included
+# (issue 25's bar is 5 on held-out real talk: a margin for talk unlike the calibration calls).
+FALSE_ALARMS_PER_1000 = 3.5
 # The labelled real talk weighs half the team's look-alikes in the "directive or not" head: at full
 # weight it pulled the team's sales look-alikes towards "directive" (development precision 0.88
 # against 0.91 at the same real-talk false alarms, measured once on the calibration split).
 REAL_WEIGHT = 0.5
+# "Directive or not" is an ensemble of small networks: on the development split they recalled 0.89 at
+# precision 0.92 where the linear head recalled 0.81 at 0.91, at fewer real-talk false alarms (measured
+# once, one network, on the calibration split); several seeds, averaged, steady the seed's swing.
+NETWORKS = 5
+HIDDEN = 64
+NET_STEPS = 1500
+NET_RATE = 0.05
 # The second check on the rulebook's hits: the highest floor (in steps of 0.05, at most this) that
 # keeps every development-split directive line the rules catch.
 MAX_RULE_FLOOR = 0.3
@@ -112,17 +118,24 @@ def fit(x: np.ndarray, y: np.ndarray, classes: int, weight: np.ndarray | None = 
     return w.astype(np.float32), b.astype(np.float32)
 
 
-def fit_heads(x: np.ndarray, y: np.ndarray, real: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Two heads in one matrix: column 0 "directive or not", columns 1.. the category of a directive line
-    (trained on the directive lines only). In the first, the real-talk lines (``real``) weigh REAL_WEIGHT of
-    the team's look-alikes in all, and the directive lines as much as all the others together."""
+def line_weights(y: np.ndarray, real: np.ndarray) -> np.ndarray:
+    """Each line's weight in "directive or not": the real-talk lines weigh REAL_WEIGHT of the team's
+    look-alikes in all, and the directive lines as much as all the others together."""
     pos = y > 0
     weight = np.ones(len(y))
     team_neg, real_neg = ~pos & ~real, ~pos & real
     if real_neg.any():
         weight[real_neg] = REAL_WEIGHT * team_neg.sum() / real_neg.sum()
     weight[pos] = weight[~pos].sum() / max(1, int(pos.sum()))
-    wb, bb = fit(x, pos.astype(np.int64), 2, weight)
+    return weight
+
+
+def fit_heads(x: np.ndarray, y: np.ndarray, real: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Two heads in one matrix: column 0 "directive or not", columns 1.. the category of a directive line
+    (trained on the directive lines only). In the first, the real-talk lines (``real``) weigh REAL_WEIGHT of
+    the team's look-alikes in all, and the directive lines as much as all the others together."""
+    pos = y > 0
+    wb, bb = fit(x, pos.astype(np.int64), 2, line_weights(y, real))
     d = (y > 0) & (y < len(CLASSES))  # a real-talk directive line (no category) trains the first head only
     wc, bc = fit(x[d], y[d] - 1, len(CLASSES) - 1)
     w = np.concatenate([(wb[:, 1] - wb[:, 0])[:, None], wc], axis=1)
@@ -130,20 +143,65 @@ def fit_heads(x: np.ndarray, y: np.ndarray, real: np.ndarray) -> tuple[np.ndarra
     return w.astype(np.float32), b.astype(np.float32)
 
 
-def directive_prob(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """P(directive) from the binary head, and the most likely category index (1-based) from the other."""
+def fit_network(x: np.ndarray, y: np.ndarray, weight: np.ndarray, seed: int) -> tuple[np.ndarray, ...]:
+    """One network of the "directive or not" ensemble: HIDDEN ReLU units, a sigmoid out, weighted
+    cross-entropy with L2, Adam, full batch; (w1, b1, w2, b2)."""
+    rng = np.random.default_rng(seed)
+    d = x.shape[1]
+    params = [rng.normal(0, 1 / np.sqrt(d), (d, HIDDEN)), np.zeros(HIDDEN), rng.normal(0, 1 / np.sqrt(HIDDEN), HIDDEN),
+              np.zeros(1)]
+    m = [np.zeros_like(p) for p in params]
+    v = [np.zeros_like(p) for p in params]
+    sw = weight / weight.mean() / len(y)
+    for t in range(1, NET_STEPS + 1):
+        w1, b1, w2, b2 = params
+        h = np.maximum(x @ w1 + b1, 0)
+        p = 1 / (1 + np.exp(-(h @ w2 + b2[0])))
+        g = (p - y) * sw
+        gh = np.outer(g, w2) * (h > 0)
+        grads = [x.T @ gh + L2 * w1, gh.sum(axis=0), h.T @ g + L2 * w2, np.array([g.sum()])]
+        for i, gr in enumerate(grads):
+            m[i] = 0.9 * m[i] + 0.1 * gr
+            v[i] = 0.999 * v[i] + 0.001 * gr * gr
+            params[i] -= NET_RATE * (m[i] / (1 - 0.9**t)) / (np.sqrt(v[i] / (1 - 0.999**t)) + 1e-8)
+    return tuple(params)
+
+
+def fit_ensemble(x: np.ndarray, y: np.ndarray, real: np.ndarray) -> dict[str, np.ndarray]:
+    """The networks of "directive or not", stacked as the head file keeps them."""
+    nets = [fit_network(x, (y > 0).astype(np.float64), line_weights(y, real), seed) for seed in range(NETWORKS)]
+    return {"hidden_w": np.stack([n[0] for n in nets]).astype(np.float32),
+            "hidden_b": np.stack([n[1] for n in nets]).astype(np.float32),
+            "out_w": np.stack([n[2] for n in nets]).astype(np.float32),
+            "out_b": np.array([n[3][0] for n in nets], np.float32)}
+
+
+def ensemble_prob(x: np.ndarray, nets: dict[str, np.ndarray]) -> np.ndarray:
+    h = np.maximum(np.einsum("nd,kdh->knh", x, nets["hidden_w"]) + nets["hidden_b"][:, None, :], 0)
+    z = np.einsum("knh,kh->kn", h, nets["out_w"]) + nets["out_b"][:, None]
+    return (1 / (1 + np.exp(-z))).mean(axis=0)
+
+
+def directive_prob(x: np.ndarray, w: np.ndarray, b: np.ndarray,
+                   nets: dict[str, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """P(directive) (the networks' mean, else the linear column 0), and the most likely category index
+    (1-based) from the category head."""
     z = x @ w + b
-    return 1.0 / (1.0 + np.exp(-z[:, 0])), z[:, 1:].argmax(axis=1) + 1
+    p = ensemble_prob(x, nets) if nets is not None else 1.0 / (1.0 + np.exp(-z[:, 0]))
+    return p, z[:, 1:].argmax(axis=1) + 1
 
 
 class Head:
     """A head being trained, in the shape the detector's model layer takes."""
 
-    def __init__(self, enc: object, w: np.ndarray, b: np.ndarray, threshold: float) -> None:
-        self.enc, self.w, self.b, self.threshold = enc, w, b, threshold
+    def __init__(self, enc: object, w: np.ndarray, b: np.ndarray, threshold: float,
+                 nets: dict[str, np.ndarray] | None = None, rule_floor: float = 0.0) -> None:
+        self.enc, self.w, self.b, self.threshold, self.nets = enc, w, b, threshold, nets
+        self.rule_floor = rule_floor
 
     def score(self, sentences: list[str]) -> list[Verdict]:
-        p, cat = directive_prob(self.enc.encode(sentences).astype(np.float64), self.w, self.b)  # type: ignore[attr-defined]
+        x = self.enc.encode(sentences).astype(np.float64)  # type: ignore[attr-defined]
+        p, cat = directive_prob(x, self.w, self.b, self.nets)
         return [Verdict(CLASSES[c] if q >= self.threshold else None, float(q)) for q, c in zip(p, cat, strict=True)]
 
 
@@ -155,16 +213,18 @@ def _recall(flagged: np.ndarray, truth: np.ndarray) -> float:
     return float(np.sum(flagged & truth) / max(1, int(truth.sum())))
 
 
-def choose_rule_floor(enc: CachedEncoder, w: np.ndarray, b: np.ndarray, dev: list[tuple[int, str, str]],
-                      rules: PhraseDetector, talk: list[str]) -> float:
+def choose_rule_floor(enc: CachedEncoder, w: np.ndarray, b: np.ndarray, nets: dict[str, np.ndarray],
+                      dev: list[tuple[int, str, str]], rules: PhraseDetector, talk: list[str]) -> float:
     """The second check's floor: the highest (steps of 0.05, at most MAX_RULE_FLOOR) under which no
-    development-split directive line the rules catch falls; printed with what it takes off real talk."""
+    development-split directive line the rules catch with a "you …" pattern falls; printed with what it
+    takes off real talk."""
     from copilot.core.phrases import sentence_at
 
     def caught(texts: list[str]) -> np.ndarray:
-        sentences = [sentence_at(t, h.start) if (h := rules.detect(t).directive) else "" for t in texts]
+        sentences = [sentence_at(t, h.start) if (h := rules.detect(t).directive) and h.match.lower().startswith("you")
+                     else "" for t in texts]
         kept = [s for s in sentences if s]
-        return directive_prob(enc.encode(kept).astype(np.float64), w, b)[0] if kept else np.zeros(0)
+        return directive_prob(enc.encode(kept).astype(np.float64), w, b, nets)[0] if kept else np.zeros(0)
 
     directive = caught([t for label, _, t in dev if label])
     on_talk = caught(talk)
@@ -204,6 +264,7 @@ def main() -> int:
     real_spoken = {spoken(t) for t in real_texts}
     xt, yt, rt = xy(train)
     w, b = fit_heads(xt, yt, rt)
+    nets = fit_ensemble(xt, yt, rt)
     rules = PhraseDetector(Rulebook.load())
     truth = np.array([label for label, _, _ in dev], dtype=bool)
     by_rules = np.array([rules.detect(t).flagged for _, _, t in dev])
@@ -218,10 +279,11 @@ def main() -> int:
         enc.encode([t for t in talk if 3 <= len(t.split()) <= 30])
         print(f"calibration: {len(talk)} sentences of real talk; rules alone flag "
               f"{1000 * sum(rules.detect(t).flagged for t in talk) / len(talk):.1f} per 1,000")
+    rule_floor = choose_rule_floor(enc, w, b, nets, dev, rules, talk)
     best = None
     for step in range(50, 100):  # thresholds 0.50 to 0.99 in steps of 0.01 (every fifth printed)
         th = step / 100
-        fused = PhraseDetector(Rulebook.load(), model=Head(enc, w, b, th))
+        fused = PhraseDetector(Rulebook.load(), model=Head(enc, w, b, th, nets, rule_floor))
         flagged = np.array([fused.detect(t).flagged for _, _, t in dev])
         prec, rec = _precision(flagged, truth), _recall(flagged, truth)
         alarms = 1000 * sum(fused.detect(t).flagged for t in talk) / len(talk) if talk else 0.0
@@ -229,22 +291,21 @@ def main() -> int:
             print(f"  rules + model, threshold {th:.2f}: precision {prec:.3f} recall {rec:.3f}"
                   + (f", real talk {alarms:.1f} flagged per 1,000" if talk else ""))
         if talk:
-            model_alarms = alarms - 1000 * sum(rules.detect(t).flagged for t in talk) / len(talk)
-            if best is None and model_alarms <= FALSE_ALARMS_PER_1000 and prec >= PRECISION:
+            if best is None and alarms <= FALSE_ALARMS_PER_1000 and prec >= PRECISION:
                 best = (float(th), rec)
         elif prec >= PRECISION and (best is None or rec > best[1]):
             best = (float(th), rec)
     threshold = best[0] if best else 0.95
-    goal = (f"the lowest whose model flags on real talk are <= {FALSE_ALARMS_PER_1000} per 1,000 at precision >= "
+    goal = (f"the lowest at which real talk gets <= {FALSE_ALARMS_PER_1000} flags per 1,000 at precision >= "
             f"{PRECISION}" if talk else f"the highest recall at precision >= {PRECISION}")
     print(f"chosen threshold {threshold:.2f} ({goal}; dev recall {best[1] if best else 0:.3f})")
-    rule_floor = choose_rule_floor(enc, w, b, dev, rules, talk)
-    xa, ya, ra = xy(train + dev)
-    w, b = fit_heads(xa, ya, ra)
+    # The head shipped is the one the threshold and the floor were chosen for (trained without the
+    # development split): refitted on every line, its probabilities come out higher and the chosen
+    # threshold no longer holds the false-alarm budget (4.8 flags per 1,000 where 3.4 were chosen).
     out = ROOT / "assets" / Path(*HEAD_FILE)
     np.savez(out, weights=w, bias=b, classes=np.array(CLASSES), threshold=np.float32(threshold),
-             rule_floor=np.float32(rule_floor))
-    print(f"wrote {out.name} ({out.stat().st_size / 1e3:.0f} KB) from {len(ya)} lines")
+             rule_floor=np.float32(rule_floor), **{k: v.astype(np.float16) for k, v in nets.items()})
+    print(f"wrote {out.name} ({out.stat().st_size / 1e3:.0f} KB) from {len(yt)} lines")
     return 0
 
 

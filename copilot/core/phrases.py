@@ -161,7 +161,7 @@ class PhraseDetector:
         for m in self._directive.finditer(low):
             if (not self._excused(low, m, self._categories[m.lastgroup or ""])
                     and self._taught_not(text, low, m.start(), partial, continued) is None
-                    and not self._doubted(text, low, m.start())):
+                    and not (low.startswith("you", m.start()) and self._doubted(text, low, m.start()))):
                 out.append(self._hit(text, m))
                 if first_only:
                     break
@@ -227,8 +227,10 @@ class PhraseDetector:
 
     def _doubted(self, text: str, low: str, pos: int) -> bool:
         """The model layer finds the sentence of a pattern's hit all but surely not directive (below its
-        ``rule_floor``): a generic "you" ("once you have the licence, you need to hire"), a fact. Only
-        sentences a pattern flagged pay for this; a live partial's unfinished sentence is judged as heard."""
+        ``rule_floor``). Asked only of a hit that starts with "you" ("you need to", "you should"): that "you"
+        may mean anyone ("when you bring on a client, you have to think about…"), where "I'd like you to" or
+        "why don't you" cannot. Only sentences such a pattern flagged pay for this; a live partial's
+        unfinished sentence is judged as heard."""
         model = self.model
         floor = float(getattr(model, "rule_floor", 0.0)) if model is not None else 0.0
         if model is None or not floor:

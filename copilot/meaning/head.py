@@ -1,9 +1,11 @@
 """The trained head: sentence embedding in, "is it directive, and of which category" out.
 
-Two logistic regressions in one matrix: "directive or not" (column 0) and, for a directive
-sentence, which of the rulebook's five categories (the other columns). Trained by
-``tools/train_directive_head.py`` on the team's labelled lines; the weights (11 KB) ship in
-``assets/models/directive_head.npz`` with the threshold chosen on the development split.
+"Directive or not" is a small ensemble of one-hidden-layer networks (their probabilities
+averaged); which of the rulebook's five categories a directive sentence is comes from a
+logistic regression (the matrix's columns 1..; column 0 is the linear "directive or not" a head
+without the networks uses). Trained by ``tools/train_directive_head.py`` on the team's labelled
+lines and labelled real talk; the weights ship in ``assets/models/directive_head.npz`` with the
+threshold and the second check's floor chosen on held-back data.
 """
 
 from __future__ import annotations
@@ -41,6 +43,10 @@ class DirectiveModel:
         # The second check on the rulebook's hits (PhraseDetector): below this, a pattern's sentence
         # is all but surely not directive. 0 in a head trained before it existed: every hit stands.
         self.rule_floor = float(data["rule_floor"]) if "rule_floor" in data.files else 0.0
+        # The networks (k, 384, h) of "directive or not"; absent in a linear head.
+        self._hidden = ((data["hidden_w"].astype(np.float32), data["hidden_b"].astype(np.float32),
+                         data["out_w"].astype(np.float32), data["out_b"].astype(np.float32))
+                        if "hidden_w" in data.files else None)
         self.encoder = encoder or SentenceEncoder()
 
     def score(self, sentences: Sequence[str]) -> list[Verdict]:
@@ -51,9 +57,21 @@ class DirectiveModel:
 
     def verdicts(self, embeddings: npt.NDArray[np.float32]) -> list[Verdict]:
         """The verdicts on sentences already embedded."""
+        rows = embeddings @ self._w + self._b
         out: list[Verdict] = []
-        for row in embeddings @ self._w + self._b:
-            directive = float(1.0 / (1.0 + np.exp(-row[0])))  # column 0: directive or not
-            cat = self.classes[int(np.argmax(row[1:])) + 1]  # the others: which category, if it is
-            out.append(Verdict(cat if directive >= self.threshold else None, directive))
+        for row, directive in zip(rows, self.directive(embeddings, rows[:, 0]), strict=True):
+            cat = self.classes[int(np.argmax(row[1:])) + 1]  # columns 1..: which category, if it is
+            out.append(Verdict(cat if directive >= self.threshold else None, float(directive)))
         return out
+
+    def directive(self, embeddings: npt.NDArray[np.float32],
+                  linear: npt.NDArray[np.float32] | None = None) -> npt.NDArray[np.float64]:
+        """The probability that each sentence is directive: the networks' mean, else the linear column."""
+        if self._hidden is None:
+            z = linear if linear is not None else embeddings @ self._w[:, 0] + self._b[0]
+            return 1.0 / (1.0 + np.exp(-z.astype(np.float64)))
+        w1, b1, w2, b2 = self._hidden
+        h = np.maximum(np.einsum("nd,kdh->knh", embeddings, w1) + b1[:, None, :], 0.0)
+        z: npt.NDArray[np.float64] = (np.einsum("knh,kh->kn", h, w2) + b2[:, None]).astype(np.float64)
+        mean: npt.NDArray[np.float64] = (1.0 / (1.0 + np.exp(-z))).mean(axis=0)
+        return mean
