@@ -72,6 +72,6 @@ class DirectiveModel:
             return 1.0 / (1.0 + np.exp(-z.astype(np.float64)))
         w1, b1, w2, b2 = self._hidden
         h = np.maximum(np.einsum("nd,kdh->knh", embeddings, w1) + b1[:, None, :], 0.0)
-        z: npt.NDArray[np.float64] = (np.einsum("knh,kh->kn", h, w2) + b2[:, None]).astype(np.float64)
-        mean: npt.NDArray[np.float64] = (1.0 / (1.0 + np.exp(-z))).mean(axis=0)
+        logits: npt.NDArray[np.float64] = (np.einsum("knh,kh->kn", h, w2) + b2[:, None]).astype(np.float64)
+        mean: npt.NDArray[np.float64] = (1.0 / (1.0 + np.exp(-logits))).mean(axis=0)
         return mean
