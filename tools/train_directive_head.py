@@ -14,9 +14,9 @@ seen) join the training lines — their directive ones for the "directive or not
 since they carry no category, and call-mechanics instructions ("press star one") not at all.
 Every line is also trained in the shape tiny.en may hand it (lower case, no punctuation).
 With ``--calibrate CORPUS`` (real talk the mining never saw: the Earnings-22 files listed in
-``tests/data/real_talk/README.md`` as the calibration split) the threshold is the lowest
-whose model flags on that corpus stay within the false-alarm budget, and the development
-split's precision is at least PRECISION; without it, the highest recall at PRECISION.
+``tests/data/real_talk/README.md`` as the calibration split) the threshold is the lowest at
+which both layers, as shipped, flag at most FALSE_ALARMS_PER_1000 of its sentences and the
+development split's precision is at least PRECISION; without it, the highest recall at PRECISION.
 
     python tools/train_directive_head.py [--calibrate CORPUS...]
 """
