@@ -51,7 +51,8 @@ class SentenceScorer(Protocol):
     """The model layer, as the core sees it: sentences in, one verdict each out. A scorer may also
     carry ``rule_floor``: a pattern's hit stands only in a sentence it finds at least that likely
     to be directive (the second check that keeps "when you build a plant, you have to hire
-    engineers" from being flagged as advice)."""
+    engineers" from being flagged as advice), and ``unaddressed_threshold``: a sentence that does not
+    speak to the listener (the rulebook's ``addressed`` guard) is flagged only at that probability."""
 
     def score(self, sentences: Sequence[str]) -> list[Verdict]:
         """One verdict per sentence."""
@@ -142,6 +143,7 @@ class PhraseDetector:
         self._permission = _matcher(g["permission"])
         self._autonomy = _matcher(g["autonomy"])
         self._reflection = _matcher(g["reflection"])
+        self._addressed = _matcher(g["addressed"]) if g["addressed"] else None
 
     def detect(self, text: str) -> Detection:
         """The first directive phrase and the first supportive phrase in ``text``."""
@@ -217,13 +219,22 @@ class PhraseDetector:
             c = by_name.get(verdict.category or "")
             if c is None or self._vetoed(low, a, b):
                 continue
-            start = a + (len(text[a:b]) - len(text[a:b].lstrip()))
             layer = "example" if verdict.why.startswith(("example", "your example")) else "model"
+            if layer == "model" and self._unsure_unaddressed(low, a, b, verdict.probability):
+                continue
+            start = a + (len(text[a:b]) - len(text[a:b].lstrip()))
             out.append(Hit(c.name, c.kind, sentence, start, start + len(sentence), c.prompts, layer=layer,
                            why=verdict.why))
             if first_only:
                 break
         return out
+
+    def _unsure_unaddressed(self, low: str, a: int, b: int, probability: float) -> bool:
+        """The sentence ``low[a:b]`` speaks to no one ("I will now hand it back to the CFO.") and the model
+        is not sure enough of it: below the scorer's ``unaddressed_threshold``. Directive talk is said to
+        the listener; a sentence without a "you", "let's" or "please" is mostly a plan, a fact or a hand-over."""
+        bar = float(getattr(self.model, "unaddressed_threshold", 0.0))
+        return bool(bar) and self._addressed is not None and probability < bar and not self._addressed.found(low, a, b)
 
     def _doubted(self, text: str, low: str, pos: int) -> bool:
         """The model layer finds the sentence of a pattern's hit all but surely not directive (below its

@@ -34,6 +34,7 @@ _GUARD_PATTERN_KEYS = (
     "permission",
     "autonomy",
     "reflection",
+    "addressed",
 )
 _TOP_KEYS = {"version", "guards", "categories"}
 _CATEGORY_KEYS = {"label", "kind", "prompts", "patterns", "exceptions", "guards", "examples", "not_examples"}

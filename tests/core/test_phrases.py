@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
+
 import pytest
 
-from copilot.core.phrases import PhraseDetector
-from copilot.core.rulebook import Rulebook
+from copilot.core.phrases import PhraseDetector, Verdict
+from copilot.core.rulebook import Rulebook, default_rules_path
 from tests.labelled import read
 
 DEV = read("labelled_rep_lines.tsv")
@@ -85,3 +88,34 @@ def test_autonomy_supportive_phrasing_is_its_own_category(detector: PhraseDetect
         result = detector.detect(text)
         assert not result.flagged
         assert result.supportive is not None and result.supportive.category == "autonomy_support", text
+
+
+class _Sure:
+    """A stand-in model layer: every sentence is directive (imperatives) with the same probability."""
+
+    def __init__(self, probability: float, unaddressed_threshold: float = 0.9) -> None:
+        self.probability = probability
+        self.unaddressed_threshold = unaddressed_threshold
+
+    def score(self, sentences: Sequence[str]) -> list[Verdict]:
+        return [Verdict("imperatives", self.probability) for _ in sentences]
+
+
+@pytest.mark.parametrize(("text", "probability", "flagged"), [
+    ("I will now hand it back to the CFO.", 0.7, False),  # speaks to no one, the model not sure: a hand-over
+    ("I will now hand it back to the CFO.", 0.95, True),  # speaks to no one, but the model is sure
+    ("I'll send the order form over to you tonight.", 0.7, True),  # said to the listener: the usual threshold
+    ("Let's get the order form signed tonight.", 0.7, True),
+])
+def test_a_sentence_that_speaks_to_no_one_needs_a_sure_model(text: str, probability: float, flagged: bool) -> None:
+    detector = PhraseDetector(Rulebook.load(), model=_Sure(probability))
+    assert detector.detect(text).flagged is flagged
+
+
+def test_a_rulebook_without_the_addressed_list_judges_every_sentence_alike(tmp_path: Path) -> None:
+    source = default_rules_path().read_text(encoding="utf-8")
+    start = source.index("addressed = [")
+    rules = tmp_path / "rules.toml"
+    rules.write_text(source[:start] + source[source.index("]", start) + 1:], encoding="utf-8")
+    detector = PhraseDetector(Rulebook.load(rules), model=_Sure(0.7))
+    assert detector.detect("I will now hand it back to the CFO.").flagged
