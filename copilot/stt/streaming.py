@@ -233,10 +233,19 @@ class StreamingTranscriber:
         """Closed utterances packed end to end, as many as fill one window (a longer one in parts);
         the rest wait for the next."""
         windows = plan_windows([Stretch(self.speaker, a, b) for a, b in self._closed], self.tail.end, pad_s=0.0)
-        self._closed = [(p.start, p.end) for w in windows[1:] for p in w]
+        first, rest = windows[0], [p for w in windows[1:] for p in w]
+        if rest and _follows_on(first[-1].end, rest[0].start):
+            # A long turn cut while it went on is one utterance: it waits for the next window whole
+            # rather than be split between two (unless it alone fills this one).
+            j = len(first) - 1
+            while j > 0 and _follows_on(first[j - 1].end, first[j].start):
+                j -= 1
+            if j > 0:
+                first, rest = first[:j], first[j:] + rest
+        self._closed = [(p.start, p.end) for p in rest]
         pieces: list[tuple[float, float]] = []
         chunks: list[npt.NDArray[np.float32]] = []
-        for p in windows[0]:
+        for p in first:
             start, audio = self.tail.read(p.start, p.end)
             pieces.append((start, len(audio) / SAMPLE_RATE))
             chunks.append(audio)
@@ -310,19 +319,35 @@ class StreamingTranscriber:
     def _unpack(self, job: Job, heard: Sequence[RawSegment]) -> list[Segment]:
         """A packed final: each word back to its utterance and call time; one segment per utterance.
 
-        When revising, each segment replaces what was sent for its utterance before."""
+        A word belongs to the piece its start lies in. Alignment stretches the last word of an
+        utterance, with its full stop, over the pause after it and often past the join, so by its
+        middle "…your whole team next week." lost "week." to the rep's next utterance, after the
+        buyer's answer (the sample call: the last word before a join starts 0.26–0.70 s before
+        it, the first word after it 0.35–0.66 s after). Pieces that follow on without a gap (a
+        long turn cut while it went on) are one utterance, so a sentence is not cut where the
+        turn was. When revising, each segment replaces what was sent for its utterance before."""
         offsets = np.cumsum([0.0] + [d for _, d in job.pieces[:-1]])
+        first = [0] * len(job.pieces)  # the first piece of the utterance each piece belongs to
+        for k in range(1, len(job.pieces)):
+            before = job.pieces[k - 1]
+            first[k] = first[k - 1] if _follows_on(before[0] + before[1], job.pieces[k][0]) else k
+        ends = {f: job.pieces[k][0] + job.pieces[k][1] for k, f in enumerate(first)}
         groups: dict[int, list[Word]] = {}
         for w in _clean_words(heard, 0.0):
-            k = max(0, int(np.searchsorted(offsets, (w.start + w.end) / 2, side="right")) - 1)
-            shift = job.pieces[k][0] - offsets[k]
-            groups.setdefault(k, []).append(Word(w.text, w.start + shift, w.end + shift))
-        spans = [(a, a + d) if self.settings.finals == "revised" else None for a, d in job.pieces]
+            k = max(0, int(np.searchsorted(offsets, w.start, side="right")) - 1)
+            shift, end = job.pieces[k][0] - offsets[k], ends[first[k]]
+            groups.setdefault(first[k], []).append(Word(w.text, min(w.start + shift, end), min(w.end + shift, end)))
+        spans = {f: (job.pieces[f][0], end) if self.settings.finals == "revised" else None for f, end in ends.items()}
         return [self._segment(groups[k], final=True, replaces=spans[k]) for k in sorted(groups)]
 
     def _segment(self, words: list[Word], final: bool, replaces: tuple[float, float] | None = None) -> Segment:
         text = "".join(w.text for w in words).strip()
         return Segment(self.speaker, words[0].start, words[-1].end, text, final, tuple(words), replaces)
+
+
+def _follows_on(end: float, start: float) -> bool:
+    """Two stretches of a channel's audio meet (a turn cut while it went on), a sample or two aside."""
+    return abs(start - end) < 0.01
 
 
 def _clean_words(heard: Sequence[RawSegment], offset: float) -> list[Word]:
