@@ -366,24 +366,27 @@ def test_the_last_word_of_an_utterance_stays_with_it_though_alignment_stretches_
     assert first.end <= 92.90 + 1e-6 < 98.13 <= second.start  # "do?" kept its own time, not the next one's
 
 
-def test_a_revision_of_a_long_turn_cut_while_it_went_on_is_one_segment_in_place_of_its_parts() -> None:
+def test_a_revision_of_a_long_turn_cut_while_it_went_on_is_cut_where_its_sentences_end() -> None:
     t = StreamingTranscriber("rep", replace(SETTINGS, finals="revised", batch_wait_s=2.0))
     # 18 s without a pause: cut after "delta." once past 8 s, then inside the next sentence once past 12 s more.
-    words = [(f" {NATO[i]}{'.' if i == 3 else ''}", 0.5 + 0.5 * i, 0.9 + 0.5 * i) for i in range(35)]
+    words = [(f" {NATO[i]}{'.' if i in (3, 34) else ''}", 0.5 + 0.5 * i, 0.9 + 0.5 * i) for i in range(35)]
     out = call(t, [(0.3, 18.0)], words, until=22.0)
     fast = [s for s in out if s.final and s.replaces is None]
     assert len(fast) >= 3, "the turn should have been cut twice while it went on"
     assert not fast[1].text.endswith(".")  # the cut past 12 s fell inside a sentence
-    (revision,) = [s for s in out if s.replaces is not None]
-    assert revision.text == "".join(w for w, _, _ in words).strip()
-    assert all(s.replaced_by(revision) for s in fast)
+    revisions = [s for s in out if s.replaces is not None]
+    assert [s.text for s in revisions] == ["alpha bravo charlie delta.", " ".join(NATO[4:34]) + " " + NATO[34] + "."]
+    # Every fast final gives way to one revision, and no revision to another.
+    assert all(sum(s.replaced_by(r) for r in revisions) == 1 for s in fast)
+    assert not any(a.replaced_by(b) for a in revisions for b in revisions if a is not b)
 
 
 def test_a_long_turn_cut_while_it_went_on_waits_for_a_window_of_its_own_rather_than_be_split() -> None:
     t = StreamingTranscriber("rep", replace(SETTINGS, finals="revised", batch_wait_s=2.0))
-    # 1.7 s and 27.5 s of audio: together more than one window holds, the pitch alone not.
+    # 1.7 s and 27.5 s of audio: together more than one window holds, the pitch alone not. The pitch is one
+    # sentence, so it is cut while it goes on only every 12 s, inside it.
     hello = [(" Hi", 0.4, 0.8), (" there.", 0.9, 1.4)]
-    pitch = [(f" {NATO[i]}{'.' if i % 6 == 5 else ''}", 3.0 + 0.52 * i, 3.4 + 0.52 * i) for i in range(50)]
+    pitch = [(f" {NATO[i]}{'.' if i == 49 else ''}", 3.0 + 0.52 * i, 3.4 + 0.52 * i) for i in range(50)]
     out = call(t, [(0.3, 1.5), (2.8, 29.8)], hello + pitch, until=36.0)
     revisions = [s for s in out if s.replaces is not None]
     assert [s.text for s in revisions] == ["Hi there.", "".join(w for w, _, _ in pitch).strip()]
