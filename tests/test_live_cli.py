@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -13,16 +14,30 @@ import pytest
 
 from copilot.bench.truth import load_truth, score_flags
 from copilot.core.events import Flag
+from copilot.core.phrases import PhraseDetector
+from copilot.core.rulebook import Rulebook
+from copilot.report.review import build_review
+from copilot.report.transcript import transcript_html
+from copilot.store.sqlite import SessionStore
 from tests.test_analyze_cli import one_line_error
 from tests.test_cli import copilot
 from tests.wavs import ROOT, SAMPLE
 
 
-@pytest.mark.e2e
-def test_replaying_the_sample_call_flags_its_directive_lines_as_they_happen(tmp_path: Path) -> None:
-    events_path, db = tmp_path / "events.jsonl", tmp_path / "s.db"
+@pytest.fixture(scope="module")
+def replayed(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path, Path]:
+    """The sample call replayed through the live path once: the run, its event log and its store."""
+    tmp = tmp_path_factory.mktemp("replay")
+    events_path, db = tmp / "events.jsonl", tmp / "s.db"
     r = copilot("live", "--replay", str(SAMPLE), "--speed", "2", "--headless", "--events", str(events_path),
                 "--db", str(db), timeout=600)
+    return r, events_path, db
+
+
+@pytest.mark.e2e
+def test_replaying_the_sample_call_flags_its_directive_lines_as_they_happen(
+        replayed: tuple[subprocess.CompletedProcess[str], Path, Path]) -> None:
+    r, events_path, db = replayed
     assert r.returncode == 0, r.stderr
     events = [json.loads(line) for line in events_path.read_text().splitlines()]
     assert {"speech", "talk", "partial", "segment", "flag", "prompt"} <= {e["type"] for e in events}
@@ -36,6 +51,29 @@ def test_replaying_the_sample_call_flags_its_directive_lines_as_they_happen(tmp_
     assert len(listed) == 1 and listed[0]["kind"] == "live"
     truth_share = load_truth(SAMPLE).talk()["rep_share"]
     assert abs(listed[0]["rep_share"] - truth_share) < 0.02
+
+
+@pytest.mark.e2e
+def test_a_replayed_call_reads_in_whole_sentences_in_the_store_and_the_review(
+        replayed: tuple[subprocess.CompletedProcess[str], Path, Path]) -> None:
+    # Before, the review read "You  What makes sense here is to start a pilot with your whole team next",
+    # the buyer's answer, then "You  week. Other clients in your position…" ("You" is the rep's label).
+    r, _, db = replayed
+    assert r.returncode == 0, r.stderr
+    store = SessionStore(db)
+    stored = store.load(store.sessions()[0].id)
+    review = build_review(stored, PhraseDetector(Rulebook.load()), marks=())
+    for lines in ([s for s in stored.segments], [line.segment for line in review.lines]):
+        last: dict[str, str] = {}
+        for seg in lines:
+            unfinished = not last.get(seg.speaker, ".").rstrip().endswith((".", "?", "!"))
+            assert not (unfinished and seg.text.lstrip()[:1].islower()), (last[seg.speaker], seg.text)
+            last[seg.speaker] = seg.text
+        (pilot,) = [s.text for s in lines if "whole team next" in s.text]
+        assert "whole team next week" in pilot
+    html = transcript_html(review.lines)
+    assert not re.search(r'class="who">You</span> [a-z]', html.replace("<span class=\"flagged\">", ""))
+    store.close()
 
 
 def test_live_input_mistakes_are_one_sentence(tmp_path: Path) -> None:

@@ -1,11 +1,14 @@
 """Save pictures of the overlay and the control window, to look at them without a desktop.
 
     xvfb-run -a python tools/screenshots.py OUT_DIR
+    xvfb-run -a python tools/screenshots.py OUT_DIR --review DB [SECONDS]
 
 Under Xvfb (a real X server in memory) or ``QT_QPA_PLATFORM=offscreen``. The overlay is
 shown over a plain backdrop the way a rep would see it during a call: a prompt with its
 reason, the talk meter in each of its colours, and the monologue timer; the control
-window as it opens on a machine without sound devices.
+window as it opens on a machine without sound devices. With ``--review DB`` only the review
+of the newest call in that sessions database, its transcript scrolled to SECONDS into the
+call (default 0), as ``review_<id>.png``.
 """
 
 from __future__ import annotations
@@ -73,10 +76,36 @@ def review_of_mixed_call(tmp: Path, out: Path) -> None:
     store.close()
 
 
+def review_of_stored_call(db: Path, at: float, out: Path) -> Path:
+    """The review window of the newest call in ``db``, its transcript scrolled to ``at`` seconds."""
+    from copilot.report.review import build_review
+    from copilot.store.sqlite import SessionStore
+    from copilot.ui.review import ReviewWindow
+    from copilot.wiring import load_detector
+
+    store = SessionStore(db)
+    sid = store.sessions()[0].id
+    window = ReviewWindow(build_review(store.load(sid), load_detector(None), marks=()), store)
+    window.resize(900, 900)
+    window.show()
+    QApplication.processEvents()
+    window.scroll_to(at)
+    QApplication.processEvents()
+    path = out / f"review_{sid}.png"
+    window.grab().save(str(path))
+    window.close()
+    store.close()
+    return path
+
+
 def main() -> int:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    if len(sys.argv) > 3 and sys.argv[2] == "--review":
+        at = float(sys.argv[4]) if len(sys.argv) > 4 else 0.0
+        print(f"saved {review_of_stored_call(Path(sys.argv[3]), at, out)}")
+        return 0
     overlay = Overlay()
     overlay.show()
     states = [

@@ -7,6 +7,7 @@ they are judged by, and which flags belong to which line of the transcript.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,9 +19,14 @@ from copilot.core.phrases import PhraseDetector
 from copilot.core.talk import TalkSummary
 
 __all__ = ["Number", "FlaggedLine", "rolling_share", "numbers",
-           "supportive_lines", "flagged_lines", "clock"]
+           "supportive_lines", "flagged_lines", "whole_sentences", "clock"]
 
 Verdict = Literal["good", "watch", "poor", ""]
+
+_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)")
+# How far apart the two parts of one cut sentence can be: live speech to text packs at most a
+# 30 s window, and a word it misplaced moved by less than that.
+_CUT_WITHIN_S = 30.0
 
 
 @dataclass(frozen=True)
@@ -151,6 +157,58 @@ def flagged_lines(segments: Sequence[Segment], flags: Sequence[Flag],
 
     owned, gone = owners(flags), owners(cleared)
     return [FlaggedLine(s, tuple(owned.get(i, ())), tuple(gone.get(i, ()))) for i, s in enumerate(lines)]
+
+
+def whole_sentences(segments: Sequence[Segment]) -> list[Segment]:
+    """The transcript's lines (in time order) with no sentence cut in two: the rest of a sentence that live
+    speech to text cut at a decoding window joins the line it was said in.
+
+    The rest of a cut sentence is a line that starts in lower case (Whisper starts a sentence with a
+    capital) after the same speaker's line that ended without a full stop. Calls stored before the
+    live path kept sentences whole read "…start a pilot with your whole team next", the buyer's
+    answer, then "week. Other clients in your position…". Only the words up to the first full stop
+    move; the line's other sentences stay where and when they were said.
+    """
+    out: list[Segment] = []
+    last: dict[Speaker, int] = {}  # each speaker's latest line in ``out``
+    for seg in segments:
+        i = last.get(seg.speaker)
+        if (i is not None and seg.text.lstrip()[:1].islower() and not _ends_sentence(out[i].text)
+                and seg.start - out[i].end <= _CUT_WITHIN_S):
+            rest, after = _first_sentence(seg)
+            held = out[i]
+            out[i] = Segment(held.speaker, held.start, max(held.end, rest.end), f"{held.text.rstrip()} {rest.text}",
+                             held.final, held.words + rest.words)
+            if after is None:
+                continue
+            seg = after
+        last[seg.speaker] = len(out)
+        out.append(seg)
+    return out
+
+
+def _ends_sentence(text: str) -> bool:
+    return text.rstrip().endswith((".", "!", "?"))
+
+
+def _first_sentence(seg: Segment) -> tuple[Segment, Segment | None]:
+    """A line cut after its first sentence: that sentence, and the rest (None when there is no more)."""
+    words = seg.words if "".join(w.text for w in seg.words).strip() == seg.text.strip() else ()
+    if words:
+        k = next((j + 1 for j, w in enumerate(words) if _ends_sentence(w.text)), len(words))
+        if k == len(words):
+            return seg, None
+        head, tail = words[:k], words[k:]
+        return (Segment(seg.speaker, head[0].start, head[-1].end, "".join(w.text for w in head).strip(), seg.final,
+                        head),
+                Segment(seg.speaker, tail[0].start, tail[-1].end, "".join(w.text for w in tail).strip(), seg.final,
+                        tail))
+    m = _SENTENCE_END.search(seg.text)
+    if m is None or not seg.text[m.end():].strip():
+        return seg, None
+    # No word times: the rest keeps the line's times.
+    return (Segment(seg.speaker, seg.start, seg.start, seg.text[:m.end()].strip(), seg.final),
+            Segment(seg.speaker, seg.start, seg.end, seg.text[m.end():].strip(), seg.final))
 
 
 def _overlap(seg: Segment, flag: Flag) -> float:

@@ -11,6 +11,7 @@ from html import escape
 from pathlib import Path
 
 from copilot.core.facts import HIGH_REP_SHARE, IDEAL_REP_SHARE
+from copilot.core.marks import flag_sentence
 from copilot.core.review import clock
 from copilot.errors import UserError
 from copilot.report.review import Review
@@ -44,9 +45,12 @@ def report_html(review: Review, chart_png: bytes) -> str:
     numbers = "\n".join(
         f'<tr><td>{escape(n.label)}</td><td class="value {n.verdict}">{escape(n.value)}</td>'
         f'<td class="bench">{escape(n.benchmark)}</td></tr>' for n in review.numbers)
+    # What was said, as the sentence in the transcript: a live flag's own text is the guess it was
+    # raised on ("The next step is a"), often cut off.
+    said = {f: flag_sentence(f, line.segment.text) for line in review.lines for f in line.flags}
     flags = "\n".join(
         f"<tr><td>{clock(f.start)}</td><td><b>“{escape(f.match)}”</b><br>"
-        f'<span class="bench">{escape(f.text)}</span></td><td>{escape(f.category.replace("_", " "))}'
+        f'<span class="bench">{escape(said.get(f, f.text))}</span></td><td>{escape(f.category.replace("_", " "))}'
         f'{_BY_YOU if f.added else ""}</td>'
         f"<td>“{escape(f.prompt)}”</td></tr>" for f in review.flags) or (
         '<tr><td colspan="4">No directive phrases were flagged in this call.</td></tr>')

@@ -16,7 +16,16 @@ from typing import Any
 from copilot.core.events import Flag, SupportiveLine
 from copilot.core.marks import Mark, marked_flags, marks_flag
 from copilot.core.phrases import PhraseDetector
-from copilot.core.review import FlaggedLine, Number, clock, flagged_lines, numbers, rolling_share, supportive_lines
+from copilot.core.review import (
+    FlaggedLine,
+    Number,
+    clock,
+    flagged_lines,
+    numbers,
+    rolling_share,
+    supportive_lines,
+    whole_sentences,
+)
 from copilot.core.rulebook import Category
 from copilot.core.session import analysis_json
 from copilot.store.sqlite import StoredSession
@@ -105,7 +114,8 @@ def remarked(review: Review, marks: Sequence[Mark]) -> Review:
     flags, cleared = marked_flags(review.found, marks)
     stored = replace(review.stored, flags=flags)
     return replace(review, stored=stored, numbers=_numbers(stored, len(review.supportive)),
-                   lines=flagged_lines(stored.segments, flags, cleared), marks=tuple(marks), cleared=tuple(cleared))
+                   lines=flagged_lines(whole_sentences(stored.segments), flags, cleared), marks=tuple(marks),
+                   cleared=tuple(cleared))
 
 
 def _numbers(stored: StoredSession, supportive: int) -> list[Number]:

@@ -233,10 +233,19 @@ class StreamingTranscriber:
         """Closed utterances packed end to end, as many as fill one window (a longer one in parts);
         the rest wait for the next."""
         windows = plan_windows([Stretch(self.speaker, a, b) for a, b in self._closed], self.tail.end, pad_s=0.0)
-        self._closed = [(p.start, p.end) for w in windows[1:] for p in w]
+        first, rest = windows[0], [p for w in windows[1:] for p in w]
+        if rest and _follows_on(first[-1].end, rest[0].start):
+            # A long turn cut while it went on is one utterance: it waits for the next window whole
+            # rather than be split between two (unless it alone fills this one).
+            j = len(first) - 1
+            while j > 0 and _follows_on(first[j - 1].end, first[j].start):
+                j -= 1
+            if j > 0:
+                first, rest = first[:j], first[j:] + rest
+        self._closed = [(p.start, p.end) for p in rest]
         pieces: list[tuple[float, float]] = []
         chunks: list[npt.NDArray[np.float32]] = []
-        for p in windows[0]:
+        for p in first:
             start, audio = self.tail.read(p.start, p.end)
             pieces.append((start, len(audio) / SAMPLE_RATE))
             chunks.append(audio)
@@ -310,19 +319,76 @@ class StreamingTranscriber:
     def _unpack(self, job: Job, heard: Sequence[RawSegment]) -> list[Segment]:
         """A packed final: each word back to its utterance and call time; one segment per utterance.
 
-        When revising, each segment replaces what was sent for its utterance before."""
-        offsets = np.cumsum([0.0] + [d for _, d in job.pieces[:-1]])
-        groups: dict[int, list[Word]] = {}
+        A word belongs to the piece its start lies in. Alignment stretches the last word of an
+        utterance, with its full stop, over the pause after it and often past the join, so by its
+        middle "…your whole team next week." lost "week." to the rep's next utterance, after the
+        buyer's answer (the sample call: the last word before a join starts 0.26–0.70 s before
+        it, the first word after it 0.35–0.66 s after). Pieces that follow on without a pause (a
+        long turn cut while it went on) are cut where a sentence ends: a sentence going on over
+        the join stays with its start. When revising, each segment replaces what was sent
+        before for its part of the call."""
+        pieces = job.pieces
+        offsets = np.cumsum([0.0] + [d for _, d in pieces[:-1]])
+        run = [0] * len(pieces)  # the first piece of the stretch without a pause each piece is part of
+        for k in range(1, len(pieces)):
+            run[k] = run[k - 1] if _follows_on(pieces[k - 1][0] + pieces[k - 1][1], pieces[k][0]) else k
+        run_end = {r: pieces[k][0] + pieces[k][1] for k, r in enumerate(run)}
+        placed: list[tuple[int, Word]] = []  # (piece, word on the call clock)
         for w in _clean_words(heard, 0.0):
-            k = max(0, int(np.searchsorted(offsets, (w.start + w.end) / 2, side="right")) - 1)
-            shift = job.pieces[k][0] - offsets[k]
-            groups.setdefault(k, []).append(Word(w.text, w.start + shift, w.end + shift))
-        spans = [(a, a + d) if self.settings.finals == "revised" else None for a, d in job.pieces]
-        return [self._segment(groups[k], final=True, replaces=spans[k]) for k in sorted(groups)]
+            k = max(0, int(np.searchsorted(offsets, w.start, side="right")) - 1)
+            shift, end = pieces[k][0] - offsets[k], run_end[run[k]]
+            placed.append((k, Word(w.text, min(w.start + shift, end), min(w.end + shift, end))))
+        spans = self.settings.finals == "revised"
+        return [self._segment([placed[i][1] for i in g], final=True,
+                              replaces=_part_of_call(placed, g, pieces) if spans else None)
+                for g in _utterances(placed, run)]
 
     def _segment(self, words: list[Word], final: bool, replaces: tuple[float, float] | None = None) -> Segment:
         text = "".join(w.text for w in words).strip()
         return Segment(self.speaker, words[0].start, words[-1].end, text, final, tuple(words), replaces)
+
+
+def _utterances(placed: list[tuple[int, Word]], run: list[int]) -> list[list[int]]:
+    """The words of a packed window (with the piece each was heard in) as segments: one per piece, except
+    that a sentence going on over a join without a pause (``run``: the first piece of each piece's
+    stretch) stays whole with its start."""
+    groups: list[list[int]] = []
+    carry = False  # the words finish a sentence begun before a join without a pause
+    for i, (k, _) in enumerate(placed):
+        before, said = placed[i - 1] if i else (-1, None)
+        if said is None:
+            new = True
+        elif k != before:  # the first word of a piece
+            carry = run[k] == run[before] and not _ends_sentence(said.text)
+            new = not carry
+        else:  # the rest of a piece: a new segment once the sentence carried over it has ended
+            new = carry and _ends_sentence(said.text)
+            carry = carry and not new
+        if new:
+            groups.append([])
+        groups[-1].append(i)
+    return groups
+
+
+def _part_of_call(placed: list[tuple[int, Word]], group: list[int],
+                  pieces: tuple[tuple[float, float], ...]) -> tuple[float, float]:
+    """The stretch of the call a revised segment stands for: from the start of the piece it begins
+    (or from its first word, inside a piece) to the end of the piece it ends (or the next segment's first
+    word). The segments of a window share no part, so none replaces another."""
+    (k0, first), (k1, _) = placed[group[0]], placed[group[-1]]
+    before, after = group[0] - 1, group[-1] + 1
+    lo = pieces[k0][0] if before < 0 or placed[before][0] != k0 else first.start
+    hi = pieces[k1][0] + pieces[k1][1] if after == len(placed) or placed[after][0] != k1 else placed[after][1].start
+    return lo, hi
+
+
+def _ends_sentence(text: str) -> bool:
+    return text.rstrip().endswith((".", "?", "!"))
+
+
+def _follows_on(end: float, start: float) -> bool:
+    """Two stretches of a channel's audio meet (a turn cut while it went on), a sample or two aside."""
+    return abs(start - end) < 0.01
 
 
 def _clean_words(heard: Sequence[RawSegment], offset: float) -> list[Word]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from copilot.core.events import Flag, Segment, SpeechSpan
+from copilot.core.events import Flag, Segment, Speaker, SpeechSpan, Word
 from copilot.core.phrases import PhraseDetector
-from copilot.core.review import clock, flagged_lines, numbers, rolling_share, supportive_lines
+from copilot.core.review import clock, flagged_lines, numbers, rolling_share, supportive_lines, whole_sentences
 from copilot.core.rulebook import Rulebook
 from copilot.core.talk import TalkSummary
 
@@ -49,6 +49,65 @@ def test_a_flag_belongs_to_the_line_it_was_said_in_or_else_the_nearest_rep_line(
     revised_away = Flag("prospect", 5.0, 5.5, "x", "y", "", "")  # its words were revised out of the transcript
     got = flagged_lines(lines, [said, revised_away])
     assert [len(g.flags) for g in got] == [1, 0, 1] and got[0].flags == (said,)
+
+
+def said(speaker: Speaker, start: float, end: float, text: str) -> Segment:
+    """A final line with its words spread evenly over its time."""
+    parts = [" " + w for w in text.split()]
+    step = (end - start) / len(parts)
+    words = tuple(Word(w, start + i * step, start + (i + 1) * step) for i, w in enumerate(parts))
+    return Segment(speaker, start, end, text, True, words)
+
+
+def test_a_sentence_cut_at_a_decoding_window_reads_whole_and_keeps_its_flags() -> None:
+    # The sample call replayed live before the live path kept sentences whole (times as stored):
+    # a long turn cut while it went on, and "week." heard with the rep's next utterance.
+    cut = said("rep", 56.76, 61.86,
+               "Other clients in your position have started with a pilot, and they were glad they did.")
+    segments = [
+        said("rep", 30.4, 32.7, "Your leads get a short list on the calls that"),
+        said("rep", 32.7, 45.0, "need a look, with the moment that went wrong already marked. Most teams cut review "
+                                "time by more than half in the first month."),
+        said("rep", 45.0, 47.81, "It plugs into your phone system in an afternoon."),
+        said("rep", 47.81, 51.87, "What makes sense here is to start a pilot with your whole team next"),
+        said("prospect", 53.3, 57.18, "Uhm, I'm not sure we are ready for a pilot yet."),
+        Segment("rep", 56.23, 61.86, "week. " + cut.text, True, (Word(" week.", 56.23, 56.8), *cut.words)),
+    ]
+    sense = Flag("rep", 47.81, 49.63, "telling_what_makes_sense", "What makes sense here is", "", "")
+    others = Flag("rep", 56.76, 59.38, "social_proof_pressure", "Other clients in your position have started", "", "")
+    lines = flagged_lines(whole_sentences(segments), [sense, others])
+    assert [(line.segment.speaker, line.segment.text) for line in lines] == [
+        ("rep", "Your leads get a short list on the calls that need a look, with the moment that went wrong already "
+                "marked."),
+        ("rep", "Most teams cut review time by more than half in the first month."),
+        ("rep", "It plugs into your phone system in an afternoon."),
+        ("rep", "What makes sense here is to start a pilot with your whole team next week."),
+        ("prospect", "Uhm, I'm not sure we are ready for a pilot yet."),
+        ("rep", cut.text),
+    ]
+    assert [line.flags for line in lines] == [(), (), (), (sense,), (), (others,)]
+    assert lines[1].segment.start > 32.7 and lines[5].segment.start == 56.76  # each line starts where it was said
+    assert "".join(w.text for w in lines[3].segment.words).strip() == lines[3].segment.text
+
+
+def test_a_line_without_word_times_is_joined_by_its_text() -> None:
+    segments = [Segment("prospect", 88.57, 92.51, "What would the leads need to"),
+                Segment("prospect", 97.74, 100.1, "do? That sounds manageable.")]
+    (question, answer) = whole_sentences(segments)
+    assert question.text == "What would the leads need to do?" and question.start == 88.57
+    assert (answer.text, answer.start, answer.end) == ("That sounds manageable.", 97.74, 100.1)
+
+
+def test_lines_that_only_look_cut_are_left_as_they_were() -> None:
+    segments = [
+        said("rep", 0.0, 2.0, "Got it, so our platform"),
+        said("prospect", 2.5, 4.0, "around four hundred, give or take."),  # the other speaker's line
+        said("rep", 5.0, 7.0, "How many calls a week?"),
+        said("rep", 8.0, 9.0, "around four hundred?"),  # after a finished line of the rep's
+        said("rep", 10.0, 11.0, "That's your call how you test that"),
+        said("rep", 50.0, 52.0, "and another thing."),  # too long after to be the rest of a cut sentence
+    ]
+    assert whole_sentences(segments) == segments
 
 
 def test_supportive_lines_are_found_in_the_reps_words_only() -> None:

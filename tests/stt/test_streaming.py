@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from copilot.core.events import Word
+from copilot.core.events import Segment, Word
 from copilot.stt.engine import RawSegment
 from copilot.stt.streaming import AudioTail, Job, StreamingSettings, StreamingTranscriber
 
@@ -23,6 +23,41 @@ def heard(*words: tuple[str, float, float]) -> list[RawSegment]:
     """Whisper's answer, times relative to the job's audio."""
     ws = tuple(Word(w, a, b) for w, a, b in words)
     return [RawSegment(0.0, ws[-1].end, "".join(w.text for w in ws), -0.2, 0.01, ws)]
+
+
+# Distinct words for long turns (a word said over and over is a repetition loop, and is cut).
+NATO = ("alpha bravo charlie delta echo foxtrot golf hotel india juliett kilo lima mike november oscar papa quebec "
+        "romeo sierra tango uniform victor whiskey xray yankee zulu apple banana cherry damson elder fig grape hazel "
+        "ivy jasmine kale lemon mango nutmeg olive pear quince rhubarb sage thyme ugli vanilla walnut yam").split()
+
+
+def perfect(job: Job, words: list[tuple[str, float, float]]) -> list[RawSegment]:
+    """A Whisper that hears every word (call times) inside the job's audio, on the job's own clock."""
+    said, offset = [], 0.0
+    for a, d in job.pieces or ((job.start, job.end - job.start),):
+        said += [(w, s - a + offset, e - a + offset) for w, s, e in words if a - 1e-6 <= s and e <= a + d + 1e-6]
+        offset += d
+    return heard(*said) if said else []
+
+
+def call(t: StreamingTranscriber, turns: list[tuple[float, float]], words: list[tuple[str, float, float]],
+         until: float) -> list[Segment]:
+    """The channel as the live pipeline drives it (0.1 s blocks, the VAD's ``turns``), to the end and its
+    revisions; every segment sent."""
+    out: list[Segment] = []
+    while t.tail.end < until - 1e-9:
+        for a, b in turns:
+            if abs(t.tail.end - a) < 1e-6:
+                t.speech_started(a)
+            if abs(t.tail.end - b) < 1e-6:
+                t.speech_ended(b)
+        t.feed(seconds(0.1))
+        job = t.job()
+        if job is not None:
+            out += t.deliver(job, perfect(job, words))
+    while (job := t.finish()) is not None:
+        out += t.deliver(job, perfect(job, words))
+    return out
 
 
 def test_whisper_is_never_asked_about_silence() -> None:
@@ -303,3 +338,55 @@ def test_a_closed_stretch_longer_than_a_window_is_decoded_in_parts_not_cut_off()
     t.deliver(first, [])
     second = t.finish() or t.job()
     assert second is not None and second.pieces == ((28.0, 12.0),)
+
+
+def test_the_last_word_of_an_utterance_stays_with_it_though_alignment_stretches_it_past_the_join() -> None:
+    # The sample call, live: the buyer's two closed utterances packed (88.57-92.90 and 98.13-100.10 s) and
+    # the words tiny.en aligned in them. "do" and its "?" run 0.5 s past the join.
+    t = StreamingTranscriber("prospect", StreamingSettings(partials=False, finals="packed", batch_wait_s=8.0,
+                                                           pre_s=0.0, post_s=0.0))
+    for start, end in ((88.57, 92.90), (98.13, 100.10)):
+        t.feed(seconds(start - t.tail.end))
+        t.speech_started(start)
+        t.feed(seconds(end - start))
+        t.speech_ended(end)
+        t.feed(seconds(0.6))
+        assert t.job() is None
+    t.feed(seconds(4.0))
+    job = t.job()
+    assert job is not None and len(job.pieces) == 2 and abs(job.pieces[0][1] - 4.33) < 1e-3
+    said = heard((" I", 0.0, 0.62), (" appreciate", 0.62, 1.02), (" that", 1.02, 1.58), (".", 1.58, 1.96),
+                 (" What", 1.96, 2.14), (" would", 2.14, 2.44), (" the", 2.44, 2.56), (" lead", 2.56, 2.76),
+                 (" make", 2.76, 3.06), (" truly", 3.06, 3.36), (" need", 3.36, 3.7), (" to", 3.7, 3.94),
+                 (" do", 3.94, 4.4), ("?", 4.4, 4.86), (" That", 4.86, 5.0), (" sounds", 5.0, 5.42),
+                 (" manageable", 5.42, 5.86), (".", 5.86, 6.304))
+    first, second = t.deliver(job, said)
+    assert first.text == "I appreciate that. What would the lead make truly need to do?"
+    assert second.text == "That sounds manageable."
+    assert first.end <= 92.90 + 1e-6 < 98.13 <= second.start  # "do?" kept its own time, not the next one's
+
+
+def test_a_revision_of_a_long_turn_cut_while_it_went_on_is_cut_where_its_sentences_end() -> None:
+    t = StreamingTranscriber("rep", replace(SETTINGS, finals="revised", batch_wait_s=2.0))
+    # 18 s without a pause: cut after "delta." once past 8 s, then inside the next sentence once past 12 s more.
+    words = [(f" {NATO[i]}{'.' if i in (3, 34) else ''}", 0.5 + 0.5 * i, 0.9 + 0.5 * i) for i in range(35)]
+    out = call(t, [(0.3, 18.0)], words, until=22.0)
+    fast = [s for s in out if s.final and s.replaces is None]
+    assert len(fast) >= 3, "the turn should have been cut twice while it went on"
+    assert not fast[1].text.endswith(".")  # the cut past 12 s fell inside a sentence
+    revisions = [s for s in out if s.replaces is not None]
+    assert [s.text for s in revisions] == ["alpha bravo charlie delta.", " ".join(NATO[4:34]) + " " + NATO[34] + "."]
+    # Every fast final gives way to one revision, and no revision to another.
+    assert all(sum(s.replaced_by(r) for r in revisions) == 1 for s in fast)
+    assert not any(a.replaced_by(b) for a in revisions for b in revisions if a is not b)
+
+
+def test_a_long_turn_cut_while_it_went_on_waits_for_a_window_of_its_own_rather_than_be_split() -> None:
+    t = StreamingTranscriber("rep", replace(SETTINGS, finals="revised", batch_wait_s=2.0))
+    # 1.7 s and 27.5 s of audio: together more than one window holds, the pitch alone not. The pitch is one
+    # sentence, so it is cut while it goes on only every 12 s, inside it.
+    hello = [(" Hi", 0.4, 0.8), (" there.", 0.9, 1.4)]
+    pitch = [(f" {NATO[i]}{'.' if i == 49 else ''}", 3.0 + 0.52 * i, 3.4 + 0.52 * i) for i in range(50)]
+    out = call(t, [(0.3, 1.5), (2.8, 29.8)], hello + pitch, until=36.0)
+    revisions = [s for s in out if s.replaces is not None]
+    assert [s.text for s in revisions] == ["Hi there.", "".join(w for w, _, _ in pitch).strip()]

@@ -14,8 +14,10 @@ from pytestqt.qtbot import QtBot
 
 from copilot.bench.review import hour_of_calls
 from copilot.cli import main
+from copilot.core.events import Flag, Segment
 from copilot.core.talk import TalkSummary
 from copilot.errors import UserError
+from copilot.report.html import report_html
 from copilot.report.review import build_review
 from copilot.store.sqlite import SessionStore
 from copilot.ui.review import ReviewWindow, SessionsWindow
@@ -109,6 +111,20 @@ def test_the_report_is_one_self_contained_page_with_every_section(qtbot: QtBot, 
     assert json.loads((tmp_path / "call.json").read_text(encoding="utf-8"))["session_id"] == review.stored.row.id
     with pytest.raises(UserError, match="Could not write"):
         window.save_json(tmp_path / "no such folder" / "call.json")
+
+
+def test_the_reports_flagged_phrases_quote_the_whole_sentence_not_the_live_guess(tmp_path: Path) -> None:
+    s = SessionStore(tmp_path / "live.db")
+    sid = s.create_session("a live call", "live")
+    # Live, the flag was raised on a guess ("The next step is a"); the transcript has the sentence, cut at a
+    # decoding window as calls stored before issue 26 were.
+    s.add(sid, segments=[Segment("rep", 75.3, 77.0, "The next step is a call with your leads"),
+                         Segment("rep", 77.0, 81.0, "on Thursday. And I'll send the agreement.")],
+          flags=[Flag("rep", 75.3, 76.7, "owning_the_path", "The next step is", "The next step is a", "What next?")])
+    s.finish_session(sid, 90.0, TalkSummary())
+    html = report_html(build_review(s.load(sid), load_detector(None), marks=()), b"")
+    assert '<span class="bench">The next step is a call with your leads on Thursday.</span>' in html
+    s.close()
 
 
 def test_a_call_with_no_speech_still_opens_and_reports(qtbot: QtBot, store: SessionStore, tmp_path: Path) -> None:
