@@ -116,14 +116,14 @@ class Metric:
 
 
 _SHARE_LINES = ((IDEAL_REP_SHARE, f"{IDEAL_REP_SHARE:.0%} best calls"),
-                (HIGH_REP_SHARE, f"{HIGH_REP_SHARE:.0%} win rates drop"))
+                (HIGH_REP_SHARE, f"{HIGH_REP_SHARE:.0%} too much"))
 
 METRICS: tuple[Metric, ...] = (
     Metric("share", "Talk share (you)", lambda v: f"{v:.0%}", lambda v: float(round(v * 100)), 3,
            _SHARE_LINES, target=IDEAL_REP_SHARE,
            benchmark=f"{IDEAL_REP_SHARE:.0%} on the best-converting calls; over {HIGH_REP_SHARE:.0%} win rates drop"),
     Metric("monologue", "Longest monologue (you)", _clock, lambda v: float(round(v)), 10,
-           ((LONG_PITCH_S, f"{_clock(LONG_PITCH_S)} pitches lose the buyer"),),
+           ((LONG_PITCH_S, f"{_clock(LONG_PITCH_S)} too long"),),
            benchmark=f"under {_clock(LONG_PITCH_S)}; past that pitches lose the buyer"),
     Metric("directive", "Directive phrases per 10 min of your talk", lambda v: f"{v:.1f}",
            lambda v: round(v, 1), 0.5, benchmark="as few as possible: each one steers the buyer"),

@@ -44,17 +44,24 @@ def date_bounds(since: date | None, until: date | None) -> tuple[str | None, str
     return (utc(since) if since else None, utc(until + timedelta(days=1)) if until else None)
 
 
-def find_supportive(store: SessionStore, detector: PhraseDetector,
+def find_supportive(store: SessionStore, detector: PhraseDetector | str | None = None,
                     said: Callable[[int], None] | None = None) -> int:
     """Once per session stored before supportive lines were kept: find them in its transcript and keep them.
 
     The supportive category is the rulebook's patterns alone (the model layer judges only
-    directive phrasing), so a rules-only ``detector`` finds exactly what the review found.
+    directive phrasing), so the rules of ``detector`` (or of the rulebook file it names; None:
+    the bundled one, loaded only if a session needs it) find exactly what the review found.
     ``said`` is told how many sessions there are first (to say why this first run is slower).
     Returns how many sessions were done."""
     todo = store.unknown_supportive()
-    if todo and said is not None:
+    if not todo:
+        return 0
+    if said is not None:
         said(len(todo))
+    if not isinstance(detector, PhraseDetector):
+        from copilot.core.rulebook import Rulebook
+
+        detector = PhraseDetector(Rulebook.load(detector))
     for sid in todo:
         segments = [Segment(_speaker(sp), a, b, text) for sp, a, b, text in store.segments(sid)]
         store.set_supportive(sid, supportive_lines(segments, detector))
