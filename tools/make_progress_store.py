@@ -150,12 +150,13 @@ def main(argv: list[str] | None = None) -> int:
             habit = min(1.0, max(0.0, i / max(n - 1, 1) + rng.uniform(-0.15, 0.15)))
             session, spans, length, script = scripted_call(rng, habit, detector)
             live = rng.random() < 0.5
-            sid = store.save_analysis(LIVE_SOURCE if live else script, "live" if live else "analyze",
-                                      "tiny.en", length, session.talk_summary(), spans, session.segments,
-                                      session.flags, session.prompts, supportive=session.supportive)
+            # As a live session is stored (its id from its start, so a thousand made in a minute do not clash).
+            sid = store.create_session(LIVE_SOURCE if live else script, "live" if live else "analyze", "tiny.en",
+                                       started)
+            store.add(sid, spans=spans, segments=session.segments, flags=session.flags, prompts=session.prompts)
+            store.finish_session(sid, length, session.talk_summary(), session.supportive)
             name = "Team pipeline review" if i == internal else rng.choice(NAMES) if rng.random() < 0.5 else ""
-            store.db.execute("UPDATE sessions SET started = ?, name = ? WHERE id = ?",
-                             (started.isoformat(timespec="seconds"), name, sid))
+            store.rename(sid, name)
             if i == internal:
                 store.set_excluded(sid, True)
         rows = store.sessions()

@@ -17,13 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from statistics import median
 from typing import Any, Literal
 
 from copilot.core.facts import HIGH_REP_SHARE, IDEAL_REP_SHARE, LONG_PITCH_S
 
-__all__ = ["CallNumbers", "Metric", "METRICS", "Change", "Series", "Progress", "progress", "rolling_median",
-           "compare", "MIN_REP_TALK_S", "ROLLING", "COMPARE", "MIN_TO_COMPARE"]
+__all__ = ["CallNumbers", "Metric", "METRICS", "Change", "Series", "Month", "months", "Progress", "progress",
+           "rolling_median", "compare", "median", "MIN_REP_TALK_S", "ROLLING", "COMPARE", "MIN_TO_COMPARE"]
 
 MIN_REP_TALK_S = 60.0
 """Directive phrases per 10 minutes need a minute of the rep's talk: one phrase in 20 s would read as 30."""
@@ -198,6 +197,16 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Month:
+    """The calls of one calendar month (UTC), by their place in the list, and the month's median."""
+
+    month: str  # "2026-03"
+    first: int  # index of its first call among the counted calls
+    last: int  # index of its last call
+    median: float
+
+
+@dataclass(frozen=True)
 class Series:
     """One metric across the counted calls: each call's value, the five-call median, and what changed."""
 
@@ -205,6 +214,7 @@ class Series:
     values: list[float | None]  # per counted call, in time order; None where the call cannot say
     median5: list[float | None]  # the median of the last five calls' known values at each call
     change: Change | None  # None: not enough calls with this number yet
+    months: list[Month] = field(default_factory=list)  # the typical call of each month (for many calls)
 
     @property
     def known(self) -> int:
@@ -267,6 +277,13 @@ class Progress:
                 "left_out": [c.id for c in self.left_out], "no_speech": [c.id for c in self.silent]}
 
 
+def median(values: Sequence[float]) -> float:
+    """The middle value (the mean of the middle two for an even count); ``values`` not empty."""
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
 def rolling_median(values: Sequence[float | None], window: int = ROLLING) -> list[float | None]:
     """At each call, the median of the known values among it and the ``window - 1`` calls before it."""
     out: list[float | None] = []
@@ -287,6 +304,20 @@ def compare(metric: Metric, values: Sequence[float | None], most: int = COMPARE)
     return Change(metric, len(recent), len(previous), median(recent), median(previous))
 
 
+def months(calls: Sequence[CallNumbers], values: Sequence[float | None]) -> list[Month]:
+    """Each calendar month of ``calls`` (in time order) with the median of its known ``values``: with hundreds of
+    calls the five-call median wanders call to call; a month's typical call is the trend a rep reads."""
+    out: list[Month] = []
+    start = 0
+    for i in range(1, len(calls) + 1):
+        if i == len(calls) or calls[i].started[:7] != calls[start].started[:7]:
+            known = [v for v in values[start:i] if v is not None]
+            if known:
+                out.append(Month(calls[start].started[:7], start, i - 1, median(known)))
+            start = i
+    return out
+
+
 def progress(calls: Sequence[CallNumbers]) -> Progress:
     """Progress over ``calls`` (any order): those the rep left out and those with no speech are set aside."""
     ordered = sorted(calls, key=lambda c: (c.started, c.id))
@@ -294,6 +325,6 @@ def progress(calls: Sequence[CallNumbers]) -> Progress:
     series = []
     for m in METRICS:
         values = [c.value(m.key) for c in counted]
-        series.append(Series(m, values, rolling_median(values), compare(m, values)))
+        series.append(Series(m, values, rolling_median(values), compare(m, values), months(counted, values)))
     return Progress(counted, series, [c for c in ordered if c.excluded],
                     [c for c in ordered if not c.excluded and not c.spoken])

@@ -15,7 +15,7 @@ from copilot.core.progress import Progress, Series
 from copilot.core.review import clock
 from copilot.errors import UserError
 from copilot.report.html import PAGE_CSS
-from copilot.report.progress_svg import COLOURS, chart_svg
+from copilot.report.progress_svg import COLOURS, MANY, chart_svg
 
 __all__ = ["progress_html", "write_progress"]
 
@@ -40,9 +40,11 @@ svg.chart .value {{ font-size: 11px; fill: #333; paint-order: stroke; stroke: #f
 .dot.live {{ background: {COLOURS["call"]}; }} .dot.guess {{ border-color: {COLOURS["guess"]}; }}
 .dash {{ display: inline-block; width: 18px; border-top: 2px solid {COLOURS["median"]}; vertical-align: middle;
          margin-right: 4px; }}
-table.calls td, table.calls th {{ white-space: nowrap; }}
+.dash.thick {{ border-top-width: 3px; }} .dash.faint {{ border-top: 1px solid {COLOURS["faint"]}; }}
+table.calls {{ font-size: 0.92em; }}
+table.calls td {{ white-space: nowrap; }}
 table.calls td.call {{ white-space: normal; }}
-table.calls td.num {{ text-align: right; }}
+table.calls td.num, table.calls th.num {{ text-align: right; }}
 """
 
 
@@ -83,10 +85,12 @@ def _calls_table(p: Progress) -> str:
                  str(c.questions), f"{patience:.1f} s" if patience is not None else "–",
                  str(c.supportive) if c.supportive is not None else "–"]
         rows.append(f"<tr><td>{escape(_when(c.started))}</td><td class=\"call\">{escape(c.label)}</td>"
-                    f"<td>{escape(kind)}</td>" + "".join(f'<td class="num">{x}</td>' for x in cells) + "</tr>")
-    table = ('<table class="calls"><tr><th>When</th><th>Call</th><th>Kind</th><th>You talked</th>'
-             "<th>Longest monologue</th><th>Directive / 10 min</th><th>Questions</th><th>Patience</th>"
-             "<th>Supportive lines</th></tr>\n" + "\n".join(rows) + "</table>")
+                    f"<td class=\"call\">{escape(kind)}</td>" + "".join(f'<td class="num">{x}</td>' for x in cells)
+                    + "</tr>")
+    heads = "".join(f'<th class="num">{h}</th>' for h in ("You talked", "Longest monologue", "Directive per 10 min",
+                                                            "Questions", "Patience", "Supportive lines"))
+    table = (f'<table class="calls"><tr><th>When</th><th>Call</th><th>Kind</th>{heads}</tr>\n'
+             + "\n".join(rows) + "</table>")
     if len(p.calls) > 30:
         return f"<details><summary>All {len(p.calls)} calls, newest first</summary>\n{table}</details>"
     return table
@@ -123,7 +127,10 @@ def progress_html(p: Progress, scope: str = "", prompt_effect: str = "") -> str:
         guessed = ('<span><span class="dot guess"></span>mixed recording, your voice guessed (“?”): '
                    "“This is me…” in its review fixes it</span>" if any(c.guessed for c in p.calls) else "")
         typical = ('<span><span class="dash"></span>typical: the median of the last five calls</span>'
-                   if n > 1 else "")
+                   if 1 < n <= MANY else
+                   '<span><span class="dash thick"></span>the typical call of each month (median)</span>'
+                   '<span><span class="dash faint"></span>the median of the last five calls</span>'
+                   if n > MANY else "")
         shaded = ("<span>shaded: your latest calls (now) against the ones before</span>"
                   if any(s.change is not None for s in p.series) else "")
         body.append('<div class="legend"><span><span class="dot live"></span>live call</span>'

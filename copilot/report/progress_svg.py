@@ -16,13 +16,16 @@ from html import escape
 
 from copilot.core.progress import CallNumbers, Series
 
-__all__ = ["chart_svg", "COLOURS", "axis_top", "y_ticks", "date_ticks"]
+__all__ = ["chart_svg", "COLOURS", "axis_top", "y_ticks", "date_ticks", "MANY"]
 
 COLOURS = {"call": "#1f5fa8", "guess": "#d9822b", "median": "#222222", "ideal": "#2e8b57", "high": "#c0392b",
-           "band": "#e3f1e6", "grid": "#e6e6e6", "text": "#555555", "recent": "#eef4fb", "before": "#f4f4f4"}
+           "band": "#e3f1e6", "grid": "#e6e6e6", "text": "#555555", "recent": "#eef4fb", "before": "#f4f4f4",
+           "faint": "#9a9a9a"}
 
 _LEFT, _RIGHT, _TOP, _BOTTOM = 52, 112, 18, 24  # the benchmark lines are named in the right margin
 _LABEL_VALUES_UP_TO = 16  # calls: above this the values are not written on the chart
+MANY = 60
+"""Calls past which the chart draws each month's typical call (the five-call median, faint, wanders too much)."""
 
 
 def axis_top(series: Series) -> float:
@@ -38,7 +41,16 @@ def axis_top(series: Series) -> float:
 
 
 def y_ticks(series: Series, top: float) -> list[float]:
-    """Where a metric's scale is labelled: zero, its benchmarks, the top."""
+    """Where a metric's scale is labelled: zero, its benchmarks, the top (none so close to the one below it
+    that their labels would touch)."""
+    kept: list[float] = []
+    for v in _ticks(series, top):
+        if not kept or v - kept[-1] >= top * 0.12:
+            kept.append(v)
+    return kept
+
+
+def _ticks(series: Series, top: float) -> list[float]:
     m = series.metric
     if m.key == "share":
         return [0.0, *(v for v, _ in m.lines), 1.0]
@@ -93,8 +105,9 @@ def chart_svg(series: Series, calls: list[CallNumbers], width: int = 940, height
             x0 = _LEFT + slot * (n - (2 - k) * compared)
             out.append(f'<rect x="{x0:.1f}" y="{_TOP}" width="{slot * compared:.1f}" height="{plot_h}" '
                        f'fill="{colour}"/>')
-            out.append(f'<text x="{x0 + slot * compared / 2:.1f}" y="{_TOP - 5}" class="tick" '
-                       f'text-anchor="middle">{name}</text>')
+            if slot * compared >= 48:  # room for the word; otherwise the legend says what the shade is
+                out.append(f'<text x="{x0 + slot * compared / 2:.1f}" y="{_TOP - 5}" class="tick" '
+                           f'text-anchor="middle">{name}</text>')
     if m.band is not None:
         lo, hi = m.band
         out.append(f'<rect x="{_LEFT}" y="{y(hi):.1f}" width="{plot_w}" height="{y(lo) - y(hi):.1f}" '
@@ -111,7 +124,8 @@ def chart_svg(series: Series, calls: list[CallNumbers], width: int = 940, height
                    'stroke-dasharray="5 4"/>')
         out.append(f'<text x="{_LEFT + plot_w + 6}" y="{y(v) + 4:.1f}" class="ref" '
                    f'fill="{colour}">{escape(said)}</text>')
-    # The five-call median: one polyline per run of calls that have it.
+    # The five-call median: one polyline per run of calls that have it (faint under the months, for many calls).
+    line, width_of_line = (COLOURS["faint"], 1) if n > MANY else (COLOURS["median"], 2)
     run: list[str] = []
     for i in range(n + 1):
         typical = series.median5[i] if i < n else None
@@ -119,9 +133,16 @@ def chart_svg(series: Series, calls: list[CallNumbers], width: int = 940, height
             run.append(f"{xs[i]:.1f},{y(typical):.1f}")
         elif run:
             if len(run) > 1:
-                out.append(f'<polyline points="{" ".join(run)}" fill="none" stroke="{COLOURS["median"]}" '
-                           'stroke-width="2" stroke-linejoin="round"/>')
+                out.append(f'<polyline points="{" ".join(run)}" fill="none" stroke="{line}" '
+                           f'stroke-width="{width_of_line}" stroke-linejoin="round"/>')
             run = []
+    if n > MANY:
+        steps = []
+        for month in series.months:
+            steps += [f"{xs[month.first] - slot / 2:.1f},{y(month.median):.1f}",
+                      f"{xs[month.last] + slot / 2:.1f},{y(month.median):.1f}"]
+        out.append(f'<polyline points="{" ".join(steps)}" fill="none" stroke="{COLOURS["median"]}" '
+                   'stroke-width="3" stroke-linejoin="round"/>')
     r = 4.5 if n <= 30 else 3.0 if n <= 120 else 2.0
     for i, (c, value) in enumerate(zip(calls, series.values, strict=True)):
         if value is None:
@@ -131,7 +152,8 @@ def chart_svg(series: Series, calls: list[CallNumbers], width: int = 940, height
         fill = colour if c.kind == "live" else "#ffffff"
         tip = f"{_day(c.started, True)} · {c.label} · {'live' if c.kind == 'live' else 'recording'}"
         tip += " (mixed, your voice guessed)" if c.guessed else " (mixed)" if c.mixed else ""
-        out.append(f'<circle cx="{xs[i]:.1f}" cy="{y(v):.1f}" r="{r}" fill="{fill}" stroke="{colour}" '
+        faint = ' opacity="0.5"' if n > MANY else ""
+        out.append(f'<circle cx="{xs[i]:.1f}" cy="{y(v):.1f}" r="{r}" fill="{fill}" stroke="{colour}"{faint} '
                    f'stroke-width="{1.5 if r > 2 else 1}"><title>{escape(tip)}: {m.shown(v)}</title></circle>')
         if n <= _LABEL_VALUES_UP_TO:
             above = y(v) - r - 4 if y(v) > _TOP + 14 else y(v) + r + 11

@@ -30,7 +30,7 @@ class CallRow:
     source: str
     kind: str
     duration_s: float
-    talk: TalkSummary
+    talk: TalkSummary  # the numbers Progress follows (the others are zero here: the review has them)
     mixed: bool
     guessed: bool
     excluded: bool
@@ -38,13 +38,23 @@ class CallRow:
     supportive: int | None  # None: not known (stored before schema 5 and not yet found again)
 
 
-_CALLS = """
-SELECT s.id, s.started, s.name, s.source, s.kind, s.duration_s, s.talk, s.rep_voice, s.rep_guessed, s.excluded,
+def _number(key: str) -> str:
+    """A number of the talk column, read by SQLite itself (a thousand rows of JSON are not parsed in Python);
+    missing, not a number or a talk column that is not JSON: 0, as ``TalkSummary.from_json`` reads it."""
+    value = f"json_extract(s.talk, '$.{key}')"
+    return (f"CASE WHEN json_valid(s.talk) AND json_type(s.talk, '$.{key}') IN ('integer', 'real') "
+            f"THEN {value} ELSE 0 END")
+
+
+_CALLS = f"""
+SELECT s.id, s.started, s.name, s.source, s.kind, s.duration_s, s.rep_voice, s.rep_guessed, s.excluded,
        s.supportive_known,
        (SELECT count(*) FROM flags f WHERE f.session_id = s.id AND f.speaker = 'rep'),
-       (SELECT count(*) FROM supportive x WHERE x.session_id = s.id AND x.speaker = 'rep')
+       (SELECT count(*) FROM supportive x WHERE x.session_id = s.id AND x.speaker = 'rep'),
+       {_number("rep_s")}, {_number("prospect_s")}, {_number("rep_share")}, {_number("longest_rep_monologue_s")},
+       {_number("patience_s")}, {_number("rep_questions")}
 FROM sessions s
-WHERE s.ended != '' AND s.talk != '{}' AND (:since IS NULL OR s.started >= :since)
+WHERE s.ended != '' AND s.talk != '{{}}' AND (:since IS NULL OR s.started >= :since)
       AND (:until IS NULL OR s.started < :until)
 ORDER BY s.started, s.id
 """
@@ -56,11 +66,13 @@ def call_rows(db: sqlite3.Connection, since: str | None = None, until: str | Non
     A call still being recorded is not one yet; a call that ended unexpectedly was finished
     from what was stored (``recovery.py``) and counts."""
     out: list[CallRow] = []
-    for (sid, started, name, source, kind, duration, talk, rep_voice, guessed, excluded, known, flags,
-         supportive) in db.execute(_CALLS, {"since": since, "until": until}):
-        out.append(CallRow(str(sid), str(started), str(name), str(source), str(kind), float(duration),
-                           TalkSummary.from_json(_json(talk)), bool(rep_voice), bool(guessed), bool(excluded),
-                           int(flags), int(supportive) if known else None))
+    for (sid, started, name, source, kind, duration, rep_voice, guessed, excluded, known, flags, supportive,
+         rep_s, prospect_s, share, mono, patience, questions) in db.execute(_CALLS, {"since": since, "until": until}):
+        talk = TalkSummary(rep_s=float(rep_s), prospect_s=float(prospect_s), rep_share=float(share),
+                           longest_rep_monologue_s=float(mono), patience_s=float(patience),
+                           rep_questions=int(questions))
+        out.append(CallRow(sid, started, name, source, kind, duration, talk, bool(rep_voice), bool(guessed),
+                           bool(excluded), flags, supportive if known else None))
     return out
 
 
@@ -82,13 +94,3 @@ def unknown_supportive(db: sqlite3.Connection) -> list[str]:
     session that ended unexpectedly before its end was written)."""
     return [str(r[0]) for r in db.execute("SELECT id FROM sessions WHERE supportive_known = 0 AND ended != '' "
                                           "ORDER BY started")]
-
-
-def _json(text: str) -> dict[str, object]:
-    import json
-
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from copilot.core.progress import Progress, Series
 from copilot.errors import UserError
-from copilot.report.progress_svg import COLOURS, axis_top, date_ticks, y_ticks
+from copilot.report.progress_svg import COLOURS, MANY, axis_top, date_ticks, y_ticks
 
 __all__ = ["ProgressView", "RANGES"]
 
@@ -178,7 +178,10 @@ class ProgressView(QWidget):
                 result = load_progress(store, MyExamples.load().marks, since, until)
         except UserError as e:
             result = str(e)
-        self.loaded.emit((asked, result))
+        try:
+            self.loaded.emit((asked, result))
+        except RuntimeError:
+            pass  # the window was closed while the calls were read: nobody to show them to
 
     # ---- drawing (Qt thread) -------------------------------------------------------
 
@@ -207,8 +210,11 @@ class ProgressView(QWidget):
         if any(c.guessed for c in p.calls):
             parts.append(f'<span style="color: {COLOURS["guess"]};">○?</span> mixed recording, your voice guessed '
                          "(“This is me…” in its review)")
-        if n > 1:
+        if 1 < n <= MANY:
             parts.append("— typical: the median of the last five calls")
+        elif n > MANY:
+            parts.append("<b>━</b> the typical call of each month (median) "
+                         f"<span style='color: {COLOURS['faint']};'>—</span> the median of the last five calls")
         if any(s.change is not None for s in p.series):
             parts.append("shaded: your latest calls (now) against the ones before")
         parts.append("a click on a dot opens that call")
@@ -256,7 +262,14 @@ class ProgressView(QWidget):
             plot.addItem(pg.InfiniteLine(level, angle=0,
                                          pen=pg.mkPen(colour, width=1, style=Qt.PenStyle.DashLine)))
         xs = [i for i, v in enumerate(s.median5) if v is not None]
-        plot.plot(xs, [s.median5[i] for i in xs], pen=pg.mkPen(COLOURS["median"], width=2))
+        many = n > MANY
+        plot.plot(xs, [s.median5[i] for i in xs],
+                  pen=pg.mkPen(COLOURS["faint"] if many else COLOURS["median"], width=1 if many else 2))
+        if many:  # each month's typical call: the trend of hundreds of calls
+            steps_x = [x for mo in s.months for x in (mo.first - 0.5, mo.last + 0.5)]
+            steps_y = [mo.median for mo in s.months for _ in (0, 1)]
+            month_line = plot.plot(steps_x, steps_y, pen=pg.mkPen(COLOURS["median"], width=3))
+            month_line.setZValue(4)
         size = 9 if n <= 30 else 6 if n <= 120 else 4
         points = []
         for i, (c, v) in enumerate(zip(p.calls, s.values, strict=True)):
@@ -265,7 +278,7 @@ class ProgressView(QWidget):
             colour = COLOURS["guess"] if c.guessed else COLOURS["call"]
             kind = "live" if c.kind == "live" else "recording"
             guess = ", your voice guessed" if c.guessed else ""
-            points.append({"pos": (i, v), "size": size, "pen": pg.mkPen(colour, width=1.5),
+            points.append({"pos": (i, v), "size": size, "pen": pg.mkPen(colour, width=1.5 if n <= MANY else 1),
                            "brush": pg.mkBrush(colour if c.kind == "live" else "#ffffff"),
                            "data": (c.id, f"{c.started[:10]} · {c.label} · {kind}{guess}: {m.shown(v)}")})
             if n <= _LABEL_VALUES_UP_TO:

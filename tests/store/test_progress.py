@@ -147,3 +147,13 @@ def test_sessions_stored_before_supportive_lines_were_kept_are_unknown_until_fou
         assert load_progress(store, []).calls[0].supportive == 1  # the rep's line, not the buyer's
         stored = store.load("old-1")
         assert stored.supportive is not None and [x.match for x in stored.supportive] == ["up to you"]
+
+
+def test_a_damaged_talk_column_reads_as_zeros_like_the_review_reads_it(tmp_path: Path) -> None:
+    with SessionStore(tmp_path / "s.db") as store:
+        for talk in ("not json", "[1, 2]", '{"rep_s": "a lot", "rep_share": 0.5, "rep_questions": 3}'):
+            sid = store.create_session("x", "live")
+            store.db.execute("UPDATE sessions SET talk = ?, ended = 'finished' WHERE id = ?", (talk, sid))
+        rows = sorted(store.call_rows(), key=lambda r: r.talk.rep_questions)
+    assert [r.talk.rep_s for r in rows] == [0.0, 0.0, 0.0]
+    assert (rows[-1].talk.rep_share, rows[-1].talk.rep_questions) == (0.5, 3)
