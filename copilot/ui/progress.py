@@ -220,11 +220,9 @@ class ProgressView(QWidget):
         parts.append("a click on a dot opens that call")
         self.legend.setText(" &nbsp;&nbsp; ".join(parts))
         self.legend.setVisible(n > 0)
-        self.charts.clear()
-        self.plots = {}
         self.charts.setVisible(n > 0)
         for k, s in enumerate(p.series):
-            self.plots[s.metric.key] = self._chart(s, p, row=k // 2, col=k % 2)
+            self._chart(s, p, row=k // 2, col=k % 2)
         notes = []
         if p.left_out:
             notes.append(f"Left out by you: {', '.join(c.label for c in p.left_out[-8:])}"
@@ -235,19 +233,22 @@ class ProgressView(QWidget):
             notes.append(f"Supportive lines not known for {p.unknown_supportive} older calls.")
         self.notes.setText(" ".join(notes))
 
-    def _chart(self, s: Series, p: Progress, row: int, col: int) -> Any:
+    def _chart(self, s: Series, p: Progress, row: int, col: int) -> None:
         m = s.metric
         n = len(p.calls)
-        plot = self.charts.addPlot(row=row, col=col)
+        plot = self.plots.get(m.key)
+        if plot is None:  # made once; a reload only replaces what is drawn in it
+            plot = self.plots[m.key] = self.charts.addPlot(row=row, col=col)
+            plot.setMouseEnabled(x=False, y=False)
+            plot.setMenuEnabled(False)
+            plot.hideButtons()
+            plot.getAxis("left").setWidth(46)
+        plot.clear()
         plot.setTitle(f"<span style='color: #222222; font-size: 11pt;'>{m.title}</span>{_benchmarks(s)}")
-        plot.setMouseEnabled(x=False, y=False)
-        plot.setMenuEnabled(False)
-        plot.hideButtons()
         top = axis_top(s)
         plot.setYRange(-top * 0.04, top * 1.04, padding=0)
         plot.setXRange(-0.6, max(n - 0.4, 0.6), padding=0)
         plot.getAxis("left").setTicks([[(v, m.shown(v)) for v in y_ticks(s, top)]])
-        plot.getAxis("left").setWidth(46)
         plot.getAxis("bottom").setTicks([date_ticks(p.calls, 450, years=False)])
         if s.change is not None and n >= 2 * s.change.recent_calls:
             k = s.change.recent_calls
@@ -271,16 +272,18 @@ class ProgressView(QWidget):
             month_line = plot.plot(steps_x, steps_y, pen=pg.mkPen(COLOURS["median"], width=3))
             month_line.setZValue(4)
         size = 9 if n <= 30 else 6 if n <= 120 else 4
-        points = []
+        # One scatter item per look (live or recording, guessed or not): pyqtgraph draws each look's symbol once,
+        # so a thousand calls cost milliseconds; each dot's data still names its call.
+        looks: dict[tuple[bool, bool], tuple[list[float], list[float], list[tuple[str, str]]]] = {}
         for i, (c, v) in enumerate(zip(p.calls, s.values, strict=True)):
             if v is None:
                 continue
-            colour = COLOURS["guess"] if c.guessed else COLOURS["call"]
             kind = "live" if c.kind == "live" else "recording"
             guess = ", your voice guessed" if c.guessed else ""
-            points.append({"pos": (i, v), "size": size, "pen": pg.mkPen(colour, width=1.5 if n <= MANY else 1),
-                           "brush": pg.mkBrush(colour if c.kind == "live" else "#ffffff"),
-                           "data": (c.id, f"{c.started[:10]} · {c.label} · {kind}{guess}: {m.shown(v)}")})
+            xs_, ys_, data = looks.setdefault((c.kind == "live", c.guessed), ([], [], []))
+            xs_.append(i)
+            ys_.append(v)
+            data.append((c.id, f"{c.started[:10]} · {c.label} · {kind}{guess}: {m.shown(v)}"))
             if n <= _LABEL_VALUES_UP_TO:
                 below = v > top * 0.85  # near the top the value goes under its dot, inside the chart
                 label = pg.TextItem(m.shown(v) + ("?" if c.guessed else ""), color="#333333",
@@ -288,10 +291,15 @@ class ProgressView(QWidget):
                 label.setZValue(5)  # over the median line, readable
                 label.setPos(i, v)
                 plot.addItem(label)
-        dots = pg.ScatterPlotItem(points, hoverable=True, tip=lambda x, y, data: data[1])
-        dots.sigClicked.connect(self._clicked)
-        plot.addItem(dots)
-        return plot
+        for (live, guessed), (xs_, ys_, data) in looks.items():
+            colour = COLOURS["guess"] if guessed else COLOURS["call"]
+            dots = pg.ScatterPlotItem(xs_, ys_, data=data, size=size, hoverable=True,
+                                      pen=pg.mkPen(colour, width=1.5 if n <= MANY else 1),
+                                      brush=pg.mkBrush(colour if live else "#ffffff"),
+                                      tip=lambda x, y, data: data[1])
+            dots.setZValue(6)
+            dots.sigClicked.connect(self._clicked)
+            plot.addItem(dots)
 
     def _clicked(self, _item: Any, points: Any, *_: Any) -> None:
         if len(points):
