@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -140,3 +142,19 @@ def test_calls_stored_before_supportive_lines_were_kept_are_found_once(
     assert [c["supportive"] for c in json.loads(captured.out)["calls"]] == [1, 1, 1]
     assert main(["progress", "--db", db, "--json"]) == 0
     assert capsys.readouterr().err == ""
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium here (the page's render check needs a browser)")
+def test_headless_chromium_renders_the_progress_page_without_errors(db: str, tmp_path: Path) -> None:
+    assert main(["report", "--progress", "--db", db, "--html", str(tmp_path / "p.html")]) == 0
+    shot = tmp_path / "p.png"
+    run = subprocess.run([str(CHROMIUM), "--headless=new", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr",
+                          "--window-size=1100,1600", f"--screenshot={shot}", (tmp_path / "p.html").as_uri()],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and shot.stat().st_size > 10_000
+    page_errors = [line for line in run.stderr.splitlines()
+                   if "CONSOLE" in line or "net::ERR" in line or "Failed to load" in line]
+    assert page_errors == []

@@ -69,7 +69,8 @@ def progress_text(p: Progress, every_call: bool = False, latest: int = 15) -> st
     if n:
         live = sum(c.kind == "live" for c in p.calls)
         span = _day(p.calls[0].started) + (f" to {_day(p.calls[-1].started)}" if n > 1 else "")
-        head = f"Progress: {n} call{'s' if n != 1 else ''}, {span} ({live} live, {n - live} recordings)"
+        head = (f"Progress: {n} call{'s' if n != 1 else ''}, {span} ({live} live, {n - live} "
+                f"recording{'s' if n - live != 1 else ''})")
     else:
         head = "Progress"
     if p.left_out:

@@ -108,3 +108,13 @@ def test_one_call_and_no_calls_read_as_sentences(qtbot: QtBot, tmp_path: Path) -
         qtbot.waitUntil(lambda: view.progress is not None and len(view.progress.calls) == 1, timeout=10_000)
         assert view.headline.text().startswith("One call so far")
         assert view.charts.isVisibleTo(view) and len(view.plots) == 6
+
+
+def test_the_view_saves_the_page_it_shows(qtbot: QtBot, store: SessionStore, tmp_path: Path) -> None:
+    window = SessionsWindow(store, lambda sid: build_review(store.load(sid), RULES))
+    qtbot.addWidget(window)
+    view = shown(qtbot, window)
+    page = view.save_page(tmp_path)
+    html = page.read_text(encoding="utf-8")
+    assert page.name == "progress.html" and html.count("<svg") == 6
+    assert view.progress is not None and view.progress.headline in html
