@@ -131,10 +131,11 @@ def _parser() -> argparse.ArgumentParser:
     _command(sub, "devices", "devices:run_devices", "list audio inputs, marking the likely microphone and call audio")
 
     ss = _command(sub, "sessions", "sessions:run_sessions",
-                  "list stored sessions, newest first (or rename or delete one)",
+                  "list stored sessions, newest first (or rename, delete or leave out one)",
                   description="Lists stored sessions, newest first. `copilot sessions rename ID NAME` names "
                   "one; `copilot sessions delete ID` removes one and everything kept of it; `copilot sessions me "
-                  "ID N` says you are voice N of a mixed recording. An ID may be "
+                  "ID N` says you are voice N of a mixed recording; `copilot sessions exclude ID` leaves one out "
+                  "of Progress (`include` counts it again). An ID may be "
                   "shortened to any start that is unique.")
     _db(ss)
     ss.add_argument("--json", action="store_true", help="one JSON array instead of a table")
@@ -146,6 +147,11 @@ def _parser() -> argparse.ArgumentParser:
     sd = _command(ssub, "delete", "sessions:run_delete", "delete a session and everything kept of it")
     sd.add_argument("session", metavar="ID")
     _db(sd)
+    for action, text in (("exclude", "leave a call out of Progress (an internal meeting, say)"),
+                         ("include", "count a call you left out in Progress again")):
+        sx = _command(ssub, action, f"sessions:run_{action}", text)
+        sx.add_argument("session", metavar="ID")
+        _db(sx)
     sm = _command(ssub, "me", "sessions:run_me", "a mixed recording: \"this is me\" — you are voice N; "
                   "its numbers and flags are worked out again")
     sm.add_argument("session", metavar="ID")
@@ -153,13 +159,29 @@ def _parser() -> argparse.ArgumentParser:
     _rules(sm)
     _db(sm)
 
+    pg = _command(sub, "progress", "progress:run_progress",
+                  "is it working? your talk share, monologues, directive phrases, questions, patience and "
+                  "supportive lines across your calls",
+                  description="Your numbers call by call, in time order: each one's trend (the median of the last "
+                  "five calls) and your latest calls against the ones before, in a sentence each. Leave a call out "
+                  "with `copilot sessions exclude ID`; `copilot report --progress --html OUT` writes it as a page.")
+    _range(pg)
+    pg.add_argument("--all", action="store_true", help="list every call (default: the latest 15)")
+    pg.add_argument("--json", action="store_true", help="everything as one JSON object instead")
+    pg.add_argument("--rules", metavar="FILE", help=argparse.SUPPRESS)  # the rulebook whose supportive lines count
+    _db(pg)
+
     rv = _command(sub, "review", "review:run_review", "the post-call review window (no ID: the list of your calls)")
     rv.add_argument("session", nargs="?", metavar="ID", help="the session to review (see `copilot sessions`)")
     _db(rv)
     _rules(rv)
     rp = _command(sub, "report", "review:run_report",
-                  "write a call's review as one self-contained HTML file (or its JSON)")
-    rp.add_argument("session", metavar="ID", help="the session (see `copilot sessions`)")
+                  "write a call's review, or your Progress across calls, as one self-contained HTML file")
+    rp.add_argument("session", nargs="?", metavar="ID", help="the session (see `copilot sessions`)")
+    rp.add_argument("--progress", action="store_true",
+                    help="your Progress across calls instead of one call (with --since/--until); --html OUT names "
+                    "the file (default: progress.html here)")
+    _range(rp)
     rp.add_argument("--html", metavar="OUT", help="write the HTML report here (a file or a folder)")
     rp.add_argument("--json", metavar="OUT", help="write the session in the `analyze --json` contract (- for stdout)")
     _db(rp)
@@ -250,6 +272,11 @@ def _voice_profile(p: argparse.ArgumentParser) -> None:
 
 def _db(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", metavar="FILE", help="session database (default: sessions.db in your user data folder)")
+
+
+def _range(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--since", metavar="DATE", help="only calls on or after this day (2026-01-31)")
+    p.add_argument("--until", metavar="DATE", help="only calls on or before this day")
 
 
 def _rules(p: argparse.ArgumentParser) -> None:

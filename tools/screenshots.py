@@ -2,11 +2,15 @@
 
     xvfb-run -a python tools/screenshots.py OUT_DIR
     xvfb-run -a python tools/screenshots.py OUT_DIR --review DB [SECONDS]
+    xvfb-run -a python tools/screenshots.py OUT_DIR --progress STORE.db [STORE.db ...]
 
 Under Xvfb (a real X server in memory) or ``QT_QPA_PLATFORM=offscreen``. The overlay is
 shown over a plain backdrop the way a rep would see it during a call: a prompt with its
 reason, the talk meter in each of its colours, and the monologue timer; the control
-window as it opens on a machine without sound devices. With ``--review DB`` only the review
+window as it opens on a machine without sound devices; the list of calls and its Progress
+view over a dozen calls (``tools/make_progress_store.py``). With ``--progress`` only the
+Progress view of each store given is taken (``progress_<store>.png``, and the top and the
+bottom of its scrolled charts). With ``--review DB [SECONDS]`` only the review
 of the newest call in that sessions database, its transcript scrolled to SECONDS into the
 call (default 0), as ``review_<id>.png``.
 """
@@ -20,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PySide6.QtGui import QColor, QPainter, QPixmap  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication, QScrollArea  # noqa: E402
 
 from copilot.audio.levels import LevelMonitor  # noqa: E402
 from copilot.core.events import Monologue, Prompt, Speaker, TalkState  # noqa: E402
@@ -98,13 +102,51 @@ def review_of_stored_call(db: Path, at: float, out: Path) -> Path:
     return path
 
 
+def progress_view(db: Path, out: Path, name: str) -> None:
+    """The list of calls of ``db`` with its Progress tab open, once the view has read the store."""
+    import time
+
+    from copilot.store.sqlite import SessionStore
+    from copilot.ui.review import SessionsWindow
+
+    store = SessionStore(db)
+    window = SessionsWindow(store, lambda sid: None)  # type: ignore[arg-type,return-value]  # nothing is opened
+    window.resize(1060, 800)
+    window.show()
+    QApplication.processEvents()
+    window.grab().save(str(out / f"calls_{name}.png"))
+    window.tabs.setCurrentWidget(window.progress)
+    deadline = time.monotonic() + 120
+    while window.progress.progress is None and time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.02)
+    QApplication.processEvents()
+    window.grab().save(str(out / f"progress_{name}.png"))
+    scroll = window.progress.findChild(QScrollArea)
+    if scroll is not None:
+        scroll.verticalScrollBar().setValue(scroll.verticalScrollBar().maximum())
+        QApplication.processEvents()
+        window.grab().save(str(out / f"progress_{name}_bottom.png"))
+    window.close()
+    store.close()
+
+
 def main() -> int:
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")
+    args = sys.argv[1:]
+    stores = [Path(a) for a in args[args.index("--progress") + 1:]] if "--progress" in args else []
+    args = args[:args.index("--progress")] if "--progress" in args else args
+    out = Path(args[0] if args else "screenshots")
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    if len(sys.argv) > 3 and sys.argv[2] == "--review":
-        at = float(sys.argv[4]) if len(sys.argv) > 4 else 0.0
-        print(f"saved {review_of_stored_call(Path(sys.argv[3]), at, out)}")
+    if "--review" in args:
+        i = args.index("--review")
+        at = float(args[i + 2]) if len(args) > i + 2 else 0.0
+        print(f"saved {review_of_stored_call(Path(args[i + 1]), at, out)}")
+        return 0
+    if stores:
+        for db in stores:
+            progress_view(db, out, db.stem)
+        print(f"saved the Progress view of {len(stores)} stores in {out}")
         return 0
     overlay = Overlay()
     overlay.show()
@@ -142,6 +184,11 @@ def main() -> int:
         app.processEvents()
         window.grab().save(str(out / "control_window_session.png"))
         window.close()
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from make_progress_store import main as make_store
+
+        make_store([str(Path(tmp) / "dozen.db"), "--calls", "12", "--rules-only"])
+        progress_view(Path(tmp) / "dozen.db", out, "dozen")
         review_of_mixed_call(Path(tmp), out)
     print(f"saved {len(list(out.glob('*.png')))} pictures in {out}")
     return 0

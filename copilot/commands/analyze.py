@@ -76,7 +76,7 @@ def run_analyze(args: argparse.Namespace) -> int:
                 analysis.source, "analyze", choice.label, analysis.duration_s, s.talk_summary(),
                 analysis.spans, analysis.segments, s.flags, s.prompts,
                 voice_turns=voices.turns if voices is not None else (), rep_voice=voices.rep if voices else 0,
-                rep_guessed=voices.guess if voices else False)
+                rep_guessed=voices.guess if voices else False, supportive=s.supportive)
         except StoreError as e:
             store_error = e
     if json_out is not None:

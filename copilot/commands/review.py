@@ -33,7 +33,7 @@ def run_review(args: argparse.Namespace) -> int:
     if review is not None:
         window: ReviewWindow | SessionsWindow = ReviewWindow(review, store)
     else:
-        window = SessionsWindow(store, lambda sid: build_review(store.load(sid), detector))
+        window = SessionsWindow(store, lambda sid: build_review(store.load(sid), detector), args.rules)
     window.show()
     try:
         return int(app.exec())
@@ -42,7 +42,14 @@ def run_review(args: argparse.Namespace) -> int:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    """Write a call's review as one HTML file, and/or its JSON."""
+    """Write a call's review as one HTML file, and/or its JSON; or, with --progress, the Progress page."""
+    if getattr(args, "progress", False):
+        return _progress_page(args)
+    if not args.session:
+        raise UserError("Say which call: `copilot report ID --html OUT` (`copilot sessions` lists them), or "
+                        "--progress for Progress across your calls.")
+    if args.since or args.until:
+        raise UserError("--since and --until choose the calls of --progress; a call's report is of one call.")
     if not args.html and not args.json:
         raise UserError("Say what to write: --html OUT for the report, --json OUT for the data.")
     json_out = json_target(args.json)
@@ -61,4 +68,20 @@ def run_report(args: argparse.Namespace) -> int:
         path = write_report(review, timeline_png(review), args.html)
         del app
         print(f"Report written: {path}", file=sys.stderr if json_out == "-" else sys.stdout)
+    return 0
+
+
+def _progress_page(args: argparse.Namespace) -> int:
+    """``copilot report --progress [--html OUT]``: Progress across the calls as one HTML page."""
+    from copilot.commands.progress import read_progress
+    from copilot.report.progress_html import write_progress
+
+    if args.session:
+        raise UserError("--progress is across all your calls (choose them with --since and --until), not one ID.")
+    if args.json:
+        raise UserError("--progress writes a page (--html OUT); `copilot progress --json` gives its numbers.")
+    scope = " ".join(x for x in (f"from {args.since}" if args.since else "", f"until {args.until}"
+                                                                              if args.until else "") if x)
+    path = write_progress(read_progress(args), args.html or "progress.html", scope)
+    print(f"Progress written: {path}")
     return 0

@@ -8,7 +8,7 @@ import json
 from copilot.core.review import clock
 from copilot.store.sqlite import SessionStore
 
-__all__ = ["run_sessions", "run_rename", "run_delete", "run_me"]
+__all__ = ["run_sessions", "run_rename", "run_delete", "run_me", "run_exclude", "run_include"]
 
 
 def run_sessions(args: argparse.Namespace) -> int:
@@ -24,7 +24,8 @@ def run_sessions(args: argparse.Namespace) -> int:
     print(f"{'id':<22} {'started (UTC)':<20} {'length':>8} {'you':>5}  source")
     for r in rows:
         share = "-" if r.rep_share is None else f"{r.rep_share * 100:.0f}%" + ("?" if r.rep_guessed else "")
-        print(f"{r.id:<22} {r.started[:19].replace('T', ' '):<20} {clock(r.duration_s):>8} {share:>5}  {r.label}")
+        out = " (left out of Progress)" if r.excluded else ""
+        print(f"{r.id:<22} {r.started[:19].replace('T', ' '):<20} {clock(r.duration_s):>8} {share:>5}  {r.label}{out}")
     if any(r.rep_guessed for r in rows):
         print("? a mixed recording whose voice is yours was guessed: `copilot sessions me ID N` says which")
     return 0
@@ -45,6 +46,24 @@ def run_delete(args: argparse.Namespace) -> int:
         sid = store.find(args.session)
         store.delete(sid)
     print(f"Deleted {sid}.")
+    return 0
+
+
+def run_exclude(args: argparse.Namespace) -> int:
+    """``copilot sessions exclude ID``: leave the call out of Progress (it stays stored and reviewable)."""
+    with SessionStore(args.db) as store:
+        sid = store.find(args.session)
+        store.set_excluded(sid, True)
+    print(f"{sid} is left out of Progress; `copilot sessions include {sid}` counts it again.")
+    return 0
+
+
+def run_include(args: argparse.Namespace) -> int:
+    """``copilot sessions include ID``: count a call left out of Progress again."""
+    with SessionStore(args.db) as store:
+        sid = store.find(args.session)
+        store.set_excluded(sid, False)
+    print(f"{sid} counts in Progress again.")
     return 0
 
 

@@ -71,7 +71,7 @@ def record_live(store: SessionStore, label: str, model: str, sinks: list[Sink],
             kept = without_bleed(store.load(sid).spans, session.bleed)
             store.replace_results(sid, session.talk_summary(), kept, session.segments, session.flags,
                                   session.prompts, rep_voice=0)
-        store.finish_session(sid, duration, session.talk_summary())
+        store.finish_session(sid, duration, session.talk_summary(), session.supportive)
     except StoreError as e:
         return Recorded(sid, session, duration, str(e))
     return Recorded(sid, session, duration)

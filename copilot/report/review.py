@@ -101,7 +101,8 @@ def build_review(stored: StoredSession, detector: PhraseDetector, marks: Sequenc
         from copilot.store.my_examples import MyExamples
 
         marks = MyExamples.load().of(stored.row.id)
-    supportive = supportive_lines(stored.segments, detector)
+    # Kept with the session since schema 5; a session stored before has them found again from its transcript.
+    supportive = stored.supportive if stored.supportive is not None else supportive_lines(stored.segments, detector)
     categories = tuple(c for c in detector.rulebook.categories if c.kind == "directive")
     found = Review(stored, [], rolling_share(stored.spans, call_length(stored)), [], supportive,
                    found=tuple(stored.flags), categories=categories)

@@ -52,7 +52,7 @@ def this_is_me(store: SessionStore, session_id: str, voice: int, detector: Phras
     session = Session(detector)
     session.replay(sorted(spans, key=lambda s: s.end), segments, stored.row.duration_s)
     store.replace_results(session_id, session.talk_summary(), spans, session.segments, session.flags,
-                          session.prompts, voice)
+                          session.prompts, voice, supportive=session.supportive)
     return store.load(session_id)
 
 

@@ -12,16 +12,17 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from copilot.core.events import Flag, Prompt, Segment, SpeechSpan, Word
+from copilot.core.events import Flag, Prompt, Segment, SpeechSpan, SupportiveLine, Word
 from copilot.core.talk import TalkSummary
 from copilot.errors import UserError
+from copilot.store.progress import CallRow, call_rows, flags_of, unknown_supportive
 from copilot.store.recovery import finish_unfinished, this_process
 
 __all__ = ["StoreError", "SessionRow", "StoredSession", "SessionStore", "default_db_path", "MIGRATIONS"]
@@ -87,6 +88,19 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE sessions ADD COLUMN rep_voice INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE sessions ADD COLUMN rep_guessed INTEGER NOT NULL DEFAULT 0;
     """,
+    # 5: the rep's autonomy-supportive lines, kept like the flags (Progress counts them without running the
+    # detector again); supportive_known = 1 once a session's lines are written (sessions stored before this
+    # have none until they are found again from their transcript, store/progress.py); excluded = 1: the rep
+    # left the call out of Progress (an internal meeting)
+    """
+    CREATE TABLE supportive (
+        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        speaker TEXT NOT NULL, start REAL NOT NULL, "end" REAL NOT NULL, match TEXT NOT NULL, text TEXT NOT NULL
+    );
+    CREATE INDEX supportive_session ON supportive(session_id, start);
+    ALTER TABLE sessions ADD COLUMN supportive_known INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE sessions ADD COLUMN excluded INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 
 
@@ -104,6 +118,7 @@ class StoredSession:
     voice_turns: list[tuple[int, float, float]] = field(default_factory=list)  # a mixed recording: (voice, start, end)
     rep_voice: int = 0  # a mixed recording: the rep's voice (1-based); 0 for two-channel calls
     rep_guessed: bool = False  # a mixed recording whose rep voice nothing said: the numbers are a guess
+    supportive: list[SupportiveLine] | None = None  # None: not known (stored before they were kept)
 
 
 def _talk(text: str) -> TalkSummary | None:
@@ -144,6 +159,7 @@ class SessionRow:
     rep_share: float | None
     ended: str = "finished"  # '' while it is being recorded; 'unexpectedly' if the recording died
     rep_guessed: bool = False  # a mixed recording whose rep voice was guessed: its share is a guess
+    excluded: bool = False  # the rep left it out of Progress (an internal meeting, say)
 
     @property
     def ended_unexpectedly(self) -> bool:
@@ -160,7 +176,7 @@ class SessionRow:
         """The listing fields of ``copilot sessions --json``."""
         return {"id": self.id, "started": self.started, "duration_s": round(self.duration_s, 2),
                 "source": self.source, "kind": self.kind, "name": self.name, "rep_share": self.rep_share,
-                "ended": self.ended or "recording"}
+                "ended": self.ended or "recording", "excluded": self.excluded}
 
 
 def default_db_path() -> Path:
@@ -231,17 +247,34 @@ class SessionStore:
             self.db.executemany("INSERT INTO prompts VALUES (?, ?, ?, ?, ?, ?)",
                                 [(session_id, p.time, p.kind, p.text, p.category, p.reason) for p in prompts])
 
-    def finish_session(self, session_id: str, duration_s: float, talk: TalkSummary) -> None:
-        """Record the call's length and talk numbers."""
+    def finish_session(self, session_id: str, duration_s: float, talk: TalkSummary,
+                       supportive: Sequence[SupportiveLine] | None = None) -> None:
+        """Record the call's length and talk numbers, and its autonomy-supportive lines if given."""
         with self._errors("save the session to"), self._tx():
             self.db.execute("UPDATE sessions SET duration_s = ?, rep_share = ?, talk = ?, ended = 'finished' "
                             "WHERE id = ?", (duration_s, talk.rep_share, json.dumps(talk.as_json()), session_id))
+            if supportive is not None:
+                self._put_supportive(session_id, supportive)
+
+    def set_supportive(self, session_id: str, supportive: Sequence[SupportiveLine]) -> None:
+        """A session's autonomy-supportive lines, replacing any kept before (one transaction)."""
+        with self._errors("save the session to"), self._tx():
+            self._put_supportive(session_id, supportive)
+
+    def set_excluded(self, session_id: str, excluded: bool) -> None:
+        """Leave a call out of Progress (an internal meeting), or count it again."""
+        with self._errors("save the session to"), self._tx():
+            if self.db.execute("UPDATE sessions SET excluded = ? WHERE id = ?",
+                               (int(excluded), session_id)).rowcount != 1:
+                raise StoreError(f"There is no session {session_id} in {self.path}.")
 
     def save_analysis(self, source: str, kind: str, model: str, duration_s: float, talk: TalkSummary,
                       spans: Sequence[SpeechSpan], segments: Sequence[Segment], flags: Sequence[Flag],
                       prompts: Sequence[Prompt], voice_turns: Sequence[tuple[int, float, float]] = (),
-                      rep_voice: int = 0, rep_guessed: bool = False) -> str:
-        """A whole finished analysis as one session, written in one transaction."""
+                      rep_voice: int = 0, rep_guessed: bool = False,
+                      supportive: Sequence[SupportiveLine] | None = None) -> str:
+        """A whole finished analysis as one session (``supportive``: its autonomy-supportive lines; None: not
+        known, found later from the transcript)."""
         sid = self.create_session(source, kind, model)
         try:
             self.add(sid, spans=spans, segments=segments, flags=flags, prompts=prompts)
@@ -251,7 +284,7 @@ class SessionStore:
                                         [(sid, v, a, b) for v, a, b in voice_turns])
                     self.db.execute("UPDATE sessions SET rep_voice = ?, rep_guessed = ? WHERE id = ?",
                                     (rep_voice, int(rep_guessed), sid))
-            self.finish_session(sid, duration_s, talk)
+            self.finish_session(sid, duration_s, talk, supportive)
         except StoreError:
             self._forget(sid)
             raise
@@ -259,14 +292,16 @@ class SessionStore:
 
     def replace_results(self, session_id: str, talk: TalkSummary, spans: Sequence[SpeechSpan],
                         segments: Sequence[Segment], flags: Sequence[Flag], prompts: Sequence[Prompt],
-                        rep_voice: int) -> None:
-        """A session's speech, transcript, flags, prompts and numbers worked out again (the rep said which
-        voice of a mixed recording is theirs), in one transaction."""
+                        rep_voice: int, supportive: Sequence[SupportiveLine] | None = None) -> None:
+        """A session's speech, transcript, flags, prompts, supportive lines and numbers worked out again (the rep
+        said which voice of a mixed recording is theirs), in one transaction (``supportive`` None: not known,
+        found again later from the new transcript)."""
         with self._errors("save the session to"), self._tx():
             for table in ("speech_spans", "segments", "flags", "prompts"):
                 self.db.execute(f"DELETE FROM {table} WHERE session_id = ?", (session_id,))
             self.db.execute("UPDATE sessions SET rep_voice = ?, rep_guessed = 0, rep_share = ?, talk = ? WHERE id = ?",
                             (rep_voice, talk.rep_share, json.dumps(talk.as_json()), session_id))
+            self._put_supportive(session_id, supportive)
         self.add(session_id, spans=spans, segments=segments, flags=flags, prompts=prompts)
 
     # ---- reading -----------------------------------------------------------------
@@ -275,15 +310,16 @@ class SessionStore:
         """All sessions, newest first."""
         with self._errors("read"):
             rows = self.db.execute("SELECT id, started, duration_s, source, kind, model, name, rep_share, ended, "
-                                   "rep_guessed "
+                                   "rep_guessed, excluded "
                                    "FROM sessions ORDER BY started DESC, id DESC").fetchall()
-        return [replace(SessionRow(*r[:9]), rep_guessed=bool(r[9])) for r in rows]
+        return [replace(SessionRow(*r[:9]), rep_guessed=bool(r[9]), excluded=bool(r[10])) for r in rows]
 
     def load(self, session_id: str) -> StoredSession:
         """Everything kept of one session (for the review and the report); StoreError if there is none."""
         with self._errors("read"):
             row = self.db.execute("SELECT id, started, duration_s, source, kind, model, name, rep_share, ended, "
-                                  "talk, audio, rep_voice, rep_guessed FROM sessions WHERE id = ?",
+                                  "talk, audio, rep_voice, rep_guessed, excluded, supportive_known FROM sessions "
+                                  "WHERE id = ?",
                                   (session_id,)).fetchone()
             if row is None:
                 raise StoreError(f"There is no session {session_id} in {self.path}; "
@@ -298,8 +334,10 @@ class SessionStore:
                                       "WHERE session_id = ? ORDER BY time", (session_id,)).fetchall()
             voices = self.db.execute('SELECT voice, start, "end" FROM voices WHERE session_id = ? ORDER BY start',
                                      (session_id,)).fetchall()
+            supportive = self.db.execute('SELECT speaker, start, "end", match, text FROM supportive '
+                                         "WHERE session_id = ? ORDER BY start", (session_id,)).fetchall()
         return StoredSession(
-            replace(SessionRow(*row[:9]), rep_guessed=bool(row[12])), _talk(row[9]),
+            replace(SessionRow(*row[:9]), rep_guessed=bool(row[12]), excluded=bool(row[13])), _talk(row[9]),
             [SpeechSpan(sp, a, b) for sp, a, b in spans],
             [Segment(sp, a, b, text, True, tuple(Word(*w) for w in _words(words)))
              for sp, a, b, text, words in segments],
@@ -309,6 +347,7 @@ class SessionStore:
             [(int(v), float(a), float(b)) for v, a, b in voices],
             int(row[11]),
             bool(row[12]),
+            [SupportiveLine(*x) for x in supportive] if row[14] else None,
         )
 
     def find(self, prefix: str) -> str:
@@ -353,7 +392,33 @@ class SessionStore:
                                    "ORDER BY start", (session_id,)).fetchall()
         return [(str(a), float(b), float(c), str(d)) for a, b, c, d in rows]
 
+    # ---- Progress (store/progress.py) ------------------------------------------------
+
+    def call_rows(self, since: str | None = None, until: str | None = None) -> list[CallRow]:
+        """Every finished call started in [since, until) (ISO 8601 UTC) with its numbers, in one query."""
+        with self._errors("read"):
+            return call_rows(self.db, since, until)
+
+    def flags_of(self, session_ids: Iterable[str]) -> dict[str, list[Flag]]:
+        """The flags of a few sessions, by session."""
+        with self._errors("read"):
+            return flags_of(self.db, session_ids)
+
+    def unknown_supportive(self) -> list[str]:
+        """Finished sessions whose autonomy-supportive lines were never kept."""
+        with self._errors("read"):
+            return unknown_supportive(self.db)
+
     # ---- internals ---------------------------------------------------------------
+
+    def _put_supportive(self, session_id: str, supportive: Sequence[SupportiveLine] | None) -> None:
+        """Inside a transaction: the session's supportive lines replaced (None: not known)."""
+        self.db.execute("DELETE FROM supportive WHERE session_id = ?", (session_id,))
+        if supportive is not None:
+            self.db.executemany("INSERT INTO supportive VALUES (?, ?, ?, ?, ?, ?)",
+                                [(session_id, x.speaker, x.start, x.end, x.match, x.text) for x in supportive])
+        self.db.execute("UPDATE sessions SET supportive_known = ? WHERE id = ?",
+                        (int(supportive is not None), session_id))
 
     def _migrate(self) -> None:
         version = int(self.db.execute("PRAGMA user_version").fetchone()[0])

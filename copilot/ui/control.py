@@ -183,7 +183,8 @@ class ControlWindow(QWidget):
 
         def window(store: SessionStore) -> QWidget:
             detector = load_detector(self.settings.rules or None)
-            return SessionsWindow(store, lambda sid: build_review(store.load(sid), detector))
+            return SessionsWindow(store, lambda sid: build_review(store.load(sid), detector),
+                                  self.settings.rules or None)
 
         return self._open_window(window)
 

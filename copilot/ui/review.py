@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -314,62 +315,109 @@ def _renamed(review: Review, name: str) -> Review:
 
 
 class SessionsWindow(QWidget):
-    """The stored calls, newest first: date, name, length and rep share; open one to review it."""
+    """The stored calls, newest first: date, name, length, rep share and whether Progress counts it; open one
+    to review it. Beside them, the Progress view (``ui/progress.py``) across the calls."""
 
-    def __init__(self, store: SessionStore, load: Loader) -> None:
+    def __init__(self, store: SessionStore, load: Loader, rules: str | None = None) -> None:
+        from copilot.ui.progress import ProgressView
+
         super().__init__()
         self.store = store
         self.load = load
         self.open_reviews: list[ReviewWindow] = []
         self.setWindowTitle("Live Call Copilot: your calls")
-        self.resize(760, 420)
-        self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["Date", "Call", "Length", "You talked"])
+        self.resize(1060, 800)
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels(["Date", "Call", "Length", "You talked", "In Progress"])
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         header = self.table.horizontalHeader()
-        for col in range(4):
+        for col in range(5):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch if col == 1
                                         else QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().setVisible(False)
         self.table.doubleClicked.connect(lambda _index: self.open_selected())
+        self.table.itemChanged.connect(self._counted_changed)
         self.status = QLabel()
         self.status.setWordWrap(True)
         open_button = QPushButton("Review")
         open_button.clicked.connect(self.open_selected)
+        calls = QWidget()
+        listing = QVBoxLayout(calls)
+        listing.addWidget(self.table, 1)
+        listing.addWidget(open_button)
+        listing.addWidget(self.status)
+        self.progress = ProgressView(store.path, rules)
+        self.progress.picked.connect(self.open_session)
+        self._progress_stale = True
+        self.tabs = QTabWidget()
+        self.tabs.addTab(calls, "Your calls")
+        self.tabs.addTab(self.progress, "Progress")
+        self.tabs.currentChanged.connect(lambda _i: self._progress_if_shown())
         layout = QVBoxLayout(self)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(open_button)
-        layout.addWidget(self.status)
+        layout.addWidget(self.tabs)
         self.refresh()
 
     def refresh(self) -> None:
-        """Read the list of calls again."""
+        """Read the list of calls again (and Progress, when it is shown)."""
         try:
             rows = self.store.sessions()
         except StoreError as e:
             self.status.setText(str(e))
             return
         self.ids = [r.id for r in rows]
+        self.table.blockSignals(True)  # filling the "In Progress" boxes is not the rep ticking them
         self.table.setRowCount(len(rows))
         for i, r in enumerate(rows):
-            share = "" if r.rep_share is None else f"{r.rep_share:.0%}"
+            share = "" if r.rep_share is None else f"{r.rep_share:.0%}" + ("?" if r.rep_guessed else "")
             for col, text in enumerate((started_local(r.started), r.label, clock(r.duration_s), share)):
                 self.table.setItem(i, col, QTableWidgetItem(text))
+            counted = QTableWidgetItem("counted" if not r.excluded else "left out")
+            counted.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            counted.setCheckState(Qt.CheckState.Unchecked if r.excluded else Qt.CheckState.Checked)
+            counted.setToolTip("Untick to leave this call out of Progress (an internal meeting, say).")
+            self.table.setItem(i, 4, counted)
+        self.table.blockSignals(False)
         self.status.setText("" if rows else "No calls yet: start a session, or run `copilot analyze` on a recording.")
+        self._progress_stale = True
+        self._progress_if_shown()
+
+    def set_counted(self, session_id: str, counted: bool) -> None:
+        """Count a call in Progress, or leave it out (raises StoreError)."""
+        self.store.set_excluded(session_id, not counted)
+        self.refresh()
+
+    def _counted_changed(self, item: QTableWidgetItem) -> None:
+        if item.column() != 4 or not 0 <= item.row() < len(self.ids):
+            return
+        counted = item.checkState() == Qt.CheckState.Checked
+        try:
+            self.set_counted(self.ids[item.row()], counted)
+        except StoreError as e:
+            self.status.setText(str(e))
+
+    def _progress_if_shown(self) -> None:
+        if self._progress_stale and self.tabs.currentWidget() is self.progress:
+            self._progress_stale = False
+            self.progress.reload()
 
     def open_selected(self) -> ReviewWindow | None:
         """Open the review of the selected call (the newest if none is selected)."""
         if not self.ids:
             return None
         row = self.table.currentRow()
+        return self.open_session(self.ids[row if row >= 0 else 0])
+
+    def open_session(self, session_id: str) -> ReviewWindow | None:
+        """Open the review of one call (from the list, or a dot clicked in Progress)."""
         try:
-            review = self.load(self.ids[row if row >= 0 else 0])
+            review = self.load(session_id)
         except UserError as e:  # the store, or the rep's examples file
             self.status.setText(str(e))
             return None
         window = ReviewWindow(review, self.store)
         window.changed.connect(self.refresh)
+        window.marked.connect(lambda _said: self.refresh())  # a flag marked not pushy changes Progress too
         self.open_reviews.append(window)
         window.show()
         return window

@@ -215,3 +215,31 @@ def test_bleed_found_late_is_taken_out_of_what_is_kept_too(tmp_path: Path) -> No
     assert abs(rep_kept - session.talk_summary().rep_s) < 0.5  # the timeline shows the same rep talk
     for b in session.bleed:
         assert not [s for s in kept.segments if s.speaker == "rep" and s.start == b.start]
+
+
+class SaysItsYourCall:
+    """Hears "It's your call." in any audio of 2 s or more (an autonomy-supportive line)."""
+
+    def transcribe(self, audio: Any, context: str = "") -> list[Any]:
+        from copilot.core.events import Word
+        from copilot.stt.engine import RawSegment
+
+        if len(audio) < 2 * SAMPLE_RATE:
+            return []
+        words = tuple(Word(w, 0.3 + 0.2 * i, 0.45 + 0.2 * i) for i, w in enumerate([" It's", " your", " call."]))
+        return [RawSegment(0.3, 0.85, " It's your call.", -0.2, 0.01, words)]
+
+
+def test_a_live_sessions_supportive_lines_are_kept_with_it_for_progress(tmp_path: Path) -> None:
+    from copilot.pipeline.recorded import record_live
+
+    clock = FakeClock()
+    store = SessionStore(tmp_path / "s.db")
+    source = FileSource(load_call(SAMPLE), speed=1.0, clock=clock, sleep=clock.sleep)
+    done = record_live(store, "sample", "fake", [], lambda sinks: LivePipeline(
+        source, SaysItsYourCall(), PhraseDetector(Rulebook.load()), sinks, clock=clock))
+    said = done.session.supportive
+    assert said and all(x.speaker == "rep" for x in said)
+    assert store.load(done.session_id).supportive == sorted(said, key=lambda x: x.start)
+    (row,) = store.call_rows()
+    assert row.kind == "live" and row.supportive == len(said)

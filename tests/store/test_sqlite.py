@@ -32,7 +32,8 @@ def test_a_saved_analysis_is_listed_with_its_numbers(tmp_path: Path) -> None:
         (row,) = store.sessions()
         assert row.id == sid and row.duration_s == 123.4 and row.rep_share == 0.6 and row.kind == "analyze"
         assert store.segments(sid) == [("rep", 0.5, 3.0, "The next step is a pilot.")]  # partials are not kept
-        assert set(row.as_json()) == {"id", "started", "duration_s", "source", "kind", "name", "rep_share", "ended"}
+        assert set(row.as_json()) == {"id", "started", "duration_s", "source", "kind", "name", "rep_share", "ended",
+                                      "excluded"}
         assert row.as_json()["ended"] == "finished"
 
 

@@ -1,0 +1,96 @@
+"""What Progress reads from the session store: every finished call's numbers in one query.
+
+Progress must answer for a thousand calls in well under a second, so it never loads a
+session whole: the talk numbers are the ``talk`` column each session keeps, and the rep's
+flags and autonomy-supportive lines are counted in the same query. Only the calls the rep
+marked flags in have those flags read (to leave out the ones marked "not pushy", as the
+review does), and only sessions stored before supportive lines were kept (schema 5) have
+their transcript read, once, to find them (:func:`unknown_supportive`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from copilot.core.events import Flag
+from copilot.core.talk import TalkSummary
+
+__all__ = ["CallRow", "call_rows", "flags_of", "unknown_supportive"]
+
+
+@dataclass(frozen=True)
+class CallRow:
+    """One finished call as stored: its listing fields, talk numbers and counts."""
+
+    id: str
+    started: str
+    name: str
+    source: str
+    kind: str
+    duration_s: float
+    talk: TalkSummary  # the numbers Progress follows (the others are zero here: the review has them)
+    mixed: bool
+    guessed: bool
+    excluded: bool
+    rep_flags: int  # directive phrases flagged in the rep's talk, before the rep's marks
+    supportive: int | None  # None: not known (stored before schema 5 and not yet found again)
+
+
+def _number(key: str) -> str:
+    """A number of the talk column, read by SQLite itself (a thousand rows of JSON are not parsed in Python);
+    missing, not a number or a talk column that is not JSON: 0, as ``TalkSummary.from_json`` reads it."""
+    value = f"json_extract(s.talk, '$.{key}')"
+    return (f"CASE WHEN json_valid(s.talk) AND json_type(s.talk, '$.{key}') IN ('integer', 'real') "
+            f"THEN {value} ELSE 0 END")
+
+
+_CALLS = f"""
+SELECT s.id, s.started, s.name, s.source, s.kind, s.duration_s, s.rep_voice, s.rep_guessed, s.excluded,
+       s.supportive_known,
+       (SELECT count(*) FROM flags f WHERE f.session_id = s.id AND f.speaker = 'rep'),
+       (SELECT count(*) FROM supportive x WHERE x.session_id = s.id AND x.speaker = 'rep'),
+       {_number("rep_s")}, {_number("prospect_s")}, {_number("rep_share")}, {_number("longest_rep_monologue_s")},
+       {_number("patience_s")}, {_number("rep_questions")}
+FROM sessions s
+WHERE s.ended != '' AND s.talk != '{{}}' AND (:since IS NULL OR s.started >= :since)
+      AND (:until IS NULL OR s.started < :until)
+ORDER BY s.started, s.id
+"""
+
+
+def call_rows(db: sqlite3.Connection, since: str | None = None, until: str | None = None) -> list[CallRow]:
+    """Every finished call started in [since, until) (ISO 8601 UTC; None: no bound), oldest first.
+
+    A call still being recorded is not one yet; a call that ended unexpectedly was finished
+    from what was stored (``recovery.py``) and counts."""
+    out: list[CallRow] = []
+    for (sid, started, name, source, kind, duration, rep_voice, guessed, excluded, known, flags, supportive,
+         rep_s, prospect_s, share, mono, patience, questions) in db.execute(_CALLS, {"since": since, "until": until}):
+        talk = TalkSummary(rep_s=float(rep_s), prospect_s=float(prospect_s), rep_share=float(share),
+                           longest_rep_monologue_s=float(mono), patience_s=float(patience),
+                           rep_questions=int(questions))
+        out.append(CallRow(sid, started, name, source, kind, duration, talk, bool(rep_voice), bool(guessed),
+                           bool(excluded), flags, supportive if known else None))
+    return out
+
+
+def flags_of(db: sqlite3.Connection, session_ids: Iterable[str]) -> dict[str, list[Flag]]:
+    """The flags of a few sessions (those the rep marked flags in), by session, in time order."""
+    ids = list(dict.fromkeys(session_ids))
+    out: dict[str, list[Flag]] = {sid: [] for sid in ids}
+    for i in range(0, len(ids), 500):  # SQLite allows so many parameters a statement
+        chunk = ids[i:i + 500]
+        marks = ",".join("?" * len(chunk))
+        for sid, *f in db.execute('SELECT session_id, speaker, start, "end", category, match, text, prompt '
+                                  f"FROM flags WHERE session_id IN ({marks}) ORDER BY session_id, start", chunk):
+            out[str(sid)].append(Flag(*f))
+    return out
+
+
+def unknown_supportive(db: sqlite3.Connection) -> list[str]:
+    """Finished sessions whose autonomy-supportive lines were never kept (stored before schema 5, or a live
+    session that ended unexpectedly before its end was written)."""
+    return [str(r[0]) for r in db.execute("SELECT id FROM sessions WHERE supportive_known = 0 AND ended != '' "
+                                          "ORDER BY started")]
