@@ -240,9 +240,10 @@ class SessionStore:
     def save_analysis(self, source: str, kind: str, model: str, duration_s: float, talk: TalkSummary,
                       spans: Sequence[SpeechSpan], segments: Sequence[Segment], flags: Sequence[Flag],
                       prompts: Sequence[Prompt], voice_turns: Sequence[tuple[int, float, float]] = (),
-                      rep_voice: int = 0, rep_guessed: bool = False) -> str:
-        """A whole finished analysis as one session, written in one transaction."""
-        sid = self.create_session(source, kind, model)
+                      rep_voice: int = 0, rep_guessed: bool = False, started: datetime | None = None) -> str:
+        """A whole finished analysis as one session, written in one transaction (``started``: when the call
+        began, if not now; a call analysed from a recording, or a store made for a test or a measurement)."""
+        sid = self.create_session(source, kind, model, started)
         try:
             self.add(sid, spans=spans, segments=segments, flags=flags, prompts=prompts)
             if voice_turns:
