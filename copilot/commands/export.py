@@ -52,7 +52,7 @@ def run_export(args: argparse.Namespace) -> int:
         if not ids:
             raise UserError(_nothing(since, until, store.path))
         for sid in ids:
-            tables.add(store.load(sid), marks.of(sid))
+            tables.add(store.load(sid, words=False), marks.of(sid))
     folder = Path(args.out)
     owner_only_folder(folder)
     written = [write_table(t, folder, fmt) for fmt in formats for t in tables.tables]

@@ -23,7 +23,6 @@ from typing import Literal
 from copilot.core.events import Flag
 from copilot.core.marks import Mark, flag_sentence, marked_flags
 from copilot.core.phrases import PhraseDetector
-from copilot.core.review import supportive_lines
 from copilot.report.review import call_length
 from copilot.store.sqlite import StoredSession
 
@@ -82,7 +81,7 @@ class Table:
 
 
 class ExportTables:
-    """The tables of an export, filled one stored call at a time (a thousand calls never sit in memory whole)."""
+    """The tables of an export, filled one stored call at a time (only the rows are kept, not the calls)."""
 
     def __init__(self, detector: PhraseDetector, transcripts: bool = False) -> None:
         self.detector = detector  # finds the rep's autonomy-supportive lines, as the review does
@@ -105,7 +104,8 @@ class ExportTables:
         kept, cleared = marked_flags(stored.flags, marks)
         found_ids = {id(f) for f in stored.flags}
         not_pushy = [f for f in cleared if id(f) in found_ids]  # a mark on a flag the call no longer has is no flag
-        supportive = len(supportive_lines(stored.segments, self.detector))
+        # As the review counts them (core/review.py supportive_lines), without building each line.
+        supportive = sum(self.detector.count_supportive(g.text) for g in stored.segments if g.speaker == "rep")
         self.sessions.rows.append(_session_row(stored, kept, len(not_pushy), supportive))
         self.turns.rows += [(sid, s.speaker, _t(s.start), _t(s.end), _t(s.end - s.start))
                             for s in sorted(stored.spans, key=lambda s: (s.start, s.speaker))]
