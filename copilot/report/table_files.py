@@ -33,8 +33,8 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 class ParquetMissing(UserError):
     """This install cannot write Parquet (the library is not there); ``why`` says so without the way out."""
 
-    why = ("Parquet needs the arro3-io package (Python 3.11 or newer), which this install lacks: "
-           "pip install arro3-io")
+    why = ("Parquet needs the arro3-io package, which this install lacks (pip install arro3-io; it installs on "
+           "Python 3.11 or newer on Linux x86-64, Windows and macOS)")
 
     def __init__(self) -> None:
         super().__init__(f"{self.why}, or export with --format csv.")
