@@ -165,6 +165,23 @@ def test_the_numbers_are_the_ones_the_review_shows_the_flags_marked_not_pushy_le
     assert sessions[ids[2]]["flags_added_by_rep"] == "1"
 
 
+def test_a_flag_marked_not_pushy_that_the_call_no_longer_raises_stays_as_the_review_shows_it(
+        store: tuple[Path, list[str]], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db, ids = store
+    with SessionStore(db) as s:
+        first = s.load(ids[0])
+        assert first.talk is not None
+        kept = first.flags[1:]  # worked out again ("This is me…") without the flag the rep had marked
+        s.replace_results(ids[0], first.talk, first.spans, first.segments, kept, first.prompts, rep_voice=0)
+        review = build_review(s.load(ids[0]), RULES, MyExamples.load().of(ids[0]))
+    out = tmp_path / "export"
+    assert export(capsys, ids[0], "--db", str(db), "--out", str(out), "--format", "csv")[0] == 0
+    flags = read_csv(out / "flags.csv")
+    assert [f["marked"] for f in flags].count("not_pushy") == len(review.cleared) == 1
+    (row,) = read_csv(out / "sessions.csv")
+    assert row["flags_not_pushy"] == "1" and int(row["directive_phrases"]) == len(review.flags) == len(kept)
+
+
 def test_what_was_said_is_written_only_with_transcripts(
         store: tuple[Path, list[str]], tmp_path: Path, capsys: pytest.CaptureFixture[str], parquet: Any) -> None:
     db, _ = store

@@ -81,7 +81,8 @@ def _owner_only(target: Path) -> Iterator[IO[bytes]]:
         os.replace(tmp, target)
     except OSError as e:
         tmp.unlink(missing_ok=True)
-        raise UserError(f"Could not write {target}: {e.strerror or e}; choose another folder with --out.") from None
+        raise UserError(f"Could not write {target}: {e.strerror or e}; close it if another program has it open, "
+                        "or choose another folder with --out.") from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

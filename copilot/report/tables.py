@@ -101,9 +101,9 @@ class ExportTables:
     def add(self, stored: StoredSession, marks: Sequence[Mark] = ()) -> None:
         """One stored call, with the rep's ``marks`` on it (the flags they judged in the review)."""
         sid = stored.row.id
-        kept, cleared = marked_flags(stored.flags, marks)
-        found_ids = {id(f) for f in stored.flags}
-        not_pushy = [f for f in cleared if id(f) in found_ids]  # a mark on a flag the call no longer has is no flag
+        # As the review shows them: a flag marked "not pushy" that the call no longer has (worked out again after
+        # "This is me…") still shows there, as the rep's mark, so it is a row here too.
+        kept, not_pushy = marked_flags(stored.flags, marks)
         # As the review counts them (core/review.py supportive_lines), without building each line.
         supportive = sum(self.detector.count_supportive(g.text) for g in stored.segments if g.speaker == "rep")
         self.sessions.rows.append(_session_row(stored, kept, len(not_pushy), supportive))
