@@ -58,10 +58,10 @@ def run_export(args: argparse.Namespace) -> int:
     written = [write_table(t, folder, fmt) for fmt in formats for t in tables.tables]
     stale = _stale(folder, {p.name for p in written})
     counts = tables.counts()
-    said = ", ".join(f"{n:,} {name}" for name, n in counts.items())
+    said = ", ".join(f"{name} {n:,}" for name, n in counts.items())
     kinds = " and ".join(f.upper() if f == "csv" else "Parquet" for f in formats)
     print(f"Exported {len(ids):,} call{'s' if len(ids) != 1 else ''} to {folder} as {kinds} "
-          f"in {time.perf_counter() - started:.1f} s: {said}.")
+          f"in {time.perf_counter() - started:.1f} s; rows: {said}.")
     if stale:
         print(f"{', '.join(stale)} in {folder}: from an earlier export, left as found (not part of these tables).")
     if skipped:
