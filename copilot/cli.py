@@ -187,6 +187,25 @@ def _parser() -> argparse.ArgumentParser:
     _db(rp)
     _rules(rp)
 
+    ex = _command(sub, "export", "export:run_export",
+                  "write your calls as tables (CSV and Parquet) for a spreadsheet, a manager or a notebook",
+                  description="Writes the stored calls as tables: sessions (one row per call, the review's numbers), "
+                  "turns (who spoke when), flags and prompts, as CSV and as Parquet (DuckDB, pandas, polars). "
+                  "Numbers only, unless --with-transcripts. Every call, one call (its ID), or a range of days. "
+                  "Files are readable by you only. Columns: docs/export.md.")
+    ex.add_argument("session", nargs="?", metavar="ID", help="one call (see `copilot sessions`; default: every call)")
+    ex.add_argument("--since", metavar="YYYY-MM-DD", help="calls from this day on (your time zone)")
+    ex.add_argument("--until", metavar="YYYY-MM-DD", help="calls up to this day, included")
+    ex.add_argument("--format", choices=["csv", "parquet", "both"],
+                    help="which files: csv, parquet or both (default both; CSV alone where Parquet cannot be written)")
+    ex.add_argument("--out", metavar="DIR", default="copilot-export",
+                    help="the folder to write the tables in (default: copilot-export here; made if missing)")
+    ex.add_argument("--with-transcripts", action="store_true",
+                    help="also what was said: the transcript (segments) and each flag's sentence")
+    ex.add_argument("--rules", metavar="FILE",
+                    help="rulebook TOML file whose autonomy-supportive phrases are counted (default: the bundled one)")
+    _db(ex)
+
     b = sub.add_parser("bench", help="measure speed and accuracy on this machine")
     b.set_defaults(func=lambda _a: _print_help(b))
     bsub = b.add_subparsers(metavar="WHAT")

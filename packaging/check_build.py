@@ -8,7 +8,9 @@ PATH, no PYTHONPATH and a throwaway home folder, from a folder outside the sourc
    microphone, as the tests start it) where those are installed, so the display and the audio
    inputs are checked too (without them those two lines say NOTE);
 2. ``copilot analyze`` on the sample call inside the bundle: the same talk share as the source
-   tree's ``copilot analyze`` on the same file (run beside it, same thread count);
+   tree's ``copilot analyze`` on the same file (run beside it, same thread count); then
+   ``copilot export --format parquet`` of those calls, read back by DuckDB: every call, the same
+   talk shares, the files readable by their owner only;
 3. where Xvfb and xwininfo exist: ``copilot`` (the app) started on that screen, the time until
    its control window exists, next to the same from the source tree, and a screenshot of the
    screen (``--screenshot PNG``).
@@ -100,6 +102,24 @@ def analyze_share(cmd: list[str], sample: Path, env: dict[str, str] | None, cwd:
     if r.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} analyze failed: {r.stderr.strip()}")
     return float(json.loads(out.read_text())["talk"]["rep_share"]), took
+
+
+def export_check(exe: Path, env: dict[str, str], work: Path, shares: list[float]) -> tuple[bool, str]:
+    """The frozen ``copilot export`` writes Parquet (its library is in the bundle) that DuckDB reads back."""
+    import duckdb
+
+    out = work / "export"
+    r = subprocess.run([str(exe), "export", "--db", str(work / "check.db"), "--out", str(out), "--format", "parquet"],
+                       capture_output=True, text=True, env=env, cwd=work, timeout=120)
+    if r.returncode != 0:
+        return False, f"export: {r.stderr.strip() or r.stdout.strip()}"
+    read = [row[0] for row in duckdb.connect().execute(
+        f"SELECT rep_share FROM '{out / 'sessions.parquet'}' ORDER BY started, session_id").fetchall()]
+    private = all(p.stat().st_mode & 0o077 == 0 for p in out.iterdir()) or sys.platform == "win32"
+    ok = sorted(read) == sorted(shares) and private
+    return ok, (f"export: {len(read)} calls to Parquet, read back by DuckDB with shares "
+                f"{', '.join(f'{s:.2%}' for s in read)} (stored: {', '.join(f'{s:.2%}' for s in shares)})"
+                f"{'' if private else '; the files are readable by others'}")
 
 
 @contextlib.contextmanager
@@ -203,6 +223,7 @@ def main() -> int:
         same = abs(frozen - source) < 1e-9
         results.append((same, f"analyze: frozen {frozen:.2%} ({frozen_s:.1f} s), source tree {source:.2%} "
                               f"({source_s:.1f} s) of the sample's talk is the rep's"))
+        results.append(export_check(exe, env, work, [frozen, source]))
         for run in range(args.runs):
             results.append(window_time([str(exe)], env, work, args.screenshot if run == 0 else None))
         # The baseline: the same app from the source tree's environment (a pip install), same clean home.

@@ -178,6 +178,11 @@ class PhraseDetector:
                 break
         return out
 
+    def count_supportive(self, text: str) -> int:
+        """How many autonomy-supportive phrases ("it's your call") ``text`` holds: the supportive hits of
+        :meth:`hits`, counted without judging its directive phrasing (a thousand stored calls' totals)."""
+        return sum(1 for _ in self._supportive.finditer(_lowered(text)))
+
     def prime(self, texts: Sequence[str]) -> None:
         """Score the sentences of many texts in one batch ahead of :meth:`hits` (a file through
         ``copilot detect``): the model is several times cheaper per sentence in batches."""

@@ -272,10 +272,11 @@ class SessionStore:
                       spans: Sequence[SpeechSpan], segments: Sequence[Segment], flags: Sequence[Flag],
                       prompts: Sequence[Prompt], voice_turns: Sequence[tuple[int, float, float]] = (),
                       rep_voice: int = 0, rep_guessed: bool = False,
-                      supportive: Sequence[SupportiveLine] | None = None) -> str:
-        """A whole finished analysis as one session (``supportive``: its autonomy-supportive lines; None: not
-        known, found later from the transcript)."""
-        sid = self.create_session(source, kind, model)
+                      supportive: Sequence[SupportiveLine] | None = None, started: datetime | None = None) -> str:
+        """A whole finished analysis as one session, written in one transaction (``supportive``: its
+        autonomy-supportive lines; None: not known, found later from the transcript; ``started``: when the
+        call began, if not now: a call analysed from a recording, or a store made for a test or a measurement)."""
+        sid = self.create_session(source, kind, model, started)
         try:
             self.add(sid, spans=spans, segments=segments, flags=flags, prompts=prompts)
             if voice_turns:
@@ -314,8 +315,9 @@ class SessionStore:
                                    "FROM sessions ORDER BY started DESC, id DESC").fetchall()
         return [replace(SessionRow(*r[:9]), rep_guessed=bool(r[9]), excluded=bool(r[10])) for r in rows]
 
-    def load(self, session_id: str) -> StoredSession:
-        """Everything kept of one session (for the review and the report); StoreError if there is none."""
+    def load(self, session_id: str, words: bool = True) -> StoredSession:
+        """Everything kept of one session (for the review and the report); StoreError if there is none.
+        ``words=False`` leaves out each segment's word timings (an export of many calls does not need them)."""
         with self._errors("read"):
             row = self.db.execute("SELECT id, started, duration_s, source, kind, model, name, rep_share, ended, "
                                   "talk, audio, rep_voice, rep_guessed, excluded, supportive_known FROM sessions "
@@ -326,8 +328,8 @@ class SessionStore:
                                  "`copilot sessions` lists the ones there are.")
             spans = self.db.execute('SELECT speaker, start, "end" FROM speech_spans WHERE session_id = ? '
                                     "ORDER BY start", (session_id,)).fetchall()
-            segments = self.db.execute('SELECT speaker, start, "end", text, words FROM segments '
-                                       "WHERE session_id = ? ORDER BY start", (session_id,)).fetchall()
+            segments = self.db.execute(f'SELECT speaker, start, "end", text, {"words" if words else "NULL"} '
+                                       "FROM segments WHERE session_id = ? ORDER BY start", (session_id,)).fetchall()
             flags = self.db.execute('SELECT speaker, start, "end", category, match, text, prompt FROM flags '
                                     "WHERE session_id = ? ORDER BY start", (session_id,)).fetchall()
             prompts = self.db.execute("SELECT time, kind, text, category, reason FROM prompts "
@@ -339,8 +341,8 @@ class SessionStore:
         return StoredSession(
             replace(SessionRow(*row[:9]), rep_guessed=bool(row[12]), excluded=bool(row[13])), _talk(row[9]),
             [SpeechSpan(sp, a, b) for sp, a, b in spans],
-            [Segment(sp, a, b, text, True, tuple(Word(*w) for w in _words(words)))
-             for sp, a, b, text, words in segments],
+            [Segment(sp, a, b, text, True, tuple(Word(*w) for w in _words(timed)) if timed else ())
+             for sp, a, b, text, timed in segments],
             [Flag(*f) for f in flags],
             [Prompt(t, kind, text, category, reason, t) for t, kind, text, category, reason in prompts],
             str(row[10]),

@@ -78,6 +78,12 @@ def test_a_directive_later_in_a_long_turn_is_found(detector: PhraseDetector) -> 
     assert text[directive[0].start : directive[0].end] == "you need to"
 
 
+@pytest.mark.parametrize("line", DEV + HOLDOUT, ids=[line.text[:50] for line in DEV + HOLDOUT])
+def test_counting_supportive_phrases_finds_what_hits_finds(detector: PhraseDetector, line) -> None:  # type: ignore[no-untyped-def]
+    text = f"{line.text} It's your call, totally up to you."
+    assert detector.count_supportive(text) == sum(h.kind == "supportive" for h in detector.hits(text)) >= 1
+
+
 def test_autonomy_supportive_phrasing_is_its_own_category(detector: PhraseDetector) -> None:
     for text in (
         "It sounds like timing is the issue.",
