@@ -62,7 +62,8 @@ class Moment:
     time: float
     kind: PromptKind
     category: str
-    text: str  # the prompt's line; for a matched moment, what triggered it
+    text: str  # the line the prompt showed ("" at a matched moment)
+    why: str  # what triggered it: "you said: 'the next step is'"
     shown: bool
     buyer_before: float | None
     buyer_after: float | None
@@ -84,7 +85,7 @@ class Moment:
             return None if x is None else round(x, n)
 
         return {"time": round(self.time, 2), "kind": self.kind, "category": self.category, "text": self.text,
-                "shown": self.shown, "buyer_share_before": r(self.buyer_before),
+                "why": self.why, "shown": self.shown, "buyer_share_before": r(self.buyer_before),
                 "buyer_share_after": r(self.buyer_after), "change_points": r(self.change, 1),
                 "hand_back": self.hand_back, "held_on_s": round(self.held_on_s, 1),
                 "next_monologue_s": r(self.next_monologue_s, 1)}
@@ -211,17 +212,18 @@ def rep_monologues(spans: Sequence[SpeechSpan], end: float, settings: CoachSetti
     return sorted((m.start, m.end) for m in tracker.monologues() if m.speaker == "rep")
 
 
-def measure(time: float, kind: PromptKind, category: str, text: str, shown: bool, clock: TalkClock,
+def measure(time: float, kind: PromptKind, category: str, text: str, why: str, shown: bool, clock: TalkClock,
             monologues: Sequence[tuple[float, float]], hand_backs: Sequence[float]) -> Moment:
-    """The three measures at one moment of a call (``hand_backs``: start times of the rep's supportive
-    lines, sorted; ``monologues``: the rep's, from :func:`rep_monologues`)."""
+    """The three measures at one moment of a call: a prompt ``shown`` with ``text``, or a matched moment;
+    ``hand_backs``: start times of the rep's supportive lines, sorted;
+    ``monologues``: the rep's, from :func:`rep_monologues`."""
     before = clock.buyer_share(time - AFTER_S, time)
     after = clock.buyer_share(time, time + AFTER_S)
     k = bisect_left(hand_backs, time)
     hand_back = k < len(hand_backs) and hand_backs[k] <= time + HAND_BACK_S
     held_on = max((b - time for a, b in monologues if a <= time < b), default=0.0)
     following = [b - a for a, b in monologues if a > time]
-    return Moment(time, kind, category, text, shown, before, after, hand_back, held_on,
+    return Moment(time, kind, category, text, why, shown, before, after, hand_back, held_on,
                   following[0] if following else None)
 
 
@@ -241,10 +243,10 @@ def call_effects(spans: Sequence[SpeechSpan], prompts: Sequence[Prompt], flags: 
     hand_backs = sorted(s.start for s in supportive if s.speaker == "rep")
     if not live:
         return CallEffects((), (), live=False)
-    shown = tuple(measure(p.time, p.kind, p.category, p.text, True, clock, monologues, hand_backs)
+    shown = tuple(measure(p.time, p.kind, p.category, p.text, p.reason, True, clock, monologues, hand_backs)
                   for p in sorted(prompts, key=lambda p: p.time))
-    matched = tuple(measure(t, kind, category, text, False, clock, monologues, hand_backs)
-                    for t, kind, category, text in matched_moments(clock, prompts, flags, monologues, settings))
+    matched = tuple(measure(t, kind, category, "", why, False, clock, monologues, hand_backs)
+                    for t, kind, category, why in matched_moments(clock, prompts, flags, monologues, settings))
     return CallEffects(shown, matched, live=True)
 
 
@@ -257,8 +259,8 @@ def matched_moments(clock: TalkClock, prompts: Sequence[Prompt], flags: Sequence
     after. A monologue: a rep monologue that reached ``monologue_s`` with no monologue prompt
     during it. Dominance: a stretch in which the rep's share of the last two minutes rose
     past ``dominance_share`` (the coach armed) and no dominance prompt came before it was
-    re-armed. Moments within ``apart_s`` of any shown prompt are left out; of moments of one
-    kind closer than ``min_gap_s`` the first stands for them.
+    re-armed. Moments within ``apart_s`` of any shown prompt are left out; of moments closer
+    together than ``min_gap_s`` (the coach's least gap between two prompts) the first stands for them.
     """
     s = settings
     times = sorted(p.time for p in prompts)
@@ -279,15 +281,13 @@ def matched_moments(clock: TalkClock, prompts: Sequence[Prompt], flags: Sequence
             found.append((a, "dominance", "dominance",
                           f"you talked over {s.dominance_share:.0%} of the last {s.window_s / 60:.0f} min"))
     kept: list[tuple[float, PromptKind, str, str]] = []
-    last: dict[str, float] = {}
     for moment in sorted(found):
-        t, kind = moment[0], moment[1]
+        t = moment[0]
         k = bisect_left(times, t - apart_s)
         if k < len(times) and times[k] <= t + apart_s:
             continue
-        if kind in last and t - last[kind] < s.min_gap_s:
-            continue
-        last[kind] = t
+        if kept and t - kept[-1][0] < s.min_gap_s:
+            continue  # the coach shows one prompt in that time, so one moment stands for them
         kept.append(moment)
     return kept
 

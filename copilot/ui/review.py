@@ -42,6 +42,7 @@ from copilot.core.review import clock
 from copilot.errors import UserError
 from copilot.report.html import write_report
 from copilot.report.jsonfile import write_json
+from copilot.report.prompt_effect import PROMPT_EFFECT_CSS, prompt_effect_html
 from copilot.report.review import Review, started_local, stored_json
 from copilot.report.transcript import TRANSCRIPT_CSS, transcript_html
 from copilot.store.my_examples import MyExamples
@@ -134,10 +135,18 @@ class ReviewWindow(QWidget):
         elif kept:
             self.status.setText("This call's audio files are missing, so it cannot be replayed.")
 
+        # What each prompt did: only a live call showed prompts to the rep.
+        self.prompt_effect = QTextBrowser()
+        self.prompt_effect.document().setDefaultStyleSheet(PROMPT_EFFECT_CSS)
+        effect = prompt_effect_html(review.effects)
+        self.prompt_effect.setHtml(f"<b>What the prompts did</b>{effect}")
+        self.prompt_effect.setVisible(bool(effect))
+
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.timeline)
+        split.addWidget(self.prompt_effect)
         split.addWidget(self.transcript)
-        split.setSizes([260, 440])
+        split.setSizes([260, 170 if effect else 0, 440])
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.meta)
@@ -221,7 +230,7 @@ class ReviewWindow(QWidget):
 
     def save_json(self, out: str | Path) -> None:
         """Write the session in the ``analyze --json`` contract (raises UserError with a sentence)."""
-        write_json(str(out), stored_json(self.review.stored, self.review.marks))
+        write_json(str(out), stored_json(self.review.stored, self.review.marks, self.review.effects))
 
     def rename(self, name: str) -> None:
         """Give the call a name (raises StoreError)."""

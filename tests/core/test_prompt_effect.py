@@ -41,7 +41,7 @@ def grid_buyer_share(spans: Sequence[SpeechSpan], a: float, b: float, step: floa
 
 
 def prompt(t: float, kind: PromptKind = "monologue", category: str = "monologue") -> Prompt:
-    return Prompt(t, kind, "What do you want to do next?", category, "", t + 8)
+    return Prompt(t, kind, "What do you want to do next?", category, "you have held the floor for 60 s", t + 8)
 
 
 FLAGS_ONLY = CoachSettings(dominance_share=1.0, monologue_s=10_000.0)  # no talk trigger can hold

@@ -14,8 +14,8 @@ from copilot.core.prompt_effect_pooled import MIN_CALLS, MIN_PROMPTS, across_cal
 def moment(change: float | None, shown: bool = True, hand_back: bool = False, next_s: float | None = 30.0,
            before: float = 0.3) -> Moment:
     after = None if change is None else before + change / 100
-    return Moment(100.0, "monologue", "monologue", "What do you want to do next?", shown, before, after, hand_back,
-                  0.0, next_s)
+    return Moment(100.0, "monologue", "monologue", "What do you want to do next?" if shown else "",
+                  "you've held the floor for 60 s", shown, before, after, hand_back, 0.0, next_s)
 
 
 def call(prompt_changes: Sequence[float | None], matched_changes: Sequence[float] = (),
