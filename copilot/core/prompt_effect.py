@@ -5,7 +5,7 @@ For every prompt shown live, three things measured from the call as stored:
 - the buyer's share of the talk in the two minutes after the prompt against the two
   minutes before it (points of share: 30% before and 42% after is +12 points);
 - whether the rep said a hand-back line (the rulebook's autonomy-supportive category,
-  "it's your call") within 30 s;
+  "it's your call") within 30 s: a line finished after the prompt and by 30 s after it;
 - how long the rep went on holding the floor after it, and the length of their next
   monologue (the first one that starts after the prompt).
 
@@ -215,11 +215,11 @@ def rep_monologues(spans: Sequence[SpeechSpan], end: float, settings: CoachSetti
 def measure(time: float, kind: PromptKind, category: str, text: str, why: str, shown: bool, clock: TalkClock,
             monologues: Sequence[tuple[float, float]], hand_backs: Sequence[float]) -> Moment:
     """The three measures at one moment of a call: a prompt ``shown`` with ``text``, or a matched moment;
-    ``hand_backs``: start times of the rep's supportive lines, sorted;
+    ``hand_backs``: end times of the rep's supportive lines, sorted;
     ``monologues``: the rep's, from :func:`rep_monologues`."""
     before = clock.buyer_share(time - AFTER_S, time)
     after = clock.buyer_share(time, time + AFTER_S)
-    k = bisect_left(hand_backs, time)
+    k = bisect_right(hand_backs, time)
     hand_back = k < len(hand_backs) and hand_backs[k] <= time + HAND_BACK_S
     held_on = max((b - time for a, b in monologues if a <= time < b), default=0.0)
     following = [b - a for a, b in monologues if a > time]
@@ -240,7 +240,9 @@ def call_effects(spans: Sequence[SpeechSpan], prompts: Sequence[Prompt], flags: 
     settings = settings or CoachSettings()
     clock = TalkClock(spans, end)
     monologues = rep_monologues(spans, end, settings)
-    hand_backs = sorted(s.start for s in supportive if s.speaker == "rep")
+    # A hand-back line counts by when it was finished: a stored line is a whole transcript segment, which may
+    # have started before the prompt although its "it's your call" came after it.
+    hand_backs = sorted(s.end for s in supportive if s.speaker == "rep")
     if not live:
         return CallEffects((), (), live=False)
     shown = tuple(measure(p.time, p.kind, p.category, p.text, p.reason, True, clock, monologues, hand_backs)

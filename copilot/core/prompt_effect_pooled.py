@@ -91,15 +91,20 @@ class AcrossCalls:
         out = [f"After a prompt, the buyer talked {_more(p.mean)} over the next two minutes "
                f"(likely {_range(p)}) — {_n(p.moments, 'prompt')} in {_n(p.calls, 'call')}."]
         if self.matched is None or self.difference is None:
-            out.append(f"Too few moments with the same trigger and no prompt to compare with yet "
-                       f"({self.matched_moments} in {_n(self.matched_calls, 'call')}), so this includes what happens "
-                       "anyway after you talk a lot.")
+            have = (f"{self.matched_moments} in {_n(self.matched_calls, 'call')}" if self.matched_moments
+                    else "none so far")
+            out.append(f"Too few moments with the same trigger and no prompt to compare with yet ({have}), so this "
+                       "includes what happens anyway after you talk a lot.")
         else:
             m, d = self.matched, self.difference
             sure = "" if d.low > 0 or d.high < 0 else ", which could still be chance"
+            p_d = round(d.mean)
+            own = ("the prompts themselves make about no difference" if p_d == 0 else
+                   f"the prompts themselves add about {p_d} point{'s' if p_d != 1 else ''}" if p_d > 0 else
+                   f"with a prompt they talked about {-p_d} point{'s' if p_d != -1 else ''} less than without one")
             out.append(f"At moments with the same trigger but no prompt, they talked {_more(m.mean)} "
-                       f"(likely {_range(m)}; {_n(m.moments, 'moment')} in {_n(m.calls, 'call')}): the prompts "
-                       f"themselves add about {_signed(d.mean)} points (likely {_range(d)}){sure}.")
+                       f"(likely {_range(m)}; {_n(m.moments, 'moment')} in {_n(m.calls, 'call')}): {own} "
+                       f"(likely {_range(d)}){sure}.")
         said, of = self.hand_back
         line = f"You said a hand-back line within 30 s after {said} of {of} prompts"
         if self.matched_hand_back[1]:

@@ -57,7 +57,7 @@ def _chart(rows: Sequence[tuple[str, Estimate, str]]) -> str:
     def x(points: float) -> float:
         return _LEFT + _PAD + (points + reach) / (2 * reach) * span
 
-    height = len(rows) * _ROW + 30
+    height = len(rows) * _ROW + 36
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{_W}" height="{height}" role="img" '
              'aria-label="Change in the buyer\'s share of the talk over the two minutes after a prompt, and at '
              'moments with the same trigger and no prompt, with their likely ranges">',
@@ -70,11 +70,16 @@ def _chart(rows: Sequence[tuple[str, Estimate, str]]) -> str:
                   'stroke-width="3" stroke-linecap="round"/>',
                   f'<circle cx="{x(e.mean):.1f}" cy="{y:.1f}" r="6" fill="{colour}"/>',
                   f'<text x="{x(e.high) + 8:.1f}" y="{y + 4:.1f}" font-size="12" fill="{colour}">'
-                  f'{e.mean:+.0f}</text>']
-    base = height - 14
+                  f'{_signed(e.mean)}</text>']
+    base = height - 18
     for tick in (-reach, -reach / 2, 0.0, reach / 2, reach):
         parts.append(f'<text x="{x(tick):.1f}" y="{base}" font-size="11" fill="#777777" text-anchor="middle">'
-                     f'{tick:+.0f}</text>')
-    parts.append(f'<text x="{_LEFT + _PAD + span / 2:.1f}" y="{height - 1}" font-size="11" fill="#777777" '
+                     f'{_signed(tick)}</text>')
+    parts.append(f'<text x="{_LEFT + _PAD + span / 2:.1f}" y="{height - 3}" font-size="11" fill="#777777" '
                  'text-anchor="middle">points of the buyer\'s share, next two minutes against the two before</text>')
     return "".join(parts) + "</svg>"
+
+
+def _signed(points: float) -> str:
+    p = round(points)
+    return f"+{p}" if p > 0 else str(p)

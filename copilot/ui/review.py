@@ -2,7 +2,8 @@
 
 :class:`ReviewWindow` shows one stored call — the numbers beside their benchmarks, the
 timeline, and the transcript with each flagged phrase and the line the rep could have
-said instead; a click on the timeline scrolls the transcript to that moment. The rep can
+said instead; a click on the timeline scrolls the transcript to that moment. A live call
+has a second tab beside the transcript: what each prompt did (``report/prompt_effect.py``). The rep can
 say a flag was not pushy, or that a line of theirs was, and undo either (``ui/marking.py``):
 the call's numbers, marks and transcript follow at once, and the rep's detector learns.
 :class:`SessionsWindow` lists the stored calls, newest first, to open, rename, delete or
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -135,18 +137,20 @@ class ReviewWindow(QWidget):
         elif kept:
             self.status.setText("This call's audio files are missing, so it cannot be replayed.")
 
-        # What each prompt did: only a live call showed prompts to the rep.
+        # What each prompt did, in a tab beside the transcript: only a live call showed prompts to the rep.
         self.prompt_effect = QTextBrowser()
         self.prompt_effect.document().setDefaultStyleSheet(PROMPT_EFFECT_CSS)
         effect = prompt_effect_html(review.effects)
-        self.prompt_effect.setHtml(f"<b>What the prompts did</b>{effect}")
-        self.prompt_effect.setVisible(bool(effect))
+        self.prompt_effect.setHtml(effect)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.transcript, "Transcript")
+        if effect:
+            self.tabs.addTab(self.prompt_effect, f"What the prompts did ({len(review.effects.prompts)})")
 
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.timeline)
-        split.addWidget(self.prompt_effect)
-        split.addWidget(self.transcript)
-        split.setSizes([260, 170 if effect else 0, 440])
+        split.addWidget(self.tabs)
+        split.setSizes([260, 440])
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.meta)

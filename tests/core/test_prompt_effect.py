@@ -84,6 +84,13 @@ def test_a_hand_back_line_counts_within_thirty_seconds_only() -> None:
     assert [m.hand_back for m in effects.prompts] == [False, True]
 
 
+def test_a_hand_back_line_finished_after_the_prompt_counts_though_it_began_before() -> None:
+    spans = spans_of([("rep", 200)])
+    line = [SupportiveLine("rep", 90.0, 104.0, "your call", "So that's the plan, but it's your call.")]
+    effects = call_effects(spans, [prompt(100.0), prompt(110.0)], [], line, 200.6)
+    assert [m.hand_back for m in effects.prompts] == [True, False]
+
+
 def test_the_rep_going_on_and_their_next_monologue_are_measured() -> None:
     spans = spans_of([("rep", 90), ("prospect", 20), ("rep", 35), ("prospect", 30)])
     effects = call_effects(spans, [prompt(70.0)], [], [], spans[-1].end)

@@ -56,9 +56,11 @@ def test_the_review_shows_what_each_prompt_did_and_the_moment_without_one(qtbot:
     window = ReviewWindow(review, store)
     qtbot.addWidget(window)
     window.show()
+    assert window.tabs.count() == 2 and window.tabs.tabText(1) == "What the prompts did (2)"
+    window.tabs.setCurrentIndex(1)
     assert window.prompt_effect.isVisible()
     text = window.prompt_effect.toPlainText()
-    assert "What the prompts did" in text and "1:01" in text and "2:32" in text
+    assert "1:01" in text and "2:32" in text
     first, second = review.effects.prompts
     assert first.change is not None and first.change > 20 and second.change is not None and second.change < -20
     assert second.hand_back and not first.hand_back
@@ -74,7 +76,7 @@ def test_an_analysed_recording_has_no_prompts_section(qtbot: QtBot, store: Sessi
     window = ReviewWindow(review, store)
     qtbot.addWidget(window)
     window.show()
-    assert not window.prompt_effect.isVisible()
+    assert window.tabs.count() == 1 and window.tabs.tabText(0) == "Transcript"
     assert "What the prompts did" not in report_html(review, b"")
     window.save_json(tmp_path / "call.json")
     assert "prompt_effect" not in json.loads((tmp_path / "call.json").read_text(encoding="utf-8"))
