@@ -136,7 +136,7 @@ def add_speaker_echo(rep: np.ndarray, prospect: np.ndarray, sp: Speakers) -> np.
     return (rep + echo + noise).astype(np.float32)
 
 
-def render(script_path: Path, out_path: Path, speakers: Speakers | None = None) -> None:
+def render(script_path: Path, out_path: Path, speakers: Speakers | None = None, bitrate: int = 64_000) -> None:
     voices, lines, rep_channel = parse(script_path.read_text(encoding="utf-8"))
     rng = np.random.default_rng(7)
     placed: list[tuple[dict[str, object], int, np.ndarray]] = []
@@ -171,7 +171,7 @@ def render(script_path: Path, out_path: Path, speakers: Speakers | None = None) 
     order = ["rep", "prospect"] if rep_channel == "left" else ["prospect", "rep"]
     stereo = np.stack([tracks[order[0]], tracks[order[1]]], axis=1)
     stereo += rng.normal(0.0, noise, stereo.shape).astype(np.float32)
-    write_opus(np.clip(stereo, -1, 1), out_path)
+    write_opus(np.clip(stereo, -1, 1), out_path, bitrate)
     truth: dict[str, object] = {"audio": out_path.name, "script": script_path.name, "rep_channel": rep_channel,
                                 "duration_s": round(total / RATE, 3), "lines": truth_lines}
     if speakers is not None:
@@ -194,10 +194,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--tail-ms", type=float, default=Speakers.tail_ms, help="how long the room rings")
     p.add_argument("--call-late-ms", type=float, default=Speakers.call_late_ms,
                    help="the call channel recorded this much after the microphone (its echo comes first)")
+    p.add_argument("--bitrate", type=int, default=64_000,
+                   help="Opus bits per second (32000 keeps a long call small; speech still decodes well)")
     a = p.parse_args(argv)
     speakers = (Speakers(a.gain_db, a.delay_ms, a.drift_ppm, a.room, a.tail_ms, call_late_ms=a.call_late_ms)
                 if a.speakers else None)
-    render(a.script, a.out, speakers)
+    render(a.script, a.out, speakers, a.bitrate)
     return 0
 
 

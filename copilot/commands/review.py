@@ -56,7 +56,7 @@ def run_report(args: argparse.Namespace) -> int:
     with SessionStore(args.db) as store:
         review = load_review(store, args.session, args.rules)
     if json_out:
-        write_json(json_out, stored_json(review.stored, review.marks))
+        write_json(json_out, stored_json(review.stored, review.marks, review.effects))
     if args.html:
         if sys.platform.startswith("linux"):
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # the chart is drawn, never shown

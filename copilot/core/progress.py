@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from copilot.core.facts import HIGH_REP_SHARE, IDEAL_REP_SHARE, LONG_PITCH_S
+from copilot.core.prompt_effect_pooled import AcrossCalls
 
 __all__ = ["CallNumbers", "Metric", "METRICS", "Change", "Series", "Month", "months", "Progress", "progress",
            "rolling_median", "compare", "median", "MIN_REP_TALK_S", "ROLLING", "COMPARE", "MIN_TO_COMPARE"]
@@ -230,6 +231,7 @@ class Progress:
     series: list[Series]
     left_out: list[CallNumbers] = field(default_factory=list)  # the rep left them out
     silent: list[CallNumbers] = field(default_factory=list)  # nobody spoke: nothing to count
+    prompts: AcrossCalls | None = None  # what the overlay's prompts did in the counted live calls (None: not read)
 
     def of(self, key: Key) -> Series:
         """The series of one metric."""
@@ -274,7 +276,8 @@ class Progress:
             calls.append(row)
         return {"headline": self.headline, "calls": calls,
                 "changes": [s.change.as_json() for s in self.series if s.change is not None],
-                "left_out": [c.id for c in self.left_out], "no_speech": [c.id for c in self.silent]}
+                "left_out": [c.id for c in self.left_out], "no_speech": [c.id for c in self.silent],
+                "prompt_effect": self.prompts.as_json() if self.prompts is not None else None}
 
 
 def median(values: Sequence[float]) -> float:

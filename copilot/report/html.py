@@ -14,6 +14,7 @@ from copilot.core.facts import HIGH_REP_SHARE, IDEAL_REP_SHARE
 from copilot.core.marks import flag_sentence
 from copilot.core.review import clock
 from copilot.errors import UserError
+from copilot.report.prompt_effect import PROMPT_EFFECT_CSS, prompt_effect_html
 from copilot.report.review import Review
 from copilot.report.transcript import TRANSCRIPT_CSS, transcript_html
 
@@ -64,7 +65,7 @@ def report_html(review: Review, chart_png: bytes) -> str:
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Call review: {escape(review.title)}</title>
-<style>{PAGE_CSS}{TRANSCRIPT_CSS}</style></head>
+<style>{PAGE_CSS}{TRANSCRIPT_CSS}{PROMPT_EFFECT_CSS}</style></head>
 <body>
 <h1>Call review: {escape(review.title)}</h1>
 <p class="meta">{escape(review.meta)}{model}</p>
@@ -86,13 +87,19 @@ and {high}%, and where phrases were flagged and prompts shown" src="data:image/p
 {flags}
 </table>
 {cleared}
-
+{_prompts_section(review)}
 <h2>Transcript</h2>
 <div id="transcript">
 {transcript_html(review.lines) or "<p>No speech was transcribed in this call.</p>"}
 </div>
 </body></html>
 """
+
+
+def _prompts_section(review: Review) -> str:
+    """"What the prompts did", for a call coached live (an analysed recording showed no prompts)."""
+    body = prompt_effect_html(review.effects)
+    return f'<h2>What the prompts did</h2>\n<div id="prompt-effect">\n{body}\n</div>\n' if body else ""
 
 
 def write_report(review: Review, chart_png: bytes, out: str | Path) -> Path:

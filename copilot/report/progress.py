@@ -10,6 +10,7 @@ and the lines they marked as missed are counted, as in the review (``core/marks.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta, timezone
 
 from copilot.core.events import Flag, Segment, Speaker
@@ -18,6 +19,7 @@ from copilot.core.phrases import PhraseDetector
 from copilot.core.progress import CallNumbers, Progress, progress
 from copilot.core.review import supportive_lines
 from copilot.errors import UserError
+from copilot.report.prompt_progress import pooled_effects
 from copilot.store.progress import CallRow
 from copilot.store.sqlite import SessionStore
 
@@ -95,4 +97,6 @@ def load_progress(store: SessionStore, marks: Sequence[Mark], since: date | None
         by_session.setdefault(m.session, []).append(m)
     marked = [r.id for r in rows if r.id in by_session]
     flags = store.flags_of(marked) if marked else {}
-    return progress([call_numbers(r, by_session.get(r.id, ()), flags.get(r.id, ())) for r in rows])
+    counted = progress([call_numbers(r, by_session.get(r.id, ()), flags.get(r.id, ())) for r in rows])
+    # What the prompts did, over the same calls (a call left out is left out here too).
+    return replace(counted, prompts=pooled_effects(store, counted.calls))

@@ -16,6 +16,7 @@ from copilot.core.review import clock
 from copilot.errors import UserError
 from copilot.report.html import PAGE_CSS
 from copilot.report.progress_svg import COLOURS, MANY, chart_svg
+from copilot.report.prompt_progress import pooled_effect_html
 
 __all__ = ["progress_html", "write_progress"]
 
@@ -103,9 +104,8 @@ def _when(iso: str) -> str:
         return iso
 
 
-def progress_html(p: Progress, scope: str = "", prompt_effect: str = "") -> str:
-    """The page. ``scope`` says which calls (a date range) in words; ``prompt_effect`` is the "what the prompts
-    did" section's HTML, placed after the charts (empty: none yet)."""
+def progress_html(p: Progress, scope: str = "") -> str:
+    """The page. ``scope`` says which calls (a date range) in words."""
     n = len(p.calls)
     live = sum(c.kind == "live" for c in p.calls)
     meta = [f"{n} call{'s' if n != 1 else ''}"]
@@ -137,8 +137,10 @@ def progress_html(p: Progress, scope: str = "", prompt_effect: str = "") -> str:
                     f'<span><span class="dot"></span>recording analysed afterwards</span>{guessed}{typical}{shaded}'
                     "</div>")
         body += [_metric(s, p) for s in p.series]
-    # Where "what the prompts did" goes (issue 26): after the numbers, before the list of calls.
-    body.append(f'<section id="prompt-effect">{prompt_effect}</section>')
+    # What the prompts did: after the numbers, before the list of calls.
+    if p.prompts is not None and any(c.kind == "live" for c in p.calls):
+        body.append('<section id="prompt-effect"><h2>What the prompts did</h2>'
+                    f"{pooled_effect_html(p.prompts)}</section>")
     if n:
         body.append(f"<h2>The calls</h2>\n{_calls_table(p)}")
     if p.left_out:

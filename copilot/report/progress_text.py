@@ -102,6 +102,8 @@ def progress_text(p: Progress, every_call: bool = False, latest: int = 15) -> st
                      f"{c.supportive if c.supportive is not None else '-':>7}")
     if len(shown) < n:
         lines.append(f"  … and {n - len(shown)} earlier calls (--all lists every one)")
+    if p.prompts is not None and any(c.kind == "live" for c in p.calls):
+        lines += ["", "What the prompts did"] + [f"  · {s}" for s in p.prompts.sentences()]
     if any(c.guessed for c in p.calls):
         lines.append("  ? a mixed recording whose voice is yours was guessed: `copilot sessions me ID N` says which")
     if p.left_out:

@@ -16,6 +16,7 @@ from typing import Any
 from copilot.core.events import Flag, SupportiveLine
 from copilot.core.marks import Mark, marked_flags, marks_flag
 from copilot.core.phrases import PhraseDetector
+from copilot.core.prompt_effect import CallEffects, call_effects
 from copilot.core.review import (
     FlaggedLine,
     Number,
@@ -30,7 +31,7 @@ from copilot.core.rulebook import Category
 from copilot.core.session import analysis_json
 from copilot.store.sqlite import StoredSession
 
-__all__ = ["Review", "build_review", "remarked", "stored_json", "started_local", "call_length"]
+__all__ = ["Review", "build_review", "remarked", "stored_json", "started_local", "call_length", "stored_effects"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Review:
     found: tuple[Flag, ...] = ()  # the flags as the call found them, before the rep's marks
     cleared: tuple[Flag, ...] = ()  # the flags the rep marked "not pushy"
     categories: tuple[Category, ...] = ()  # the directive categories a missed line may be marked as
+    effects: CallEffects = CallEffects((), (), live=False)  # what each prompt shown live did
 
     @property
     def title(self) -> str:
@@ -105,8 +107,17 @@ def build_review(stored: StoredSession, detector: PhraseDetector, marks: Sequenc
     supportive = stored.supportive if stored.supportive is not None else supportive_lines(stored.segments, detector)
     categories = tuple(c for c in detector.rulebook.categories if c.kind == "directive")
     found = Review(stored, [], rolling_share(stored.spans, call_length(stored)), [], supportive,
-                   found=tuple(stored.flags), categories=categories)
+                   found=tuple(stored.flags), categories=categories,
+                   effects=stored_effects(stored, supportive))
     return remarked(found, marks)
+
+
+def stored_effects(stored: StoredSession, supportive: Sequence[SupportiveLine]) -> CallEffects:
+    """What each prompt of a stored call did, with its ``supportive`` (hand-back) lines. The flags are taken as
+    the call raised them, before the rep's marks: those were the live triggers. Only a live session showed its
+    prompts to anyone."""
+    return call_effects(stored.spans, stored.prompts, stored.flags, supportive, call_length(stored),
+                        live=stored.row.kind == "live")
 
 
 def remarked(review: Review, marks: Sequence[Mark]) -> Review:
@@ -129,9 +140,11 @@ def _numbers(stored: StoredSession, supportive: int) -> list[Number]:
     return heads
 
 
-def stored_json(stored: StoredSession, marks: Sequence[Mark] = ()) -> dict[str, Any]:
+def stored_json(stored: StoredSession, marks: Sequence[Mark] = (),
+                effects: CallEffects | None = None) -> dict[str, Any]:
     """A stored session in the ``copilot analyze --json`` contract (DESIGN.md). A flag the rep added in the
-    review says ``"added_by_rep": true``; the rep's ``marks`` on the call, if any, are listed under ``"marks"``."""
+    review says ``"added_by_rep": true``; the rep's ``marks`` on the call, if any, are listed under ``"marks"``;
+    a live call's ``effects`` (what each prompt did) under ``"prompt_effect"``."""
     row = stored.row
     out = analysis_json(row.id, row.duration_s, row.source, row.model, stored.talk, stored.segments, stored.flags,
                         stored.prompts)
@@ -146,6 +159,8 @@ def stored_json(stored: StoredSession, marks: Sequence[Mark] = ()) -> dict[str, 
 
         out["voices"] = {"rep_voice": stored.rep_voice, "rep_guessed": stored.rep_guessed,
                          "voices": [{"voice": v, "share": round(s, 4)} for v, s in voice_shares(stored)]}
+    if effects is not None and effects.live:
+        out["prompt_effect"] = effects.as_json()
     return out
 
 

@@ -14,10 +14,10 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from copilot.core.events import Flag
+from copilot.core.events import Flag, Prompt, SpeechSpan, SupportiveLine
 from copilot.core.talk import TalkSummary
 
-__all__ = ["CallRow", "call_rows", "flags_of", "unknown_supportive"]
+__all__ = ["CallRow", "PromptInputs", "call_rows", "flags_of", "prompt_inputs", "unknown_supportive"]
 
 
 @dataclass(frozen=True)
@@ -94,3 +94,51 @@ def unknown_supportive(db: sqlite3.Connection) -> list[str]:
     session that ended unexpectedly before its end was written)."""
     return [str(r[0]) for r in db.execute("SELECT id FROM sessions WHERE supportive_known = 0 AND ended != '' "
                                           "ORDER BY started")]
+
+
+@dataclass(frozen=True)
+class PromptInputs:
+    """What "what the prompts did" needs of one call, without its transcript: who spoke when, the prompts
+    shown, the flags raised live (the triggers) and the rep's hand-back lines."""
+
+    length_s: float  # as recorded, or to the last speech heard
+    spans: list[SpeechSpan]
+    prompts: list[Prompt]
+    flags: list[Flag]
+    supportive: list[SupportiveLine]  # empty for a call whose lines were never kept
+
+
+def _chunks(ids: list[str], size: int = 500) -> Iterable[tuple[list[str], str]]:
+    for i in range(0, len(ids), size):  # SQLite allows so many parameters a statement
+        chunk = ids[i:i + size]
+        yield chunk, ",".join("?" * len(chunk))
+
+
+def prompt_inputs(db: sqlite3.Connection, session_ids: Iterable[str]) -> dict[str, PromptInputs]:
+    """The prompt-effect inputs of many sessions, a few queries per 500 (a thousand calls load in a fraction
+    of a second, where loading each session whole with its transcript takes seconds)."""
+    ids = list(dict.fromkeys(session_ids))
+    spans: dict[str, list[SpeechSpan]] = {sid: [] for sid in ids}
+    prompts: dict[str, list[Prompt]] = {sid: [] for sid in ids}
+    flags: dict[str, list[Flag]] = {sid: [] for sid in ids}
+    supportive: dict[str, list[SupportiveLine]] = {sid: [] for sid in ids}
+    duration: dict[str, float] = {}
+    for chunk, marks in _chunks(ids):
+        duration.update((str(sid), float(d)) for sid, d in
+                        db.execute(f"SELECT id, duration_s FROM sessions WHERE id IN ({marks})", chunk))
+        for sid, who, a, b in db.execute(f'SELECT session_id, speaker, start, "end" FROM speech_spans '
+                                         f"WHERE session_id IN ({marks}) ORDER BY session_id, start", chunk):
+            spans[str(sid)].append(SpeechSpan(who, a, b))
+        for sid, t, kind, text, category, reason in db.execute(
+                f"SELECT session_id, time, kind, text, category, reason FROM prompts "
+                f"WHERE session_id IN ({marks}) ORDER BY session_id, time", chunk):
+            prompts[str(sid)].append(Prompt(t, kind, text, category, reason, t))
+        for sid, *f in db.execute('SELECT session_id, speaker, start, "end", category, match, text, prompt '
+                                  f"FROM flags WHERE session_id IN ({marks}) ORDER BY session_id, start", chunk):
+            flags[str(sid)].append(Flag(*f))
+        for sid, *x in db.execute('SELECT session_id, speaker, start, "end", match, text FROM supportive '
+                                  f"WHERE session_id IN ({marks}) ORDER BY session_id, start", chunk):
+            supportive[str(sid)].append(SupportiveLine(*x))
+    return {sid: PromptInputs(max([duration[sid], *(s.end for s in spans[sid])]), spans[sid], prompts[sid],
+                              flags[sid], supportive[sid])
+            for sid in ids if sid in duration}

@@ -22,7 +22,7 @@ from typing import Any
 from copilot.core.events import Flag, Prompt, Segment, SpeechSpan, SupportiveLine, Word
 from copilot.core.talk import TalkSummary
 from copilot.errors import UserError
-from copilot.store.progress import CallRow, call_rows, flags_of, unknown_supportive
+from copilot.store.progress import CallRow, PromptInputs, call_rows, flags_of, prompt_inputs, unknown_supportive
 from copilot.store.recovery import finish_unfinished, this_process
 
 __all__ = ["StoreError", "SessionRow", "StoredSession", "SessionStore", "default_db_path", "MIGRATIONS"]
@@ -405,6 +405,11 @@ class SessionStore:
         """The flags of a few sessions, by session."""
         with self._errors("read"):
             return flags_of(self.db, session_ids)
+
+    def prompt_inputs(self, session_ids: Iterable[str]) -> dict[str, PromptInputs]:
+        """What "what the prompts did" needs of many sessions (no transcripts), by session."""
+        with self._errors("read"):
+            return prompt_inputs(self.db, session_ids)
 
     def unknown_supportive(self) -> list[str]:
         """Finished sessions whose autonomy-supportive lines were never kept."""

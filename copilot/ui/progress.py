@@ -13,6 +13,7 @@ draws what arrives through :attr:`ProgressView.loaded`.
 
 from __future__ import annotations
 
+import html
 import threading
 from datetime import date, timedelta
 from pathlib import Path
@@ -120,8 +121,10 @@ class ProgressView(QWidget):
         self.charts = pg.GraphicsLayoutWidget()
         self.charts.setBackground("w")
         self.charts.setMinimumHeight(560)
-        # Where "what the prompts did" goes (issue 26): under the charts, filled by its own widget.
-        self.prompt_effect = QVBoxLayout()
+        # What the prompts did (the pooled sentences; the page draws them as a chart too).
+        self.prompt_effect = QLabel()
+        self.prompt_effect.setWordWrap(True)
+        self.prompt_effect.setTextFormat(Qt.TextFormat.RichText)
         self.notes = QLabel()
         self.notes.setWordWrap(True)
         self.notes.setStyleSheet("color: #666666;")
@@ -130,7 +133,7 @@ class ProgressView(QWidget):
         body = QVBoxLayout(inner)
         for w in (self.meta, self.headline, self.changes, self.legend, self.charts):
             body.addWidget(w)
-        body.addLayout(self.prompt_effect)
+        body.addWidget(self.prompt_effect)
         body.addWidget(self.notes)
         body.addStretch(1)
         scroll = QScrollArea()
@@ -223,6 +226,9 @@ class ProgressView(QWidget):
         self.charts.setVisible(n > 0)
         for k, s in enumerate(p.series):
             self._chart(s, p, row=k // 2, col=k % 2)
+        said = p.prompts.sentences() if p.prompts is not None and any(c.kind == "live" for c in p.calls) else []
+        self.prompt_effect.setText("<h3>What the prompts did</h3>" + "".join(f"<p>{html.escape(x)}</p>" for x in said))
+        self.prompt_effect.setVisible(bool(said))
         notes = []
         if p.left_out:
             notes.append(f"Left out by you: {', '.join(c.label for c in p.left_out[-8:])}"

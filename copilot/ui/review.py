@@ -2,7 +2,8 @@
 
 :class:`ReviewWindow` shows one stored call — the numbers beside their benchmarks, the
 timeline, and the transcript with each flagged phrase and the line the rep could have
-said instead; a click on the timeline scrolls the transcript to that moment. The rep can
+said instead; a click on the timeline scrolls the transcript to that moment. A live call
+has a second tab beside the transcript: what each prompt did (``report/prompt_effect.py``). The rep can
 say a flag was not pushy, or that a line of theirs was, and undo either (``ui/marking.py``):
 the call's numbers, marks and transcript follow at once, and the rep's detector learns.
 :class:`SessionsWindow` lists the stored calls, newest first, to open, rename, delete or
@@ -43,6 +44,7 @@ from copilot.core.review import clock
 from copilot.errors import UserError
 from copilot.report.html import write_report
 from copilot.report.jsonfile import write_json
+from copilot.report.prompt_effect import PROMPT_EFFECT_CSS, prompt_effect_html
 from copilot.report.review import Review, started_local, stored_json
 from copilot.report.transcript import TRANSCRIPT_CSS, transcript_html
 from copilot.store.my_examples import MyExamples
@@ -135,9 +137,19 @@ class ReviewWindow(QWidget):
         elif kept:
             self.status.setText("This call's audio files are missing, so it cannot be replayed.")
 
+        # What each prompt did, in a tab beside the transcript: only a live call showed prompts to the rep.
+        self.prompt_effect = QTextBrowser()
+        self.prompt_effect.document().setDefaultStyleSheet(PROMPT_EFFECT_CSS)
+        effect = prompt_effect_html(review.effects)
+        self.prompt_effect.setHtml(effect)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.transcript, "Transcript")
+        if effect:
+            self.tabs.addTab(self.prompt_effect, f"What the prompts did ({len(review.effects.prompts)})")
+
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.timeline)
-        split.addWidget(self.transcript)
+        split.addWidget(self.tabs)
         split.setSizes([260, 440])
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
@@ -222,7 +234,7 @@ class ReviewWindow(QWidget):
 
     def save_json(self, out: str | Path) -> None:
         """Write the session in the ``analyze --json`` contract (raises UserError with a sentence)."""
-        write_json(str(out), stored_json(self.review.stored, self.review.marks))
+        write_json(str(out), stored_json(self.review.stored, self.review.marks, self.review.effects))
 
     def rename(self, name: str) -> None:
         """Give the call a name (raises StoreError)."""

@@ -116,5 +116,5 @@ def test_the_view_saves_the_page_it_shows(qtbot: QtBot, store: SessionStore, tmp
     view = shown(qtbot, window)
     page = view.save_page(tmp_path)
     html = page.read_text(encoding="utf-8")
-    assert page.name == "progress.html" and html.count("<svg") == 6
+    assert page.name == "progress.html" and html.split('id="prompt-effect"')[0].count("<svg") == 6
     assert view.progress is not None and view.progress.headline in html
