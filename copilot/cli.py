@@ -32,6 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
+        _private_on_start(args)
         result: int = args.func(args)
         return result
     except UserError as e:
@@ -41,6 +42,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+
+
+def _private_on_start(args: argparse.Namespace) -> None:
+    """The app's folders made owner-only if an older version left them readable by others; said once (after
+    that there is nothing to tighten), on stderr and to the app's window (``args.privacy_notice``)."""
+    from copilot.store.private import tighten_app_folders
+
+    said = tighten_app_folders()
+    if said:
+        print(f"copilot: {said}", file=sys.stderr)
+    args.privacy_notice = said
 
 
 def _parser() -> argparse.ArgumentParser:

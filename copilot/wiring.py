@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from copilot.errors import UserError
+from copilot.store.private import open_private_stream
 
 if TYPE_CHECKING:
     from copilot.audio.capture import CaptureSource
@@ -163,7 +164,7 @@ def open_event_log(path: str) -> IO[str]:
     if path == "-":
         return sys.stdout
     try:
-        return open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed by the caller
+        return open_private_stream(path)  # closed by the caller; owner-only: it holds what was said
     except OSError as e:
         raise UserError(f"Could not write the event log {path}: {e.strerror or e}.") from None
 

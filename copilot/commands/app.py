@@ -66,6 +66,7 @@ def _open(args: argparse.Namespace, demo: bool) -> int:
     app = qt_app()
     settings_path = Path(args.settings) if getattr(args, "settings", None) else default_settings_path()
     settings, notice = load_settings(settings_path)
+    notice = " ".join(x for x in (getattr(args, "privacy_notice", None), notice) if x) or None
     bridge = EventBridge()
     overlay = Overlay(locked=settings.overlay_locked, opacity=settings.overlay_opacity)
     bridge.received.connect(overlay.on_event)

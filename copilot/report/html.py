@@ -17,6 +17,7 @@ from copilot.errors import UserError
 from copilot.report.prompt_effect import PROMPT_EFFECT_CSS, prompt_effect_html
 from copilot.report.review import Review
 from copilot.report.transcript import TRANSCRIPT_CSS, transcript_html
+from copilot.store.private import write_private_text
 
 __all__ = ["report_html", "write_report"]
 
@@ -108,7 +109,7 @@ def write_report(review: Review, chart_png: bytes, out: str | Path) -> Path:
     if path.is_dir():
         path = path / f"call-review-{review.stored.row.id}.html"
     try:
-        path.write_text(report_html(review, chart_png), encoding="utf-8")
+        write_private_text(path, report_html(review, chart_png))
     except OSError as e:
         raise UserError(f"Cannot write the report to {path}: {e.strerror or e}.") from None
     return path

@@ -16,6 +16,7 @@ from typing import Any
 
 from copilot.core.settings import CoachSettings
 from copilot.errors import UserError
+from copilot.store.private import config_folder, private_dir, tighten, write_private_text
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -54,9 +55,7 @@ class Settings:
 
 def default_settings_path() -> Path:
     """settings.toml in the user's config folder."""
-    from platformdirs import user_config_dir
-
-    return Path(user_config_dir("live-call-copilot", appauthor=False)) / "settings.toml"
+    return config_folder() / "settings.toml"
 
 
 def load_settings(path: Path) -> tuple[Settings, str | None]:
@@ -70,6 +69,7 @@ def load_settings(path: Path) -> tuple[Settings, str | None]:
         broken = path.with_name(path.name + ".broken")
         try:
             path.replace(broken)
+            tighten(broken)
             kept = f"; it was kept as {broken.name}"
         except OSError:
             kept = ""
@@ -83,10 +83,8 @@ def save_settings(settings: Settings, path: Path) -> None:
     lines = [f"{k} = {_toml(v)}" for k, v in values.items()]
     lines += ["", "[coach]"] + [f"{k} = {_toml(v)}" for k, v in coach.items()]
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        tmp.replace(path)
+        private_dir(path.parent)
+        write_private_text(path, "\n".join(lines) + "\n")
     except OSError as e:
         raise SettingsError(f"Your settings could not be saved to {path}: {e.strerror or e}.") from None
 

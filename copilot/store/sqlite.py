@@ -22,12 +22,11 @@ from typing import Any
 from copilot.core.events import Flag, Prompt, Segment, SpeechSpan, SupportiveLine, Word
 from copilot.core.talk import TalkSummary
 from copilot.errors import UserError
+from copilot.store.private import create_private, data_folder, private_dir, tighten
 from copilot.store.progress import CallRow, PromptInputs, call_rows, flags_of, prompt_inputs, unknown_supportive
 from copilot.store.recovery import finish_unfinished, this_process
 
 __all__ = ["StoreError", "SessionRow", "StoredSession", "SessionStore", "default_db_path", "MIGRATIONS"]
-
-APP_NAME = "live-call-copilot"
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: the first schema
@@ -181,9 +180,7 @@ class SessionRow:
 
 def default_db_path() -> Path:
     """sessions.db in the user's data folder (e.g. ~/.local/share/live-call-copilot on Linux)."""
-    from platformdirs import user_data_path
-
-    return user_data_path(APP_NAME, appauthor=False) / "sessions.db"
+    return data_folder() / "sessions.db"
 
 
 class SessionStore:
@@ -194,12 +191,18 @@ class SessionStore:
         with self._errors("open"):
             if self.path.is_dir():
                 raise StoreError(f"{self.path} is a folder; --db needs a file name.")
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # Owner-only from the start: SQLite gives the -wal and -shm files the database file's own mode.
+            private_dir(self.path.parent)
+            create_private(self.path)
             self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            # What is deleted is overwritten, not left in free pages (SQLite's default is off; some builds turn it on).
+            self.db.execute("PRAGMA secure_delete = ON")
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = NORMAL")
             self._migrate()
+            for path in self.files():  # made readable by an older version
+                tighten(path, 0o600)
             finish_unfinished(self.db)
 
     def __enter__(self) -> SessionStore:
@@ -375,8 +378,12 @@ class SessionStore:
         with self._errors("save the session to"), self._tx():
             self.db.execute("UPDATE sessions SET audio = ? WHERE id = ?", (base, session_id))
 
-    def delete(self, session_id: str) -> None:
-        """Remove a session and everything kept of it, its audio too; the other sessions are untouched."""
+    def delete(self, session_id: str) -> bool:
+        """Remove a session and everything kept of it, its audio too; the other sessions are untouched.
+
+        Its text is overwritten in the database file (secure delete) and the write-ahead log is
+        folded in and emptied, so none of its sentences stays in the files here. False if another
+        program reading the store (an open review) holds part of the log: it is emptied when that is done."""
         from copilot.audio.kept import kept_files
 
         with self._errors("save the session to"), self._tx():
@@ -386,6 +393,35 @@ class SessionStore:
             self.db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
         for path in kept_files(found[0]).values() if found[0] else ():
             path.unlink(missing_ok=True)
+        return self.checkpoint()
+
+    def delete_all(self) -> int:
+        """Empty the store: every session and its kept audio; the file is rewritten small. Returns how many."""
+        from copilot.audio.kept import kept_files
+
+        with self._errors("save the session to"):
+            with self._tx():
+                kept = [str(a) for (a,) in self.db.execute("SELECT audio FROM sessions WHERE audio != ''")]
+                n = int(self.db.execute("SELECT count(*) FROM sessions").fetchone()[0])
+                self.db.execute("DELETE FROM sessions")
+            self.db.execute("VACUUM")
+        for base in kept:
+            for path in kept_files(base).values():
+                path.unlink(missing_ok=True)
+        self.checkpoint()
+        return n
+
+    def checkpoint(self) -> bool:
+        """Fold the write-ahead log into the database file and empty it (after a deletion: the log still holds
+        the deleted rows as they were written). False if another program reading the store kept part of the
+        log in use; it is emptied when that program is done."""
+        with self._errors("save the session to"):
+            busy, _log, _moved = self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return not busy
+
+    def files(self) -> list[Path]:
+        """The store's files on disk: the database, and its write-ahead log and shared memory while open."""
+        return [p for p in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm")) if p.exists()]
 
     def segments(self, session_id: str) -> list[tuple[str, float, float, str]]:
         """(speaker, start, end, text) of a session's transcript, in time order."""
