@@ -20,11 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from copilot.core.events import Flag, Prompt, Segment, SpeechSpan, SupportiveLine, Word
+from copilot.core.marks import Mark
 from copilot.core.talk import TalkSummary
 from copilot.errors import UserError
 from copilot.store.private import create_private, data_folder, private_dir, tighten
 from copilot.store.progress import CallRow, PromptInputs, call_rows, flags_of, prompt_inputs, unknown_supportive
 from copilot.store.recovery import finish_unfinished, this_process
+from copilot.store.retention import Expired
+from copilot.store.retention import expire_transcripts as expire_words
 
 __all__ = ["StoreError", "SessionRow", "StoredSession", "SessionStore", "default_db_path", "MIGRATIONS"]
 
@@ -100,6 +103,11 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE sessions ADD COLUMN supportive_known INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE sessions ADD COLUMN excluded INTEGER NOT NULL DEFAULT 0;
     """,
+    # 6: the day a session's transcript was deleted by the rep's retention setting ('' = still there); its
+    # numbers stay (store/retention.py)
+    """
+    ALTER TABLE sessions ADD COLUMN transcript_removed TEXT NOT NULL DEFAULT '';
+    """,
 )
 
 
@@ -118,6 +126,7 @@ class StoredSession:
     rep_voice: int = 0  # a mixed recording: the rep's voice (1-based); 0 for two-channel calls
     rep_guessed: bool = False  # a mixed recording whose rep voice nothing said: the numbers are a guess
     supportive: list[SupportiveLine] | None = None  # None: not known (stored before they were kept)
+    transcript_removed: str = ""  # the day its words were deleted (retention); "" while they are kept
 
 
 def _talk(text: str) -> TalkSummary | None:
@@ -323,7 +332,8 @@ class SessionStore:
         ``words=False`` leaves out each segment's word timings (an export of many calls does not need them)."""
         with self._errors("read"):
             row = self.db.execute("SELECT id, started, duration_s, source, kind, model, name, rep_share, ended, "
-                                  "talk, audio, rep_voice, rep_guessed, excluded, supportive_known FROM sessions "
+                                  "talk, audio, rep_voice, rep_guessed, excluded, supportive_known, "
+                                  "transcript_removed FROM sessions "
                                   "WHERE id = ?",
                                   (session_id,)).fetchone()
             if row is None:
@@ -353,6 +363,7 @@ class SessionStore:
             int(row[11]),
             bool(row[12]),
             [SupportiveLine(*x) for x in supportive] if row[14] else None,
+            str(row[15]),
         )
 
     def find(self, prefix: str) -> str:
@@ -410,6 +421,17 @@ class SessionStore:
                 path.unlink(missing_ok=True)
         self.checkpoint()
         return n
+
+    def expire_transcripts(self, before: datetime, marks: Sequence[Mark] = ()) -> Expired:
+        """Delete the words of every finished call started before ``before``, keeping its numbers (``marks``: the
+        rep's, so the numbers stay as they judged them; store/retention.py), then empty the write-ahead log."""
+        cutoff = before.astimezone(timezone.utc).isoformat(timespec="seconds")
+        today = datetime.now(timezone.utc).date().isoformat()
+        with self._errors("save the session to"):
+            expired = expire_words(self.db, cutoff, marks, today)
+        if expired.sessions:
+            self.checkpoint()
+        return expired
 
     def checkpoint(self) -> bool:
         """Fold the write-ahead log into the database file and empty it (after a deletion: the log still holds
