@@ -124,3 +124,26 @@ def test_the_app_folders_an_older_version_made_are_tightened_once(tmp_path: Path
 def test_app_folders_that_are_not_there_are_not_made(tmp_path: Path) -> None:
     assert tighten_app_folders((tmp_path / "none",)) is None
     assert not (tmp_path / "none").exists()
+
+
+def test_what_the_app_keeps_for_the_rep_is_owner_only_in_fresh_folders(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
+    from copilot.core.events import Flag
+    from copilot.core.marks import wrong_mark
+    from copilot.store.my_examples import MyExamples
+    from copilot.store.settings import Settings, default_settings_path, save_settings
+    from copilot.voices.profile import VoiceProfile, default_profile_path, save_profile
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    save_settings(Settings(), default_settings_path())
+    MyExamples.load().add(wrong_mark(Flag("rep", 1.0, 2.0, "owning_the_path", "The next step", "The next step is x.",
+                                          "What next?"), "call-1"))
+    vp = np.ones(256, dtype=np.float32)
+    save_profile(VoiceProfile(vp / np.linalg.norm(vp), 30.0, "a recording", "2026-12-01"), default_profile_path())
+    written = sorted(p for p in tmp_path.rglob("*"))
+    assert [p.name for p in written if p.is_file()] == ["settings.toml", "my_examples.json", "voice.json"]
+    assert {str(p.relative_to(tmp_path)): mode(p) for p in written} == {
+        str(p.relative_to(tmp_path)): 0o700 if p.is_dir() else 0o600 for p in written}
