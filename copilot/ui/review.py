@@ -144,6 +144,8 @@ class ReviewWindow(QWidget):
                                 "that was wrong.")
         elif kept:
             self.status.setText("This call's audio files are missing, so it cannot be replayed.")
+        if review.words_left_out:  # no transcript: nothing to mark or play
+            self.status.setText("")
 
         # What each prompt did, in a tab beside the transcript: only a live call showed prompts to the rep.
         self.prompt_effect = QTextBrowser()
