@@ -1,6 +1,6 @@
 """Removing the words of old calls from the store, keeping their numbers (``core/retention.py`` says what goes).
 
-Each expired session loses, in one transaction: its segments' text and word timings (the
+Each expired session loses, in a transaction of its own: its segments' text and word timings (the
 segments stay, with their speakers and times), its flags' sentences and phrases, its
 supportive lines' text, the quoted phrase in its phrase prompts' reasons, and its kept
 audio files (removed once the transaction is in). It is marked with the day it happened, so
@@ -50,35 +50,45 @@ class Expired:
 
 def expire_transcripts(db: sqlite3.Connection, before: str, marks: Sequence[Mark], today: str) -> Expired:
     """Remove the words of every finished session started before ``before`` (ISO 8601 UTC) whose words are
-    still there, in one transaction, then their kept audio; ``marks``: the rep's marks (all calls)."""
+    still there, then their kept audio; ``marks``: the rep's marks (all calls).
+
+    One transaction a session, so a live session recording beside it waits a few milliseconds
+    at most, never for the whole pass (the first pass over a year of calls takes seconds)."""
     from copilot.audio.kept import kept_files
 
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        rows = db.execute("SELECT id, audio FROM sessions WHERE started < ? AND ended != '' "
-                          "AND transcript_removed = '' ORDER BY started", (before,)).fetchall()
-        segments = flags = supportive = 0
-        for sid, _audio in rows:
-            flags += _drop_settled_flags(db, sid, [m for m in marks if m.session == sid])
-            segments += db.execute("UPDATE segments SET text = '', words = '[]' WHERE session_id = ?",
-                                   (sid,)).rowcount
-            flags += db.execute("UPDATE flags SET text = '', match = '' WHERE session_id = ?", (sid,)).rowcount
-            supportive += db.execute("UPDATE supportive SET text = '', match = '' WHERE session_id = ?",
-                                     (sid,)).rowcount
-            db.execute("UPDATE prompts SET reason = ? WHERE session_id = ? AND kind = 'phrase'",
-                       (WORDS_GONE_REASON, sid))
-            db.execute("UPDATE sessions SET transcript_removed = ?, audio = '' WHERE id = ?", (today, sid))
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
-    removed = 0
-    for _sid, audio in rows:
+    rows = db.execute("SELECT id, audio FROM sessions WHERE started < ? AND ended != '' "
+                      "AND transcript_removed = '' ORDER BY started", (before,)).fetchall()
+    segments = flags = supportive = removed = 0
+    done: list[str] = []
+    for sid, audio in rows:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            if db.execute("SELECT transcript_removed FROM sessions WHERE id = ?", (sid,)).fetchone() != ("",):
+                db.execute("ROLLBACK")  # deleted, or done by another window, meanwhile
+                continue
+            n = _empty(db, sid, [m for m in marks if m.session == sid], today)
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+        segments, flags, supportive = segments + n[0], flags + n[1], supportive + n[2]
+        done.append(str(sid))
         for path in kept_files(audio).values() if audio else ():
             if path.exists():
                 path.unlink()
                 removed += 1
-    return Expired(tuple(str(r[0]) for r in rows), segments, flags, supportive, removed)
+    return Expired(tuple(done), segments, flags, supportive, removed)
+
+
+def _empty(db: sqlite3.Connection, sid: str, marks: list[Mark], today: str) -> tuple[int, int, int]:
+    """Inside a transaction: one session's words removed; (lines, flags, supportive lines) emptied."""
+    flags = _drop_settled_flags(db, sid, marks)
+    segments = db.execute("UPDATE segments SET text = '', words = '[]' WHERE session_id = ?", (sid,)).rowcount
+    flags += db.execute("UPDATE flags SET text = '', match = '' WHERE session_id = ?", (sid,)).rowcount
+    supportive = db.execute("UPDATE supportive SET text = '', match = '' WHERE session_id = ?", (sid,)).rowcount
+    db.execute("UPDATE prompts SET reason = ? WHERE session_id = ? AND kind = 'phrase'", (WORDS_GONE_REASON, sid))
+    db.execute("UPDATE sessions SET transcript_removed = ?, audio = '' WHERE id = ?", (today, sid))
+    return segments, flags, supportive
 
 
 def _drop_settled_flags(db: sqlite3.Connection, sid: str, marks: list[Mark]) -> int:
