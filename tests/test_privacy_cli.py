@@ -111,3 +111,21 @@ def test_a_numbers_only_report_has_no_word_of_the_call_and_every_number(db: str,
     if sys.platform != "win32":
         assert {stat.S_IMODE(os.stat(p).st_mode) for p in tmp_path.iterdir() if p.suffix in (".html", ".json")} \
             == {0o600}
+
+
+class Terminal(io.StringIO):
+    """A terminal on stdin, the rep typing ``answer``."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("answer", "code", "left"), [("no\n", 1, 2), ("yes\n", 0, 0)])
+def test_delete_all_in_a_terminal_deletes_only_on_yes(db: str, capsys: pytest.CaptureFixture[str],
+                                                       monkeypatch: pytest.MonkeyPatch, answer: str, code: int,
+                                                       left: int) -> None:
+    monkeypatch.setattr(sys, "stdin", Terminal(answer))
+    assert main(["sessions", "delete", "--all", "--db", db]) == code
+    assert f"Delete all 2 calls in {db}" in capsys.readouterr().out
+    with SessionStore(db) as store:
+        assert len(store.sessions()) == left
