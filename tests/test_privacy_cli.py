@@ -129,3 +129,21 @@ def test_delete_all_in_a_terminal_deletes_only_on_yes(db: str, capsys: pytest.Ca
     assert f"Delete all 2 calls in {db}" in capsys.readouterr().out
     with SessionStore(db) as store:
         assert len(store.sessions()) == left
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX modes")
+def test_any_command_tightens_what_an_older_version_left_readable_and_says_so_once(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import sqlite3
+
+    data = Path(os.environ["XDG_DATA_HOME"]) / "live-call-copilot"
+    data.mkdir(mode=0o755)
+    os.chmod(data, 0o755)
+    sqlite3.connect(data / "sessions.db").close()
+    os.chmod(data / "sessions.db", 0o644)  # as an older version made them under umask 022
+    assert main(["sessions"]) == 0
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"copilot: Your calls and settings in {data} were readable by other accounts") \
+        and "\n" not in err
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700 and stat.S_IMODE((data / "sessions.db").stat().st_mode) == 0o600
+    assert main(["sessions"]) == 0 and capsys.readouterr().err == ""  # once
