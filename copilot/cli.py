@@ -32,6 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
+        _private_on_start(args)
         result: int = args.func(args)
         return result
     except UserError as e:
@@ -41,6 +42,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+
+
+def _private_on_start(args: argparse.Namespace) -> None:
+    """The app's folders made owner-only if an older version left them readable by others; said once (after
+    that there is nothing to tighten), on stderr and to the app's window (``args.privacy_notice``)."""
+    from copilot.store.private import tighten_app_folders
+
+    said = tighten_app_folders()
+    if said:
+        print(f"copilot: {said}", file=sys.stderr)
+    args.privacy_notice = said
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -133,7 +145,8 @@ def _parser() -> argparse.ArgumentParser:
     ss = _command(sub, "sessions", "sessions:run_sessions",
                   "list stored sessions, newest first (or rename, delete or leave out one)",
                   description="Lists stored sessions, newest first. `copilot sessions rename ID NAME` names "
-                  "one; `copilot sessions delete ID` removes one and everything kept of it; `copilot sessions me "
+                  "one; `copilot sessions delete ID` removes one and everything kept of it (--all: every call); "
+                  "`copilot sessions prune` deletes the transcripts older than your setting; `copilot sessions me "
                   "ID N` says you are voice N of a mixed recording; `copilot sessions exclude ID` leaves one out "
                   "of Progress (`include` counts it again). An ID may be "
                   "shortened to any start that is unique.")
@@ -144,9 +157,19 @@ def _parser() -> argparse.ArgumentParser:
     sr.add_argument("session", metavar="ID")
     sr.add_argument("name", metavar="NAME")
     _db(sr)
-    sd = _command(ssub, "delete", "sessions:run_delete", "delete a session and everything kept of it")
-    sd.add_argument("session", metavar="ID")
+    sd = _command(ssub, "delete", "sessions:run_delete", "delete a session and everything kept of it (its text "
+                  "overwritten in the files, not only unlisted); --all empties the store")
+    sd.add_argument("session", nargs="?", metavar="ID")
+    sd.add_argument("--all", action="store_true", help="delete every call and its kept audio (asks first)")
+    sd.add_argument("--yes", action="store_true", help="with --all: do not ask")
     _db(sd)
+    sp = _command(ssub, "prune", "sessions:run_prune", "delete the transcripts of calls older than your setting "
+                  "(default 90 days), keeping their numbers; says what was removed")
+    sp.add_argument("--keep-days", metavar="N|never",
+                    help="this time, keep the transcripts of the last N days (default: the setting "
+                    "delete_transcripts_after_days in settings.toml)")
+    sp.add_argument("--settings", metavar="FILE", help="settings file (default: settings.toml in your config folder)")
+    _db(sp)
     for action, text in (("exclude", "leave a call out of Progress (an internal meeting, say)"),
                          ("include", "count a call you left out in Progress again")):
         sx = _command(ssub, action, f"sessions:run_{action}", text)
@@ -184,6 +207,9 @@ def _parser() -> argparse.ArgumentParser:
     _range(rp)
     rp.add_argument("--html", metavar="OUT", help="write the HTML report here (a file or a folder)")
     rp.add_argument("--json", metavar="OUT", help="write the session in the `analyze --json` contract (- for stdout)")
+    rp.add_argument("--numbers-only", action="store_true",
+                    help="leave out what was said (the transcript, the flagged sentences): a report safe to share, "
+                    "with the numbers, the timeline, the flags' times and kinds, and the prompts")
     _db(rp)
     _rules(rp)
 

@@ -14,14 +14,17 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from copilot.errors import UserError
+from copilot.store.private import open_private_stream
 
 if TYPE_CHECKING:
     from copilot.audio.capture import CaptureSource
     from copilot.audio.echo import EchoCanceller
     from copilot.audio.sources import AudioSource
     from copilot.core.phrases import PhraseDetector
+    from copilot.core.retention import Retention
     from copilot.pipeline.budget import CpuBudget
     from copilot.report.review import Review
+    from copilot.store.retention import Expired
     from copilot.store.sqlite import SessionStore
     from copilot.stt.engine import Engine, WhisperEngine
     from copilot.stt.models import ModelChoice
@@ -29,7 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = ["load_detector", "stt_threads", "live_threads", "whisper", "live_engine", "open_capture", "sound_modules",
            "sample_call", "demo_source", "open_event_log", "load_review", "display_problem", "require_display",
-           "cpu_budget", "echo_canceller"]
+           "cpu_budget", "echo_canceller", "apply_retention"]
 
 
 def load_detector(rules: str | None, meaning: bool = True, threads: int = 1, mine: bool = True) -> PhraseDetector:
@@ -163,7 +166,7 @@ def open_event_log(path: str) -> IO[str]:
     if path == "-":
         return sys.stdout
     try:
-        return open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed by the caller
+        return open_private_stream(path)  # closed by the caller; owner-only: it holds what was said
     except OSError as e:
         raise UserError(f"Could not write the event log {path}: {e.strerror or e}.") from None
 
@@ -173,6 +176,22 @@ def load_review(store: SessionStore, session: str, rules: str | None = None) -> 
     from copilot.report.review import build_review
 
     return build_review(store.load(store.find(session)), load_detector(rules))
+
+
+def apply_retention(store: SessionStore, retention: Retention, rules: str | None = None) -> Expired | None:
+    """The rep's retention setting applied to the store now: calls older than it lose their words, keep their
+    numbers (None: the setting keeps transcripts for good). Sessions stored before supportive lines were kept
+    have them found first, from the transcript about to go; the rep's marks keep the flags as they judged them."""
+    from datetime import datetime, timezone
+
+    from copilot.report.progress import find_supportive
+    from copilot.store.my_examples import MyExamples
+
+    cutoff = retention.cutoff(datetime.now(timezone.utc))
+    if cutoff is None:
+        return None
+    find_supportive(store, rules)
+    return store.expire_transcripts(cutoff, MyExamples.load().marks)
 
 
 def display_problem(what: str = "the app") -> str | None:

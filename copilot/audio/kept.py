@@ -12,13 +12,14 @@ from __future__ import annotations
 import wave
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 import numpy.typing as npt
 
 from copilot.audio.decode import SAMPLE_RATE
 from copilot.core.events import SPEAKERS, Speaker
+from copilot.store.private import open_private_binary, private_dir
 
 __all__ = ["CallRecorder", "kept_files", "load_kept", "ClipPlayer"]
 
@@ -32,13 +33,16 @@ class CallRecorder:
     """Writes both channels of a live call to WAV files as the blocks arrive (on the coach thread)."""
 
     def __init__(self, base: str | Path, notice: Callable[[str], None] = lambda _m: None) -> None:
-        Path(base).parent.mkdir(parents=True, exist_ok=True)
+        private_dir(Path(base).parent)
         self.base = str(base)
         self.notice = notice
         self.failed = False
         self._files: dict[Speaker, Any] = {}
+        self._raw: list[IO[bytes]] = []  # the files under the WAV writers (which close only what they opened)
         for who, path in kept_files(base).items():
-            f = wave.open(str(path), "wb")
+            raw = open_private_binary(path)
+            self._raw.append(raw)
+            f = wave.open(raw, "wb")
             f.setnchannels(1)
             f.setsampwidth(2)
             f.setframerate(SAMPLE_RATE)
@@ -56,7 +60,7 @@ class CallRecorder:
 
     def close(self) -> None:
         """Finish both files (their headers get their lengths)."""
-        for f in self._files.values():
+        for f in [*self._files.values(), *self._raw]:
             try:
                 f.close()
             except OSError:

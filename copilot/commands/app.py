@@ -60,12 +60,14 @@ def _open(args: argparse.Namespace, demo: bool) -> int:
     from copilot.ui.control import ControlWindow
     from copilot.ui.overlay import Overlay
     from copilot.ui.placement import keep_clear, place_overlay
+    from copilot.ui.retention import RetentionKeeper
     from copilot.ui.runner import LiveRunner
 
     events = open_event_log(args.events) if getattr(args, "events", None) else None
     app = qt_app()
     settings_path = Path(args.settings) if getattr(args, "settings", None) else default_settings_path()
     settings, notice = load_settings(settings_path)
+    notice = " ".join(x for x in (getattr(args, "privacy_notice", None), notice) if x) or None
     bridge = EventBridge()
     overlay = Overlay(locked=settings.overlay_locked, opacity=settings.overlay_opacity)
     bridge.received.connect(overlay.on_event)
@@ -79,6 +81,12 @@ def _open(args: argparse.Namespace, demo: bool) -> int:
 
     window = ControlWindow(settings, settings_path, runner, overlay, plan_for, levels,
                            notice=notice, db=args.db)
+    # Old calls' transcripts deleted as the rep's setting says: now, then daily (on a worker thread).
+    keeper = RetentionKeeper(args.db, lambda: window.settings.retention, lambda: window.settings.rules or None)
+    keeper.done.connect(lambda said: None if runner.running else window.status.setText(
+        f"{window.status.text()} {said}".strip()))
+    keeper.failed.connect(window.status.setText)
+    keeper.start()
     place_overlay(overlay, settings.overlay_x, settings.overlay_y)
     overlay.show()
     window.show()

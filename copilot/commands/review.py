@@ -55,8 +55,15 @@ def run_report(args: argparse.Namespace) -> int:
     json_out = json_target(args.json)
     with SessionStore(args.db) as store:
         review = load_review(store, args.session, args.rules)
+    if args.numbers_only:
+        from copilot.report.numbers_only import numbers_only, numbers_only_json
+
+        data = numbers_only_json(review)
+        review = numbers_only(review)
+    else:
+        data = stored_json(review.stored, review.marks, review.effects)
     if json_out:
-        write_json(json_out, stored_json(review.stored, review.marks, review.effects))
+        write_json(json_out, data)
     if args.html:
         if sys.platform.startswith("linux"):
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # the chart is drawn, never shown
@@ -80,6 +87,8 @@ def _progress_page(args: argparse.Namespace) -> int:
         raise UserError("--progress is across all your calls (choose them with --since and --until), not one ID.")
     if args.json:
         raise UserError("--progress writes a page (--html OUT); `copilot progress --json` gives its numbers.")
+    if args.numbers_only:
+        raise UserError("--numbers-only is for one call's report; the Progress page holds no transcript.")
     scope = " ".join(x for x in (f"from {args.since}" if args.since else "", f"until {args.until}"
                                                                               if args.until else "") if x)
     path = write_progress(read_progress(args), args.html or "progress.html", scope)

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from copilot.core.review import clock
+from copilot.errors import UserError
 from copilot.store.sqlite import SessionStore
 
-__all__ = ["run_sessions", "run_rename", "run_delete", "run_me", "run_exclude", "run_include"]
+if TYPE_CHECKING:
+    from copilot.store.settings import Settings
+
+__all__ = ["run_sessions", "run_rename", "run_delete", "run_prune", "run_me", "run_exclude", "run_include"]
 
 
 def run_sessions(args: argparse.Namespace) -> int:
@@ -41,12 +48,79 @@ def run_rename(args: argparse.Namespace) -> int:
 
 
 def run_delete(args: argparse.Namespace) -> int:
-    """``copilot sessions delete ID``: the session and everything kept of it."""
+    """``copilot sessions delete ID``: the session and everything kept of it, its text overwritten in the files;
+    ``--all``: every session (asked first, unless ``--yes``)."""
+    if args.all:
+        if args.session:
+            raise UserError("Give one call's ID or --all, not both.")
+        return _delete_all(args)
+    if not args.session:
+        raise UserError("Say which call: `copilot sessions delete ID` (`copilot sessions` lists them), or --all.")
     with SessionStore(args.db) as store:
         sid = store.find(args.session)
-        store.delete(sid)
-    print(f"Deleted {sid}.")
+        whole = store.delete(sid)
+    print(f"Deleted {sid}: its transcript, numbers and any kept audio; its text is overwritten in the store's files."
+          + ("" if whole else _BUSY))
     return 0
+
+
+_BUSY = (" Another window of the copilot is reading the store: the last copy of the text goes when it closes"
+         " (or on the next deletion).")
+
+
+def _delete_all(args: argparse.Namespace) -> int:
+    with SessionStore(args.db) as store:
+        n = len(store.sessions())
+        if n == 0:
+            print(f"There are no calls in {store.path}; nothing to delete.")
+            return 0
+        if not args.yes:
+            if not sys.stdin.isatty():
+                raise UserError(f"This deletes all {n} calls in {store.path} for good; add --yes to do it without "
+                                "being asked.")
+            answer = input(f"Delete all {n} call{'s' if n != 1 else ''} in {store.path}, their transcripts and "
+                           "kept audio, for good? Type yes: ")
+            if answer.strip().lower() != "yes":
+                print("Nothing was deleted.")
+                return 1
+        done = store.delete_all()
+        whole = store.checkpoint()
+    print(f"Deleted all {done} call{'s' if done != 1 else ''}: the store is empty and its file rewritten. Your "
+          "voice profile and the lines you marked in reviews (my_examples.json) are kept: `copilot voice clear` "
+          "deletes the one; delete the file for the other." + ("" if whole else _BUSY))
+    return 0
+
+
+def run_prune(args: argparse.Namespace) -> int:
+    """``copilot sessions prune [--keep-days N|never]``: delete the transcripts of calls older than the rep's
+    setting (or N days), keeping their numbers; says what was removed."""
+    from copilot.core.retention import Retention, parse_days
+    from copilot.wiring import apply_retention
+
+    if args.keep_days is not None:
+        try:
+            retention = Retention(parse_days(args.keep_days, "--keep-days"))
+        except ValueError as e:
+            raise UserError(f"{e}.") from None
+    else:
+        retention = _settings(args).retention
+    with SessionStore(args.db) as store:
+        expired = apply_retention(store, retention, getattr(args, "rules", None))
+    if expired is None:
+        print("Transcripts are kept for good (your setting says never); nothing was deleted. "
+              "`copilot sessions prune --keep-days N` deletes those older than N days.")
+    else:
+        print(expired.sentence(retention.said))
+    return 0
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    from copilot.store.settings import default_settings_path, load_settings
+
+    settings, notice = load_settings(Path(args.settings) if args.settings else default_settings_path())
+    if notice:
+        print(f"copilot: {notice}", file=sys.stderr)
+    return settings
 
 
 def run_exclude(args: argparse.Namespace) -> int:

@@ -26,8 +26,8 @@ from copilot.core.phrases import sentence_at
 from copilot.core.rulebook import Rulebook
 from copilot.core.taught import normalised
 
-__all__ = ["Mark", "MarkKind", "taught", "marked_flags", "marks_flag", "flag_sentence", "wrong_mark", "missed_mark",
-           "sentences_of"]
+__all__ = ["Mark", "MarkKind", "taught", "marked_flags", "marks_flag", "settles", "flag_sentence", "wrong_mark",
+           "missed_mark", "sentences_of"]
 
 MarkKind = Literal["example", "not_example"]
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")  # as the detector splits: . ! ? then a space
@@ -88,6 +88,12 @@ def marks_flag(mark: Mark, flag: Flag) -> bool:
     return flag.added and normalised(flag.match) == mark.key and abs(flag.start - mark.start) <= _SAME_TIME_S
 
 
+def settles(mark: Mark, flag: Flag) -> bool:
+    """``mark`` decides what becomes of the stored ``flag`` in the review: it clears it ("not pushy"), or the flag
+    stands for the line the rep marked as missed (the detector flagged it since)."""
+    return marks_flag(mark, flag) if mark.kind == "not_example" else _covers(flag, mark)
+
+
 def marked_flags(flags: Sequence[Flag], marks: Sequence[Mark]) -> tuple[list[Flag], list[Flag]]:
     """A call's flags as the rep judged them, in time order, and the flags they marked wrong (left out)."""
     wrong = [m for m in marks if m.kind == "not_example"]
@@ -138,4 +144,4 @@ def taught(rulebook: Rulebook, marks: Sequence[Mark]) -> Rulebook:
 def _covers(flag: Flag, mark: Mark) -> bool:
     """An existing flag already stands for the missed line (the detector has learnt it since)."""
     return (flag.speaker == "rep" and flag.start < mark.end + _SAME_TIME_S and mark.start - _SAME_TIME_S < flag.end
-            and normalised(flag.match) in mark.key)
+            and bool(flag.match) and normalised(flag.match) in mark.key)  # no phrase (its words deleted): covers none

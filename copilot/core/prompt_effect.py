@@ -32,6 +32,7 @@ from statistics import fmean
 
 from copilot.core.events import Flag, Prompt, PromptKind, Speaker, SpeechSpan, SupportiveLine
 from copilot.core.facts import TALK_WINDOW_S
+from copilot.core.retention import WORDS_GONE_REASON
 from copilot.core.settings import CoachSettings
 from copilot.core.talk import TalkTracker
 
@@ -284,7 +285,7 @@ def matched_moments(clock: TalkClock, prompts: Sequence[Prompt], flags: Sequence
         prompted = any(p.kind == "phrase" and p.category == f.category
                        and f.end - 1.0 <= p.time <= f.end + s.flag_fresh_s for p in prompts)
         if not prompted:
-            found.append((f.end, "phrase", f.category, f"you said: '{f.match}'"))
+            found.append((f.end, "phrase", f.category, f"you said: '{f.match}'" if f.match else WORDS_GONE_REASON))
     for a, b in monologues:
         if b - a >= s.monologue_s and not any(p.kind == "monologue" and a <= p.time <= b + 1.0 for p in prompts):
             found.append((a + s.monologue_s, "monologue", "monologue",

@@ -17,6 +17,7 @@ from copilot.errors import UserError
 from copilot.report.prompt_effect import PROMPT_EFFECT_CSS, prompt_effect_html
 from copilot.report.review import Review
 from copilot.report.transcript import TRANSCRIPT_CSS, transcript_html
+from copilot.store.private import write_private_text
 
 __all__ = ["report_html", "write_report"]
 
@@ -49,13 +50,17 @@ def report_html(review: Review, chart_png: bytes) -> str:
     # What was said, as the sentence in the transcript: a live flag's own text is the guess it was
     # raised on ("The next step is a"), often cut off.
     said = {f: flag_sentence(f, line.segment.text) for line in review.lines for f in line.flags}
+    words = not review.words_left_out  # a numbers-only report, or a call whose transcript was deleted: no words
     flags = "\n".join(
-        f"<tr><td>{clock(f.start)}</td><td><b>“{escape(f.match)}”</b><br>"
-        f'<span class="bench">{escape(said.get(f, f.text))}</span></td><td>{escape(f.category.replace("_", " "))}'
-        f'{_BY_YOU if f.added else ""}</td>'
+        f"<tr><td>{clock(f.start)}</td>"
+        + (f'<td><b>“{escape(f.match)}”</b><br><span class="bench">{escape(said.get(f, f.text))}</span></td>'
+           if words else "")
+        + f'<td>{escape(f.category.replace("_", " "))}{_BY_YOU if f.added else ""}</td>'
         f"<td>“{escape(f.prompt)}”</td></tr>" for f in review.flags) or (
-        '<tr><td colspan="4">No directive phrases were flagged in this call.</td></tr>')
-    cleared = "".join(f"<li>{clock(f.start)} “{escape(f.match)}”</li>" for f in review.cleared)
+        f'<tr><td colspan="{4 if words else 3}">No directive phrases were flagged in this call.</td></tr>')
+    said_head = "<th>You said</th>" if words else ""
+    cleared = "".join(f"<li>{clock(f.start)}" + (f" “{escape(f.match)}”" if words else "") + "</li>"
+                      for f in review.cleared)
     if cleared:
         cleared = (f'<p class="bench">You marked {len(review.cleared)} flag{"s" if len(review.cleared) != 1 else ""} '
                    f"as not pushy; they are left out of the numbers above:</p><ul class=\"bench\">{cleared}</ul>")
@@ -83,17 +88,23 @@ and {high}%, and where phrases were flagged and prompts shown" src="data:image/p
 </table>
 
 <h2>Flagged phrases</h2>
-<table id="flags"><tr><th>When</th><th>You said</th><th>Category</th><th>You could say instead</th></tr>
+<table id="flags"><tr><th>When</th>{said_head}<th>Category</th><th>You could say instead</th></tr>
 {flags}
 </table>
 {cleared}
 {_prompts_section(review)}
 <h2>Transcript</h2>
 <div id="transcript">
-{transcript_html(review.lines) or "<p>No speech was transcribed in this call.</p>"}
+{_transcript(review)}
 </div>
 </body></html>
 """
+
+
+def _transcript(review: Review) -> str:
+    if review.words_left_out:
+        return f'<p class="bench">{escape(review.words_left_out)}</p>'
+    return transcript_html(review.lines) or "<p>No speech was transcribed in this call.</p>"
 
 
 def _prompts_section(review: Review) -> str:
@@ -108,7 +119,7 @@ def write_report(review: Review, chart_png: bytes, out: str | Path) -> Path:
     if path.is_dir():
         path = path / f"call-review-{review.stored.row.id}.html"
     try:
-        path.write_text(report_html(review, chart_png), encoding="utf-8")
+        write_private_text(path, report_html(review, chart_png))
     except OSError as e:
         raise UserError(f"Cannot write the report to {path}: {e.strerror or e}.") from None
     return path

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from copilot.errors import UserError
+from copilot.store.private import write_private_text
 
 __all__ = ["json_target", "write_json"]
 
@@ -32,6 +33,6 @@ def write_json(target: str, data: dict[str, Any]) -> None:
         sys.stdout.flush()
         return
     try:
-        Path(target).write_text(text, encoding="utf-8")
+        write_private_text(target, text)
     except OSError as e:
         raise UserError(f"Could not write {target}: {e.strerror or e}.") from None

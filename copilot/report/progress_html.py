@@ -17,6 +17,7 @@ from copilot.errors import UserError
 from copilot.report.html import PAGE_CSS
 from copilot.report.progress_svg import COLOURS, MANY, chart_svg
 from copilot.report.prompt_progress import pooled_effect_html
+from copilot.store.private import write_private_text
 
 __all__ = ["progress_html", "write_progress"]
 
@@ -170,7 +171,7 @@ def write_progress(p: Progress, out: str | Path, scope: str = "") -> Path:
     if path.is_dir():
         path = path / "progress.html"
     try:
-        path.write_text(progress_html(p, scope), encoding="utf-8")
+        write_private_text(path, progress_html(p, scope))
     except OSError as e:
         raise UserError(f"Cannot write the Progress page to {path}: {e.strerror or e}.") from None
     return path

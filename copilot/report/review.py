@@ -17,6 +17,7 @@ from copilot.core.events import Flag, SupportiveLine
 from copilot.core.marks import Mark, marked_flags, marks_flag
 from copilot.core.phrases import PhraseDetector
 from copilot.core.prompt_effect import CallEffects, call_effects
+from copilot.core.retention import expired_note
 from copilot.core.review import (
     FlaggedLine,
     Number,
@@ -48,6 +49,7 @@ class Review:
     cleared: tuple[Flag, ...] = ()  # the flags the rep marked "not pushy"
     categories: tuple[Category, ...] = ()  # the directive categories a missed line may be marked as
     effects: CallEffects = CallEffects((), (), live=False)  # what each prompt shown live did
+    words_left_out: str = ""  # the one line shown instead of the transcript: deleted (retention) or numbers only
 
     @property
     def title(self) -> str:
@@ -108,7 +110,8 @@ def build_review(stored: StoredSession, detector: PhraseDetector, marks: Sequenc
     categories = tuple(c for c in detector.rulebook.categories if c.kind == "directive")
     found = Review(stored, [], rolling_share(stored.spans, call_length(stored)), [], supportive,
                    found=tuple(stored.flags), categories=categories,
-                   effects=stored_effects(stored, supportive))
+                   effects=stored_effects(stored, supportive),
+                   words_left_out=expired_note(stored.transcript_removed) if stored.transcript_removed else "")
     return remarked(found, marks)
 
 
@@ -125,9 +128,9 @@ def remarked(review: Review, marks: Sequence[Mark]) -> Review:
     its numbers, flags and transcript follow."""
     flags, cleared = marked_flags(review.found, marks)
     stored = replace(review.stored, flags=flags)
-    return replace(review, stored=stored, numbers=_numbers(stored, len(review.supportive)),
-                   lines=flagged_lines(whole_sentences(stored.segments), flags, cleared), marks=tuple(marks),
-                   cleared=tuple(cleared))
+    lines = [] if review.words_left_out else flagged_lines(whole_sentences(stored.segments), flags, cleared)
+    return replace(review, stored=stored, numbers=_numbers(stored, len(review.supportive)), lines=lines,
+                   marks=tuple(marks), cleared=tuple(cleared))
 
 
 def _numbers(stored: StoredSession, supportive: int) -> list[Number]:
@@ -161,6 +164,8 @@ def stored_json(stored: StoredSession, marks: Sequence[Mark] = (),
                          "voices": [{"voice": v, "share": round(s, 4)} for v, s in voice_shares(stored)]}
     if effects is not None and effects.live:
         out["prompt_effect"] = effects.as_json()
+    if stored.transcript_removed:
+        out["transcript_removed"] = stored.transcript_removed
     return out
 
 

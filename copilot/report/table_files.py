@@ -14,15 +14,14 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import IO, Any
 
 from copilot.errors import UserError
 from copilot.report.tables import ColumnType, Table, Value
+from copilot.store.private import private_dir, private_file
 
 __all__ = ["ParquetMissing", "FORMATS", "require_parquet", "write_table", "owner_only_folder"]
 
@@ -53,39 +52,22 @@ def owner_only_folder(folder: Path) -> None:
     try:
         if folder.exists() and not folder.is_dir():
             raise UserError(f"--out {folder} is a file; give a folder for the tables.")
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        private_dir(folder)
     except OSError as e:
         raise UserError(f"Could not make the folder {folder}: {e.strerror or e}; choose another with --out.") from None
 
 
 def write_table(table: Table, folder: Path, fmt: str) -> Path:
-    """Write ``table`` as ``folder/<name>.<fmt>`` (owner-only); returns the file written."""
+    """Write ``table`` as ``folder/<name>.<fmt>`` (owner-only, whole or not at all); returns the file written."""
     target = folder / f"{table.name}.{fmt}"
     writer: Callable[[Table, IO[bytes]], None] = _write_csv if fmt == "csv" else _write_parquet
-    with _owner_only(target) as out:
-        writer(table, out)
-    return target
-
-
-@contextmanager
-def _owner_only(target: Path) -> Iterator[IO[bytes]]:
-    """A new file, mode 0600 from its creation, renamed to ``target`` once written whole."""
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
+        with private_file(target) as out:
+            writer(table, out)
     except OSError as e:
-        raise UserError(f"Could not write {target}: {e.strerror or e}; choose another folder with --out.") from None
-    try:
-        with os.fdopen(fd, "wb") as out:
-            yield out
-        os.replace(tmp, target)
-    except OSError as e:
-        tmp.unlink(missing_ok=True)
         raise UserError(f"Could not write {target}: {e.strerror or e}; close it if another program has it open, "
                         "or choose another folder with --out.") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    return target
 
 
 def _write_csv(table: Table, out: IO[bytes]) -> None:

@@ -28,6 +28,7 @@ from typing import Any
 
 from copilot.core.marks import Mark
 from copilot.errors import UserError
+from copilot.store.private import data_folder, private_dir, write_private_text
 
 __all__ = ["ExamplesError", "MyExamples", "default_examples_path", "EXAMPLES_FILE"]
 
@@ -45,9 +46,7 @@ class ExamplesError(UserError):
 def default_examples_path() -> Path:
     """my_examples.json in the user's data folder, beside the sessions database (``default_db_path``; not
     imported from there: ``copilot detect`` reads this file and loads no SQL)."""
-    from platformdirs import user_data_path
-
-    return user_data_path("live-call-copilot", appauthor=False) / EXAMPLES_FILE
+    return data_folder() / EXAMPLES_FILE
 
 
 class MyExamples:
@@ -79,10 +78,8 @@ class MyExamples:
         marks = edit(_read(self.path))  # what another window marked meanwhile is kept
         data = {"what": _WHAT, "version": _VERSION, "marks": [asdict(m) for m in marks]}
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(self.path.name + ".tmp")
-            tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-            tmp.replace(self.path)
+            private_dir(self.path.parent)
+            write_private_text(self.path, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
         except OSError as e:
             raise ExamplesError(f"Your mark could not be saved to {self.path}: {e.strerror or e}.") from None
         self.marks = marks

@@ -14,8 +14,10 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from copilot.core.retention import DEFAULT_DAYS, NEVER, Retention, parse_days
 from copilot.core.settings import CoachSettings
 from copilot.errors import UserError
+from copilot.store.private import config_folder, private_dir, tighten, write_private_text
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -50,13 +52,18 @@ class Settings:
     cpu_budget: float = 0.5  # the share of one core a session may use beside the call
     echo_cancel: bool = True  # take the call's echo (laptop speakers) out of the microphone
     learn_voice: bool = False  # the rep agreed: learn their voiceprint from the microphone (for mixed recordings)
+    # A call's transcript (and kept audio) is deleted this many days after it; its numbers stay. None: "never".
+    delete_transcripts_after_days: int | None = DEFAULT_DAYS
+
+    @property
+    def retention(self) -> Retention:
+        """How long a call's words are kept (core/retention.py)."""
+        return Retention(self.delete_transcripts_after_days)
 
 
 def default_settings_path() -> Path:
     """settings.toml in the user's config folder."""
-    from platformdirs import user_config_dir
-
-    return Path(user_config_dir("live-call-copilot", appauthor=False)) / "settings.toml"
+    return config_folder() / "settings.toml"
 
 
 def load_settings(path: Path) -> tuple[Settings, str | None]:
@@ -70,6 +77,7 @@ def load_settings(path: Path) -> tuple[Settings, str | None]:
         broken = path.with_name(path.name + ".broken")
         try:
             path.replace(broken)
+            tighten(broken)
             kept = f"; it was kept as {broken.name}"
         except OSError:
             kept = ""
@@ -80,13 +88,11 @@ def save_settings(settings: Settings, path: Path) -> None:
     """Write the settings (a small TOML file: the app's keys, then the coach's table), or raise SettingsError."""
     values = asdict(settings)
     coach = values.pop("coach")
-    lines = [f"{k} = {_toml(v)}" for k, v in values.items()]
+    lines = [f"{k} = {_toml(NEVER if v is None else v)}" for k, v in values.items()]  # None: only "never"
     lines += ["", "[coach]"] + [f"{k} = {_toml(v)}" for k, v in coach.items()]
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        tmp.replace(path)
+        private_dir(path.parent)
+        write_private_text(path, "\n".join(lines) + "\n")
     except OSError as e:
         raise SettingsError(f"Your settings could not be saved to {path}: {e.strerror or e}.") from None
 
@@ -111,7 +117,9 @@ def _from_dict(data: dict[str, Any]) -> Settings:
         if f.name == "coach" or f.name not in data:
             continue  # a setting from another version is ignored, not fatal
         value, default = data[f.name], getattr(defaults, f.name)
-        if isinstance(default, bool):
+        if f.name == "delete_transcripts_after_days":
+            value = parse_days(value, f.name)
+        elif isinstance(default, bool):
             if not isinstance(value, bool):
                 raise ValueError(f"{f.name} should be true or false")
         elif isinstance(default, (int, float)):

@@ -20,14 +20,16 @@ from pathlib import Path
 from typing import Any
 
 from copilot.core.events import Flag, Prompt, Segment, SpeechSpan, SupportiveLine, Word
+from copilot.core.marks import Mark
 from copilot.core.talk import TalkSummary
 from copilot.errors import UserError
+from copilot.store.private import create_private, data_folder, private_dir, tighten
 from copilot.store.progress import CallRow, PromptInputs, call_rows, flags_of, prompt_inputs, unknown_supportive
 from copilot.store.recovery import finish_unfinished, this_process
+from copilot.store.retention import Expired
+from copilot.store.retention import expire_transcripts as expire_words
 
 __all__ = ["StoreError", "SessionRow", "StoredSession", "SessionStore", "default_db_path", "MIGRATIONS"]
-
-APP_NAME = "live-call-copilot"
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: the first schema
@@ -101,6 +103,11 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE sessions ADD COLUMN supportive_known INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE sessions ADD COLUMN excluded INTEGER NOT NULL DEFAULT 0;
     """,
+    # 6: the day a session's transcript was deleted by the rep's retention setting ('' = still there); its
+    # numbers stay (store/retention.py)
+    """
+    ALTER TABLE sessions ADD COLUMN transcript_removed TEXT NOT NULL DEFAULT '';
+    """,
 )
 
 
@@ -119,6 +126,7 @@ class StoredSession:
     rep_voice: int = 0  # a mixed recording: the rep's voice (1-based); 0 for two-channel calls
     rep_guessed: bool = False  # a mixed recording whose rep voice nothing said: the numbers are a guess
     supportive: list[SupportiveLine] | None = None  # None: not known (stored before they were kept)
+    transcript_removed: str = ""  # the day its words were deleted (retention); "" while they are kept
 
 
 def _talk(text: str) -> TalkSummary | None:
@@ -181,9 +189,7 @@ class SessionRow:
 
 def default_db_path() -> Path:
     """sessions.db in the user's data folder (e.g. ~/.local/share/live-call-copilot on Linux)."""
-    from platformdirs import user_data_path
-
-    return user_data_path(APP_NAME, appauthor=False) / "sessions.db"
+    return data_folder() / "sessions.db"
 
 
 class SessionStore:
@@ -194,12 +200,18 @@ class SessionStore:
         with self._errors("open"):
             if self.path.is_dir():
                 raise StoreError(f"{self.path} is a folder; --db needs a file name.")
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # Owner-only from the start: SQLite gives the -wal and -shm files the database file's own mode.
+            private_dir(self.path.parent)
+            create_private(self.path)
             self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            # What is deleted is overwritten, not left in free pages (SQLite's default is off; some builds turn it on).
+            self.db.execute("PRAGMA secure_delete = ON")
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = NORMAL")
             self._migrate()
+            for path in self.files():  # made readable by an older version
+                tighten(path, 0o600)
             finish_unfinished(self.db)
 
     def __enter__(self) -> SessionStore:
@@ -320,7 +332,8 @@ class SessionStore:
         ``words=False`` leaves out each segment's word timings (an export of many calls does not need them)."""
         with self._errors("read"):
             row = self.db.execute("SELECT id, started, duration_s, source, kind, model, name, rep_share, ended, "
-                                  "talk, audio, rep_voice, rep_guessed, excluded, supportive_known FROM sessions "
+                                  "talk, audio, rep_voice, rep_guessed, excluded, supportive_known, "
+                                  "transcript_removed FROM sessions "
                                   "WHERE id = ?",
                                   (session_id,)).fetchone()
             if row is None:
@@ -350,6 +363,7 @@ class SessionStore:
             int(row[11]),
             bool(row[12]),
             [SupportiveLine(*x) for x in supportive] if row[14] else None,
+            str(row[15]),
         )
 
     def find(self, prefix: str) -> str:
@@ -375,8 +389,12 @@ class SessionStore:
         with self._errors("save the session to"), self._tx():
             self.db.execute("UPDATE sessions SET audio = ? WHERE id = ?", (base, session_id))
 
-    def delete(self, session_id: str) -> None:
-        """Remove a session and everything kept of it, its audio too; the other sessions are untouched."""
+    def delete(self, session_id: str) -> bool:
+        """Remove a session and everything kept of it, its audio too; the other sessions are untouched.
+
+        Its text is overwritten in the database file (secure delete) and the write-ahead log is
+        folded in and emptied, so none of its sentences stays in the files here. False if another
+        program reading the store (an open review) holds part of the log: it is emptied when that is done."""
         from copilot.audio.kept import kept_files
 
         with self._errors("save the session to"), self._tx():
@@ -386,6 +404,46 @@ class SessionStore:
             self.db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
         for path in kept_files(found[0]).values() if found[0] else ():
             path.unlink(missing_ok=True)
+        return self.checkpoint()
+
+    def delete_all(self) -> int:
+        """Empty the store: every session and its kept audio; the file is rewritten small. Returns how many."""
+        from copilot.audio.kept import kept_files
+
+        with self._errors("save the session to"):
+            with self._tx():
+                kept = [str(a) for (a,) in self.db.execute("SELECT audio FROM sessions WHERE audio != ''")]
+                n = int(self.db.execute("SELECT count(*) FROM sessions").fetchone()[0])
+                self.db.execute("DELETE FROM sessions")
+            self.db.execute("VACUUM")
+        for base in kept:
+            for path in kept_files(base).values():
+                path.unlink(missing_ok=True)
+        self.checkpoint()
+        return n
+
+    def expire_transcripts(self, before: datetime, marks: Sequence[Mark] = ()) -> Expired:
+        """Delete the words of every finished call started before ``before``, keeping its numbers (``marks``: the
+        rep's, so the numbers stay as they judged them; store/retention.py), then empty the write-ahead log."""
+        cutoff = before.astimezone(timezone.utc).isoformat(timespec="seconds")
+        today = datetime.now(timezone.utc).date().isoformat()
+        with self._errors("save the session to"):
+            expired = expire_words(self.db, cutoff, marks, today)
+        if expired.sessions:
+            self.checkpoint()
+        return expired
+
+    def checkpoint(self) -> bool:
+        """Fold the write-ahead log into the database file and empty it (after a deletion: the log still holds
+        the deleted rows as they were written). False if another program reading the store kept part of the
+        log in use; it is emptied when that program is done."""
+        with self._errors("save the session to"):
+            busy, _log, _moved = self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return not busy
+
+    def files(self) -> list[Path]:
+        """The store's files on disk: the database, and its write-ahead log and shared memory while open."""
+        return [p for p in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm")) if p.exists()]
 
     def segments(self, session_id: str) -> list[tuple[str, float, float, str]]:
         """(speaker, start, end, text) of a session's transcript, in time order."""

@@ -12,6 +12,7 @@ from dataclasses import replace
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDoubleSpinBox,
     QFileDialog,
     QHBoxLayout,
@@ -77,6 +78,17 @@ class CoachingForm(QObject):
         self.learn_voice = QCheckBox("Learn my voice from my microphone, to find me in mixed recordings "
                                      "(a voiceprint, kept on this computer)")
         self.learn_voice.setChecked(settings.learn_voice)
+        # How long a call's words are kept (its numbers are kept for good); 0 in the box stands for "never".
+        self.retention = QComboBox()
+        choices = [(30, "30 days"), (90, "90 days"), (365, "a year"), (0, "never (keep them)")]
+        days = settings.delete_transcripts_after_days or 0
+        if days not in [d for d, _ in choices]:
+            choices.insert(0, (days, f"{days} days"))
+        for d, label in choices:
+            self.retention.addItem(label, d)
+        self.retention.setCurrentIndex(self.retention.findData(days))
+        self.retention.setToolTip("A call's transcript (and kept audio) is deleted this long after it; its numbers "
+                                  "stay for the review and Progress")
 
         for line in (self.model, self.rules):
             line.editingFinished.connect(self.changed)
@@ -85,6 +97,7 @@ class CoachingForm(QObject):
         self.keep_audio.toggled.connect(self.changed)
         self.echo.toggled.connect(self.changed)
         self.learn_voice.toggled.connect(self.changed)
+        self.retention.currentIndexChanged.connect(self.changed)
         self.lock.toggled.connect(self._lock_changed)
         self.opacity.valueChanged.connect(self._opacity_changed)
 
@@ -92,7 +105,8 @@ class CoachingForm(QObject):
         """The form rows, in the order the rep reads them."""
         return [("Speech model", self.model), ("Rulebook", self._rules_row), ("Time between prompts", self.gap),
                 ("Same prompt again after", self.cooldown), ("Prompt when you talk more than", self.dominance),
-                ("CPU the coach may use", self.budget), ("Overlay opacity", self.opacity), ("", self.lock),
+                ("CPU the coach may use", self.budget), ("Delete transcripts after", self.retention),
+                ("Overlay opacity", self.opacity), ("", self.lock),
                 ("", self.echo), ("", self.keep_audio), ("", self.learn_voice)]
 
     def apply(self, settings: Settings) -> Settings:
@@ -105,7 +119,8 @@ class CoachingForm(QObject):
         return replace(settings, model=self.model.text().strip(), rules=self.rules.text().strip(), coach=coach,
                        overlay_locked=self.lock.isChecked(), overlay_opacity=self.opacity.value() / 100,
                        keep_audio=self.keep_audio.isChecked(), cpu_budget=self.budget.value() / 100,
-                       echo_cancel=self.echo.isChecked(), learn_voice=self.learn_voice.isChecked())
+                       echo_cancel=self.echo.isChecked(), learn_voice=self.learn_voice.isChecked(),
+                       delete_transcripts_after_days=int(self.retention.currentData()) or None)
 
     def _pick_rules(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self.rules, "Rulebook", "", "Rulebooks (*.toml)")

@@ -17,11 +17,13 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import replace
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
@@ -44,6 +46,7 @@ from copilot.core.review import clock
 from copilot.errors import UserError
 from copilot.report.html import write_report
 from copilot.report.jsonfile import write_json
+from copilot.report.numbers_only import numbers_only, numbers_only_json
 from copilot.report.prompt_effect import PROMPT_EFFECT_CSS, prompt_effect_html
 from copilot.report.review import Review, started_local, stored_json
 from copilot.report.transcript import TRANSCRIPT_CSS, transcript_html
@@ -115,6 +118,11 @@ class ReviewWindow(QWidget):
             b.clicked.connect(slot)
             b.setEnabled(store is not None or text.startswith("Save"))
             buttons.addWidget(b)
+            if text == "Save JSON…":  # the choice applies to both saves before it
+                self.numbers_only = QCheckBox("Numbers only (to share)")
+                self.numbers_only.setToolTip("Save the report and the JSON without what was said: no transcript, no "
+                                             "flagged sentences; the numbers, timeline, flags' times and prompts stay")
+                buttons.addWidget(self.numbers_only)
         # A mixed recording: the rep says which voice is theirs, and the call is worked out again.
         self.me_button = QPushButton("This is me…")
         self.me_button.clicked.connect(self._ask_me)
@@ -136,6 +144,8 @@ class ReviewWindow(QWidget):
                                 "that was wrong.")
         elif kept:
             self.status.setText("This call's audio files are missing, so it cannot be replayed.")
+        if review.words_left_out:  # no transcript: nothing to mark or play
+            self.status.setText("")
 
         # What each prompt did, in a tab beside the transcript: only a live call showed prompts to the rep.
         self.prompt_effect = QTextBrowser()
@@ -218,6 +228,9 @@ class ReviewWindow(QWidget):
             bench.setText(n.benchmark)
 
     def _show_transcript(self) -> None:
+        if self.review.words_left_out:  # its transcript was deleted (the rep's retention setting)
+            self.transcript.setHtml(f"<p>{escape(self.review.words_left_out)}</p>")
+            return
         self.transcript.setHtml(transcript_html(self.review.lines, playable=self.player is not None, markable=True)
                                 or "<p>No speech was transcribed in this call.</p>")
 
@@ -229,12 +242,15 @@ class ReviewWindow(QWidget):
     # ---- managing ------------------------------------------------------------------
 
     def save_report(self, out: str | Path) -> Path:
-        """Write the HTML report (raises UserError with a sentence)."""
-        return write_report(self.review, timeline_png(self.review), out)
+        """Write the HTML report, without what was said if "Numbers only" is ticked (raises UserError)."""
+        review = numbers_only(self.review) if self.numbers_only.isChecked() else self.review
+        return write_report(review, timeline_png(review), out)
 
     def save_json(self, out: str | Path) -> None:
-        """Write the session in the ``analyze --json`` contract (raises UserError with a sentence)."""
-        write_json(str(out), stored_json(self.review.stored, self.review.marks, self.review.effects))
+        """Write the session in the ``analyze --json`` contract, without what was said if "Numbers only" is
+        ticked (raises UserError with a sentence)."""
+        write_json(str(out), numbers_only_json(self.review) if self.numbers_only.isChecked()
+                   else stored_json(self.review.stored, self.review.marks, self.review.effects))
 
     def rename(self, name: str) -> None:
         """Give the call a name (raises StoreError)."""
@@ -283,10 +299,13 @@ class ReviewWindow(QWidget):
                 self.status.setText(str(e))
 
     def _ask_report(self) -> None:
-        out, _ = QFileDialog.getSaveFileName(self, "Save the report", f"call-review-{self.review.stored.row.id}.html",
-                                             "Web page (*.html)")
+        only = self.numbers_only.isChecked()
+        out, _ = QFileDialog.getSaveFileName(self, "Save the report (numbers only)" if only else "Save the report",
+                                             f"call-review-{self.review.stored.row.id}{'-numbers' if only else ''}"
+                                             ".html", "Web page (*.html)")
         if out:
-            self._try(lambda: self.status.setText(f"Report saved: {self.save_report(out)}"))
+            self._try(lambda: self.status.setText(f"Report saved{' (numbers only)' if only else ''}: "
+                                                  f"{self.save_report(out)}"))
 
     def _ask_json(self) -> None:
         out, _ = QFileDialog.getSaveFileName(self, "Save as JSON", f"{self.review.stored.row.id}.json", "JSON (*.json)")

@@ -19,6 +19,7 @@ import numpy.typing as npt
 
 from copilot.core.facts import SAMPLE_RATE
 from copilot.errors import UserError
+from copilot.store.private import data_folder, private_dir, write_private_text
 from copilot.voices.embedder import DIM, VoiceEmbedder
 
 __all__ = ["VoiceProfile", "ProfileError", "default_profile_path", "load_profile", "save_profile", "voiceprint_of",
@@ -47,9 +48,7 @@ class VoiceProfile:
 
 def default_profile_path() -> Path:
     """voice.json in the user's data folder, beside the sessions database."""
-    from platformdirs import user_data_path
-
-    return user_data_path("live-call-copilot", appauthor=False) / "voice.json"
+    return data_folder() / "voice.json"
 
 
 def voiceprint_of(samples: Samples, embedder: VoiceEmbedder) -> tuple[npt.NDArray[np.float32], float]:
@@ -88,10 +87,8 @@ def save_profile(profile: VoiceProfile, path: Path) -> None:
             "source": profile.source, "updated": profile.updated, "sessions": profile.sessions,
             "what": "a voiceprint of the rep (256 numbers, not audio), to find them in mixed recordings"}
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(data) + "\n", encoding="utf-8")
-        tmp.replace(path)
+        private_dir(path.parent)
+        write_private_text(path, json.dumps(data) + "\n")
     except OSError as e:
         raise ProfileError(f"Your voice profile could not be saved to {path}: {e.strerror or e}.") from None
 

@@ -15,6 +15,7 @@ from copilot.core.rulebook import Rulebook
 from copilot.errors import UserError
 from copilot.report.review import build_review
 from copilot.store.my_examples import ExamplesError, MyExamples, default_examples_path
+from copilot.store.private import private_dir, write_private_text
 from copilot.store.sqlite import MIGRATIONS, SessionStore, default_db_path
 from tests.test_cli import copilot
 
@@ -52,9 +53,8 @@ def test_a_broken_examples_file_is_one_sentence_and_is_never_written_over(tmp_pa
         mine.add(wrong_mark(FLAG, "call-2"))  # a window opened before it broke does not overwrite it either
     assert path.read_text(encoding="utf-8") == broken
     # The detector is made with the rep's file: the commands say the one sentence, no traceback.
-    data = path.parent / "data" / "live-call-copilot"
-    data.mkdir(parents=True)
-    (data / "my_examples.json").write_text(broken, encoding="utf-8")
+    data = private_dir(path.parent / "data" / "live-call-copilot")  # as the app makes it (no notice to tighten it)
+    write_private_text(data / "my_examples.json", broken)
     r = copilot("detect", "--rules-only", stdin="The next step is a pilot.\n",
                 env={**os.environ, "XDG_DATA_HOME": str(path.parent / "data")})
     assert r.returncode != 0 and "Traceback" not in r.stderr
