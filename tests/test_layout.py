@@ -89,3 +89,65 @@ def test_the_sample_rate_is_written_once() -> None:
     places = [f"{p.relative_to(ROOT)}:{i}" for p in PACKAGE.rglob("*.py")
               for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if literal.search(line)]
     assert places == ["copilot/core/facts.py:14"], places
+
+
+def private(name: str) -> bool:
+    """``_name`` is a module's own; ``__name__`` (a dunder) is everyone's."""
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
+def project_modules() -> dict[str, Path]:
+    """Every module of ours by the name it is imported with: the package, the tests, and the tools
+    (which import one another by their bare names)."""
+    found = {module_name(p): p for folder in ("copilot", "tests") for p in (ROOT / folder).rglob("*.py")}
+    return found | {p.stem: p for p in (ROOT / "tools").glob("*.py")}
+
+
+def dotted(node: ast.expr) -> str | None:
+    """``a.b.c`` for a chain of names and attributes, else None."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute) and (left := dotted(node.value)):
+        return f"{left}.{node.attr}"
+    return None
+
+
+def reaches(path: Path, modules: set[str]) -> list[str]:
+    """Where one file uses another module's private names: ``from m import _x``, ``m._x``, or
+    ``setattr(m, "_x", …)`` (monkeypatch's too), where ``m`` is a module (or a name imported from one) of ours."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    bound: dict[str, str] = {}  # a local name -> the module of ours (or the thing in it) it stands for
+    found: list[str] = []
+    where = f"{path.relative_to(ROOT)}"
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                if a.name.split(".")[0] in {m.split(".")[0] for m in modules}:
+                    bound[a.asname or a.name.split(".")[0]] = a.name if a.asname else a.name.split(".")[0]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0 and (
+                node.module in modules or node.module.split(".")[0] in ("copilot", "tests")):
+            for a in node.names:
+                if private(a.name):
+                    found.append(f"{where}:{node.lineno} from {node.module} import {a.name}")
+                bound[a.asname or a.name] = f"{node.module}.{a.name}"
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and private(node.attr):
+            left = dotted(node.value)
+            if left and left.split(".")[0] in bound:
+                found.append(f"{where}:{node.lineno} {left}.{node.attr}")
+        elif (isinstance(node, ast.Call) and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant)
+              and isinstance(node.args[1].value, str) and private(node.args[1].value)
+              and (dotted(node.func) or "").rsplit(".", 1)[-1] in ("setattr", "getattr", "delattr", "hasattr")):
+            left = dotted(node.args[0])
+            if left and left.split(".")[0] in bound:
+                found.append(f"{where}:{node.lineno} {left}.{node.args[1].value} (by name)")
+    return found
+
+
+def test_no_module_uses_another_modules_private_names() -> None:
+    # A private name is free to change with its module; whatever another module needs is public,
+    # with a docstring saying what it is for. (Objects' own attributes are not read here.)
+    modules = project_modules()
+    files = set(modules.values()) | set((ROOT / "packaging").rglob("*.py"))
+    found = [hit for path in sorted(files) for hit in reaches(path, set(modules))]
+    assert found == [], "\n".join(found)

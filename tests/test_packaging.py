@@ -81,7 +81,7 @@ def test_the_archive_is_named_for_the_version_and_platform() -> None:
 def test_every_icon_size_the_app_loads_is_made() -> None:
     from copilot.ui import app_icon
 
-    for size in app_icon._SIZES:
+    for size in app_icon.ICON_SIZES:
         assert (ROOT / "assets" / "icons" / f"live-call-copilot-{size}.png").is_file()
     assert (ROOT / "assets" / "icons" / "live-call-copilot.ico").is_file()
     assert (ROOT / "assets" / "icons" / "live-call-copilot.icns").is_file()

@@ -16,10 +16,11 @@ def test_a_failing_part_is_one_line_and_the_exit_code_says_so(monkeypatch: pytes
         raise FileNotFoundError("the bundled tiny.en model is missing: reinstall the app\nsecond line")
 
     def absent() -> str:
-        raise self_test._Note("no microphone is visible")
+        raise self_test.Note("no microphone is visible")
 
-    monkeypatch.setattr(self_test, "_CHECKS", [("speech model", broken), ("audio inputs", absent),
-                                               ("rulebook", self_test._rulebook)])
+    rulebook = dict(self_test.CHECKS)["rulebook"]
+    monkeypatch.setattr(self_test, "CHECKS", [("speech model", broken), ("audio inputs", absent),
+                                              ("rulebook", rulebook)])
     assert run_self_test(None) == 1  # type: ignore[arg-type]
     out = capsys.readouterr().out.splitlines()
     assert out[1] == "FAIL  speech model: the bundled tiny.en model is missing: reinstall the app"
@@ -32,9 +33,9 @@ def test_notes_alone_pass(monkeypatch: pytest.MonkeyPatch) -> None:
     from copilot.commands.self_test import run_self_test
 
     def absent() -> str:
-        raise self_test._Note("no display here")
+        raise self_test.Note("no display here")
 
-    monkeypatch.setattr(self_test, "_CHECKS", [("display", absent)])
+    monkeypatch.setattr(self_test, "CHECKS", [("display", absent)])
     assert run_self_test(None) == 0  # type: ignore[arg-type]
 
 

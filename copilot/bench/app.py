@@ -40,7 +40,6 @@ def run(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication
 
     from copilot.bench.live import percentile
-    from copilot.commands.app import _demo_plan, _preload_model
     from copilot.core.events import Flag, Prompt
     from copilot.pipeline.recorded import Recorded
     from copilot.store.settings import Settings
@@ -48,14 +47,14 @@ def run(args: argparse.Namespace) -> int:
     from copilot.ui.control import ControlWindow
     from copilot.ui.overlay import Overlay
     from copilot.ui.placement import keep_clear, place_overlay
-    from copilot.ui.runner import LiveRunner
+    from copilot.ui.runner import LiveRunner, demo_plan, preload_models
 
     app = QApplication.instance() or QApplication([])
     bridge = EventBridge()
     overlay = Overlay()
     bridge.received.connect(overlay.on_event)
     runner = LiveRunner(bridge)
-    _preload_model(runner, None)
+    preload_models(runner, None)
     settings = Settings(consent_acknowledged=True)
     tmp = tempfile.TemporaryDirectory()
     window = ControlWindow(settings, Path(tmp.name) / "settings.toml", runner, overlay,
@@ -95,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
         marks["idle_cpu"] = (_cpu_s() - marks["idle_cpu0"]) / (time.monotonic() - marks["idle_t0"]) * 100
         marks["session"] = time.monotonic()
         heartbeat.start()
-        runner.start(_demo_plan(Settings(), argparse.Namespace(db=str(Path(tmp.name) / "s.db")), None))
+        runner.start(demo_plan(Settings(), str(Path(tmp.name) / "s.db"), None))
 
     def ended(result: Recorded) -> None:
         marks["ended"] = time.monotonic()

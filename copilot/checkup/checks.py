@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Check", "run_checks", "SAMPLE_SECONDS"]
+__all__ = ["Check", "CHECKS", "Note", "run_checks", "SAMPLE_SECONDS"]
 
 # The live check plays this much of the sample call (the rep's greeting and the buyer's answer).
 SAMPLE_SECONDS = 12.0
@@ -42,17 +42,17 @@ class Check:
         return f"{label:<5} {self.name}: {self.detail}"
 
 
-class _Note(Exception):
+class Note(Exception):
     """Raised by a check that found nothing wrong with the app, only something worth saying."""
 
 
 def run_checks() -> Iterator[Check]:
     """Each check in turn, as it finishes (the window shows them as they come)."""
-    for name, check in _CHECKS:
+    for name, check in CHECKS:
         t0 = time.perf_counter()
         try:
             detail, status = check(), "ok"
-        except _Note as e:
+        except Note as e:
             detail, status = str(e), "note"
         except Exception as e:  # noqa: BLE001 - the self-test reports every failure as one line
             detail, status = _sentence(e), "fail"
@@ -160,7 +160,7 @@ def _audio_inputs() -> str:
 
     inputs = list_inputs(*sound_modules())
     if not inputs:
-        raise _Note("the sound system answers, but no microphone or call audio is visible; plug one in "
+        raise Note("the sound system answers, but no microphone or call audio is visible; plug one in "
                     "(copilot devices lists them)")
     names = ", ".join(d.name for d in inputs[:6]) + (f", and {len(inputs) - 6} more" if len(inputs) > 6 else "")
     return f"{len(inputs)} seen: {names}"
@@ -171,11 +171,13 @@ def _display() -> str:
 
     problem = display_problem()
     if problem:
-        raise _Note(f"{problem[:1].lower()}{problem[1:]} (the command line works without one)")
+        raise Note(f"{problem[:1].lower()}{problem[1:]} (the command line works without one)")
     return "windows can open"
 
 
-_CHECKS: list[tuple[str, Callable[[], str]]] = [
+# The self-test's parts in the order they run and print: (name, check); a check returns its OK
+# line, raises Note for something worth saying, anything else for a failure.
+CHECKS: list[tuple[str, Callable[[], str]]] = [
     ("speech model", _speech_model),
     ("voice activity", _vad),
     ("rulebook", _rulebook),

@@ -12,13 +12,10 @@ import argparse
 import signal
 import sys
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from copilot.wiring import (
-    demo_source,
     display_problem,
-    live_threads,
-    open_capture,
     open_event_log,
     require_display,
     sample_call,
@@ -61,7 +58,7 @@ def _open(args: argparse.Namespace, demo: bool) -> int:
     from copilot.ui.overlay import Overlay
     from copilot.ui.placement import keep_clear, place_overlay
     from copilot.ui.retention import RetentionKeeper
-    from copilot.ui.runner import LiveRunner
+    from copilot.ui.runner import LiveRunner, demo_plan, device_plan, preload_models
 
     events = open_event_log(args.events) if getattr(args, "events", None) else None
     app = qt_app()
@@ -72,12 +69,12 @@ def _open(args: argparse.Namespace, demo: bool) -> int:
     overlay = Overlay(locked=settings.overlay_locked, opacity=settings.overlay_opacity)
     bridge.received.connect(overlay.on_event)
     runner = LiveRunner(bridge)
-    _preload_model(runner, settings.model or None)
+    preload_models(runner, settings.model or None)
     overlay.shown.connect(runner.shown)
     levels = None if demo else LevelMonitor(*_sound_modules())
 
     def plan_for(s: Any) -> Any:
-        return _device_plan(s, args, events)
+        return device_plan(s, args.db, events)
 
     window = ControlWindow(settings, settings_path, runner, overlay, plan_for, levels,
                            notice=notice, db=args.db)
@@ -93,7 +90,7 @@ def _open(args: argparse.Namespace, demo: bool) -> int:
     keep_clear(window, overlay)
     if demo:
         window.start_button.setText("Stop session")
-        runner.start(_demo_plan(settings, args, events))
+        runner.start(demo_plan(settings, args.db, events))
     # SIGTERM (a logout, `kill`) closes the window like the rep would: the session ends and is
     # saved. Python runs a signal handler only when it gets control, so a timer hands it some.
     signal.signal(signal.SIGTERM, lambda signum, frame: window.close())
@@ -109,26 +106,6 @@ def _open(args: argparse.Namespace, demo: bool) -> int:
             events.close()
 
 
-def _preload_model(runner: Any, model: str | None) -> None:
-    """Load the voice-activity model and the bundled speech model before the event loop runs:
-    making them holds the GIL (~50 ms and ~130 ms), stalls the Qt thread would otherwise take
-    at a session's start. Another speech model (which may need a download) loads with its
-    first session; one that cannot load is reported then, as a sentence in the window."""
-    from copilot.audio.vad import silero_session
-    from copilot.stt.models import ModelError
-
-    try:
-        silero_session()
-    except FileNotFoundError:
-        pass  # said as a sentence when a session starts
-    if model:
-        return
-    try:
-        runner.engine(model, live_threads(0))
-    except ModelError:
-        pass
-
-
 def _sound_modules() -> tuple[Any, Any, Any]:
     from copilot.audio.devices import DeviceError
 
@@ -136,22 +113,3 @@ def _sound_modules() -> tuple[Any, Any, Any]:
         return sound_modules()
     except DeviceError:
         return None, None, None
-
-
-def _device_plan(settings: Any, args: argparse.Namespace, events: IO[str] | None) -> Any:
-    from copilot.ui.runner import SessionPlan
-
-    return SessionPlan("your microphone and the call audio", lambda: open_capture(settings.mic or None,
-                                                                               settings.call or None),
-                       model=settings.model or None, rules=settings.rules or None, coach=settings.coach,
-                       db=getattr(args, "db", None), events=events, keep_audio=settings.keep_audio,
-                       cpu_budget=settings.cpu_budget, echo_cancel=settings.echo_cancel,
-                       learn_voice=settings.learn_voice)
-
-
-def _demo_plan(settings: Any, args: argparse.Namespace, events: IO[str] | None) -> Any:
-    from copilot.ui.runner import SessionPlan
-
-    return SessionPlan("the sample call (demo)", demo_source, model=settings.model or None,
-                       rules=settings.rules or None, coach=settings.coach, db=getattr(args, "db", None), events=events,
-                       cpu_budget=settings.cpu_budget, echo_cancel=settings.echo_cancel)

@@ -13,16 +13,16 @@ from PySide6.QtWidgets import QApplication
 
 from copilot.core.assets import asset_path
 
-__all__ = ["qt_app", "app_icon", "DESKTOP_ID"]
+__all__ = ["qt_app", "app_icon", "DESKTOP_ID", "ICON_SIZES"]
 
 DESKTOP_ID = "live-call-copilot"
-_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
+ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)  # the PNGs tools/make_icons.py writes into assets/icons
 
 
 def app_icon() -> QIcon:
     """Every PNG size of the icon that is installed (an empty icon if none is: nothing breaks)."""
     icon = QIcon()
-    for size in _SIZES:
+    for size in ICON_SIZES:
         path = asset_path("icons", f"live-call-copilot-{size}.png")
         if path.is_file():
             icon.addFile(str(path))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
@@ -25,9 +25,20 @@ from copilot.pipeline.sinks import EventLog
 from copilot.stt.engine import Engine
 from copilot.ui.bridge import EventBridge
 from copilot.voices.learning import RepSpeech
-from copilot.wiring import echo_canceller, learn_voice, live_engine, live_threads, load_detector
+from copilot.wiring import (
+    demo_source,
+    echo_canceller,
+    learn_voice,
+    live_engine,
+    live_threads,
+    load_detector,
+    open_capture,
+)
 
-__all__ = ["SessionPlan", "LiveRunner"]
+if TYPE_CHECKING:
+    from copilot.store.settings import Settings
+
+__all__ = ["SessionPlan", "LiveRunner", "device_plan", "demo_plan", "preload_models"]
 
 
 @dataclass(frozen=True)
@@ -160,3 +171,41 @@ class LiveRunner(QObject):
         self.finished.emit(done)
         if plan.learn_voice and self.pipeline is not None and self.pipeline.rep_speech is not None:
             self.voice_learned.emit(learn_voice(self.pipeline.rep_speech, plan.voice_profile))
+
+
+def device_plan(settings: Settings, db: str | None, events: IO[str] | None) -> SessionPlan:
+    """The session the rep starts from the control window: their microphone and the call audio,
+    coached as their settings say."""
+    return SessionPlan("your microphone and the call audio", lambda: open_capture(settings.mic or None,
+                                                                               settings.call or None),
+                       model=settings.model or None, rules=settings.rules or None, coach=settings.coach,
+                       db=db, events=events, keep_audio=settings.keep_audio,
+                       cpu_budget=settings.cpu_budget, echo_cancel=settings.echo_cancel,
+                       learn_voice=settings.learn_voice)
+
+
+def demo_plan(settings: Settings, db: str | None, events: IO[str] | None) -> SessionPlan:
+    """The session ``copilot demo`` starts at once: the bundled sample call played as a call."""
+    return SessionPlan("the sample call (demo)", demo_source, model=settings.model or None,
+                       rules=settings.rules or None, coach=settings.coach, db=db, events=events,
+                       cpu_budget=settings.cpu_budget, echo_cancel=settings.echo_cancel)
+
+
+def preload_models(runner: LiveRunner, model: str | None) -> None:
+    """Load the voice-activity model and the bundled speech model before the event loop runs:
+    making them holds the GIL (~50 ms and ~130 ms), stalls the Qt thread would otherwise take
+    at a session's start. Another speech model (which may need a download) loads with its
+    first session; one that cannot load is reported then, as a sentence in the window."""
+    from copilot.audio.vad import silero_session
+    from copilot.stt.models import ModelError
+
+    try:
+        silero_session()
+    except FileNotFoundError:
+        pass  # said as a sentence when a session starts
+    if model:
+        return
+    try:
+        runner.engine(model, live_threads(0))
+    except ModelError:
+        pass

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,7 +11,6 @@ from pytestqt.qtbot import QtBot
 
 from copilot.audio.decode import load_call
 from copilot.audio.sources import FileSource
-from copilot.commands.app import _device_plan
 from copilot.core.events import Prompt
 from copilot.core.settings import CoachSettings
 from copilot.store.settings import Settings, load_settings, save_settings
@@ -21,7 +19,7 @@ from copilot.ui.bridge import EventBridge
 from copilot.ui.control import ControlWindow
 from copilot.ui.overlay import Overlay
 from copilot.ui.review import ReviewWindow, SessionsWindow
-from copilot.ui.runner import LiveRunner, SessionPlan
+from copilot.ui.runner import LiveRunner, SessionPlan, device_plan
 from tests.fakes import SaysNextStep
 from tests.wavs import SAMPLE
 
@@ -113,7 +111,7 @@ def test_the_lock_and_opacity_reach_the_overlay_and_are_saved(qtbot: QtBot, tmp_
     assert not saved.keep_audio and not window.coaching.keep_audio.isChecked()  # off until the rep opts in
     window.coaching.keep_audio.setChecked(True)
     assert load_settings(tmp_path / "settings.toml")[0].keep_audio
-    assert _device_plan(window.settings, argparse.Namespace(db=None), None).keep_audio  # the next session keeps it
+    assert device_plan(window.settings, None, None).keep_audio  # the next session keeps it
 
 
 def test_settings_round_trip_and_a_broken_file_is_set_aside(tmp_path: Path) -> None:
@@ -165,7 +163,7 @@ def test_during_a_session_the_window_says_the_speakers_echo_is_removed(qtbot: Qt
     assert window.coaching.echo.isChecked()  # on by default
     window.coaching.echo.setChecked(False)  # a headset: the next session leaves the microphone as it is
     assert not load_settings(tmp_path / "settings.toml")[0].echo_cancel
-    assert not _device_plan(window.settings, argparse.Namespace(db=None), None).echo_cancel
+    assert not device_plan(window.settings, None, None).echo_cancel
 
 
 def test_the_self_test_button_lists_each_check_as_it_finishes(qtbot: QtBot, tmp_path: Path,
@@ -176,7 +174,8 @@ def test_the_self_test_button_lists_each_check_as_it_finishes(qtbot: QtBot, tmp_
     def missing() -> str:
         raise FileNotFoundError("the voiceprint model is missing from this install")
 
-    monkeypatch.setattr(self_test, "_CHECKS", [("rulebook", self_test._rulebook), ("voiceprints", missing)])
+    rulebook = dict(self_test.CHECKS)["rulebook"]
+    monkeypatch.setattr(self_test, "CHECKS", [("rulebook", rulebook), ("voiceprints", missing)])
     window, _overlay, _runner = make_window(qtbot, tmp_path)
     qtbot.mouseClick(window.self_test_button, Qt.MouseButton.LeftButton)  # type: ignore[no-untyped-call]
     tester = window.reviews[-1]
