@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from copilot.bench.truth import load_truth, score_flags
 from copilot.core.events import Flag
+from copilot.scripted.truth import load_truth, score_flags
 from tests.test_cli import copilot
 from tests.wavs import SAMPLE, tone, write_wav
 
@@ -43,7 +43,7 @@ def test_the_sample_calls_directive_lines_are_flagged(analysed) -> None:  # type
 
 @pytest.mark.e2e
 def test_the_transcript_is_close_to_the_script(analysed) -> None:  # type: ignore[no-untyped-def]
-    from copilot.bench.wer import wer
+    from copilot.scripted.wer import wer
 
     data, _, _ = analysed
     truth = load_truth(SAMPLE)

@@ -151,3 +151,32 @@ def test_no_module_uses_another_modules_private_names() -> None:
     files = set(modules.values()) | set((ROOT / "packaging").rglob("*.py"))
     found = [hit for path in sorted(files) for hit in reaches(path, set(modules))]
     assert found == [], "\n".join(found)
+
+
+MEASURING = ("copilot.bench", "copilot.scripted")  # left out of the packaged app (docs/house.md)
+
+
+def test_the_product_runs_without_the_benchmarks_and_the_scripted_calls() -> None:
+    # Only the bench command reaches for them, so the frozen app, which leaves them out, runs every other command.
+    users = {name for name, targets in imports().items()
+             if not name.startswith(MEASURING) and any(t.startswith(MEASURING) for t in targets)}
+    assert users == {"copilot.commands.bench"}, users
+
+
+def imported_names(path: Path) -> set[str]:
+    """Every module name one file imports, anywhere in its body."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_tests_check_the_product_without_the_benchmarks() -> None:
+    # Ground truth the tests share lives in copilot.scripted (or tests/); only tests/bench tests the benchmarks.
+    reach = [f"{p.relative_to(ROOT)}" for p in (ROOT / "tests").rglob("*.py")
+             if "bench" not in p.relative_to(ROOT / "tests").parts
+             and any(n == "copilot.bench" or n.startswith("copilot.bench.") for n in imported_names(p))]
+    assert reach == [], reach

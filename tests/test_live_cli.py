@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from copilot.bench.truth import load_truth, score_flags
 from copilot.core.events import Flag
 from copilot.core.phrases import PhraseDetector
 from copilot.core.rulebook import Rulebook
 from copilot.report.review import build_review
 from copilot.report.transcript import transcript_html
+from copilot.scripted.truth import load_truth, score_flags
 from copilot.store.sqlite import SessionStore
 from tests.test_analyze_cli import one_line_error
 from tests.test_cli import copilot

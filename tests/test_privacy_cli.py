@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from copilot.bench.truth import load_truth
 from copilot.cli import main
 from copilot.core.assets import asset_path
+from copilot.scripted.truth import load_truth
 from copilot.store.sqlite import SessionStore
 from tests.store.test_retention import UNIQUE, coached_call
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from copilot.bench.truth import CallTruth, load_truth
 from copilot.report.prompt_progress import pooled_effects
+from copilot.scripted.truth import CallTruth, load_truth
 from copilot.store.sqlite import SessionStore
 from tests.test_cli import copilot
 from tests.wavs import ROOT

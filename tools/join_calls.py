@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_call import RATE, write_opus  # noqa: E402
 
 from copilot.audio.decode import load_call  # noqa: E402
-from copilot.bench.truth import load_truth, truth_path  # noqa: E402
+from copilot.scripted.truth import load_truth, truth_path  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

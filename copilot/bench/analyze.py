@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Any
 
 from copilot.bench.load import BusyProcesses
 from copilot.bench.mixed import bench_mixed, is_mixed, print_mixed
-from copilot.bench.truth import CallTruth, load_truth, score_flags, truth_path
 from copilot.core.assets import asset_path
 from copilot.core.events import SPEAKERS, Speaker
 from copilot.errors import UserError
+from copilot.scripted.truth import CallTruth, load_truth, score_flags, truth_path
 
 if TYPE_CHECKING:
     from copilot.core.phrases import PhraseDetector

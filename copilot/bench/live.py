@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from copilot.bench.load import BusyProcesses
-from copilot.bench.truth import CallTruth, load_truth, score_flags, truth_path
 from copilot.core.assets import asset_path
 from copilot.core.events import SPEAKERS, Flag, Speaker
 from copilot.errors import UserError
+from copilot.scripted.truth import CallTruth, load_truth, score_flags, truth_path
 
 __all__ = ["run", "percentile", "talk_latencies"]
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from copilot.bench.truth import load_truth, truth_path
+from copilot.scripted.truth import load_truth, truth_path
 
 if TYPE_CHECKING:
     from copilot.core.phrases import PhraseDetector

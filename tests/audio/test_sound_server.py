@@ -21,8 +21,8 @@ import numpy as np
 import pytest
 
 from copilot.audio.decode import load_call
-from copilot.bench.truth import load_truth, score_flags
 from copilot.core.events import Flag
+from copilot.scripted.truth import load_truth, score_flags
 from tests.sound_server import SoundServer
 from tests.wavs import ROOT, SAMPLE
 

@@ -7,8 +7,8 @@ import numpy.typing as npt
 
 from copilot.audio.decode import load_call
 from copilot.audio.vad import FRAME, FRAME_S, SpeechGate, SpeechStart, StreamingVad, VadSettings, speech_spans
-from copilot.bench.truth import load_truth
 from copilot.core.events import Speaker, SpeechSpan
+from copilot.scripted.truth import load_truth
 from tests.wavs import SAMPLE
 
 S = VadSettings(threshold=0.5, neg_threshold=0.35, min_silence_s=10 * FRAME_S, min_speech_s=5 * FRAME_S, pad_s=0.0)

@@ -10,7 +10,6 @@ import pytest
 
 from copilot.audio.decode import load_call
 from copilot.audio.sources import FileSource
-from copilot.bench.truth import load_truth
 from copilot.core.events import SPEAKERS, TalkState
 from copilot.core.facts import SAMPLE_RATE
 from copilot.core.phrases import PhraseDetector
@@ -18,6 +17,7 @@ from copilot.core.rulebook import Rulebook
 from copilot.pipeline.events import Stamped
 from copilot.pipeline.live import LivePipeline
 from copilot.pipeline.sinks import StoreWriter
+from copilot.scripted.truth import load_truth
 from copilot.store.sqlite import SessionStore
 from tests.fakes import FakeClock, LoggedEvents, SaysNextStep
 from tests.wavs import SAMPLE

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from copilot.audio.decode import CallAudio, load_call
-from copilot.bench.truth import load_truth
 from copilot.core.phrases import PhraseDetector
 from copilot.core.rulebook import Rulebook
 from copilot.pipeline.offline import Progress, analyze_call
+from copilot.scripted.truth import load_truth
 from tests.fakes import AlwaysSaysNextStep as SaysNextStep
 from tests.wavs import SAMPLE
 

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from copilot.bench.truth import load_truth
 from copilot.core.assets import asset_path
 from copilot.core.events import Segment, SpeechSpan
 from copilot.core.marks import missed_mark, wrong_mark
@@ -18,6 +17,7 @@ from copilot.core.session import Session
 from copilot.report.html import report_html
 from copilot.report.progress import load_progress
 from copilot.report.review import build_review, stored_json
+from copilot.scripted.truth import load_truth
 from copilot.store.my_examples import MyExamples
 from copilot.store.sqlite import SessionStore
 from copilot.wiring import apply_retention, load_detector

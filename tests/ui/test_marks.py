@@ -9,7 +9,6 @@ import pytest
 from PySide6.QtCore import QUrl
 from pytestqt.qtbot import QtBot
 
-from copilot.bench.review import hour_of_calls
 from copilot.cli import main
 from copilot.core.events import Segment, SpeechSpan
 from copilot.core.marks import wrong_mark
@@ -19,6 +18,7 @@ from copilot.core.session import Session
 from copilot.report.html import report_html
 from copilot.report.review import Review, build_review, stored_json
 from copilot.report.voices import this_is_me
+from copilot.scripted.hour import hour_of_calls
 from copilot.store.my_examples import MyExamples
 from copilot.store.sqlite import SessionStore
 from copilot.ui.review import ReviewWindow

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from copilot.bench.review import hour_of_calls
 from copilot.cli import main
 from copilot.core.events import Flag, Segment
 from copilot.core.talk import TalkSummary
 from copilot.errors import UserError
 from copilot.report.html import report_html
 from copilot.report.review import build_review
+from copilot.scripted.hour import hour_of_calls
 from copilot.store.sqlite import SessionStore
 from copilot.ui.review import ReviewWindow, SessionsWindow
 from copilot.wiring import load_detector, load_review

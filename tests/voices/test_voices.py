@@ -10,11 +10,11 @@ import pytest
 
 from copilot.audio.decode import MixedAudio, decode, dual_mono, load_call, load_recording
 from copilot.audio.vad import speech_spans
-from copilot.bench.truth import load_truth
 from copilot.core.phrases import PhraseDetector
 from copilot.core.rulebook import Rulebook
 from copilot.pipeline.mixed import SAME_VOICE, analyze_mixed
 from copilot.report.summary import summary
+from copilot.scripted.truth import load_truth
 from copilot.voices.clusters import cluster_voices
 from copilot.voices.diarize import diarize
 from copilot.voices.embedder import VoiceEmbedder, log_mel

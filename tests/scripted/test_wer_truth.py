@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from copilot.bench.truth import CallTruth, Line, load_truth, score_flags
-from copilot.bench.wer import normalize, wer
 from copilot.core.events import Flag
+from copilot.scripted.truth import CallTruth, Line, load_truth, score_flags
+from copilot.scripted.wer import normalize, wer
 from tests.wavs import SAMPLE
 
 

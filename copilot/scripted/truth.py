@@ -42,7 +42,7 @@ class CallTruth:
 
     def wer(self, texts: Mapping[Speaker, str], *only: Speaker) -> float:
         """Word error rate of a transcript (text per speaker) over both speakers together (or ``only`` these)."""
-        from copilot.bench.wer import normalize, word_errors
+        from copilot.scripted.wer import normalize, word_errors
 
         errors = words = 0
         for who in only or SPEAKERS:
