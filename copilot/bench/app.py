@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import statistics
 import tempfile
 import time
@@ -23,11 +22,6 @@ from typing import Any
 from copilot.errors import UserError
 
 __all__ = ["run"]
-
-
-def _cpu_s() -> float:
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
 
 
 def run(args: argparse.Namespace) -> int:
@@ -91,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     heartbeat.timeout.connect(beat)
 
     def start_session() -> None:
-        marks["idle_cpu"] = (_cpu_s() - marks["idle_cpu0"]) / (time.monotonic() - marks["idle_t0"]) * 100
+        marks["idle_cpu"] = (time.process_time() - marks["idle_cpu0"]) / (time.monotonic() - marks["idle_t0"]) * 100
         marks["session"] = time.monotonic()
         heartbeat.start()
         runner.start(demo_plan(Settings(), str(Path(tmp.name) / "s.db"), None))
@@ -113,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
     runner.failed.connect(failed)
 
     def idle_start() -> None:
-        marks["idle_t0"], marks["idle_cpu0"] = time.monotonic(), _cpu_s()
+        marks["idle_t0"], marks["idle_cpu0"] = time.monotonic(), time.process_time()
         QTimer.singleShot(round(args.idle * 1000), start_session)
 
     QTimer.singleShot(1000, idle_start)  # let the windows settle before the idle measurement

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import threading
 import time
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from copilot.bench.load import BusyProcesses
+from copilot.bench.memory import peak_rss_mb, rss_mb
 from copilot.core.assets import asset_path
 from copilot.core.events import SPEAKERS, Flag, Speaker
 from copilot.errors import UserError
@@ -82,7 +82,8 @@ def run(args: argparse.Namespace) -> int:
     def sample_rss() -> None:
         start = time.monotonic()
         while not done.wait(1.0):
-            rss.append((time.monotonic() - start, _rss_mb()))
+            if (mb := rss_mb()) is not None:
+                rss.append((time.monotonic() - start, mb))
 
     sampler = threading.Thread(target=sample_rss, daemon=True)
     def keep(stamped: Stamped) -> None:
@@ -93,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
     pipeline = LivePipeline(FileSource(audio, speed=args.speed), engine, detector, [keep],
                             budget=cpu_budget(args.cpu_budget), echo=echo_canceller(args.echo_cancel))
     load = BusyProcesses(args.load)
-    before = resource.getrusage(resource.RUSAGE_SELF)
+    before = time.process_time()  # user and system CPU of every thread, as getrusage counts it
     wall0 = time.monotonic()
     sampler.start()
     try:
@@ -101,13 +102,13 @@ def run(args: argparse.Namespace) -> int:
     finally:
         load.stop()
     wall = time.monotonic() - wall0
-    after = resource.getrusage(resource.RUSAGE_SELF)
+    after = time.process_time()
     done.set()
-    session_cpu_s = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    session_cpu_s = after - before
     cpu = session_cpu_s / wall * 100
     # The whole process: start-up and the model's load too, over the time since the process began.
-    whole = (after.ru_utime + after.ru_stime) / _process_age_s() * 100
-    peak_mb = after.ru_maxrss / 1024
+    whole = after / _process_age_s() * 100
+    peak_mb = peak_rss_mb()
 
     # The offline analysis of the same call, unless --no-compare (a long call's memory run).
     offline = None if args.no_compare else analyze_call(audio, offline_engine, detector, model=choice.label,
@@ -133,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
                                        if pipeline.echo is not None else None),
         # Live the canceller measures the echo's lag and moves the pairing when the call audio came late.
         "echo_mic_held_back_s": round(pipeline.echo.mic_delay_s, 3) if pipeline.echo is not None else None,
-        "peak_rss_mb": round(peak_mb, 1),
+        "peak_rss_mb": round(peak_mb, 1) if peak_mb is not None else None,
         "rss_growth_after_5min_mb": _growth(rss, 300.0 / args.speed),
         "rss_highest_above_5min_mb": _growth(rss, 300.0 / args.speed, highest=True),
         "rss_mb_every_5min": [round(mb) for t, mb in _every(rss, 300.0 / args.speed)],
@@ -194,11 +195,6 @@ def _process_age_s() -> float:
         return time.monotonic() - _IMPORTED
 
 
-def _rss_mb() -> float:
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * resource.getpagesize() / 2**20
-
-
 def _growth(samples: list[tuple[float, float]], after_s: float, window: int = 30,
             highest: bool = False) -> float | None:
     """How far memory climbed after ``after_s``: the median RSS of the last ``window`` samples
@@ -245,7 +241,8 @@ def _table(o: dict[str, Any]) -> str:
         f"{o['cpu_budget_percent']:g}%   bar: <= 50%"
         + (f"   ({o['load_processes']} busy process{'es' if o['load_processes'] != 1 else ''} beside it)"
            if o["load_processes"] else ""),
-        f"  peak RSS            {o['peak_rss_mb']:.0f} MB   bar: <= 700 MB"
+        (f"  peak RSS            {o['peak_rss_mb']:.0f} MB   bar: <= 700 MB" if o["peak_rss_mb"] is not None
+         else "  peak RSS            not measured (no resource module here, nor psutil)")
         + (f"; growth after 5 min {o['rss_growth_after_5min_mb']} MB (bar <= 50; highest "
            f"{o['rss_highest_above_5min_mb']} MB above; every 5 min: "
            f"{', '.join(str(mb) for mb in o['rss_mb_every_5min'])})" if o["rss_growth_after_5min_mb"] is not None
