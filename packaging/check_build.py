@@ -11,7 +11,9 @@ PATH, no PYTHONPATH and a throwaway home folder, from a folder outside the sourc
    tree's ``copilot analyze`` on the same file (run beside it, same thread count); then
    ``copilot export --format parquet`` of those calls, read back by DuckDB: every call, the same
    talk shares, the files readable by their owner only;
-3. where Xvfb and xwininfo exist: ``copilot`` (the app) started on that screen, the time until
+3. ``copilot bench live``: the benchmarks are left out of the build, and it says so in one
+   sentence (exit 2), not with a traceback;
+4. where Xvfb and xwininfo exist: ``copilot`` (the app) started on that screen, the time until
    its control window exists, next to the same from the source tree, and a screenshot of the
    screen (``--screenshot PNG``).
 
@@ -122,6 +124,14 @@ def export_check(exe: Path, env: dict[str, str], work: Path, shares: list[float]
                 f"{'' if private else '; the files are readable by others'}")
 
 
+def bench_left_out(exe: Path, env: dict[str, str], work: Path) -> tuple[bool, str]:
+    """The frozen ``copilot bench live``: no benchmarks in the bundle, one sentence that says where they run."""
+    r = subprocess.run([str(exe), "bench", "live"], capture_output=True, text=True, env=env, cwd=work, timeout=60)
+    said = r.stderr.strip()
+    ok = r.returncode == 2 and len(said.splitlines()) == 1 and "not part of the packaged app" in said
+    return ok, f"bench: exit {r.returncode}, {said.splitlines()[-1] if said else 'nothing said'}"
+
+
 @contextlib.contextmanager
 def virtual_desk(folder: Path) -> Iterator[dict[str, str]]:
     """A virtual screen (Xvfb) and a real sound server (PulseAudio, null sinks and a virtual microphone,
@@ -224,6 +234,7 @@ def main() -> int:
         results.append((same, f"analyze: frozen {frozen:.2%} ({frozen_s:.1f} s), source tree {source:.2%} "
                               f"({source_s:.1f} s) of the sample's talk is the rep's"))
         results.append(export_check(exe, env, work, [frozen, source]))
+        results.append(bench_left_out(exe, env, work))
         for run in range(args.runs):
             results.append(window_time([str(exe)], env, work, args.screenshot if run == 0 else None))
         # The baseline: the same app from the source tree's environment (a pip install), same clean home.

@@ -85,3 +85,26 @@ def test_every_icon_size_the_app_loads_is_made() -> None:
         assert (ROOT / "assets" / "icons" / f"live-call-copilot-{size}.png").is_file()
     assert (ROOT / "assets" / "icons" / "live-call-copilot.ico").is_file()
     assert (ROOT / "assets" / "icons" / "live-call-copilot.icns").is_file()
+
+
+@pytest.mark.parametrize("what", [["live"], ["analyze"], ["detect"], ["review"]])
+def test_without_the_benchmarks_as_in_the_packaged_app_bench_says_so_in_one_sentence(
+        what: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from copilot.cli import main
+
+    for name in [m for m in sys.modules if m == "copilot.bench" or m.startswith("copilot.bench.")] + ["copilot.bench"]:
+        monkeypatch.setitem(sys.modules, name, None)  # as the spec leaves it out: importing it fails
+    assert main(["bench", *what]) == 2
+    said = capsys.readouterr().err.strip()
+    assert said == ("copilot: The benchmarks are not part of the packaged app; run `copilot bench` from the source "
+                    "install (`pip install -e .` in the project's folder).")
+
+
+def test_the_spec_leaves_the_benchmarks_and_the_scripted_calls_out() -> None:
+    # The build carries what a rep runs (docs/house.md); `make dist-check` runs the frozen `copilot bench`.
+    from tests.test_layout import MEASURING
+
+    spec = (ROOT / "packaging" / "live-call-copilot.spec").read_text(encoding="utf-8")
+    assert f"MEASURING = {MEASURING!r}".replace("'", '"') in spec
+    assert "collect_submodules(\"copilot\", filter=lambda name: not name.startswith(MEASURING))" in spec
+    assert "*MEASURING" in spec.split("excludes = [", 1)[1].split("]", 1)[0]

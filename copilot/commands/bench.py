@@ -1,17 +1,37 @@
-"""``copilot bench WHAT``: the benchmark commands, each in ``copilot/bench/``, loaded only when run."""
+"""``copilot bench WHAT``: the benchmark commands, each in ``copilot/bench/``, loaded only when run.
+
+The packaged app leaves ``copilot/bench`` (and the scripted calls' truth it measures against) out:
+there, each of these says so in one sentence (docs/house.md, "Benchmarks and the product").
+"""
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+from copilot.errors import UserError
 from copilot.wiring import load_detector
 
 __all__ = ["run_detect", "run_counselling", "run_false_alarms", "run_analyze", "run_live", "run_app", "run_review"]
 
 
+@contextmanager
+def _benchmarks() -> Iterator[None]:
+    """Around importing a benchmark: missing (the packaged app), it is one sentence, not a traceback."""
+    try:
+        yield
+    except ModuleNotFoundError as e:
+        if not (e.name or "").startswith(("copilot.bench", "copilot.scripted")):
+            raise
+        raise UserError("The benchmarks are not part of the packaged app; run `copilot bench` from "
+                        "the source install (`pip install -e .` in the project's folder).") from None
+
+
 def run_detect(args: argparse.Namespace) -> int:
     """``bench detect``: a broken rulebook fails here, before any timing."""
-    from copilot.bench.detect import run, run_meaning
+    with _benchmarks():
+        from copilot.bench.detect import run, run_meaning
 
     load_detector(args.rules, meaning=False, mine=False)
     status = run(n=args.n, runs=args.runs, rules=args.rules)
@@ -22,7 +42,8 @@ def run_detect(args: argparse.Namespace) -> int:
 
 def run_counselling(args: argparse.Namespace) -> int:
     """``bench counselling CSV``: the detector on expert-annotated counselling dialogues."""
-    from copilot.bench.counselling import run
+    with _benchmarks():
+        from copilot.bench.counselling import run
 
     return run(args.csv, load_detector(args.rules, meaning=not args.rules_only, threads=0, mine=False),
                as_json=args.json)
@@ -30,7 +51,8 @@ def run_counselling(args: argparse.Namespace) -> int:
 
 def run_false_alarms(args: argparse.Namespace) -> int:
     """``bench false-alarms CORPUS``: flags on real talk, both layers beside the rules alone."""
-    from copilot.bench.false_alarms import run
+    with _benchmarks():
+        from copilot.bench.false_alarms import run
 
     detectors = {"rules only": load_detector(args.rules, meaning=False, mine=False),
                  "both layers": load_detector(args.rules, meaning=True, threads=0, mine=False)}
@@ -39,27 +61,31 @@ def run_false_alarms(args: argparse.Namespace) -> int:
 
 def run_analyze(args: argparse.Namespace) -> int:
     """``bench analyze``: real-time factor and WER of the analysis beside plain faster-whisper."""
-    from copilot.bench.analyze import run
+    with _benchmarks():
+        from copilot.bench.analyze import run
 
     return run(args)
 
 
 def run_live(args: argparse.Namespace) -> int:
     """``bench live``: a call replayed through the live pipeline, its latencies, CPU and memory."""
-    from copilot.bench.live import run
+    with _benchmarks():
+        from copilot.bench.live import run
 
     return run(args)
 
 
 def run_app(args: argparse.Namespace) -> int:
     """``bench app``: the demo with its overlay, under a display."""
-    from copilot.bench.app import run
+    with _benchmarks():
+        from copilot.bench.app import run
 
     return run(args)
 
 
 def run_review(args: argparse.Namespace) -> int:
     """``bench review``: an hour-long call in the review window."""
-    from copilot.bench.review import run
+    with _benchmarks():
+        from copilot.bench.review import run
 
     return run(args)
