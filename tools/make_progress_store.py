@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import re
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -37,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from copilot.core.events import Segment, Speaker, SpeechSpan  # noqa: E402
 from copilot.core.phrases import PhraseDetector  # noqa: E402
 from copilot.core.session import Session  # noqa: E402
+from copilot.scripted.hour import timed_sentences  # noqa: E402
 from copilot.store.sqlite import SessionStore  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,18 +50,6 @@ QUESTIONS = ["What matters most to you here?", "How are you handling that today?
              "Who else should weigh in?", "What would make this worth your time?"]
 LIVE_SOURCE = "Built-in Microphone + Monitor of Built-in Audio"
 WORD_S = 0.36  # seconds a spoken word takes in the scripts' synthetic voices
-
-
-def sentences(speaker: Speaker, text: str, start: float, end: float) -> list[Segment]:
-    """One transcript segment per sentence, timed in proportion to its length."""
-    parts = [p for p in re.split(r"(?<=[.?!])\s+", text) if p]
-    total = sum(len(p) for p in parts) or 1
-    out, at = [], start
-    for p in parts:
-        length = (end - start) * len(p) / total
-        out.append(Segment(speaker, at, at + length, p))
-        at += length
-    return out
 
 
 def scripted_call(rng: random.Random, habit: float, detector: PhraseDetector) -> tuple[Session, list[SpeechSpan],
@@ -90,7 +78,7 @@ def scripted_call(rng: random.Random, habit: float, detector: PhraseDetector) ->
             length += (len(text.split()) - len(str(line["text"]).split())) * WORD_S
             t += max(0.2, (wait if who == "rep" and previous == "prospect" else 0.6) * rng.uniform(0.7, 1.3))
             spans.append(SpeechSpan(who, t, t + length))
-            segments += sentences(who, text, t, t + length)
+            segments += timed_sentences(who, text, t, t + length)
             t += length
             previous = who
     end = t + 1.0

@@ -32,7 +32,7 @@ def hour_of_calls(store: SessionStore, minutes: float = 60.0) -> str:
         for line in truth.lines:
             span = SpeechSpan(line.speaker, line.start + offset, line.end + offset)
             spans.append(span)
-            segments += _sentences(line.speaker, line.text, span.start, span.end)
+            segments += timed_sentences(line.speaker, line.text, span.start, span.end)
         offset += truth.duration_s
     session.replay(spans, segments, offset)
     return store.save_analysis("the sample call's script, back to back", "analyze", "script", offset,
@@ -40,10 +40,10 @@ def hour_of_calls(store: SessionStore, minutes: float = 60.0) -> str:
                                supportive=session.supportive)
 
 
-def _sentences(speaker: Any, text: str, start: float, end: float) -> list[Segment]:
+def timed_sentences(speaker: Any, text: str, start: float, end: float) -> list[Segment]:
     """One segment per sentence, timed in proportion to its length."""
     parts = [p for p in re.split(r"(?<=[.?!])\s+", text) if p]
-    total = sum(len(p) for p in parts)
+    total = sum(len(p) for p in parts) or 1
     out, at = [], start
     for p in parts:
         length = (end - start) * len(p) / total
