@@ -1,9 +1,9 @@
 """What the live pipeline hands its sinks: the typed events of the call, each with its wall-clock stamp.
 
 The core's events (speech, transcript, flags, prompts, talk state) travel as they are;
-two more belong to the live edge: a sentence about the devices, and a prompt the overlay
-has actually painted. Only the JSON event log turns them into JSON (``sinks.py``), so the
-event contract in DESIGN.md has one writer.
+three more belong to the live edge: a sentence about the devices (or saving), what the echo
+canceller is doing, and a prompt the overlay has actually painted. Only the JSON event log
+turns them into JSON (``sinks.py``), so the event contract in DESIGN.md has one writer.
 """
 
 from __future__ import annotations
@@ -13,12 +13,22 @@ from dataclasses import dataclass
 
 from copilot.core.events import Flag, Prompt, Segment, SpeechSpan, SpeechStart, TalkState
 
-__all__ = ["DeviceNotice", "PromptShown", "LiveEvent", "Stamped", "Sink"]
+__all__ = ["DeviceNotice", "EchoStatus", "PromptShown", "LiveEvent", "Stamped", "Sink"]
 
 
 @dataclass(frozen=True)
 class DeviceNotice:
-    """Something about the audio devices the rep should see ("… stopped delivering audio"), at audio time ``t``."""
+    """Something about the session's devices or saving the rep should see ("… stopped delivering audio",
+    "saving the session is failing …"), at audio time ``t``."""
+
+    t: float
+    message: str
+
+
+@dataclass(frozen=True)
+class EchoStatus:
+    """What the echo canceller does with the call audio heard on the rep's microphone (laptop speakers):
+    one sentence ("Echo from your speakers: removed, -22 dB."), sent when it changes, at audio time ``t``."""
 
     t: float
     message: str
@@ -31,7 +41,8 @@ class PromptShown:
     prompt: Prompt
 
 
-LiveEvent = SpeechStart | SpeechSpan | Segment | Flag | Prompt | TalkState | DeviceNotice | PromptShown
+LiveEvent = (SpeechStart | SpeechSpan | Segment | Flag | Prompt | TalkState | DeviceNotice | EchoStatus
+             | PromptShown)
 
 
 @dataclass(frozen=True)

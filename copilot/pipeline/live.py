@@ -19,7 +19,6 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -33,12 +32,12 @@ from copilot.core.phrases import PhraseDetector
 from copilot.core.session import Session
 from copilot.core.settings import CoachSettings
 from copilot.pipeline.budget import CpuBudget
-from copilot.pipeline.events import DeviceNotice, LiveEvent, Sink, Stamped
+from copilot.pipeline.events import DeviceNotice, EchoStatus, LiveEvent, Sink, Stamped
 from copilot.stt.engine import Engine
 from copilot.stt.streaming import Job, StreamingSettings, StreamingTranscriber
 from copilot.voices.learning import RepSpeech
 
-__all__ = ["LivePipeline", "LIVE_VAD", "LIVE_STREAMING"]
+__all__ = ["LivePipeline", "LIVE_VAD", "LIVE_STREAMING", "ECHO_OFF"]
 
 # Live voice activity lets go after 0.2 s of silence so the meter follows a speaker who
 # stops within 0.3 s (0.25 s measured 0.31 s median, 0.35 s worst: the model's own lag and
@@ -64,6 +63,46 @@ LIVE_STREAMING: Mapping[Speaker, StreamingSettings] = {
 }
 
 
+# What the window says about the echo when the rep turned its removal off.
+ECHO_OFF = "Echo removal is off (a headset does not need it)."
+
+
+# What the coach thread's inbox carries: from the source, the STT worker, and anyone with a notice.
+@dataclass(frozen=True)
+class _Audio:
+    """One block of one channel, from the source."""
+
+    who: Speaker
+    samples: npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class _Segments:
+    """What the STT worker heard in one job."""
+
+    segments: list[Segment]
+
+
+@dataclass(frozen=True)
+class _Notice:
+    """A sentence for the rep (a device stopped, saving failing), from any thread."""
+
+    message: str
+
+
+@dataclass(frozen=True)
+class _Ended:
+    """The audio ended, or the rep pressed stop."""
+
+
+@dataclass(frozen=True)
+class _Drained:
+    """The STT worker finished every open utterance: the session is over."""
+
+
+_Message = _Audio | _Segments | _Notice | _Ended | _Drained
+
+
 @dataclass
 class _Counters:
     partial_jobs: int = 0
@@ -79,7 +118,7 @@ class LivePipeline:
                  settings: CoachSettings | None = None, vad: VadSettings = LIVE_VAD,
                  streaming: Mapping[Speaker, StreamingSettings] | None = None,
                  budget: CpuBudget | None = None, echo: EchoCanceller | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 rep_speech: RepSpeech | None = None, clock: Callable[[], float] = time.monotonic) -> None:
         self.source = source
         self.engine = engine
         self.session = Session(detector, settings)
@@ -94,10 +133,12 @@ class LivePipeline:
         self.heard = {who: 0 for who in SPEAKERS}  # samples per channel
         # Also handed every block, on the coach thread (the kept call audio, when the rep opts in).
         self.on_audio: Callable[[Speaker, npt.NDArray[np.float32]], None] | None = None
-        # The rep's own speech, for their voice profile (set only when the rep agreed to it).
-        self.rep_speech: RepSpeech | None = None
+        # Fed the rep's own speech, for their voice profile (given only when the rep agreed to it);
+        # whoever passed it in reads it once run() has returned.
+        self.rep_speech = rep_speech
         self.counters = _Counters()
-        self._inbox: queue.Queue[tuple[str, Any, Any]] = queue.Queue()
+        self._echo_said = ""  # the echo sentence last sent to the sinks
+        self._inbox: queue.Queue[_Message] = queue.Queue()
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._draining = threading.Event()
@@ -113,22 +154,23 @@ class LivePipeline:
         self._t0 = self.clock()
         worker = threading.Thread(target=self._stt_loop, name="stt", daemon=True)
         worker.start()
-        self.source.start(lambda who, samples: self._inbox.put(("audio", who, samples)),
-                          lambda: self._inbox.put(("ended", None, None)), self.notice)
+        self.source.start(lambda who, samples: self._inbox.put(_Audio(who, samples)),
+                          lambda: self._inbox.put(_Ended()), self.notice)
+        self._say_echo()
         try:
             while True:
-                kind, a, b = self._inbox.get()
-                if kind == "audio":
+                message = self._inbox.get()
+                if isinstance(message, _Audio):
                     if not self._stopping.is_set():
-                        self._on_audio(a, b)
-                elif kind == "segments":
-                    self._on_segments(a)
-                elif kind == "notice":
-                    self._emit(DeviceNotice(self.audio_time, a))
-                elif kind == "ended":
+                        self._on_audio(message.who, message.samples)
+                elif isinstance(message, _Segments):
+                    self._on_segments(message.segments)
+                elif isinstance(message, _Notice):
+                    self._emit(DeviceNotice(self.audio_time, message.message))
+                elif isinstance(message, _Ended):
                     self._on_ended()
-                elif kind == "drained":
-                    break
+                else:
+                    break  # drained
         finally:
             self.source.stop()
             self._stopped.set()
@@ -142,11 +184,11 @@ class LivePipeline:
         """End the session early (the rep pressed stop); what was heard is kept."""
         self._stopping.set()
         self.source.stop()
-        self._inbox.put(("ended", None, None))
+        self._inbox.put(_Ended())
 
     def notice(self, message: str) -> None:
         """Something about the audio devices the rep should see (a headset unplugged); thread-safe."""
-        self._inbox.put(("notice", message, None))
+        self._inbox.put(_Notice(message))
 
     def wall(self) -> float:
         """Seconds since the session started, on the wall clock."""
@@ -189,6 +231,7 @@ class LivePipeline:
         if now >= self._next_tick:
             self._next_tick += TICK_S
             self._emit_events(self.session.tick(now))
+            self._say_echo()
 
     def _on_vad(self, who: Speaker, e: SpeechStart | SpeechSpan) -> None:
         if isinstance(e, SpeechStart):
@@ -217,6 +260,14 @@ class LivePipeline:
                 self._on_vad(who, e)
         self._draining.set()
         self._wake.set()
+
+    def _say_echo(self) -> None:
+        """The echo canceller's sentence to the sinks when it has changed (read here, on the coach
+        thread that feeds the canceller: the window never reads it)."""
+        said = ECHO_OFF if self.echo is None else self.echo.report().sentence()
+        if said != self._echo_said:
+            self._echo_said = said
+            self._emit(EchoStatus(self.audio_time, said))
 
     def _emit_events(self, events: list[Event]) -> None:
         """The session's events to the sinks (supportive lines stay with the session, for the review)."""
@@ -275,7 +326,7 @@ class LivePipeline:
         with self._lock:
             segments = self.transcribers[job.speaker].deliver(job, heard)
         if segments:
-            self._inbox.put(("segments", segments, None))
+            self._inbox.put(_Segments(segments))
 
     def _drain(self) -> None:
         """The audio ended: finish every open utterance, then tell the coach thread."""
@@ -286,4 +337,4 @@ class LivePipeline:
                 if job is None:
                     break
                 self._run(job)
-        self._inbox.put(("drained", None, None))
+        self._inbox.put(_Drained())

@@ -52,6 +52,7 @@ def record_live(store: SessionStore, label: str, model: str, sinks: list[Sink],
             problem = f"The call's audio cannot be kept ({e.strerror or e}); coaching without it."
     writer = StoreWriter(store, sid)
     pipeline = make([writer, *sinks])
+    writer.notice = pipeline.notice
     if recorder is not None:
         recorder.notice = pipeline.notice
         pipeline.on_audio = recorder.write

@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import sys
 import threading
+from collections.abc import Callable
 from typing import IO, Any
 
 from copilot.core.events import Flag, Prompt, Segment, SpeechSpan, SpeechStart, TalkState
 from copilot.core.review import clock
-from copilot.pipeline.events import DeviceNotice, Stamped
+from copilot.pipeline.events import DeviceNotice, EchoStatus, Stamped
 from copilot.store.sqlite import SessionStore, StoreError
 
 __all__ = ["event_json", "EventLog", "Terminal", "StoreWriter"]
@@ -50,6 +51,8 @@ def event_json(stamped: Stamped) -> dict[str, Any]:
                "monologue_speaker": mono.speaker if mono else None}
     elif isinstance(e, DeviceNotice):
         out = {"type": "device", "t": _t(e.t), "message": e.message}
+    elif isinstance(e, EchoStatus):
+        out = {"type": "echo", "t": _t(e.t), "message": e.message}
     else:
         out = {"type": "shown", "t": _t(e.prompt.time), "text": e.prompt.text, "category": e.prompt.category}
     out["wall"] = round(stamped.wall, 3)
@@ -107,10 +110,16 @@ class Terminal:
 
 
 class StoreWriter:
-    """Writes the session to the store as it happens, a few seconds at a time."""
+    """Writes the session to the store as it happens, a few seconds at a time.
 
-    def __init__(self, store: SessionStore, session_id: str, every_s: float = 2.0) -> None:
+    ``notice`` is told, once, in a sentence for the rep, when writing starts failing
+    (``record_live`` hands it the pipeline's notice: the window and the terminal show it).
+    """
+
+    def __init__(self, store: SessionStore, session_id: str, every_s: float = 2.0,
+                 notice: Callable[[str], None] = lambda _m: None) -> None:
         self.store = store
+        self.notice = notice
         self.session_id = session_id
         self.every_s = every_s
         self._spans: list[SpeechSpan] = []
@@ -148,6 +157,5 @@ class StoreWriter:
             self.flush()
         except StoreError as e:
             if self.failed is None:
-                print(f"copilot: saving the session is failing, it is kept in memory and retried: {e}",
-                      file=sys.stderr)
+                self.notice(f"Saving the session is failing; it is kept in memory and retried: {e}")
             self.failed = e

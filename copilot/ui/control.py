@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from copilot.audio.levels import LevelMonitor
 from copilot.errors import UserError
+from copilot.pipeline.events import EchoStatus
 from copilot.pipeline.recorded import Recorded
 from copilot.store.settings import Settings, save_settings
 from copilot.store.sqlite import SessionStore
@@ -65,14 +66,11 @@ class ControlWindow(QWidget):
         self.devices = DevicePicker(settings.mic, settings.call, levels)
         self.coaching = CoachingForm(settings)
         self.capture = QLabel(f"Overlay: {overlay.capture_status}")
-        # During a session: whether the call's echo is being removed from the microphone (speakers).
+        # During a session: whether the call's echo is being removed from the microphone (speakers),
+        # as the session says it through the bridge.
         self.echo = QLabel("")
         self.echo.setWordWrap(True)
         self.echo.setVisible(False)
-        self._echo_timer = QTimer(self)
-        self._echo_timer.setInterval(2000)
-        self._echo_timer.timeout.connect(self._show_echo)
-        self._echo_timer.start()  # cheap: a few numbers read from the session, nothing while idle
         self.start_button = QPushButton("Start session")
         self.start_button.clicked.connect(self.toggle)
         self.review_button = QPushButton("Review the call")
@@ -107,6 +105,7 @@ class ControlWindow(QWidget):
         self.coaching.opacity_changed.connect(overlay.setWindowOpacity)
         overlay.capture.connect(lambda status: self.capture.setText(f"Overlay: {status}"))
         overlay.moved.connect(self._overlay_moved)
+        runner.bridge.received.connect(self._on_event)
         runner.status.connect(self.status.setText)
         runner.failed.connect(self._on_failed)
         runner.finished.connect(self._on_finished)
@@ -142,10 +141,11 @@ class ControlWindow(QWidget):
         self.status.setText("Starting…")
         self.runner.start(self.plan_for(self.settings))
 
-    def _show_echo(self) -> None:
-        line = self.runner.echo_line()
-        self.echo.setText(line)
-        self.echo.setVisible(bool(line))
+    def _on_event(self, event: object) -> None:
+        """A session's event, on the Qt thread: the window shows what the echo canceller says."""
+        if isinstance(event, EchoStatus):
+            self.echo.setText(event.message)
+            self.echo.setVisible(True)
 
     def _on_failed(self, message: str) -> None:
         self.status.setText(message)

@@ -105,15 +105,6 @@ class LiveRunner(QObject):
             self._thread.join(timeout)
         return not self.running
 
-    def echo_line(self) -> str:
-        """What the running session's echo canceller says ("Echo from your speakers: removed, -22 dB."), or ""."""
-        pipeline = self.pipeline
-        if pipeline is None or not self.running:
-            return ""
-        if pipeline.echo is None:
-            return "Echo removal is off (a headset does not need it)."
-        return pipeline.echo.report().sentence()
-
     def shown(self, prompt: Prompt) -> None:
         """The overlay painted ``prompt``: a ``shown`` line in the session's event log, on the session's wall clock."""
         if self.events is not None:
@@ -147,11 +138,13 @@ class LiveRunner(QObject):
             self.status.emit("Stopped.")
             return
 
+        # The rep's speech for their voice profile: this thread's own, fed by the pipeline it runs.
+        rep_speech = RepSpeech() if plan.learn_voice else None
+
         def make(sinks: list[Sink]) -> LivePipeline:
             pipeline = LivePipeline(source, engine, detector, sinks, settings=plan.coach,
-                                    budget=CpuBudget(plan.cpu_budget), echo=echo_canceller(plan.echo_cancel))
-            if plan.learn_voice:
-                pipeline.rep_speech = RepSpeech()
+                                    budget=CpuBudget(plan.cpu_budget), echo=echo_canceller(plan.echo_cancel),
+                                    rep_speech=rep_speech)
             self.pipeline = pipeline
             if self._stop.is_set():
                 pipeline.stop()
@@ -169,8 +162,8 @@ class LiveRunner(QObject):
             self.failed.emit(str(e))
             return
         self.finished.emit(done)
-        if plan.learn_voice and self.pipeline is not None and self.pipeline.rep_speech is not None:
-            self.voice_learned.emit(learn_voice(self.pipeline.rep_speech, plan.voice_profile))
+        if rep_speech is not None:
+            self.voice_learned.emit(learn_voice(rep_speech, plan.voice_profile))
 
 
 def device_plan(settings: Settings, db: str | None, events: IO[str] | None) -> SessionPlan:
