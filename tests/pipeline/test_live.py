@@ -15,7 +15,7 @@ from copilot.core.facts import SAMPLE_RATE
 from copilot.core.phrases import PhraseDetector
 from copilot.core.rulebook import Rulebook
 from copilot.pipeline.events import Stamped
-from copilot.pipeline.live import LivePipeline
+from copilot.pipeline.live import ECHO_OFF, LivePipeline
 from copilot.pipeline.sinks import StoreWriter
 from copilot.scripted.truth import load_truth
 from copilot.store.sqlite import SessionStore
@@ -156,6 +156,22 @@ def test_a_session_that_keeps_its_audio_writes_both_channels_and_deleting_it_rem
     assert not any(p.exists() for p in kept_files(base).values())
 
 
+def test_a_save_failing_mid_call_reaches_the_sinks_as_a_notice_the_rep_sees(tmp_path: Path) -> None:
+    from copilot.pipeline.recorded import record_live
+
+    clock = FakeClock()
+    store = SessionStore(tmp_path / "s.db")
+    store.db.execute("CREATE TRIGGER full BEFORE INSERT ON speech_spans BEGIN SELECT RAISE(ABORT, 'disk is full'); END")
+    source = FileSource(load_call(SAMPLE), speed=1.0, clock=clock, sleep=clock.sleep)
+    events = LoggedEvents()
+    ticks = iter(range(10**6))  # the session's wall clock: half a second an event, so the writer writes mid-call
+    done = record_live(store, "sample", "fake", [events], lambda sinks: LivePipeline(
+        source, SaysNextStep(), PhraseDetector(Rulebook.load()), sinks, clock=lambda: next(ticks) / 2))
+    notices = [e["message"] for e in of({"events": events}, "device")]
+    assert len(notices) == 1 and notices[0].startswith("Saving the session is failing") and "disk is full" in notices[0]
+    assert done.save_error is not None and "disk is full" in done.save_error
+
+
 def test_without_opting_in_no_audio_is_kept(tmp_path: Path) -> None:
     from copilot.pipeline.recorded import record_live
 
@@ -188,12 +204,21 @@ def test_on_laptop_speakers_the_echo_is_taken_out_live_and_the_talk_share_is_the
     for on in (False, True):
         clock = FakeClock()
         source = FileSource(speakers, speed=1.0, clock=clock, sleep=clock.sleep)
-        pipeline = LivePipeline(source, SaysNextStep(), PhraseDetector(Rulebook.load()), [], clock=clock,
+        events = LoggedEvents()
+        pipeline = LivePipeline(source, SaysNextStep(), PhraseDetector(Rulebook.load()), [events], clock=clock,
                                 echo=EchoCanceller() if on else None)
         share[on] = pipeline.run().talk_summary().rep_share
+        said = [e["message"] for e in events if e["type"] == "echo"]
         if on:
             assert pipeline.echo is not None and pipeline.echo.report().found
             assert pipeline.heard["rep"] == pipeline.heard["prospect"]  # every microphone sample came through
+            # What the window shows, sent by the coach thread as it changes: listening, then removed.
+            assert said[0].endswith("(the buyer has not spoken yet).")
+            assert said[-1].startswith("Echo from your speakers: removed")
+            assert all(a != b for a, b in zip(said, said[1:], strict=False))  # only changes are sent
+            assert len(said) < speakers.duration_s  # at most one a tick
+        else:
+            assert said == [ECHO_OFF]
     assert share[False] - truth > 0.05
     assert abs(share[True] - truth) < 0.02
 

@@ -24,3 +24,37 @@ def test_a_revision_replaces_finals_whether_they_are_stored_or_still_buffered(tm
         writer(event(Segment("rep", 1.0, 7.0, "The next step. Okay. It fits.", replaces=(0.8, 7.2)), 8.0))
         writer.flush()
         assert store.segments(sid) == [("rep", 1.0, 7.0, "The next step. Okay. It fits.")]
+
+
+def test_the_event_log_writes_the_echo_status_and_the_terminal_leaves_it_to_the_window() -> None:
+    import io
+
+    from copilot.pipeline.events import EchoStatus
+    from copilot.pipeline.sinks import Terminal, event_json
+
+    said = Stamped(EchoStatus(12.3456, "Echo from your speakers: removed, -22 dB."), 13.0)
+    assert event_json(said) == {"type": "echo", "t": 12.346, "message": "Echo from your speakers: removed, -22 dB.",
+                                "wall": 13.0}
+    out = io.StringIO()
+    Terminal(out)(said)
+    assert out.getvalue() == ""
+
+
+def test_nothing_the_worker_runs_prints_where_the_app_cannot_show_it() -> None:
+    """The pipeline and the app's widgets run on the coach and session threads, inside a window
+    with no console: a sentence for the rep goes out as an event (a notice), never to stdout or stderr."""
+    import ast
+
+    import copilot
+
+    root = Path(copilot.__file__).parent
+    found = []
+    for folder in ("pipeline", "ui"):
+        for path in sorted((root / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print":
+                    found.append(f"{path.name}:{node.lineno} print()")
+                elif (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "sys"
+                      and node.attr in ("stderr", "__stderr__")):
+                    found.append(f"{path.name}:{node.lineno} sys.{node.attr}")
+    assert found == []
