@@ -67,6 +67,33 @@ def test_the_window_runs_a_session_and_the_overlay_paints_its_prompts(qtbot: QtB
         qtbot.addWidget(w)
 
 
+def test_the_window_shows_the_echo_status_it_is_sent_from_the_coach_thread(qtbot: QtBot, tmp_path: Path) -> None:
+    import threading
+
+    from copilot.pipeline.events import EchoStatus, Stamped
+
+    window, _, runner = make_window(qtbot, tmp_path)
+    assert not window.echo.isVisibleTo(window) and not hasattr(runner, "echo_line")
+    for line in ("Echo from your speakers: listening (the buyer has not spoken yet).",
+                 "Echo from your speakers: removed, -22 dB."):
+        sender = threading.Thread(target=runner.bridge.sink, args=(Stamped(EchoStatus(1.0, line), 1.0),))
+        sender.start()  # as the coach thread sends it
+        sender.join()
+        qtbot.waitUntil(lambda line=line: window.echo.text() == line)  # type: ignore[misc]
+        assert window.echo.isVisibleTo(window)
+
+
+def test_a_session_says_what_its_echo_canceller_does_and_the_line_goes_when_it_ends(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    window, _, runner = make_window(qtbot, tmp_path)
+    with qtbot.waitSignal(runner.finished, timeout=30_000):
+        window.toggle()
+    # The sample has no speaker echo: the canceller listened, then said it heard none.
+    assert window.echo.text() == "No echo from your speakers on the microphone."
+    assert not window.echo.isVisibleTo(window)
+
+
 def test_a_broken_rulebook_is_one_sentence_in_the_window(qtbot: QtBot, tmp_path: Path) -> None:
     bad = tmp_path / "rules.toml"
     bad.write_text("[[rule]\nthis is not toml", encoding="utf-8")
