@@ -125,3 +125,16 @@ def test_a_rulebook_without_the_addressed_list_judges_every_sentence_alike(tmp_p
     rules.write_text(source[:start] + source[source.index("]", start) + 1:], encoding="utf-8")
     detector = PhraseDetector(Rulebook.load(rules), model=_Sure(0.7))
     assert detector.detect("I will now hand it back to the CFO.").flagged
+
+
+def test_a_short_follow_on_keeps_the_listener_of_the_sentence_before() -> None:
+    class FollowOn(_Sure):
+        """Only the follow-on is directive (as the model may judge "I really would." after advice)."""
+
+        def score(self, sentences: Sequence[str]) -> list[Verdict]:
+            return [Verdict("imperatives" if s == "I really would." else None, 0.7) for s in sentences]
+
+    detector = PhraseDetector(Rulebook.load(), model=FollowOn(0.7))
+    hit = detector.detect("I'd hate to see it go that way for you. I really would.").directive
+    assert hit is not None and hit.match == "I really would."
+    assert not detector.detect("We closed the plant in May. I really would.").flagged
