@@ -225,7 +225,7 @@ class PhraseDetector:
             if c is None or self._vetoed(low, a, b):
                 continue
             layer = "example" if verdict.why.startswith(("example", "your example")) else "model"
-            if layer == "model" and self._unsure_unaddressed(low, a, b, verdict.probability):
+            if layer == "model" and self._unsure_unaddressed(low, _previous_start(low, a), b, verdict.probability):
                 continue
             start = a + (len(text[a:b]) - len(text[a:b].lstrip()))
             out.append(Hit(c.name, c.kind, sentence, start, start + len(sentence), c.prompts, layer=layer,
@@ -235,8 +235,9 @@ class PhraseDetector:
         return out
 
     def _unsure_unaddressed(self, low: str, a: int, b: int, probability: float) -> bool:
-        """The sentence ``low[a:b]`` speaks to no one ("I will now hand it back to the CFO.") and the model
-        is not sure enough of it: below the scorer's ``unaddressed_threshold``. Directive talk is said to
+        """The sentence ending at ``b`` (with the one before it, from ``a``: "I'd hate to see you wreck your
+        teeth. I really would." says its "you" once) speaks to no one ("I will now hand it back to the CFO.")
+        and the model is not sure enough of it: below the scorer's ``unaddressed_threshold``. Directive talk is said to
         the listener; a sentence without a "you", "let's" or "please" is mostly a plan, a fact or a hand-over."""
         bar = float(getattr(self.model, "unaddressed_threshold", 0.0))
         return bool(bar) and self._addressed is not None and probability < bar and not self._addressed.found(low, a, b)
@@ -356,6 +357,12 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     if text[start:].strip():
         out.append((start, len(text)))
     return out
+
+
+def _previous_start(low: str, a: int) -> int:
+    """Where the sentence before the one starting at ``a`` starts (``a`` itself for the first)."""
+    starts = [s for s, _ in _sentences(low) if s < a]
+    return starts[-1] if starts else a
 
 
 def sentence_at(text: str, pos: int) -> str:
