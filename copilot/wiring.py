@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from copilot.audio.echo import EchoCanceller
     from copilot.audio.sources import AudioSource
     from copilot.core.phrases import PhraseDetector
+    from copilot.core.redact import Redactor
     from copilot.pipeline.budget import CpuBudget
     from copilot.report.review import Review
     from copilot.store.sqlite import SessionStore
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = ["load_detector", "stt_threads", "live_threads", "whisper", "live_engine", "open_capture", "sound_modules",
            "sample_call", "demo_source", "open_event_log", "load_review", "display_problem", "require_display",
-           "cpu_budget", "echo_canceller"]
+           "cpu_budget", "echo_canceller", "redactor"]
 
 
 def load_detector(rules: str | None, meaning: bool = True, threads: int = 1, mine: bool = True) -> PhraseDetector:
@@ -103,6 +104,14 @@ def echo_canceller(on: bool) -> EchoCanceller | None:
     from copilot.audio.echo import EchoCanceller
 
     return EchoCanceller(pass_through=True, realign=True) if on else None
+
+
+def redactor(on: bool) -> Redactor | None:
+    """What hides card and bank numbers, ID numbers, e-mail addresses and phone numbers before a call is kept or
+    shown, unless the rep turned it off (``--no-redact``, or the app's setting)."""
+    from copilot.redaction import redactor as library_redactor
+
+    return library_redactor() if on else None
 
 
 def cpu_budget(percent: float) -> CpuBudget:

@@ -138,7 +138,7 @@ def _device_plan(settings: Any, args: argparse.Namespace, events: IO[str] | None
                        model=settings.model or None, rules=settings.rules or None, coach=settings.coach,
                        db=getattr(args, "db", None), events=events, keep_audio=settings.keep_audio,
                        cpu_budget=settings.cpu_budget, echo_cancel=settings.echo_cancel,
-                       learn_voice=settings.learn_voice)
+                       learn_voice=settings.learn_voice, redact=settings.redact)
 
 
 def _demo_plan(settings: Any, args: argparse.Namespace, events: IO[str] | None) -> Any:
@@ -146,4 +146,4 @@ def _demo_plan(settings: Any, args: argparse.Namespace, events: IO[str] | None) 
 
     return SessionPlan("the sample call (demo)", demo_source, model=settings.model or None,
                        rules=settings.rules or None, coach=settings.coach, db=getattr(args, "db", None), events=events,
-                       cpu_budget=settings.cpu_budget, echo_cancel=settings.echo_cancel)
+                       cpu_budget=settings.cpu_budget, echo_cancel=settings.echo_cancel, redact=settings.redact)

@@ -12,7 +12,15 @@ from typing import IO
 from copilot.core.session import Session
 from copilot.errors import UserError
 from copilot.pipeline.live import LivePipeline
-from copilot.wiring import cpu_budget, echo_canceller, live_engine, load_detector, open_capture, open_event_log
+from copilot.wiring import (
+    cpu_budget,
+    echo_canceller,
+    live_engine,
+    load_detector,
+    open_capture,
+    open_event_log,
+    redactor,
+)
 
 __all__ = ["run_live"]
 
@@ -61,7 +69,7 @@ def run_live(args: argparse.Namespace) -> int:
 
         with store:
             done = record_live(store, label, choice.label, sinks, make, _run_until_interrupted,
-                               keep_audio=args.keep_audio)
+                               keep_audio=args.keep_audio, redactor=redactor(getattr(args, "redact", True)))
         if done.save_error:
             print(f"copilot: the end of the session was not saved: {done.save_error}", file=sys.stderr)
             return 1

@@ -50,6 +50,7 @@ class Settings:
     cpu_budget: float = 0.5  # the share of one core a session may use beside the call
     echo_cancel: bool = True  # take the call's echo (laptop speakers) out of the microphone
     learn_voice: bool = False  # the rep agreed: learn their voiceprint from the microphone (for mixed recordings)
+    redact: bool = True  # hide card and bank numbers, ID numbers, e-mail addresses and phone numbers before keeping
 
 
 def default_settings_path() -> Path:

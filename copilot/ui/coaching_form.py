@@ -77,6 +77,10 @@ class CoachingForm(QObject):
         self.learn_voice = QCheckBox("Learn my voice from my microphone, to find me in mixed recordings "
                                      "(a voiceprint, kept on this computer)")
         self.learn_voice.setChecked(settings.learn_voice)
+        self.redact = QCheckBox("Hide card and bank numbers, e-mail addresses and phone numbers in what is kept")
+        self.redact.setToolTip("Off: they are kept in the transcript as heard (for a rep whose job needs them). "
+                               "The overlay never shows them.")
+        self.redact.setChecked(settings.redact)
 
         for line in (self.model, self.rules):
             line.editingFinished.connect(self.changed)
@@ -85,6 +89,7 @@ class CoachingForm(QObject):
         self.keep_audio.toggled.connect(self.changed)
         self.echo.toggled.connect(self.changed)
         self.learn_voice.toggled.connect(self.changed)
+        self.redact.toggled.connect(self.changed)
         self.lock.toggled.connect(self._lock_changed)
         self.opacity.valueChanged.connect(self._opacity_changed)
 
@@ -93,7 +98,7 @@ class CoachingForm(QObject):
         return [("Speech model", self.model), ("Rulebook", self._rules_row), ("Time between prompts", self.gap),
                 ("Same prompt again after", self.cooldown), ("Prompt when you talk more than", self.dominance),
                 ("CPU the coach may use", self.budget), ("Overlay opacity", self.opacity), ("", self.lock),
-                ("", self.echo), ("", self.keep_audio), ("", self.learn_voice)]
+                ("", self.echo), ("", self.keep_audio), ("", self.learn_voice), ("", self.redact)]
 
     def apply(self, settings: Settings) -> Settings:
         """``settings`` with what the form shows."""
@@ -105,7 +110,8 @@ class CoachingForm(QObject):
         return replace(settings, model=self.model.text().strip(), rules=self.rules.text().strip(), coach=coach,
                        overlay_locked=self.lock.isChecked(), overlay_opacity=self.opacity.value() / 100,
                        keep_audio=self.keep_audio.isChecked(), cpu_budget=self.budget.value() / 100,
-                       echo_cancel=self.echo.isChecked(), learn_voice=self.learn_voice.isChecked())
+                       echo_cancel=self.echo.isChecked(), learn_voice=self.learn_voice.isChecked(),
+                       redact=self.redact.isChecked())
 
     def _pick_rules(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self.rules, "Rulebook", "", "Rulebooks (*.toml)")

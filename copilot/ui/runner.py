@@ -25,7 +25,7 @@ from copilot.pipeline.sinks import EventLog
 from copilot.stt.engine import Engine
 from copilot.ui.bridge import EventBridge
 from copilot.voices.learning import RepSpeech
-from copilot.wiring import echo_canceller, learn_voice, live_engine, live_threads, load_detector
+from copilot.wiring import echo_canceller, learn_voice, live_engine, live_threads, load_detector, redactor
 
 __all__ = ["SessionPlan", "LiveRunner"]
 
@@ -45,6 +45,7 @@ class SessionPlan:
     keep_audio: bool = False  # keep the call's audio beside the database (the rep opted in)
     cpu_budget: float = DEFAULT_BUDGET  # share of one core the session may use
     echo_cancel: bool = True  # take the call audio's echo (laptop speakers) out of the microphone
+    redact: bool = True  # hide card and bank numbers, ID numbers, e-mail addresses and phone numbers before keeping
     learn_voice: bool = False  # the rep agreed: their voiceprint is learned from the microphone (voice profile)
     voice_profile: str | None = None  # where the profile lives (None: voice.json in the user data folder)
 
@@ -153,7 +154,7 @@ class LiveRunner(QObject):
         try:
             with store:
                 done = record_live(store, plan.label, plan.model or "tiny.en (bundled)", sinks, make,
-                                   keep_audio=plan.keep_audio)
+                                   keep_audio=plan.keep_audio, redactor=redactor(plan.redact))
         except UserError as e:
             self.failed.emit(str(e))
             return
