@@ -81,5 +81,8 @@ def _valid_phone(digits: str, regions: tuple[str, ...]) -> bool:
 
 
 def redactor() -> Redactor:
-    """The redactor every kept call goes through."""
-    return Redactor(LibraryChecks())
+    """The redactor every kept call goes through, its libraries' tables loaded (about 0.1 s and 3 MB beside the
+    app's own): now, not on the first line of a live call."""
+    hiding = Redactor(LibraryChecks())
+    hiding.text("4111 1111 1111 1111, 415 555 0134, 021000021, 123-45-6789, DE89 3704 0044 0532 0130 00")
+    return hiding
