@@ -56,7 +56,8 @@ SESSIONS = _columns(
     "rep_s:float", "prospect_s:float", "rep_share:float", "prospect_share:float",
     "longest_rep_monologue_s:float", "longest_prospect_monologue_s:float", "patience_s:float",
     "interruptions:int", "rep_questions:int", "directive_phrases:int", "directive_per_10_min:float",
-    "flags_not_pushy:int", "flags_added_by_rep:int", "supportive_lines:int", "prompts:int", "excluded:bool", "hidden:int",
+    "flags_not_pushy:int", "flags_added_by_rep:int", "supportive_lines:int", "prompts:int", "excluded:bool",
+    "hidden:int",
 )
 TURNS = _columns("session_id:str", "speaker:str", "start_s:float", "end_s:float", "duration_s:float")
 FLAGS = _columns("session_id:str", "speaker:str", "start_s:float", "end_s:float", "category:str", "match:str",
