@@ -168,10 +168,31 @@ def _runs(text: str) -> list[list[_Part]]:
             current.append(part)
             continue
         if current:
-            runs.append(current)
+            runs += _split_at_sound_alikes(current)
         current = [part] if part is not None else []
-    # A run needs a real digit in it; words that only sound like digits are trimmed where they stand alone.
+    # A run needs a real digit in it.
     return [r for r in runs if any(p.strong for p in r)]
+
+
+def _split_at_sound_alikes(run: list[_Part]) -> list[list[_Part]]:
+    """A word that only sounds like a digit ("for", "to", "fine") is one only among digits read one by one
+    ("for 1-5", "1-5, fine, fine, zero"), not beside a number said whole ("to 50 to 60", "2024 too"): there it
+    ends the run."""
+    single = [p.strong and len(p.digits) == 1 for p in run]
+    kept = list(single)
+    changed = True
+    while changed:
+        changed = False
+        for i, p in enumerate(run):
+            if not p.strong and not kept[i] and any(kept[j] for j in (i - 1, i + 1) if 0 <= j < len(run)):
+                kept[i] = changed = True
+    out: list[list[_Part]] = [[]]
+    for p, ok in zip(run, kept, strict=True):
+        if p.strong or ok:
+            out[-1].append(p)
+        elif out[-1]:
+            out.append([])
+    return [r for r in out if r]
 
 
 # ---- what a run is ----------------------------------------------------------------------
