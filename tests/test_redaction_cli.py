@@ -1,5 +1,5 @@
-"""Issue 27's bar for hiding, with the real model: a buyer reads out a card number, an e-mail address and a
-phone number (``tests/data/calls/billing_call.txt``, made with ``tools/make_call.py``), and none of them, as
+"""Issue 27's bar for hiding, with the real model: a buyer gives an e-mail address and a phone number and reads
+out a card number (``tests/data/calls/billing_call.txt``, made with ``tools/make_call.py``), and none of them, as
 tiny.en hears them, is in the database file or its WAL, the review, the HTML report or the JSON, whether
 the call was analysed or coached live.
 
@@ -59,10 +59,10 @@ def heard(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     secrets = heard_secrets(data["segments"])
     print("Hidden when redaction is on:", secrets)
     assert data["hidden"] is None
-    # The test is real only if tiny.en heard the numbers. (The address it hears in most runs, and not in some:
-    # the same decoding on several threads does not always give the same words; "northwind" is looked for
-    # whatever it heard.)
-    assert len(secrets) >= 2 and sum(bool(re.search(r"\d", s)) for s in secrets) >= 2
+    # The test is real only if tiny.en heard them: the phone number and the card number (with digits in them,
+    # however many it heard: it loops on "one one one") and the address (its domain).
+    assert sum(bool(re.search(r"\d", s)) for s in secrets) >= 2
+    assert any("com" in s.lower() for s in secrets)
     return secrets
 
 

@@ -89,7 +89,7 @@ _UNITS = frozenset("percent per cent dollars dollar euros euro pounds bucks k mi
 
 _TOKEN = re.compile(
     r"(?P<amount>[$€£]\s?\d[\d,]*(?:\.\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?\s?%|(?<![\d.])\d+\.\d+(?![.\d])"
-    r"|\d{1,2}:\d{2}|\d+(?:/\d+)+)"
+    r"|\d{1,2}:\d{2}|\d+(?:/\d+)+|\d+(?:st|nd|rd|th)\b)"
     r"|(?P<digits>\d+)"
     r"|(?P<word>[A-Za-z]+(?:['’][A-Za-z]+)?)"
 )
