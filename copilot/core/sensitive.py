@@ -78,7 +78,7 @@ _TEENS = {"ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13", "fourte
 _TENS = {"twenty": "2", "thirty": "3", "forty": "4", "fifty": "5", "sixty": "6", "seventy": "7", "eighty": "8",
          "ninety": "9"}
 # Words speech to text writes for a digit said in a run of digits ("four" as "for"). They count only
-# beside a real digit, never on their own.
+# among digits read one by one (_split_at_sound_alikes), never on their own.
 _SOUNDS_LIKE = {"oh": "0", "o": "0", "for": "4", "fore": "4", "to": "2", "too": "2", "won": "1", "win": "1",
                 "ate": "8", "fine": "5"}
 _REPEAT = {"double": 2, "triple": 3}
