@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 from typing import IO
 
+from copilot.core.redact import hidden_sentence
 from copilot.core.session import Session
 from copilot.errors import UserError
 from copilot.pipeline.live import LivePipeline
@@ -76,7 +77,8 @@ def run_live(args: argparse.Namespace) -> int:
         session, sid = done.session, done.session_id
         out = sys.stderr if args.events == "-" else sys.stdout
         print(f"session {sid}: you {round(session.talk_summary().rep_share * 100)}% of the talk, "
-              f"{len(session.flags)} directive phrases, {len(session.prompts)} prompts", file=out)
+              f"{len(session.flags)} directive phrases, {len(session.prompts)} prompts"
+              f"{'; ' + hidden_sentence(done.hidden) if done.hidden else ''}", file=out)
         return 0
     finally:
         if log_file is not None and log_file is not sys.stdout:

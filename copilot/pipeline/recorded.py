@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from copilot.audio.kept import CallRecorder
 from copilot.core.bleed import without_bleed
-from copilot.core.redact import Redactor
+from copilot.core.redact import Hidden, Redactor
 from copilot.core.session import Session
 from copilot.pipeline.events import Sink
 from copilot.pipeline.live import LivePipeline
@@ -30,6 +30,7 @@ class Recorded:
     session: Session
     duration_s: float
     save_error: str | None = None
+    hidden: Hidden | None = None  # how many of each kind were hidden (None: hiding was off)
 
 
 def record_live(store: SessionStore, label: str, model: str, sinks: list[Sink],
@@ -89,5 +90,5 @@ def record_live(store: SessionStore, label: str, model: str, sinks: list[Sink],
                                   hidden=hidden)
         store.finish_session(sid, duration, session.talk_summary(), supportive, hidden=hidden)
     except StoreError as e:
-        return Recorded(sid, session, duration, str(e))
-    return Recorded(sid, session, duration)
+        return Recorded(sid, session, duration, str(e), hidden)
+    return Recorded(sid, session, duration, hidden=hidden)

@@ -67,6 +67,7 @@ def test_with_hiding_nothing_kept_or_shown_carries_a_phone_number_or_an_address(
     assert "[phone number]" in kept and "[e-mail]" in kept
     assert stored.flags and all("[phone number]" in f.text for f in stored.flags if "call me" in f.text)
     assert stored.hidden is not None and stored.hidden["phone"] >= 1 and stored.hidden["email"] >= 1
+    assert done.hidden == stored.hidden  # what the app and `copilot live` say at the end
     store.close()
 
 
