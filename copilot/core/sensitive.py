@@ -395,6 +395,21 @@ def _emails(text: str) -> list[Finding]:
 
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b")
 
+_CUT_OFF = re.compile(r"(?:\s+(?:at|dot|underscore)\s+|\s*[@.]\s*)([\w\-]+)(?:(?:\s+dot\b\s*|\.)[\w\-]*)*\W*$",
+                      re.I)
+
+
+def _email_cut_off(text: str, found: list[Finding]) -> list[Finding]:
+    """A live guess cut off inside an address ("mail sam dot rivera at northwind"): from its name to the end."""
+    m = _CUT_OFF.search(text)
+    if m is None or m.group(1).lower() in _NOT_NAMES or any(f.end > m.start() for f in found):
+        return []
+    name = _local_part(text, m.start())
+    if name == m.start() or not re.search(r"\bdot\b|@|\bunderscore\b|[A-Za-z]\.[A-Za-z]", text[name:], re.I):
+        return []  # no name before it, or nothing of an address in it ("meet at noon")
+    return [Finding("email", name, len(text.rstrip(" ,.;:!?")))]
+
+
 # ---- the whole text ---------------------------------------------------------------------
 
 
@@ -403,6 +418,8 @@ def find(text: str, checks: Checks | None, open_end: bool = False) -> list[Findi
     every run of five digits or more hidden as a number). ``open_end``: the text may go on (a live guess, a
     line cut mid-number), so a run of five digits or more at its very end is hidden too."""
     found = _emails(text)
+    if open_end:
+        found += _email_cut_off(text, found)
     if checks is not None:
         for m in _IBAN.finditer(text):
             if checks.iban(m.group()):

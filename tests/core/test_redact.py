@@ -111,3 +111,11 @@ def test_live_a_partial_is_read_after_what_is_held_and_a_cut_off_number_is_hidde
     partial = Segment("prospect", 12.5, 13.5, "1111 11", final=False)
     out = live.push(partial, 2, 13.5)
     assert [e.text for e, _ in out] == ["[card number]"]  # type: ignore[attr-defined]
+
+
+def test_live_a_flag_raised_on_a_guess_cut_off_inside_an_address_is_hidden_on_its_own() -> None:
+    live: LiveRedaction[int] = LiveRedaction(REDACTOR)
+    guess = "You should call me on 415 555 0134. Mail sam dot rivera at northwind"
+    flag = Flag("rep", 1.0, 1.5, "imperatives", guess, guess, "You're free to walk away.")
+    ((out, _),) = live.push(flag, 1, 2.0)
+    assert out.text == out.match == "You should call me on [phone number]. Mail [e-mail]"  # type: ignore[attr-defined]

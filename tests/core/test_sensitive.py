@@ -175,3 +175,19 @@ def test_real_business_talk_loses_nothing_but_a_dial_in_number_and_its_pass_code
     assert {t: h for t, h in hidden_in.items() if h} == {
         "As a reminder, a replay of the call will be available either via our website or by dialing 1 800 770 2030 "
         "and using using the pass code 7425436.": ["1 800 770 2030", "7425436"]}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("You should call me on 415 555 0134. Mail sam dot rivera at northwind",
+     "You should call me on [phone number]. Mail [e-mail]"),
+    ("send it to sam dot rivera at northwind dot", "send it to [e-mail]"),
+    ("Mail sam.rivera@north", "Mail [e-mail]"),
+    ("my card is 4111 1111", "my card is [card number]"),
+    ("the next step is 4111 1", "the next step is [number]"),
+    ("we are looking at the", "we are looking at the"),
+    ("I think we should meet at noon", "I think we should meet at noon"),
+    ("Version 2.1", "Version 2.1"),
+    ("the next step is 2026", "the next step is 2026"),
+])
+def test_a_live_guess_cut_off_inside_a_number_or_an_address_hides_what_it_has(text: str, expected: str) -> None:
+    assert hide(text, find(text, CHECKS, open_end=True)) == expected
