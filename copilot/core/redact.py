@@ -16,6 +16,7 @@ is left after hiding.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -113,11 +114,13 @@ class Redactor:
         hidden: Counter[str] = Counter()
         for speaker in {s.speaker for s in segments}:
             group: list[Segment] = []
+            group_end = 0.0
             for seg in sorted((s for s in segments if s.speaker == speaker), key=lambda s: s.start):
-                if group and seg.start - max(g.end for g in group) > self.join_gap_s:
+                if group and seg.start - group_end > self.join_gap_s:
                     out += self._group(group, hidden)
                     group = []
                 group.append(seg)
+                group_end = max(group_end, seg.end) if len(group) > 1 else seg.end
             out += self._group(group, hidden)
         return out, dict(hidden)
 
@@ -127,12 +130,14 @@ class Redactor:
             return []
         texts = [s.text for s in group]
         joined = " ".join(texts)
-        found = find(joined, self.checks)
+        found = find(joined, self.checks)  # in order, none overlapping: their ends are in order too
         hidden.update(f.kind for f in found)
+        starts, ends = [f.start for f in found], [f.end for f in found]
         out = []
         at = 0
         for seg, text in zip(group, texts, strict=True):
-            out.append(_Line(seg, _clip(found, at, at + len(text))))
+            reach = found[bisect_right(ends, at):bisect_left(starts, at + len(text))]
+            out.append(_Line(seg, _clip(reach, at, at + len(text))))
             at += len(text) + 1
         return out
 

@@ -23,6 +23,7 @@ number checksums, ID number rules) come in through :class:`Checks`; without them
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, insort
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -340,56 +341,60 @@ _DOT_CHAIN = re.compile(r"[\w'\-]+\s*(?:\s+dot\s+|\.(?=\S)|_)\s*[\w'\-]+\s*$", r
 _MAX_NAME_WORDS = 3
 
 
+_WINDOW = 80  # an address is looked for this far around its "at" or its domain (long texts stay linear)
+_CLAUSE_END = re.compile(r"[,;:!?]\s*$")
+
+
 def _local_part(text: str, end: int, most: int = _MAX_NAME_WORDS) -> int:
     """Where the name of an address said before ``end`` starts (``end`` itself: no name), at most ``most`` words."""
     start = end
     words = 0
     while words < most:
-        m = _NAME.search(text[:start])
+        m = _NAME.search(text, max(0, start - _WINDOW), start)
         if m is None or m.group(1).lower() in _NOT_NAMES or m.group(1).lower() == "dot":
             break
         start = m.start(1)
         words += 1
-        if re.search(r"[,;:!?]\s*$", text[:start]):
+        if _CLAUSE_END.search(text, max(0, start - 8), start):
             break
     return start
 
 
 def _emails(text: str) -> list[Finding]:
     found = [Finding("email", m.start(), m.end()) for m in _WRITTEN.finditer(text)]
-    taken = [(f.start, f.end) for f in found]
+    taken = sorted((f.start, f.end) for f in found)  # stretches already an address, none overlapping
 
     def free(a: int, b: int) -> bool:
-        return all(b <= s or a >= e for s, e in taken)
+        i = bisect_left(taken, (b, b))
+        return (i == 0 or taken[i - 1][1] <= a) and (i == len(taken) or taken[i][0] >= b)
 
     # Said with an "at": the name before it, the domain after.
     for at in _AT.finditer(text):
         if "@" in at.group() and not free(at.start(), at.end()):
             continue
-        domain = _DOMAIN.match(text, at.end())
-        if domain is None or domain.end() - at.end() > 60:
+        domain = _DOMAIN.match(text, at.end(), at.end() + _WINDOW)
+        if domain is None:
             continue
         name = _local_part(text, at.start())
         if name < at.start() and free(name, domain.end()):
             found.append(Finding("email", name, domain.end()))
-            taken.append((name, domain.end()))
+            insort(taken, (name, domain.end()))
     # The "at" lost: a domain after a name said with "dot"s, or after the words "e-mail", "send it to".
     for d in _DOMAIN_ALONE.finditer(text):
         if not free(d.start(), d.end()):
             continue
-        before = text[:d.start()]
-        end = len(before.rstrip())
-        if _DOT_CHAIN.search(before) and _local_part(text, end) < end:
+        end = len(text[max(0, d.start() - _WINDOW):d.start()].rstrip()) + max(0, d.start() - _WINDOW)
+        if _DOT_CHAIN.search(text, max(0, d.start() - _WINDOW), d.start()) and _local_part(text, end) < end:
             # "Sam Dot Rivera Example.com": a name said with dots, the "at" lost
             name = _local_part(text, end)
-        elif _CUE.search(text[max(0, d.start() - _CONTEXT_CHARS):d.start()]):
+        elif _CUE.search(text, max(0, d.start() - _CONTEXT_CHARS), d.start()):
             # "send it to sam example.com", "my e-mail is example.com": an address heard without its "at"
             name = _local_part(text, end, most=1)
             name = name if name < end else d.start()
         else:
             continue  # a website
         found.append(Finding("email", name, d.end()))
-        taken.append((name, d.end()))
+        insort(taken, (name, d.end()))
     return found
 
 
@@ -401,7 +406,7 @@ _CUT_OFF = re.compile(r"(?:\s+(?:at|dot|underscore)\s+|\s*[@.]\s*)([\w\-]+)(?:(?
 
 def _email_cut_off(text: str, found: list[Finding]) -> list[Finding]:
     """A live guess cut off inside an address ("mail sam dot rivera at northwind"): from its name to the end."""
-    m = _CUT_OFF.search(text)
+    m = _CUT_OFF.search(text, max(0, len(text) - 2 * _WINDOW))
     if m is None or m.group(1).lower() in _NOT_NAMES or any(f.end > m.start() for f in found):
         return []
     name = _local_part(text, m.start())
