@@ -238,12 +238,22 @@ def _context(text: str, start: int) -> str:
     return text[max(0, start - _CONTEXT_CHARS):start]
 
 
+def _grouped_as_card(parts: list[_Part]) -> bool:
+    """Digits grouped as a card number is read out: one block, fours ("4111 1111 1111 1111"), Amex's 4-6-5, or
+    digit by digit ("four one one one", "41-1, 1, 1"). Not a phone number and a card said in one breath
+    ("415 555 0134, 4111 …"), whose 14 or 18 first digits pass Luhn one time in ten."""
+    sizes = [len(p.digits) for p in parts]
+    fours = all(k == 4 for k in sizes[:-1]) and sizes[-1] <= 4
+    return (len(sizes) == 1 or all(k <= 2 for k in sizes) or sizes in ([4, 6, 5], [4, 6, 4]) or fours
+            or (sizes[0] == 4 and all(k <= 2 for k in sizes[1:])))
+
+
 def _kind(digits: str, text: str, parts: list[_Part], checks: Checks) -> Kind | None:
     """What a stretch of a run is, by its digits and what was said before it, or None."""
     n = len(digits)
     before = _context(text, parts[0].start)
     said = text[parts[0].start:parts[-1].end]
-    if 13 <= n <= 19 and checks.card(digits):
+    if 13 <= n <= 19 and _grouped_as_card(parts) and checks.card(digits):
         return "card"
     if n == 9 and _SSN_FORM.fullmatch(said) and checks.national_id(digits):
         return "id"
@@ -289,32 +299,44 @@ def _hidden_in_run(text: str, run: list[_Part], checks: Checks | None) -> list[F
     if left < n:
         rest.append(run[left:])
     least = _MIN_HIDDEN_DIGITS if checks is not None else _MIN_SHOWN_DIGITS
-    for piece in rest:
-        strong = [p for p in piece if p.strong]
-        said = sum(len(p.digits) for p in strong)
-        if not strong or all(p.year for p in strong):
-            continue  # "2024, 2025, 2026": years, said as years
-        named = _named(_context(text, piece[0].start)[-_NAMED_CHARS:]) if said >= 3 else None
-        if named is not None:
-            found.append(Finding(named, piece[0].start, piece[-1].end))
-            continue
-        if checks is not None and said < 4:
-            continue
-        if sum(len(p.digits) for p in piece) >= least:
-            found.append(Finding("number", piece[0].start, piece[-1].end))
-    return _merged(sorted(found, key=lambda f: f.start), text)
+    left_over: list[tuple[Finding | None, list[_Part]]] = [(_leftover(text, p, checks is not None, least), p)
+                                                            for p in rest]
+    return _merged(found, left_over, text)
 
 
-def _merged(found: list[Finding], text: str) -> list[Finding]:
-    """Findings of one run: what is left over beside a named number is part of it ("4-1-1-1-…-1", a card number
-    heard with its digits repeated, is one card number); a "(" or "+" before a number goes with it."""
-    out: list[Finding] = []
-    for f in found:
-        if out and _JOIN.fullmatch(text[out[-1].end:f.start]) and "number" in (f.kind, out[-1].kind):
-            out[-1] = Finding(out[-1].kind if out[-1].kind != "number" else f.kind, out[-1].start, f.end)
-        else:
-            out.append(f)
-    return [Finding(f.kind, f.start - 1, f.end) if f.start and text[f.start - 1] in "(+" else f for f in out]
+def _leftover(text: str, piece: list[_Part], checked: bool, least: int) -> Finding | None:
+    """What a stretch of a run that no check named is: a number named by the words before it, a long number,
+    or nothing to hide."""
+    strong = [p for p in piece if p.strong]
+    said = sum(len(p.digits) for p in strong)
+    if not strong or all(p.year for p in strong):
+        return None  # "2024, 2025, 2026": years, said as years
+    named = _named(_context(text, piece[0].start)[-_NAMED_CHARS:]) if said >= 3 else None
+    if named is not None:
+        return Finding(named, piece[0].start, piece[-1].end)
+    if (checked and said < 4) or sum(len(p.digits) for p in piece) < least:
+        return None
+    return Finding("number", piece[0].start, piece[-1].end)
+
+
+def _merged(named: list[Finding], left_over: list[tuple[Finding | None, list[_Part]]], text: str) -> list[Finding]:
+    """The findings of one run. What is left over beside a number a check named is part of it, hidden or not
+    on its own ("4-1-1-1-…-1", a card number heard with its digits repeated, is one card number; so is
+    "4111 1111 1111 1111 1 1 1" and a card's "12 28" after it); a "(" or "+" before a number goes with it."""
+    out = sorted(named, key=lambda f: f.start)
+    alone: list[Finding] = []
+    for finding, piece in left_over:
+        a, b = piece[0].start, piece[-1].end
+        before = next((k for k, f in enumerate(out) if f.end <= a and _JOIN.fullmatch(text[f.end:a])), None)
+        after = next((k for k, f in enumerate(out) if f.start >= b and _JOIN.fullmatch(text[b:f.start])), None)
+        if before is not None:
+            out[before] = Finding(out[before].kind, out[before].start, b)
+        elif after is not None:
+            out[after] = Finding(out[after].kind, a, out[after].end)
+        elif finding is not None:
+            alone.append(finding)
+    return [Finding(f.kind, f.start - 1, f.end) if f.start and text[f.start - 1] in "(+" else f
+            for f in sorted(out + alone, key=lambda f: f.start)]
 
 
 # ---- e-mail addresses -------------------------------------------------------------------

@@ -191,3 +191,13 @@ def test_real_business_talk_loses_nothing_but_a_dial_in_number_and_its_pass_code
 ])
 def test_a_live_guess_cut_off_inside_a_number_or_an_address_hides_what_it_has(text: str, expected: str) -> None:
     assert hide(text, find(text, CHECKS, open_end=True)) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The card number is 4-1-1-1-1-1-1-1-1-1-1. 1 1 1 1 1 1 1 1 1 1 1 3rd", "The card number is [card number] 3rd"),
+    ("My card is 4111 1111 1111 1111 12 28.", "My card is [card number]."),
+    ("Call 415 555 0134, 4111 1111 1111 1111.", "Call [phone number], [card number]."),
+])
+def test_what_is_left_of_a_run_beside_a_card_goes_with_it_and_a_phone_before_a_card_stays_a_phone(
+        text: str, expected: str) -> None:
+    assert hidden(text) == expected
