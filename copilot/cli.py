@@ -99,6 +99,7 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--rep", metavar="FILE", help="the rep's own recording (with --prospect)")
     a.add_argument("--prospect", metavar="FILE", help="the prospect's recording (with --rep)")
     _echo(a)
+    _redact(a)
     a.add_argument("--rep-voice", metavar="FILE",
                    help="a mixed recording: a few seconds to a minute of you alone, to find your voice")
     a.add_argument("--rep-speaker", type=int, metavar="N",
@@ -127,6 +128,7 @@ def _parser() -> argparse.ArgumentParser:
                     help="keep the call's audio beside the session database, to replay moments in the review")
     _cpu_budget(lv)
     _echo(lv)
+    _redact(lv)
     _add_model_args(lv)
     _db(lv)
 
@@ -295,6 +297,12 @@ def _echo(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-echo-cancel", dest="echo_cancel", action="store_false",
                         help="keep the rep's microphone as it is (by default the prospect's voice it hears from "
                         "laptop speakers is taken out; a headset does not need it)")
+
+
+def _redact(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-redact", dest="redact", action="store_false",
+                        help="keep card and bank numbers, ID numbers, e-mail addresses and phone numbers as heard "
+                        "(by default they are hidden before the call is kept or shown; docs/redaction.md)")
 
 
 def _load(parser: argparse.ArgumentParser) -> None:

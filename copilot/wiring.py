@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from copilot.audio.echo import EchoCanceller
     from copilot.audio.sources import AudioSource
     from copilot.core.phrases import PhraseDetector
+    from copilot.core.redact import Redactor
     from copilot.core.retention import Retention
     from copilot.pipeline.budget import CpuBudget
     from copilot.report.review import Review
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = ["load_detector", "stt_threads", "live_threads", "whisper", "live_engine", "open_capture", "sound_modules",
            "sample_call", "demo_source", "open_event_log", "load_review", "display_problem", "require_display",
-           "cpu_budget", "echo_canceller", "apply_retention"]
+           "cpu_budget", "echo_canceller", "apply_retention", "redactor"]
 
 
 def load_detector(rules: str | None, meaning: bool = True, threads: int = 1, mine: bool = True) -> PhraseDetector:
@@ -106,6 +107,14 @@ def echo_canceller(on: bool) -> EchoCanceller | None:
     from copilot.audio.echo import EchoCanceller
 
     return EchoCanceller(pass_through=True, realign=True) if on else None
+
+
+def redactor(on: bool) -> Redactor | None:
+    """What hides card and bank numbers, ID numbers, e-mail addresses and phone numbers before a call is kept or
+    shown, unless the rep turned it off (``--no-redact``, or the app's setting)."""
+    from copilot.redaction import redactor as library_redactor
+
+    return library_redactor() if on else None
 
 
 def cpu_budget(percent: float) -> CpuBudget:

@@ -304,3 +304,20 @@ def test_docs_describe_every_column() -> None:
     for columns in (SESSIONS, TURNS, FLAGS, PROMPTS, SEGMENTS, (FLAG_SENTENCE,)):
         for c in columns:
             assert f"`{c.name}`" in doc, c.name
+
+
+def test_with_transcripts_what_was_hidden_stays_hidden_and_is_counted(tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    from copilot.core.talk import TalkSummary
+
+    db = tmp_path / "s.db"
+    with SessionStore(db) as s:  # one call kept as heard, one stored before anything was hidden
+        for hidden in ("off", "later"):
+            s.save_analysis("call.opus", "analyze", "tiny.en", 30.0, TalkSummary(10.0, 10.0, 0.5),
+                            [SpeechSpan("prospect", 1.0, 5.0)],
+                            [Segment("prospect", 1.0, 5.0, "It's 4111 1111 1111 1111, mail sam@example.com.")], [],
+                            [], hidden=hidden)
+    assert export(capsys, "--db", str(db), "--out", str(tmp_path / "out"), "--with-transcripts")[0] == 0
+    said = sorted(r["text"] for r in read_csv(tmp_path / "out" / "segments.csv"))
+    assert said == ["It's 4111 1111 1111 1111, mail sam@example.com.", "It's [card number], mail [e-mail]."]
+    assert sorted(r["hidden"] for r in read_csv(tmp_path / "out" / "sessions.csv")) == ["", "2"]

@@ -92,7 +92,8 @@ def copy_session(source: SessionStore, sid: str, target: SessionStore, started: 
     s = source.load(sid)
     assert s.talk is not None, f"{sid} never finished"
     new = target.save_analysis(s.row.source, s.row.kind, s.row.model, s.row.duration_s, s.talk, s.spans, s.segments,
-                               s.flags, s.prompts, s.voice_turns, s.rep_voice, s.rep_guessed, s.supportive)
+                               s.flags, s.prompts, s.voice_turns, s.rep_voice, s.rep_guessed, s.supportive,
+                               hidden=s.hidden if s.hidden is not None else "off")
     target.db.execute("UPDATE sessions SET started = ?, name = ? WHERE id = ?",
                       (started.isoformat(timespec="seconds"), s.row.name, new))
     return new
@@ -140,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
             live = rng.random() < 0.5
             # As a live session is stored (its id from its start, so a thousand made in a minute do not clash).
             sid = store.create_session(LIVE_SOURCE if live else script, "live" if live else "analyze", "tiny.en",
-                                       started)
+                                       started, hidden={})  # scripted lines: nothing to hide
             store.add(sid, spans=spans, segments=session.segments, flags=session.flags, prompts=session.prompts)
             store.finish_session(sid, length, session.talk_summary(), session.supportive)
             name = "Team pipeline review" if i == internal else rng.choice(NAMES) if rng.random() < 0.5 else ""

@@ -112,7 +112,8 @@ def make_store(path: Path, calls: int, days: int, seed: int) -> list[str]:
             source = "microphone + call audio" if kind == "live" else f"call-{i + 1:04d}.{'m4a' if mixed else 'wav'}"
             sid = store.save_analysis(source, kind, "tiny.en", duration, session.talk_summary(), spans,
                                       session.segments, session.flags, session.prompts, voice_turns,
-                                      rep_voice=1 if mixed else 0, rep_guessed=mixed, started=started)
+                                      rep_voice=1 if mixed else 0, rep_guessed=mixed, started=started,
+                                      hidden={})  # scripted lines: nothing to hide
             if rng.random() < 0.15:
                 store.rename(sid, rng.choice(NAMES))
             ids.append(sid)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from typing import Any
 
 from copilot.errors import UserError
 from copilot.pipeline.offline import Progress
 from copilot.report.jsonfile import json_target, write_json
-from copilot.wiring import load_detector, whisper
+from copilot.wiring import load_detector, redactor, whisper
 
 __all__ = ["run_analyze", "BarProgress"]
 
@@ -57,26 +58,29 @@ def run_analyze(args: argparse.Namespace) -> int:
         raise UserError("--rep-voice and --rep-speaker are for mixed recordings; this one has the rep on its own "
                         "channel (--rep-channel says which).")
     choice = resolve_model(args.model)
+    hide = redactor(getattr(args, "redact", True))
     with SessionStore(args.db) as store:  # a bad database fails now, not after the transcription
         engine = whisper(choice, args.threads)
         bar = BarProgress()
         try:
             if isinstance(audio, MixedAudio):
-                analysis = _analyze_mixed(audio, engine, detector, choice.label, bar, args)
+                analysis = _analyze_mixed(audio, engine, detector, choice.label, bar, args, hide)
             else:
                 analysis = analyze_call(audio, engine, detector, model=choice.label, progress=bar,
                                         echo=args.echo_cancel)
         finally:
             bar.close()
-        s = analysis.session
+        if hide is not None:
+            analysis.hide(hide)
         store_error: StoreError | None = None
         try:
             voices = analysis.voices
             analysis.session_id = store.save_analysis(
-                analysis.source, "analyze", choice.label, analysis.duration_s, s.talk_summary(),
-                analysis.spans, analysis.segments, s.flags, s.prompts,
+                analysis.source, "analyze", choice.label, analysis.duration_s, analysis.session.talk_summary(),
+                analysis.spans, analysis.segments, analysis.flags, analysis.prompts,
                 voice_turns=voices.turns if voices is not None else (), rep_voice=voices.rep if voices else 0,
-                rep_guessed=voices.guess if voices else False, supportive=s.supportive)
+                rep_guessed=voices.guess if voices else False, supportive=analysis.supportive,
+                hidden=analysis.hidden if analysis.hidden is not None else "off")
         except StoreError as e:
             store_error = e
     if json_out is not None:
@@ -89,7 +93,7 @@ def run_analyze(args: argparse.Namespace) -> int:
 
 
 def _analyze_mixed(audio: Any, engine: Any, detector: Any, model: str, bar: BarProgress,
-                   args: argparse.Namespace) -> Any:
+                   args: argparse.Namespace, hide: Any) -> Any:
     """A mixed recording: split by voice; the rep from --rep-voice, the profile, --rep-speaker or a question."""
     from copilot.audio.decode import decode
     from copilot.commands.voice import profile_path
@@ -109,7 +113,11 @@ def _analyze_mixed(audio: Any, engine: Any, detector: Any, model: str, bar: BarP
 
     def choose(voices: Any) -> int | None:
         bar.close()
-        return ask(voices) if ask is not None else None
+        if ask is None:
+            return None
+        # Their first words are shown to the rep: hidden like everything else shown of the call.
+        return ask(voices if hide is None
+                   else tuple(replace(v, first_words=tuple(hide.text(w)[0] for w in v.first_words)) for v in voices))
 
     return analyze_mixed(audio, engine, detector, embedder, model=model, rep_print=rep_print, rep_print_from=rep_from,
                          rep_speaker=getattr(args, "rep_speaker", None), voices=getattr(args, "voices", None),

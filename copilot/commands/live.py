@@ -9,10 +9,19 @@ import threading
 from pathlib import Path
 from typing import IO
 
+from copilot.core.redact import hidden_sentence
 from copilot.core.session import Session
 from copilot.errors import UserError
 from copilot.pipeline.live import LivePipeline
-from copilot.wiring import cpu_budget, echo_canceller, live_engine, load_detector, open_capture, open_event_log
+from copilot.wiring import (
+    cpu_budget,
+    echo_canceller,
+    live_engine,
+    load_detector,
+    open_capture,
+    open_event_log,
+    redactor,
+)
 
 __all__ = ["run_live"]
 
@@ -61,14 +70,15 @@ def run_live(args: argparse.Namespace) -> int:
 
         with store:
             done = record_live(store, label, choice.label, sinks, make, _run_until_interrupted,
-                               keep_audio=args.keep_audio)
+                               keep_audio=args.keep_audio, redactor=redactor(getattr(args, "redact", True)))
         if done.save_error:
             print(f"copilot: the end of the session was not saved: {done.save_error}", file=sys.stderr)
             return 1
         session, sid = done.session, done.session_id
         out = sys.stderr if args.events == "-" else sys.stdout
         print(f"session {sid}: you {round(session.talk_summary().rep_share * 100)}% of the talk, "
-              f"{len(session.flags)} directive phrases, {len(session.prompts)} prompts", file=out)
+              f"{len(session.flags)} directive phrases, {len(session.prompts)} prompts"
+              f"{'; ' + hidden_sentence(done.hidden) if done.hidden else ''}", file=out)
         return 0
     finally:
         if log_file is not None and log_file is not sys.stdout:

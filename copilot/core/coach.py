@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from copilot.core.events import Flag, Prompt, PromptKind, TalkState
+from copilot.core.sensitive import shown
 from copilot.core.settings import CoachSettings
 
 __all__ = ["CoachPolicy", "TALK_LINES"]
@@ -58,7 +59,8 @@ class CoachPolicy:
             return None
         for flag in sorted(flags, key=lambda f: f.end, reverse=True):
             if now - flag.end <= s.flag_fresh_s and self._cooled(flag.category, now):
-                return self._show(now, "phrase", flag.category, f"you said: '{flag.match}'")
+                # On screen during the call (maybe shared): never a number or an address the rep read out.
+                return self._show(now, "phrase", flag.category, f"you said: '{shown(flag.match)}'")
         if talk is None:
             return None
         mono = talk.current_monologue

@@ -15,9 +15,10 @@ from copilot.audio.decode import CallAudio
 from copilot.audio.echo import EchoReport, cancel_echo
 from copilot.audio.vad import VadSettings, speech_spans
 from copilot.core.bleed import without_bleed
-from copilot.core.events import SPEAKERS, Segment, SpeechSpan
+from copilot.core.events import SPEAKERS, Flag, Prompt, Segment, SpeechSpan, SupportiveLine
 from copilot.core.facts import seconds
 from copilot.core.phrases import PhraseDetector
+from copilot.core.redact import Hidden, RedactedCall, Redactor
 from copilot.core.session import Session, analysis_json
 from copilot.core.settings import CoachSettings
 from copilot.stt.engine import Engine
@@ -52,16 +53,50 @@ class Analysis:
     echo: EchoReport | None = None  # what the echo canceller found on the rep's side (None: not run)
     voices: VoiceSplit | None = None  # a mixed recording: its voices and which is the rep
 
+    kept: RedactedCall | None = None  # what is kept and shown once hidden (None: hiding was turned off)
+
+    def hide(self, redactor: Redactor) -> None:
+        """Hide card and bank numbers, ID numbers, e-mail addresses and phone numbers in everything kept or
+        shown of this call (the talk numbers stay as they are)."""
+        s = self.session
+        self.kept = redactor.call(sorted(s.segments, key=lambda g: (g.start, g.speaker)), s.flags, s.supportive,
+                                  s.prompts)
+        if self.voices is not None:
+            self.voices = self.voices.hidden(lambda text: redactor.text(text)[0])
+
+    @property
+    def hidden(self) -> Hidden | None:
+        """How many of each kind were hidden (None: hiding was turned off)."""
+        return self.kept.hidden if self.kept is not None else None
+
     @property
     def segments(self) -> list[Segment]:
-        """Final transcript segments of both speakers, in time order."""
+        """Final transcript segments of both speakers, in time order (as kept)."""
+        if self.kept is not None:
+            return self.kept.segments
         return sorted(self.session.segments, key=lambda s: (s.start, s.speaker))
 
+    @property
+    def flags(self) -> list[Flag]:
+        """The directive phrases flagged (as kept)."""
+        return self.kept.flags if self.kept is not None else self.session.flags
+
+    @property
+    def supportive(self) -> list[SupportiveLine]:
+        """The autonomy-supportive lines (as kept)."""
+        return self.kept.supportive if self.kept is not None else self.session.supportive
+
+    @property
+    def prompts(self) -> list[Prompt]:
+        """The prompts the rep would have seen (as kept)."""
+        return self.kept.prompts if self.kept is not None else self.session.prompts
+
     def as_json(self) -> dict[str, Any]:
-        """The analysis JSON contract of DESIGN.md."""
+        """The analysis JSON contract of DESIGN.md (with ``hidden``: what was hidden, null when hiding was off)."""
         s = self.session
         out = analysis_json(self.session_id, self.duration_s, self.source, self.model, s.talk_summary(),
-                            self.segments, s.flags, s.prompts)
+                            self.segments, self.flags, self.prompts)
+        out["hidden"] = self.hidden
         if self.echo is not None:
             out["speaker_echo"] = {"found": self.echo.found, "removed_db": round(self.echo.reduction_db, 1),
                                    "mic_delay_s": round(self.echo.mic_delay_s, 3)}

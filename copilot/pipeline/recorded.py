@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 from copilot.audio.kept import CallRecorder
 from copilot.core.bleed import without_bleed
+from copilot.core.redact import Hidden, Redactor
 from copilot.core.session import Session
 from copilot.pipeline.events import Sink
 from copilot.pipeline.live import LivePipeline
-from copilot.pipeline.sinks import StoreWriter
+from copilot.pipeline.sinks import Hiding, StoreWriter
 from copilot.store.sqlite import SessionStore, StoreError
 
 __all__ = ["Recorded", "record_live"]
@@ -29,19 +30,23 @@ class Recorded:
     session: Session
     duration_s: float
     save_error: str | None = None
+    hidden: Hidden | None = None  # how many of each kind were hidden (None: hiding was off)
 
 
 def record_live(store: SessionStore, label: str, model: str, sinks: list[Sink],
                 make: Callable[[list[Sink]], LivePipeline],
-                run: Callable[[LivePipeline], Session] = LivePipeline.run, keep_audio: bool = False) -> Recorded:
+                run: Callable[[LivePipeline], Session] = LivePipeline.run, keep_audio: bool = False,
+                redactor: Redactor | None = None) -> Recorded:
     """Create the stored session, run the pipeline ``make`` builds with ``sinks`` plus the store writer.
 
-    With ``keep_audio`` the call's two channels are also written beside the database, for
-    the review to replay. Raises StoreError when the session cannot even be created; a
-    failure at the end is returned in ``save_error`` (what was written as it happened stays
-    in the store).
+    With ``redactor``, card and bank numbers, ID numbers, e-mail addresses and phone numbers
+    are hidden before the store writer or any of ``sinks`` sees them (None: the rep turned
+    hiding off). With ``keep_audio`` the call's two channels are also written beside the
+    database, for the review to replay. Raises StoreError when the session cannot even be
+    created; a failure at the end is returned in ``save_error`` (what was written as it
+    happened stays in the store).
     """
-    sid = store.create_session(label, "live", model)
+    sid = store.create_session(label, "live", model, hidden={} if redactor is not None else "off")
     recorder, problem = None, None
     if keep_audio:
         base = store.path.parent / "audio" / sid
@@ -51,7 +56,10 @@ def record_live(store: SessionStore, label: str, model: str, sinks: list[Sink],
         except OSError as e:
             problem = f"The call's audio cannot be kept ({e.strerror or e}); coaching without it."
     writer = StoreWriter(store, sid)
-    pipeline = make([writer, *sinks])
+    hiding = Hiding(redactor, [writer, *sinks]) if redactor is not None else None
+    if hiding is not None:
+        writer.hidden = lambda: hiding.hidden
+    pipeline = make([hiding] if hiding is not None else [writer, *sinks])
     writer.notice = pipeline.notice
     if recorder is not None:
         recorder.notice = pipeline.notice
@@ -64,15 +72,24 @@ def record_live(store: SessionStore, label: str, model: str, sinks: list[Sink],
         if recorder is not None:
             recorder.close()
     duration = pipeline.audio_time
+    if hiding is not None:
+        hiding.flush()
+    segments, flags, prompts, supportive = session.segments, session.flags, session.prompts, session.supportive
+    hidden = hiding.hidden if hiding is not None else None
+    if redactor is not None:  # what is written now, from the session itself, is hidden the same way
+        kept = redactor.call(segments, flags, supportive, prompts)
+        segments, flags, prompts, supportive = kept.segments, kept.flags, kept.prompts, kept.supportive
+        if session.bleed:
+            hidden = kept.hidden
     try:
         writer.flush()
         if session.bleed:
             # Stretches found (sometimes after they were written) to be the buyer's voice on the
             # rep's microphone: what is kept is the session's corrected speech, transcript and flags.
-            kept = without_bleed(store.load(sid).spans, session.bleed)
-            store.replace_results(sid, session.talk_summary(), kept, session.segments, session.flags,
-                                  session.prompts, rep_voice=0)
-        store.finish_session(sid, duration, session.talk_summary(), session.supportive)
+            spans = without_bleed(store.load(sid).spans, session.bleed)
+            store.replace_results(sid, session.talk_summary(), spans, segments, flags, prompts, rep_voice=0,
+                                  hidden=hidden)
+        store.finish_session(sid, duration, session.talk_summary(), supportive, hidden=hidden)
     except StoreError as e:
-        return Recorded(sid, session, duration, str(e))
-    return Recorded(sid, session, duration)
+        return Recorded(sid, session, duration, str(e), hidden)
+    return Recorded(sid, session, duration, hidden=hidden)

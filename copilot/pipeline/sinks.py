@@ -2,7 +2,8 @@
 
 Each sink is a callable taking one :class:`~copilot.pipeline.events.Stamped` event. The
 event log is the one place an event becomes JSON (:func:`event_json`, the event contract
-in DESIGN.md).
+in DESIGN.md). :class:`Hiding` stands in front of the others and hides card and bank
+numbers, ID numbers, e-mail addresses and phone numbers before any of them sees the text.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ import threading
 from collections.abc import Callable
 from typing import IO, Any
 
-from copilot.core.events import Flag, Prompt, Segment, SpeechSpan, SpeechStart, TalkState
+from copilot.core.events import Flag, Prompt, Segment, SpeechSpan, SpeechStart, SupportiveLine, TalkState
+from copilot.core.redact import Hidden, LiveRedaction, Redactor
 from copilot.core.review import clock
-from copilot.pipeline.events import DeviceNotice, EchoStatus, Stamped
+from copilot.pipeline.events import DeviceNotice, EchoStatus, LiveEvent, PromptShown, Sink, Stamped
 from copilot.store.sqlite import SessionStore, StoreError
 
-__all__ = ["event_json", "EventLog", "Terminal", "StoreWriter"]
+__all__ = ["event_json", "EventLog", "Terminal", "StoreWriter", "Hiding"]
 
 
 def event_json(stamped: Stamped) -> dict[str, Any]:
@@ -117,11 +119,12 @@ class StoreWriter:
     """
 
     def __init__(self, store: SessionStore, session_id: str, every_s: float = 2.0,
-                 notice: Callable[[str], None] = lambda _m: None) -> None:
+                 notice: Callable[[str], None] = lambda _m: None, hidden: Callable[[], Hidden] | None = None) -> None:
         self.store = store
         self.notice = notice
         self.session_id = session_id
         self.every_s = every_s
+        self.hidden = hidden  # how many of each kind were hidden so far, written with what was hidden
         self._spans: list[SpeechSpan] = []
         self._segments: list[Segment] = []
         self._flags: list[Flag] = []
@@ -148,7 +151,7 @@ class StoreWriter:
         """Write what is buffered (one transaction); raises StoreError, keeping the buffer."""
         if self._spans or self._segments or self._flags or self._prompts:
             self.store.add(self.session_id, spans=self._spans, segments=self._segments, flags=self._flags,
-                           prompts=self._prompts)
+                           prompts=self._prompts, hidden=self.hidden() if self.hidden is not None else None)
             self._spans, self._segments, self._flags, self._prompts = [], [], [], []
 
     def _flush_during_call(self) -> None:
@@ -159,3 +162,57 @@ class StoreWriter:
             if self.failed is None:
                 self.notice(f"Saving the session is failing; it is kept in memory and retried: {e}")
             self.failed = e
+
+
+class Hiding:
+    """Hides what must not be kept or shown, then hands each event on to ``sinks``.
+
+    A transcript line whose end may be the start of a number read out is held (with its
+    flags) until the speaker's next line or a few seconds of the call have passed
+    (``core/redact.py``); it goes on with the stamp it came with. Prompts, talk and speech
+    go on at once.
+    """
+
+    def __init__(self, redactor: Redactor, sinks: list[Sink]) -> None:
+        self.sinks = sinks
+        self._hiding: LiveRedaction[float] = LiveRedaction(redactor)
+        self._lock = threading.Lock()
+
+    @property
+    def hidden(self) -> Hidden:
+        """How many of each kind were hidden so far."""
+        return self._hiding.hidden
+
+    def __call__(self, stamped: Stamped) -> None:
+        with self._lock:
+            out = self._hiding.push(stamped.event, stamped.wall, _audio_time(stamped.event))
+        self._hand_on(out)
+
+    def flush(self) -> None:
+        """The call ended: what is still held goes on, hidden."""
+        with self._lock:
+            out = self._hiding.flush()
+        self._hand_on(out)
+
+    def _hand_on(self, out: list[tuple[object, float]]) -> None:
+        for event, wall in out:
+            stamped = Stamped(event, wall)  # type: ignore[arg-type]  # the events that came in, hidden
+            for sink in self.sinks:
+                sink(stamped)
+
+
+def _audio_time(e: LiveEvent | SupportiveLine) -> float:
+    """Where on the call's clock an event is."""
+    if isinstance(e, SpeechStart):
+        return e.t
+    if isinstance(e, (SpeechSpan, Segment, Flag, SupportiveLine)):
+        return e.end
+    if isinstance(e, Prompt):
+        return e.time
+    if isinstance(e, TalkState):
+        return e.time
+    if isinstance(e, DeviceNotice):
+        return e.t
+    if isinstance(e, PromptShown):
+        return e.prompt.time
+    return 0.0

@@ -94,6 +94,7 @@ and {high}%, and where phrases were flagged and prompts shown" src="data:image/p
 {cleared}
 {_prompts_section(review)}
 <h2>Transcript</h2>
+{f'<p class="meta" id="hidden">{escape(review.hidden)}</p>' if review.hidden else ""}
 <div id="transcript">
 {_transcript(review)}
 </div>

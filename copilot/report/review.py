@@ -17,6 +17,7 @@ from copilot.core.events import Flag, SupportiveLine
 from copilot.core.marks import Mark, marked_flags, marks_flag
 from copilot.core.phrases import PhraseDetector
 from copilot.core.prompt_effect import CallEffects, call_effects
+from copilot.core.redact import hidden_sentence
 from copilot.core.retention import expired_note
 from copilot.core.review import (
     FlaggedLine,
@@ -68,6 +69,12 @@ class Review:
         ended = (" · ended unexpectedly (its numbers are from what was saved before)" if row.ended_unexpectedly
                  else " · still being recorded" if row.ended == "" else "")
         return f"{self.when} · {clock(self.duration_s)} · {row.kind} session{ended}"
+
+    @property
+    def hidden(self) -> str:
+        """What was hidden from this call's text ("1 card-like number, 1 phone number hidden."), or that it was
+        kept as heard; '' when hiding found nothing."""
+        return hidden_sentence(self.stored.hidden)
 
     @property
     def duration_s(self) -> float:
@@ -145,12 +152,14 @@ def _numbers(stored: StoredSession, supportive: int) -> list[Number]:
 
 def stored_json(stored: StoredSession, marks: Sequence[Mark] = (),
                 effects: CallEffects | None = None) -> dict[str, Any]:
-    """A stored session in the ``copilot analyze --json`` contract (DESIGN.md). A flag the rep added in the
-    review says ``"added_by_rep": true``; the rep's ``marks`` on the call, if any, are listed under ``"marks"``;
-    a live call's ``effects`` (what each prompt did) under ``"prompt_effect"``."""
+    """A stored session in the ``copilot analyze --json`` contract (DESIGN.md), with ``hidden``: how many card
+    and bank numbers, ID numbers, e-mail addresses and phone numbers were hidden, by kind (null: kept as heard).
+    A flag the rep added in the review says ``"added_by_rep": true``; the rep's ``marks`` on the call, if any,
+    are listed under ``"marks"``; a live call's ``effects`` (what each prompt did) under ``"prompt_effect"``."""
     row = stored.row
     out = analysis_json(row.id, row.duration_s, row.source, row.model, stored.talk, stored.segments, stored.flags,
                         stored.prompts)
+    out["hidden"] = stored.hidden
     for f, data in zip(stored.flags, out["flags"], strict=True):
         if f.added:
             data["added_by_rep"] = True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from copilot.core.events import Monologue
 from copilot.core.facts import ideal_ratio
+from copilot.core.redact import hidden_sentence
 from copilot.core.review import clock
 from copilot.pipeline.offline import Analysis
 
@@ -35,7 +36,9 @@ def summary(a: Analysis) -> str:
     if a.echo is not None and a.echo.found:
         lines.append(f"  Speaker echo            removed, -{a.echo.reduction_db:.0f} dB "
                      "(your microphone heard the buyer through your speakers)")
-    flags = a.session.flags
+    flags = a.flags
+    if a.hidden:
+        lines.append(f"  Hidden                  {hidden_sentence(a.hidden)}")
     lines.append("")
     if flags:
         lines.append(f"  Where you took the wheel ({len(flags)}):")

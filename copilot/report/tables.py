@@ -57,6 +57,7 @@ SESSIONS = _columns(
     "longest_rep_monologue_s:float", "longest_prospect_monologue_s:float", "patience_s:float",
     "interruptions:int", "rep_questions:int", "directive_phrases:int", "directive_per_10_min:float",
     "flags_not_pushy:int", "flags_added_by_rep:int", "supportive_lines:int", "prompts:int", "excluded:bool",
+    "hidden:int",
 )
 TURNS = _columns("session_id:str", "speaker:str", "start_s:float", "end_s:float", "duration_s:float")
 FLAGS = _columns("session_id:str", "speaker:str", "start_s:float", "end_s:float", "category:str", "match:str",
@@ -149,7 +150,8 @@ def _session_row(stored: StoredSession, kept: Iterable[Flag], not_pushy: int, su
     return (row.id, started, started.astimezone().date() if started else None, round(call_length(stored), 2),
             row.kind, row.source, row.name, row.model, row.as_json()["ended"], bool(stored.voice_turns),
             stored.rep_guessed, *numbers, directive, per_10, not_pushy, sum(1 for f in kept if f.added), supportive,
-            len(stored.prompts), row.excluded)
+            len(stored.prompts), row.excluded,
+            sum(stored.hidden.values()) if stored.hidden is not None else None)
 
 
 def _started(iso: str) -> datetime | None:

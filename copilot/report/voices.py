@@ -51,8 +51,9 @@ def this_is_me(store: SessionStore, session_id: str, voice: int, detector: Phras
     segments: list[Segment] = [replace(g, speaker=side(g.start, g.end)) for g in stored.segments]
     session = Session(detector)
     session.replay(sorted(spans, key=lambda s: s.end), segments, stored.row.duration_s)
+    # Worked out from the stored text, already hidden (or hidden as it was read): the count goes with it.
     store.replace_results(session_id, session.talk_summary(), spans, session.segments, session.flags,
-                          session.prompts, voice, supportive=session.supportive)
+                          session.prompts, voice, supportive=session.supportive, hidden=stored.hidden)
     return store.load(session_id)
 
 

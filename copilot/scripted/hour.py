@@ -37,7 +37,7 @@ def hour_of_calls(store: SessionStore, minutes: float = 60.0) -> str:
     session.replay(spans, segments, offset)
     return store.save_analysis("the sample call's script, back to back", "analyze", "script", offset,
                                session.talk_summary(), spans, session.segments, session.flags, session.prompts,
-                               supportive=session.supportive)
+                               supportive=session.supportive, hidden={})  # the sample's script: nothing to hide
 
 
 def timed_sentences(speaker: Any, text: str, start: float, end: float) -> list[Segment]:

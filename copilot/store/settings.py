@@ -59,6 +59,7 @@ class Settings:
     def retention(self) -> Retention:
         """How long a call's words are kept (core/retention.py)."""
         return Retention(self.delete_transcripts_after_days)
+    redact: bool = True  # hide card and bank numbers, ID numbers, e-mail addresses and phone numbers before keeping
 
 
 def default_settings_path() -> Path:

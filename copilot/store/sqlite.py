@@ -17,10 +17,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from copilot.core.events import Flag, Prompt, Segment, SpeechSpan, SupportiveLine, Word
 from copilot.core.marks import Mark
+from copilot.core.redact import Hidden
 from copilot.core.talk import TalkSummary
 from copilot.errors import UserError
 from copilot.store.private import create_private, data_folder, private_dir, tighten
@@ -29,7 +30,10 @@ from copilot.store.recovery import finish_unfinished, this_process
 from copilot.store.retention import Expired
 from copilot.store.retention import expire_transcripts as expire_words
 
-__all__ = ["StoreError", "SessionRow", "StoredSession", "SessionStore", "default_db_path", "MIGRATIONS"]
+__all__ = ["StoreError", "SessionRow", "StoredSession", "SessionStore", "default_db_path", "MIGRATIONS", "HiddenLater"]
+
+
+HiddenLater = Literal["off", "later"]  # a session's text kept as heard, or to be hidden whenever it is read
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: the first schema
@@ -108,6 +112,12 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE sessions ADD COLUMN transcript_removed TEXT NOT NULL DEFAULT '';
     """,
+    # 7: what was hidden before the session's text was kept (card and bank numbers, ID numbers, e-mail addresses,
+    # phone numbers): a JSON object of counts by kind ('{}': hidden, none found), 'off' (the rep kept them as
+    # heard), or NULL: stored before anything was hidden, so it is hidden when read (_hidden_on_read)
+    """
+    ALTER TABLE sessions ADD COLUMN hidden TEXT;
+    """,
 )
 
 
@@ -127,6 +137,7 @@ class StoredSession:
     rep_guessed: bool = False  # a mixed recording whose rep voice nothing said: the numbers are a guess
     supportive: list[SupportiveLine] | None = None  # None: not known (stored before they were kept)
     transcript_removed: str = ""  # the day its words were deleted (retention); "" while they are kept
+    hidden: Hidden | None = field(default_factory=dict)  # how many of each kind were hidden; None: hiding was off
 
 
 def _talk(text: str) -> TalkSummary | None:
@@ -143,6 +154,34 @@ def _words(text: str) -> list[tuple[str, float, float]]:
         return [(str(w), float(a), float(b)) for w, a, b in data]
     except (ValueError, TypeError):
         return []
+
+
+def _hidden_column(hidden: Hidden | HiddenLater) -> str | None:
+    if hidden == "later":
+        return None
+    return "off" if hidden == "off" else json.dumps(hidden)
+
+
+def _hidden_counts(text: str | None) -> Hidden | None:
+    """The hidden column read back: counts by kind; None when hiding was off (or the column cannot be read)."""
+    if text is None or text == "off":
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    return {str(k): int(v) for k, v in data.items()} if isinstance(data, dict) else None
+
+
+def _hidden_on_read(stored: StoredSession) -> StoredSession:
+    """A session kept by a version that hid nothing (its ``hidden`` column NULL), hidden on the way out: its
+    review, report, JSON and export show no more than a new call would keep. The file is left as it was (nothing
+    rewrites a rep's calls behind their back); deleting the call, or retention, removes its text for good."""
+    from copilot.redaction import redactor
+
+    kept = redactor().call(stored.segments, stored.flags, stored.supportive or (), stored.prompts)
+    return replace(stored, segments=kept.segments, flags=kept.flags, prompts=kept.prompts,
+                   supportive=kept.supportive if stored.supportive is not None else None, hidden=kept.hidden)
 
 
 def _like(text: str) -> str:
@@ -228,22 +267,30 @@ class SessionStore:
 
     # ---- writing -----------------------------------------------------------------
 
-    def create_session(self, source: str, kind: str, model: str = "", started: datetime | None = None) -> str:
-        """A new, empty session; returns its id (date and time, then four random hex digits)."""
+    def create_session(self, source: str, kind: str, model: str = "", started: datetime | None = None,
+                       hidden: Hidden | HiddenLater = "later") -> str:
+        """A new, empty session; returns its id (date and time, then four random hex digits). ``hidden`` says
+        how its text comes: with what must not be kept already hidden (how many of each kind), ``"off"`` (the
+        rep turned hiding off: kept as heard), or ``"later"`` (not said: hidden whenever it is read)."""
         when = (started or datetime.now(timezone.utc)).astimezone(timezone.utc)
         sid = f"{when:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
         with self._errors("save the session to"), self._tx():
-            self.db.execute("INSERT INTO sessions (id, started, source, kind, model, owner) VALUES (?, ?, ?, ?, ?, ?)",
-                            (sid, when.isoformat(timespec="seconds"), source, kind, model, this_process()))
+            self.db.execute("INSERT INTO sessions (id, started, source, kind, model, owner, hidden) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            (sid, when.isoformat(timespec="seconds"), source, kind, model, this_process(),
+                             _hidden_column(hidden)))
         return sid
 
     def add(self, session_id: str, *, spans: Sequence[SpeechSpan] = (), segments: Sequence[Segment] = (),
-            flags: Sequence[Flag] = (), prompts: Sequence[Prompt] = ()) -> None:
-        """Append results to a session in one transaction (all or nothing).
+            flags: Sequence[Flag] = (), prompts: Sequence[Prompt] = (), hidden: Hidden | None = None) -> None:
+        """Append results to a session in one transaction (all or nothing); ``hidden``: how many of each kind
+        were hidden in the session so far (the count kept with it).
 
         A segment that ``replaces`` a stretch (a live revision) first removes the stored finals
         of its speaker whose middle lies in that stretch."""
         with self._errors("save the session to"), self._tx():
+            if hidden is not None:
+                self.db.execute("UPDATE sessions SET hidden = ? WHERE id = ?", (json.dumps(hidden), session_id))
             self.db.executemany('DELETE FROM segments WHERE session_id = ? AND speaker = ? '
                                 'AND (start + "end") / 2 BETWEEN ? AND ?',
                                 [(session_id, s.speaker, *s.replaces) for s in segments if s.replaces])
@@ -260,11 +307,14 @@ class SessionStore:
                                 [(session_id, p.time, p.kind, p.text, p.category, p.reason) for p in prompts])
 
     def finish_session(self, session_id: str, duration_s: float, talk: TalkSummary,
-                       supportive: Sequence[SupportiveLine] | None = None) -> None:
-        """Record the call's length and talk numbers, and its autonomy-supportive lines if given."""
+                       supportive: Sequence[SupportiveLine] | None = None, hidden: Hidden | None = None) -> None:
+        """Record the call's length and talk numbers, its autonomy-supportive lines if given, and how many of
+        each kind were hidden in it if given."""
         with self._errors("save the session to"), self._tx():
             self.db.execute("UPDATE sessions SET duration_s = ?, rep_share = ?, talk = ?, ended = 'finished' "
                             "WHERE id = ?", (duration_s, talk.rep_share, json.dumps(talk.as_json()), session_id))
+            if hidden is not None:
+                self.db.execute("UPDATE sessions SET hidden = ? WHERE id = ?", (json.dumps(hidden), session_id))
             if supportive is not None:
                 self._put_supportive(session_id, supportive)
 
@@ -284,11 +334,13 @@ class SessionStore:
                       spans: Sequence[SpeechSpan], segments: Sequence[Segment], flags: Sequence[Flag],
                       prompts: Sequence[Prompt], voice_turns: Sequence[tuple[int, float, float]] = (),
                       rep_voice: int = 0, rep_guessed: bool = False,
-                      supportive: Sequence[SupportiveLine] | None = None, started: datetime | None = None) -> str:
+                      supportive: Sequence[SupportiveLine] | None = None, started: datetime | None = None,
+                      hidden: Hidden | HiddenLater = "later") -> str:
         """A whole finished analysis as one session, written in one transaction (``supportive``: its
         autonomy-supportive lines; None: not known, found later from the transcript; ``started``: when the
-        call began, if not now: a call analysed from a recording, or a store made for a test or a measurement)."""
-        sid = self.create_session(source, kind, model, started)
+        call began, if not now: a call analysed from a recording, or a store made for a test or a measurement;
+        ``hidden``: as for :meth:`create_session`)."""
+        sid = self.create_session(source, kind, model, started, hidden)
         try:
             self.add(sid, spans=spans, segments=segments, flags=flags, prompts=prompts)
             if voice_turns:
@@ -305,15 +357,19 @@ class SessionStore:
 
     def replace_results(self, session_id: str, talk: TalkSummary, spans: Sequence[SpeechSpan],
                         segments: Sequence[Segment], flags: Sequence[Flag], prompts: Sequence[Prompt],
-                        rep_voice: int, supportive: Sequence[SupportiveLine] | None = None) -> None:
+                        rep_voice: int, supportive: Sequence[SupportiveLine] | None = None,
+                        hidden: Hidden | None = None) -> None:
         """A session's speech, transcript, flags, prompts, supportive lines and numbers worked out again (the rep
         said which voice of a mixed recording is theirs), in one transaction (``supportive`` None: not known,
-        found again later from the new transcript)."""
+        found again later from the new transcript; ``hidden``: how many of each kind were hidden in the new text,
+        None: the count stays, as when the stored text is worked out again)."""
         with self._errors("save the session to"), self._tx():
             for table in ("speech_spans", "segments", "flags", "prompts"):
                 self.db.execute(f"DELETE FROM {table} WHERE session_id = ?", (session_id,))
             self.db.execute("UPDATE sessions SET rep_voice = ?, rep_guessed = 0, rep_share = ?, talk = ? WHERE id = ?",
                             (rep_voice, talk.rep_share, json.dumps(talk.as_json()), session_id))
+            if hidden is not None:
+                self.db.execute("UPDATE sessions SET hidden = ? WHERE id = ?", (json.dumps(hidden), session_id))
             self._put_supportive(session_id, supportive)
         self.add(session_id, spans=spans, segments=segments, flags=flags, prompts=prompts)
 
@@ -333,8 +389,7 @@ class SessionStore:
         with self._errors("read"):
             row = self.db.execute("SELECT id, started, duration_s, source, kind, model, name, rep_share, ended, "
                                   "talk, audio, rep_voice, rep_guessed, excluded, supportive_known, "
-                                  "transcript_removed FROM sessions "
-                                  "WHERE id = ?",
+                                  "transcript_removed, hidden FROM sessions WHERE id = ?",
                                   (session_id,)).fetchone()
             if row is None:
                 raise StoreError(f"There is no session {session_id} in {self.path}; "
@@ -351,7 +406,7 @@ class SessionStore:
                                      (session_id,)).fetchall()
             supportive = self.db.execute('SELECT speaker, start, "end", match, text FROM supportive '
                                          "WHERE session_id = ? ORDER BY start", (session_id,)).fetchall()
-        return StoredSession(
+        stored = StoredSession(
             replace(SessionRow(*row[:9]), rep_guessed=bool(row[12]), excluded=bool(row[13])), _talk(row[9]),
             [SpeechSpan(sp, a, b) for sp, a, b in spans],
             [Segment(sp, a, b, text, True, tuple(Word(*w) for w in _words(timed)) if timed else ())
@@ -364,7 +419,9 @@ class SessionStore:
             bool(row[12]),
             [SupportiveLine(*x) for x in supportive] if row[14] else None,
             str(row[15]),
+            _hidden_counts(row[16]),
         )
+        return _hidden_on_read(stored) if row[16] is None else stored
 
     def find(self, prefix: str) -> str:
         """The id of the one session whose id starts with ``prefix`` (ids are long to type)."""

@@ -89,6 +89,10 @@ class CoachingForm(QObject):
         self.retention.setCurrentIndex(self.retention.findData(days))
         self.retention.setToolTip("A call's transcript (and kept audio) is deleted this long after it; its numbers "
                                   "stay for the review and Progress")
+        self.redact = QCheckBox("Hide card and bank numbers, e-mail addresses and phone numbers in what is kept")
+        self.redact.setToolTip("Off: they are kept in the transcript as heard (for a rep whose job needs them). "
+                               "The overlay never shows them.")
+        self.redact.setChecked(settings.redact)
 
         for line in (self.model, self.rules):
             line.editingFinished.connect(self.changed)
@@ -98,6 +102,7 @@ class CoachingForm(QObject):
         self.echo.toggled.connect(self.changed)
         self.learn_voice.toggled.connect(self.changed)
         self.retention.currentIndexChanged.connect(self.changed)
+        self.redact.toggled.connect(self.changed)
         self.lock.toggled.connect(self._lock_changed)
         self.opacity.valueChanged.connect(self._opacity_changed)
 
@@ -107,7 +112,7 @@ class CoachingForm(QObject):
                 ("Same prompt again after", self.cooldown), ("Prompt when you talk more than", self.dominance),
                 ("CPU the coach may use", self.budget), ("Delete transcripts after", self.retention),
                 ("Overlay opacity", self.opacity), ("", self.lock),
-                ("", self.echo), ("", self.keep_audio), ("", self.learn_voice)]
+                ("", self.echo), ("", self.keep_audio), ("", self.learn_voice), ("", self.redact)]
 
     def apply(self, settings: Settings) -> Settings:
         """``settings`` with what the form shows."""
@@ -120,7 +125,8 @@ class CoachingForm(QObject):
                        overlay_locked=self.lock.isChecked(), overlay_opacity=self.opacity.value() / 100,
                        keep_audio=self.keep_audio.isChecked(), cpu_budget=self.budget.value() / 100,
                        echo_cancel=self.echo.isChecked(), learn_voice=self.learn_voice.isChecked(),
-                       delete_transcripts_after_days=int(self.retention.currentData()) or None)
+                       delete_transcripts_after_days=int(self.retention.currentData()) or None,
+                       redact=self.redact.isChecked())
 
     def _pick_rules(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self.rules, "Rulebook", "", "Rulebooks (*.toml)")

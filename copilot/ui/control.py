@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from copilot.audio.levels import LevelMonitor
+from copilot.core.redact import hidden_sentence
 from copilot.errors import UserError
 from copilot.pipeline.events import EchoStatus
 from copilot.pipeline.recorded import Recorded
@@ -154,7 +155,8 @@ class ControlWindow(QWidget):
     def _on_finished(self, done: Recorded) -> None:
         talk = done.session.talk_summary()
         text = (f"Session saved: {done.duration_s / 60:.1f} min, you talked {talk.rep_share:.0%} of the time, "
-                f"{len(done.session.flags)} directive phrases, {len(done.session.prompts)} prompts.")
+                f"{len(done.session.flags)} directive phrases, {len(done.session.prompts)} prompts. "
+                f"{hidden_sentence(done.hidden) if done.hidden else ''}").strip()
         if done.save_error:
             text = f"The end of the session was not saved: {done.save_error}"
         self.status.setText(text)

@@ -81,6 +81,9 @@ class ReviewWindow(QWidget):
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
         self.heading.setStyleSheet("font-size: 16px; font-weight: bold;")
         self.meta = QLabel(review.meta)
+        self.hidden_note = QLabel(review.hidden)  # what was hidden from the transcript ("1 phone number hidden.")
+        self.hidden_note.setStyleSheet("color: #666666;")
+        self.hidden_note.setVisible(bool(review.hidden))
         self._show_title()
 
         grid = QGridLayout()
@@ -164,6 +167,7 @@ class ReviewWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.meta)
+        layout.addWidget(self.hidden_note)
         layout.addWidget(numbers)
         layout.addWidget(split, 1)
         layout.addLayout(buttons)

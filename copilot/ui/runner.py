@@ -33,6 +33,7 @@ from copilot.wiring import (
     live_threads,
     load_detector,
     open_capture,
+    redactor,
 )
 
 if TYPE_CHECKING:
@@ -56,6 +57,7 @@ class SessionPlan:
     keep_audio: bool = False  # keep the call's audio beside the database (the rep opted in)
     cpu_budget: float = DEFAULT_BUDGET  # share of one core the session may use
     echo_cancel: bool = True  # take the call audio's echo (laptop speakers) out of the microphone
+    redact: bool = True  # hide card and bank numbers, ID numbers, e-mail addresses and phone numbers before keeping
     learn_voice: bool = False  # the rep agreed: their voiceprint is learned from the microphone (voice profile)
     voice_profile: str | None = None  # where the profile lives (None: voice.json in the user data folder)
 
@@ -157,7 +159,7 @@ class LiveRunner(QObject):
         try:
             with store:
                 done = record_live(store, plan.label, plan.model or "tiny.en (bundled)", sinks, make,
-                                   keep_audio=plan.keep_audio)
+                                   keep_audio=plan.keep_audio, redactor=redactor(plan.redact))
         except UserError as e:
             self.failed.emit(str(e))
             return
@@ -174,14 +176,14 @@ def device_plan(settings: Settings, db: str | None, events: IO[str] | None) -> S
                        model=settings.model or None, rules=settings.rules or None, coach=settings.coach,
                        db=db, events=events, keep_audio=settings.keep_audio,
                        cpu_budget=settings.cpu_budget, echo_cancel=settings.echo_cancel,
-                       learn_voice=settings.learn_voice)
+                       learn_voice=settings.learn_voice, redact=settings.redact)
 
 
 def demo_plan(settings: Settings, db: str | None, events: IO[str] | None) -> SessionPlan:
     """The session ``copilot demo`` starts at once: the bundled sample call played as a call."""
     return SessionPlan("the sample call (demo)", demo_source, model=settings.model or None,
                        rules=settings.rules or None, coach=settings.coach, db=db, events=events,
-                       cpu_budget=settings.cpu_budget, echo_cancel=settings.echo_cancel)
+                       cpu_budget=settings.cpu_budget, echo_cancel=settings.echo_cancel, redact=settings.redact)
 
 
 def preload_models(runner: LiveRunner, model: str | None) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
 __all__ = ["Voice", "VoiceSplit"]
@@ -34,6 +35,11 @@ class VoiceSplit:
     def guess(self) -> bool:
         """True when nothing said which voice is the rep's."""
         return self.how == "guess"
+
+    def hidden(self, hide: Callable[[str], str]) -> VoiceSplit:
+        """The split with each voice's first words passed through ``hide`` (what must not be kept taken out)."""
+        return replace(self, voices=tuple(replace(v, first_words=tuple(hide(w) for w in v.first_words))
+                                          for v in self.voices))
 
     def as_json(self) -> dict[str, Any]:
         """The ``voices`` object of the analysis JSON."""

@@ -113,3 +113,11 @@ def test_a_phrase_outranks_talk_prompts() -> None:
     coach = CoachPolicy(LINES)
     p = coach.consider(100, [flag(100)], talk(100, share=0.9, mono=Monologue("rep", 0, 100)))
     assert p is not None and p.kind == "phrase"
+
+
+def test_the_reason_on_the_overlay_never_shows_a_number_or_an_address_the_rep_read_out() -> None:
+    # The model layer's match is the whole sentence; the overlay may be on a shared screen.
+    coach = CoachPolicy(LINES)
+    p = coach.consider(10.4, [flag(10, match="you should call me on 415 555 0134 or mail sam@example.com")])
+    assert p is not None
+    assert p.reason == "you said: 'you should call me on [phone number] or mail [e-mail]'"

@@ -92,3 +92,30 @@ def test_progress_covers_every_stage(analysis) -> None:  # type: ignore[no-untyp
     _, _, progress = analysis
     assert [name for name, _ in progress.stages] == ["removing speaker echo", "finding speech", "transcribing"]
     assert progress.done == pytest.approx(sum(total for _, total in progress.stages), rel=0.01)
+
+
+def test_hiding_an_analysis_changes_what_is_kept_and_shown_not_its_numbers() -> None:
+    from copilot.core.events import Segment, SpeechSpan
+    from copilot.core.session import Session
+    from copilot.pipeline.offline import Analysis
+    from copilot.redaction import redactor
+    from copilot.report.summary import summary
+    from copilot.voices.split import Voice, VoiceSplit
+
+    session = Session(PhraseDetector(Rulebook.load()))
+    spans = [SpeechSpan("rep", 1.0, 4.0), SpeechSpan("prospect", 5.0, 9.0)]
+    said = [Segment("rep", 1.0, 4.0, "You should call me on 415 555 0134."),
+            Segment("prospect", 5.0, 9.0, "Mail me at sam@example.com.")]
+    session.replay(spans, said, 10.0)
+    voices = VoiceSplit((Voice(1, 3.0, 0.5, ("You should call me on 415 555 0134.",), None),), 1, "guess", False)
+    a = Analysis(session, 10.0, "call.m4a", "fake", spans, voices=voices)
+    before = a.as_json()
+    a.hide(redactor())
+    after = a.as_json()
+    assert before["hidden"] is None and after["hidden"] == {"phone": 1, "email": 1}
+    assert after["talk"] == before["talk"] and len(after["flags"]) == len(before["flags"]) == 1
+    assert [s["text"] for s in after["segments"]] == ["You should call me on [phone number].", "Mail me at [e-mail]."]
+    assert after["flags"][0]["text"] == "You should call me on [phone number]."
+    assert after["voices"]["voices"][0]["first_words"] == ["You should call me on [phone number]."]
+    text = summary(a)
+    assert "0134" not in text and "1 e-mail address, 1 phone number hidden." in text

@@ -141,6 +141,15 @@ def test_the_lock_and_opacity_reach_the_overlay_and_are_saved(qtbot: QtBot, tmp_
     assert device_plan(window.settings, None, None).keep_audio  # the next session keeps it
 
 
+def test_hiding_is_on_until_the_rep_turns_it_off_and_the_next_session_keeps_them_as_heard(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    window, _, _ = make_window(qtbot, tmp_path)
+    assert window.coaching.redact.isChecked() and device_plan(window.settings, None, None).redact
+    window.coaching.redact.setChecked(False)
+    assert not load_settings(tmp_path / "settings.toml")[0].redact
+    assert not device_plan(window.settings, None, None).redact
+
+
 def test_settings_round_trip_and_a_broken_file_is_set_aside(tmp_path: Path) -> None:
     path = tmp_path / "settings.toml"
     coach = replace(CoachSettings(), min_gap_s=30.0, category_cooldown_s=90.0).with_dominance(0.7)
