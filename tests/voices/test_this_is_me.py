@@ -60,7 +60,7 @@ def test_the_review_lists_the_voices_and_this_is_me_opens_the_recomputed_call(
         qtbot: QtBot, tmp_path: Path, detector: PhraseDetector) -> None:
     store = SessionStore(tmp_path / "s.db")
     sid = saved(store, detector)
-    window = ReviewWindow(build_review(store.load(sid), detector), store)
+    window = ReviewWindow(build_review(store.load(sid), detector.rulebook), store)
     qtbot.addWidget(window)
     window.show()
     voices = [n for n in window.review.numbers if n.label.startswith("Voices")]
@@ -84,3 +84,24 @@ def test_the_list_of_calls_marks_a_guessed_share_until_the_rep_says(tmp_path: Pa
     with SessionStore(tmp_path / "s.db") as store:
         this_is_me(store, sid, 1, detector)
         assert not store.sessions()[0].rep_guessed
+
+
+def test_this_is_me_in_the_review_judges_the_call_with_the_reps_own_rulebook(
+        qtbot: QtBot, tmp_path: Path, detector: PhraseDetector) -> None:
+    """The window was opened with the rep's rulebook (their --rules, or the app's setting): "This is me…" works the
+    call out again with it, not with the bundled one, and the review after it keeps it."""
+    mine = tmp_path / "mine.toml"
+    mine.write_text('[categories.pilot_talk]\nprompts = ["Whose pilot would it be?"]\npatterns = ["a pilot"]\n',
+                    encoding="utf-8")
+    store = SessionStore(tmp_path / "s.db")
+    sid = saved(store, detector)  # every line "The next step is a pilot.": the bundled rulebook's owning_the_path
+    assert {f.category for f in store.load(sid).flags} == {"owning_the_path"}
+    window = ReviewWindow(build_review(store.load(sid), Rulebook.load(mine)), store, rules=str(mine),
+                          rules_only=True)
+    qtbot.addWidget(window)
+    again = window.this_is_me(2)
+    qtbot.addWidget(again)
+    assert again.review.flags and {f.category for f in again.review.flags} == {"pilot_talk"}
+    assert [c.name for c in again.review.categories] == ["pilot_talk"]
+    assert (again.rules, again.rules_only) == (str(mine), True)  # a second "This is me…" judges alike
+    store.close()
