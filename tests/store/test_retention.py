@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
+from functools import cache
 from html import escape
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from copilot.bench.truth import load_truth
 from copilot.core.assets import asset_path
 from copilot.core.events import Segment, SpeechSpan
 from copilot.core.marks import missed_mark, wrong_mark
+from copilot.core.phrases import PhraseDetector
 from copilot.core.retention import WORDS_GONE_REASON, Retention, parse_days
 from copilot.core.rulebook import Rulebook
 from copilot.core.session import Session
@@ -26,6 +28,12 @@ from copilot.wiring import apply_retention, load_detector
 UNIQUE = "my card number ends in four four seven one, the zebra quartz manifesto."
 
 
+@cache
+def shipped_detector() -> PhraseDetector:
+    """The shipped detector, both layers (the sentence model loaded once for every call the tests coach)."""
+    return load_detector(None, mine=False)
+
+
 def coached_call(store: SessionStore, days_ago: float, extra: str = "", kind: str = "live") -> str:
     """The sample call's script coached by the core session (real flags, prompts and supportive lines), stored as
     started ``days_ago``; ``extra``: one more line of the prospect's, at the end."""
@@ -37,7 +45,7 @@ def coached_call(store: SessionStore, days_ago: float, extra: str = "", kind: st
         spans.append(SpeechSpan("prospect", end, end + 4.0))
         segments.append(Segment("prospect", end, end + 4.0, extra))
         end += 4.0
-    session = Session(load_detector(None, mine=False))
+    session = Session(shipped_detector())
     session.replay(spans, segments, end)
     started = datetime.now(timezone.utc) - timedelta(days=days_ago)
     return store.save_analysis("the sample call", kind, "script", end, session.talk_summary(), spans,
