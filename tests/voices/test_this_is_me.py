@@ -7,21 +7,14 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from copilot.audio.decode import MixedAudio, load_recording
 from copilot.core.phrases import PhraseDetector
 from copilot.core.rulebook import Rulebook
 from copilot.errors import UserError
-from copilot.pipeline.mixed import analyze_mixed
 from copilot.pipeline.offline import Analysis
 from copilot.report.review import build_review, stored_json
 from copilot.report.voices import this_is_me
 from copilot.store.sqlite import SessionStore
 from copilot.ui.review import ReviewWindow
-from copilot.voices.embedder import VoiceEmbedder
-from tests.fakes import SaysNextStep
-from tests.wavs import ROOT
-
-MIXED = ROOT / "tests" / "data" / "mixed"
 
 
 @pytest.fixture(scope="module")
@@ -29,13 +22,10 @@ def detector() -> PhraseDetector:
     return PhraseDetector(Rulebook.load())
 
 
-@pytest.fixture(scope="module")
-def analysed(detector: PhraseDetector) -> Analysis:
-    """The mixed recording split by voice once for the module (real voices: seconds of speaker embeddings);
-    each test stores it in a store of its own."""
-    audio = load_recording(MIXED / "dev_a.opus")
-    assert isinstance(audio, MixedAudio)
-    return analyze_mixed(audio, SaysNextStep(), detector, VoiceEmbedder())  # no clip: voice 1 is a guess
+@pytest.fixture
+def analysed(guessed_dev_a: Analysis) -> Analysis:
+    """The mixed recording, its rep's voice a guess (tests/voices/conftest.py); each test stores it anew."""
+    return guessed_dev_a
 
 
 def saved(store: SessionStore, a: Analysis) -> str:
