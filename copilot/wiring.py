@@ -181,10 +181,13 @@ def open_event_log(path: str) -> IO[str]:
 
 
 def load_review(store: SessionStore, session: str, rules: str | None = None) -> Review:
-    """The review of a session given by its id (or a unique start of it)."""
-    from copilot.report.review import build_review
+    """The review of a session given by its id (or a unique start of it), read from the store with the rep's
+    rulebook (``rules``; a RulebookError names what is wrong with it): no model is loaded."""
+    from copilot.core.rulebook import Rulebook
+    from copilot.report.review import review_of
 
-    return build_review(store.load(store.find(session)), load_detector(rules))
+    rulebook = Rulebook.load(rules)
+    return review_of(store, store.find(session), rulebook)
 
 
 def apply_retention(store: SessionStore, retention: Retention, rules: str | None = None) -> Expired | None:

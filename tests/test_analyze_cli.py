@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +12,7 @@ import pytest
 
 from copilot.core.events import Flag
 from copilot.scripted.truth import load_truth, score_flags
-from tests.test_cli import copilot
+from tests.test_cli import ROOT, copilot
 from tests.wavs import SAMPLE, tone, write_wav
 
 
@@ -93,6 +95,23 @@ def test_bad_inputs_get_one_sentence_each(tmp_path: Path) -> None:
     assert "does not exist" in one_line_error("analyze", str(tmp_path / "gone.wav"), "--db", db)
     assert "--rep and --prospect go together" in one_line_error("analyze", "--rep", str(mono), "--db", db)
     assert "No recording given" in one_line_error("analyze", "--db", db)
+
+
+def test_what_the_rep_got_wrong_is_said_before_any_model_loads(tmp_path: Path) -> None:
+    """A recording that is not there is one sentence in a fraction of a second: the sentence model (and Whisper)
+    load only once the rulebook, the recording, the model's name and the database are all right."""
+    rules = tmp_path / "broken.toml"
+    rules.write_text('[categories.hype]\nprompts = ["Slow down."]\npatterns = ["game (changer"]\n')
+    code = ("import sys\nfrom copilot.cli import main\n"
+            f"assert main(['analyze', {str(tmp_path / 'gone.wav')!r}, '--db', {str(tmp_path / 's.db')!r}]) == 2\n"
+            f"assert main(['analyze', {str(tmp_path / 'gone.wav')!r}, '--rules', {str(rules)!r}]) == 2\n"
+            "print('MODEL', sorted(m for m in sys.modules if m.startswith(('onnxruntime', 'faster_whisper', "
+            "'ctranslate2', 'copilot.meaning'))))\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert "MODEL []" in r.stdout
+    gone, broken = r.stderr.strip().splitlines()
+    assert "does not exist" in gone and "broken.toml" in broken  # a broken rulebook is said first
 
 
 def test_a_mono_recording_is_analysed_as_a_mixed_one_and_says_so(tmp_path: Path) -> None:

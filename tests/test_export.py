@@ -149,7 +149,7 @@ def test_the_numbers_are_the_ones_the_review_shows_the_flags_marked_not_pushy_le
     marks = MyExamples.load()
     with SessionStore(db) as s:
         for sid in ids:
-            review = build_review(s.load(sid), RULES, marks.of(sid))
+            review = build_review(s.load(sid), RULES.rulebook, marks.of(sid))
             shown = {n.label: n.value for n in review.numbers}
             row = sessions[sid]
             directive = re.search(r"([\d.]+) per 10 min of your talk \((\d+) in all\)", shown["Directive phrases"])
@@ -173,7 +173,7 @@ def test_a_flag_marked_not_pushy_that_the_call_no_longer_raises_stays_as_the_rev
         assert first.talk is not None
         kept = first.flags[1:]  # worked out again ("This is me…") without the flag the rep had marked
         s.replace_results(ids[0], first.talk, first.spans, first.segments, kept, first.prompts, rep_voice=0)
-        review = build_review(s.load(ids[0]), RULES, MyExamples.load().of(ids[0]))
+        review = build_review(s.load(ids[0]), RULES.rulebook, MyExamples.load().of(ids[0]))
     out = tmp_path / "export"
     assert export(capsys, ids[0], "--db", str(db), "--out", str(out), "--format", "csv")[0] == 0
     flags = read_csv(out / "flags.csv")

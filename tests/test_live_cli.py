@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from copilot.core.events import Flag
-from copilot.core.phrases import PhraseDetector
 from copilot.core.rulebook import Rulebook
 from copilot.report.review import build_review
 from copilot.report.transcript import transcript_html
@@ -62,7 +61,7 @@ def test_a_replayed_call_reads_in_whole_sentences_in_the_store_and_the_review(
     assert r.returncode == 0, r.stderr
     store = SessionStore(db)
     stored = store.load(store.sessions()[0].id)
-    review = build_review(stored, PhraseDetector(Rulebook.load()), marks=())
+    review = build_review(stored, Rulebook.load(), marks=())
     for lines in ([s for s in stored.segments], [line.segment for line in review.lines]):
         last: dict[str, str] = {}
         for seg in lines:

@@ -31,13 +31,13 @@ def call(store: SessionStore, day: int, rep_s: float, kind: str = "live", suppor
     session = Session(RULES)
     session.replay(spans, lines, rep_s + 62.0)
     turns = [(1, 0.0, rep_s), (2, rep_s + 1.0, rep_s + 61.0)] if guessed else []
-    sid = store.save_analysis(f"call {day}.opus", kind, "rules", rep_s + 62.0, session.talk_summary(), spans,
-                              session.segments, session.flags, session.prompts, voice_turns=turns,
-                              rep_voice=1 if guessed else 0, rep_guessed=guessed,
-                              supportive=session.supportive if supportive else None)
-    store.db.execute("UPDATE sessions SET started = ? WHERE id = ?",
-                     ((START + timedelta(days=day)).isoformat(timespec="seconds"), sid))
-    return sid
+    # Started on its own day, so its id (the start's date and time, then four random hex digits) is too: calls
+    # stored in the same second shared the start of their ids now and then, and "a unique start" was not one.
+    return store.save_analysis(f"call {day}.opus", kind, "rules", rep_s + 62.0, session.talk_summary(), spans,
+                               session.segments, session.flags, session.prompts, voice_turns=turns,
+                               rep_voice=1 if guessed else 0, rep_guessed=guessed,
+                               supportive=session.supportive if supportive else None,
+                               started=START + timedelta(days=day))
 
 
 @pytest.fixture

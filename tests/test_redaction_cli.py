@@ -19,11 +19,11 @@ from typing import Any
 
 import pytest
 
+from copilot.core.rulebook import Rulebook
 from copilot.core.sensitive import find
 from copilot.redaction import LibraryChecks
 from copilot.report.review import build_review
 from copilot.store.sqlite import SessionStore
-from copilot.wiring import load_detector
 from tests.test_cli import copilot
 from tests.wavs import ROOT
 
@@ -93,7 +93,7 @@ def shown_everywhere(tmp: Path, db: Path) -> dict[str, str]:
     with SessionStore(db) as store:
         (row,) = store.sessions()
         stored = store.load(row.id)
-    review = build_review(stored, load_detector(None, meaning=False), marks=())
+    review = build_review(stored, Rulebook.load(), marks=())
     lines = "\n".join(line.segment.text for line in review.lines)
     for what in ("html", "json"):
         r = copilot("report", row.id, f"--{what}", str(tmp / f"report.{what}"), "--db", str(db))

@@ -72,7 +72,7 @@ def review_of_mixed_call(tmp: Path, out: Path) -> None:
     s = a.session
     sid = store.save_analysis(a.source, "analyze", "tiny.en", a.duration_s, s.talk_summary(), a.spans, a.segments,
                               s.flags, s.prompts, voice_turns=a.voices.turns, rep_voice=a.voices.rep)
-    window = ReviewWindow(build_review(store.load(sid), detector), store)
+    window = ReviewWindow(build_review(store.load(sid), detector.rulebook), store)
     window.show()
     QApplication.processEvents()
     window.grab().save(str(out / "review_mixed.png"))
@@ -82,14 +82,14 @@ def review_of_mixed_call(tmp: Path, out: Path) -> None:
 
 def review_of_stored_call(db: Path, at: float, out: Path) -> Path:
     """The review window of the newest call in ``db``, its transcript scrolled to ``at`` seconds."""
+    from copilot.core.rulebook import Rulebook
     from copilot.report.review import build_review
     from copilot.store.sqlite import SessionStore
     from copilot.ui.review import ReviewWindow
-    from copilot.wiring import load_detector
 
     store = SessionStore(db)
     sid = store.sessions()[0].id
-    window = ReviewWindow(build_review(store.load(sid), load_detector(None), marks=()), store)
+    window = ReviewWindow(build_review(store.load(sid), Rulebook.load(), marks=()), store)
     window.resize(900, 900)
     window.show()
     QApplication.processEvents()

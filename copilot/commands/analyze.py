@@ -44,6 +44,7 @@ class BarProgress(Progress):
 def run_analyze(args: argparse.Namespace) -> int:
     """Analyse one call, store it, write the JSON and print the summary."""
     from copilot.audio.decode import MixedAudio, load_recording
+    from copilot.core.rulebook import Rulebook
     from copilot.pipeline.offline import analyze_call
     from copilot.report.summary import summary
     from copilot.store.sqlite import SessionStore, StoreError
@@ -51,7 +52,9 @@ def run_analyze(args: argparse.Namespace) -> int:
 
     if (args.rep is None) != (args.prospect is None):
         raise UserError("--rep and --prospect go together: give both files, or one stereo CALL instead.")
-    detector = load_detector(args.rules, meaning=not getattr(args, "rules_only", False))
+    # What the rep can get wrong is said before anything heavy loads: the rulebook first (cheap), then the
+    # recording, the model's name and the database; the sentence model only once they are all right.
+    Rulebook.load(args.rules)
     json_out = json_target(args.json)
     audio = load_recording(args.call, rep_channel=args.rep_channel, rep=args.rep, prospect=args.prospect)
     if not isinstance(audio, MixedAudio) and (getattr(args, "rep_voice", None) or getattr(args, "rep_speaker", None)):
@@ -60,6 +63,7 @@ def run_analyze(args: argparse.Namespace) -> int:
     choice = resolve_model(args.model)
     hide = redactor(getattr(args, "redact", True))
     with SessionStore(args.db) as store:  # a bad database fails now, not after the transcription
+        detector = load_detector(args.rules, meaning=not getattr(args, "rules_only", False))
         engine = whisper(choice, args.threads)
         bar = BarProgress()
         try:

@@ -21,10 +21,11 @@ TABLE_NAMES = ("sessions", "turns", "flags", "prompts", "segments")
 
 def run_export(args: argparse.Namespace) -> int:
     """Write the chosen calls' tables to ``--out`` and say what was written."""
+    from copilot.core.phrases import PhraseDetector
+    from copilot.core.rulebook import Rulebook
     from copilot.report.table_files import FORMATS, ParquetMissing, owner_only_folder, require_parquet, write_table
     from copilot.report.tables import ExportTables
     from copilot.store.my_examples import MyExamples
-    from copilot.wiring import load_detector
 
     since, until = parse_day(args.since, "--since"), parse_day(args.until, "--until")
     if since and until and since > until:
@@ -40,7 +41,8 @@ def run_export(args: argparse.Namespace) -> int:
             if args.format is not None:  # asked for by name: nothing else will do
                 raise
             formats, skipped = ("csv",), e.why
-    detector = load_detector(args.rules, meaning=False, mine=False)  # the supportive lines are the rulebook's
+    # The supportive lines of a call stored before they were kept: the rulebook's patterns alone find them.
+    detector = PhraseDetector(Rulebook.load(args.rules))
     marks = MyExamples.load()  # the flags the rep marked in the review, as the review shows them
     started = time.perf_counter()
     tables = ExportTables(detector, transcripts=args.with_transcripts)

@@ -6,11 +6,12 @@ import argparse
 import os
 import sys
 
+from copilot.core.rulebook import Rulebook
 from copilot.errors import UserError
 from copilot.report.jsonfile import json_target, write_json
-from copilot.report.review import build_review, stored_json
+from copilot.report.review import review_of, stored_json
 from copilot.store.sqlite import SessionStore
-from copilot.wiring import load_detector, load_review, require_display
+from copilot.wiring import load_review, require_display
 
 __all__ = ["run_review", "run_report"]
 
@@ -21,19 +22,21 @@ def run_review(args: argparse.Namespace) -> int:
     from copilot.ui.app_icon import qt_app
     from copilot.ui.review import ReviewWindow, SessionsWindow
 
-    # A broken rulebook is said before any window opens.
-    detector = load_detector(args.rules, meaning=not getattr(args, "rules_only", False))
+    # A broken rulebook is said before any window opens. The review reads the store: no model is loaded, unless
+    # the rep says which voice of a mixed recording is theirs ("This is me…" judges the call again).
+    rulebook = Rulebook.load(args.rules)
+    rules_only = bool(getattr(args, "rules_only", False))
     store = SessionStore(args.db)
     try:
-        review = build_review(store.load(store.find(args.session)), detector) if args.session else None
+        review = review_of(store, store.find(args.session), rulebook) if args.session else None
     except UserError:
         store.close()
         raise
     app = qt_app()
     if review is not None:
-        window: ReviewWindow | SessionsWindow = ReviewWindow(review, store)
+        window: ReviewWindow | SessionsWindow = ReviewWindow(review, store, rules=args.rules, rules_only=rules_only)
     else:
-        window = SessionsWindow(store, lambda sid: build_review(store.load(sid), detector), args.rules)
+        window = SessionsWindow(store, lambda sid: review_of(store, sid, rulebook), args.rules, rules_only)
     window.show()
     try:
         return int(app.exec())

@@ -172,15 +172,17 @@ class PhraseDetector:
                          key=lambda h: h.start)
             if first_only:
                 out = out[:1]
-        for m in self._supportive.finditer(low):
-            out.append(self._hit(text, m))
-            if first_only:
-                break
-        return out
+        supportive = self._supportive_hits(text, low)
+        return out + supportive[:1] if first_only else out + supportive
+
+    def supportive_hits(self, text: str) -> list[Hit]:
+        """The autonomy-supportive phrases ("it's your call") in ``text``: the supportive hits of :meth:`hits`,
+        found without judging its directive phrasing. Supportive phrasing is the rulebook's patterns alone (the
+        model layer judges only directive phrasing), so a stored call's are found again without the model."""
+        return self._supportive_hits(text, _lowered(text))
 
     def count_supportive(self, text: str) -> int:
-        """How many autonomy-supportive phrases ("it's your call") ``text`` holds: the supportive hits of
-        :meth:`hits`, counted without judging its directive phrasing (a thousand stored calls' totals)."""
+        """How many autonomy-supportive phrases ``text`` holds (a thousand stored calls' totals)."""
         return sum(1 for _ in self._supportive.finditer(_lowered(text)))
 
     def prime(self, texts: Sequence[str]) -> None:
@@ -199,6 +201,9 @@ class PhraseDetector:
             if len(self._scores) + len(todo) > 4096:
                 self._scores.clear()
             self._scores.update(zip(todo, self.model.score(list(todo)), strict=True))
+
+    def _supportive_hits(self, text: str, low: str) -> list[Hit]:
+        return [self._hit(text, m) for m in self._supportive.finditer(low)]
 
     def _model_hits(self, text: str, low: str, rule_hits: list[Hit], first_only: bool,
                     partial: bool = False, continued: bool = False) -> list[Hit]:

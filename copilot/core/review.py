@@ -92,12 +92,13 @@ def _talked_by(spans: Sequence[SpeechSpan], who: Speaker, steps: Sequence[float]
 
 
 def supportive_lines(segments: Sequence[Segment], detector: PhraseDetector) -> list[SupportiveLine]:
-    """The rep's autonomy-supportive lines ("it's your call") in the transcript."""
+    """The rep's autonomy-supportive lines ("it's your call") in the transcript: the rulebook's patterns alone,
+    as the live session found them (the model layer judges only directive phrasing, and is never run here)."""
     out: list[SupportiveLine] = []
     for seg in segments:
         if seg.speaker == "rep":
             out += [SupportiveLine("rep", seg.start, seg.end, h.match, seg.text)
-                    for h in detector.hits(seg.text) if h.kind == "supportive"]
+                    for h in detector.supportive_hits(seg.text)]
     return out
 
 

@@ -1,9 +1,10 @@
 """One stored call made ready for review: its numbers, timeline data and marked-up transcript.
 
-The review window and the HTML report both start from :func:`build_review`, so they show
-the same things (the transcript both render is in ``transcript.py``). Both show the call as
-the rep judged it: the flags they marked "not pushy" left out of its numbers and marks, the
-lines they marked as missed added (``core/marks.py``).
+The review window and the HTML report both start from :func:`review_of` (or :func:`build_review`
+of a session already read), so they show the same things (the transcript both render is in
+``transcript.py``). Both read the call from the store and judge nothing again: no model is
+loaded to review a call. Both show the call as the rep judged it: the flags they marked "not
+pushy" left out of its numbers and marks, the lines they marked as missed added (``core/marks.py``).
 """
 
 from __future__ import annotations
@@ -29,11 +30,12 @@ from copilot.core.review import (
     supportive_lines,
     whole_sentences,
 )
-from copilot.core.rulebook import Category
+from copilot.core.rulebook import Category, Rulebook
 from copilot.core.session import analysis_json
-from copilot.store.sqlite import StoredSession
+from copilot.store.sqlite import SessionStore, StoredSession, StoreError
 
-__all__ = ["Review", "build_review", "remarked", "stored_json", "started_local", "call_length", "stored_effects"]
+__all__ = ["Review", "review_of", "build_review", "remarked", "stored_json", "started_local", "call_length",
+           "stored_effects"]
 
 
 @dataclass(frozen=True)
@@ -105,16 +107,36 @@ def call_length(stored: StoredSession) -> float:
     return max([stored.row.duration_s, *ends])
 
 
-def build_review(stored: StoredSession, detector: PhraseDetector, marks: Sequence[Mark] | None = None) -> Review:
+def review_of(store: SessionStore, session_id: str, rulebook: Rulebook, marks: Sequence[Mark] | None = None) -> Review:
+    """The review of a stored session, read from the store: nothing in it is judged again (no model is loaded).
+
+    A finished session stored before its supportive lines were kept (schema 5), or one a crash left without
+    them, has them found by ``rulebook``'s patterns (the rep's rulebook: those are all that find them) and
+    kept, once."""
+    stored = store.load(session_id)
+    if stored.supportive is None and stored.row.ended:
+        found = supportive_lines(stored.segments, PhraseDetector(rulebook))
+        stored = replace(stored, supportive=found)
+        try:
+            store.set_supportive(session_id, found)
+        except StoreError:
+            pass  # the store is busy or full: the review is right all the same, and they are kept next time
+    return build_review(stored, rulebook, marks)
+
+
+def build_review(stored: StoredSession, rulebook: Rulebook, marks: Sequence[Mark] | None = None) -> Review:
     """The review of a stored session with the rep's ``marks`` on it (None: the ones kept in their examples
-    file, ``store/my_examples.py``; an ExamplesError if it cannot be read)."""
+    file, ``store/my_examples.py``; an ExamplesError if it cannot be read). ``rulebook`` is the rep's: its
+    directive categories are what a missed line may be marked as."""
     if marks is None:
         from copilot.store.my_examples import MyExamples
 
         marks = MyExamples.load().of(stored.row.id)
-    # Kept with the session since schema 5; a session stored before has them found again from its transcript.
-    supportive = stored.supportive if stored.supportive is not None else supportive_lines(stored.segments, detector)
-    categories = tuple(c for c in detector.rulebook.categories if c.kind == "directive")
+    # Kept with the session since schema 5; one still being recorded has them found from its transcript so far,
+    # by the patterns alone (supportive phrasing has no model layer).
+    supportive = (stored.supportive if stored.supportive is not None
+                  else supportive_lines(stored.segments, PhraseDetector(rulebook)))
+    categories = tuple(c for c in rulebook.categories if c.kind == "directive")
     found = Review(stored, [], rolling_share(stored.spans, call_length(stored)), [], supportive,
                    found=tuple(stored.flags), categories=categories,
                    effects=stored_effects(stored, supportive),

@@ -174,19 +174,19 @@ class ControlWindow(QWidget):
         from copilot.wiring import load_review
 
         session = self.last_session
-        return self._open_window(lambda store: ReviewWindow(load_review(store, session, self.settings.rules or None),
-                                                            store))
+        rules = self.settings.rules or None
+        return self._open_window(lambda store: ReviewWindow(load_review(store, session, rules), store, rules=rules))
 
     def open_calls(self) -> QWidget | None:
         """The list of stored calls, to review, rename or delete."""
-        from copilot.report.review import build_review
+        from copilot.core.rulebook import Rulebook
+        from copilot.report.review import review_of
         from copilot.ui.review import SessionsWindow
-        from copilot.wiring import load_detector
 
         def window(store: SessionStore) -> QWidget:
-            detector = load_detector(self.settings.rules or None)
-            return SessionsWindow(store, lambda sid: build_review(store.load(sid), detector),
-                                  self.settings.rules or None)
+            rules = self.settings.rules or None
+            rulebook = Rulebook.load(rules)  # the rep's; a broken one is said here and the list does not open
+            return SessionsWindow(store, lambda sid: review_of(store, sid, rulebook), rules)
 
         return self._open_window(window)
 

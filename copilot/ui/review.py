@@ -69,10 +69,14 @@ class ReviewWindow(QWidget):
     changed = Signal()
     marked = Signal(str)
 
-    def __init__(self, review: Review, store: SessionStore | None = None, examples: MyExamples | None = None) -> None:
+    def __init__(self, review: Review, store: SessionStore | None = None, examples: MyExamples | None = None,
+                 rules: str | None = None, rules_only: bool = False) -> None:
         super().__init__()
         self.review = review
         self.store = store
+        # The rep's rulebook (None: the bundled one), and whether they judge by its patterns alone: what "This is
+        # me…" judges the call again with. Nothing else here judges anything: the review is read from the store.
+        self.rules, self.rules_only = rules, rules_only
         self.marking = Marking(self, examples, lambda: self.review, self._marked)
         self.resize(1100, 800)
         self._title()
@@ -279,10 +283,11 @@ class ReviewWindow(QWidget):
         from copilot.wiring import load_detector
 
         assert self.store is not None
-        detector = load_detector(None)
+        detector = load_detector(self.rules, meaning=not self.rules_only)  # the rep's own, with what they taught it
         stored = this_is_me(self.store, self.review.stored.row.id, voice, detector)
         marks = self.marking.examples().of(stored.row.id)  # the rep's marks, found again by phrase and time
-        self.successor = ReviewWindow(build_review(stored, detector, marks), self.store, self.marking.examples())
+        self.successor = ReviewWindow(build_review(stored, detector.rulebook, marks), self.store,
+                                      self.marking.examples(), self.rules, self.rules_only)
         self.successor.changed.connect(self.changed)
         self.successor.show()
         self.changed.emit()
@@ -353,12 +358,13 @@ class SessionsWindow(QWidget):
     """The stored calls, newest first: date, name, length, rep share and whether Progress counts it; open one
     to review it. Beside them, the Progress view (``ui/progress.py``) across the calls."""
 
-    def __init__(self, store: SessionStore, load: Loader, rules: str | None = None) -> None:
+    def __init__(self, store: SessionStore, load: Loader, rules: str | None = None, rules_only: bool = False) -> None:
         from copilot.ui.progress import ProgressView
 
         super().__init__()
         self.store = store
         self.load = load
+        self.rules, self.rules_only = rules, rules_only  # the rep's rulebook, for the reviews it opens
         self.open_reviews: list[ReviewWindow] = []
         self.setWindowTitle("Live Call Copilot: your calls")
         self.resize(1060, 800)
@@ -450,7 +456,7 @@ class SessionsWindow(QWidget):
         except UserError as e:  # the store, or the rep's examples file
             self.status.setText(str(e))
             return None
-        window = ReviewWindow(review, self.store)
+        window = ReviewWindow(review, self.store, rules=self.rules, rules_only=self.rules_only)
         window.changed.connect(self.refresh)
         window.marked.connect(lambda _said: self.refresh())  # a flag marked not pushy changes Progress too
         self.open_reviews.append(window)

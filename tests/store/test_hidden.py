@@ -7,10 +7,10 @@ import sqlite3
 from pathlib import Path
 
 from copilot.core.events import Flag, Prompt, Segment, SpeechSpan
+from copilot.core.rulebook import Rulebook
 from copilot.core.talk import TalkSummary
 from copilot.report.review import build_review, stored_json
 from copilot.store.sqlite import MIGRATIONS, HiddenLater, SessionStore
-from copilot.wiring import load_detector
 
 TALK = TalkSummary(rep_s=60.0, prospect_s=40.0, rep_share=0.6)
 CARD = "The card number is 4111 1111 1111 1111."
@@ -38,7 +38,7 @@ def test_a_session_the_rep_kept_as_heard_is_read_as_heard(tmp_path: Path) -> Non
         sid = save(store, CARD, "off")
         stored = store.load(sid)
     assert stored.hidden is None and stored.segments[0].text == CARD and stored.flags[0].text == CARD
-    assert "kept as heard" in build_review(stored, load_detector(None, meaning=False), marks=()).hidden
+    assert "kept as heard" in build_review(stored, Rulebook.load(), marks=()).hidden
 
 
 def test_a_session_stored_before_hiding_is_hidden_when_read_and_the_file_is_left_as_it_was(tmp_path: Path) -> None:
@@ -50,7 +50,7 @@ def test_a_session_stored_before_hiding_is_hidden_when_read_and_the_file_is_left
     assert stored.segments[0].text == "The card number is [card number]."
     assert stored.flags[0].text == "The card number is [card number]."
     assert "4111" not in stored.prompts[0].reason
-    assert build_review(stored, load_detector(None, meaning=False), marks=()).hidden == "1 card-like number hidden."
+    assert build_review(stored, Rulebook.load(), marks=()).hidden == "1 card-like number hidden."
 
 
 def test_a_store_of_the_schema_before_hiding_opens_and_its_calls_are_hidden_when_read(tmp_path: Path) -> None:

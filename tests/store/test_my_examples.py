@@ -10,7 +10,6 @@ import pytest
 
 from copilot.core.events import Flag, Segment
 from copilot.core.marks import missed_mark, wrong_mark
-from copilot.core.phrases import PhraseDetector
 from copilot.core.rulebook import Rulebook
 from copilot.errors import UserError
 from copilot.report.review import build_review
@@ -84,7 +83,7 @@ def test_the_examples_file_survives_a_schema_upgrade_and_marks_work_on_an_old_da
         stored = store.load("old-1")
         mine = MyExamples.load(examples)
         mine.add(wrong_mark(stored.flags[0], "old-1", stored.segments[0].text))
-        review = build_review(stored, PhraseDetector(Rulebook.load()), mine.of("old-1"))
+        review = build_review(stored, Rulebook.load(), mine.of("old-1"))
     assert review.flags == [] and [f.match for f in review.cleared] == ["The next step is"]
     directive = next(n for n in review.numbers if n.label == "Directive phrases")
     assert directive.value.startswith("0.0 per 10 min")

@@ -47,7 +47,7 @@ def test_each_call_is_counted_from_the_stores_tables_as_the_review_counts_it(tmp
     with SessionStore(tmp_path / "s.db") as store:
         sid = coached(store, day(2))
         (c,) = load_progress(store, []).calls
-        review = build_review(store.load(sid), RULES, [])
+        review = build_review(store.load(sid), RULES.rulebook, [])
     numbers = {n.label: n.value for n in review.numbers}
     assert c.directive == len(review.flags) == 3  # "The next step is", "You should", "sign today"
     assert numbers["Directive phrases"].endswith("(3 in all)")

@@ -66,13 +66,13 @@ def test_only_a_process_that_has_ended_counts_as_gone() -> None:
 
 
 def test_the_lists_and_the_review_say_a_session_ended_unexpectedly(tmp_path: Path) -> None:
+    from copilot.core.rulebook import Rulebook
     from copilot.report.review import build_review
-    from copilot.wiring import load_detector
 
     with SessionStore(tmp_path / "s.db") as store:
         sid = record_some(store, dead_owner())
     with SessionStore(tmp_path / "s.db") as store:
         row = store.sessions()[0]
-        review = build_review(store.load(sid), load_detector(None))
+        review = build_review(store.load(sid), Rulebook.load())
     assert row.label.endswith("(ended unexpectedly)")
     assert "ended unexpectedly" in review.meta and "0:41" in review.meta

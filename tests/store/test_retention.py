@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
+from functools import cache
 from html import escape
 from pathlib import Path
 
@@ -12,7 +13,9 @@ import pytest
 from copilot.core.assets import asset_path
 from copilot.core.events import Segment, SpeechSpan
 from copilot.core.marks import missed_mark, wrong_mark
+from copilot.core.phrases import PhraseDetector
 from copilot.core.retention import WORDS_GONE_REASON, Retention, parse_days
+from copilot.core.rulebook import Rulebook
 from copilot.core.session import Session
 from copilot.report.html import report_html
 from copilot.report.progress import load_progress
@@ -23,6 +26,12 @@ from copilot.store.sqlite import SessionStore
 from copilot.wiring import apply_retention, load_detector
 
 UNIQUE = "my card number ends in four four seven one, the zebra quartz manifesto."
+
+
+@cache
+def shipped_detector() -> PhraseDetector:
+    """The shipped detector, both layers (the sentence model loaded once for every call the tests coach)."""
+    return load_detector(None, mine=False)
 
 
 def coached_call(store: SessionStore, days_ago: float, extra: str = "", kind: str = "live") -> str:
@@ -36,7 +45,7 @@ def coached_call(store: SessionStore, days_ago: float, extra: str = "", kind: st
         spans.append(SpeechSpan("prospect", end, end + 4.0))
         segments.append(Segment("prospect", end, end + 4.0, extra))
         end += 4.0
-    session = Session(load_detector(None, mine=False))
+    session = Session(shipped_detector())
     session.replay(spans, segments, end)
     started = datetime.now(timezone.utc) - timedelta(days=days_ago)
     return store.save_analysis("the sample call", kind, "script", end, session.talk_summary(), spans,
@@ -46,7 +55,7 @@ def coached_call(store: SessionStore, days_ago: float, extra: str = "", kind: st
 
 def numbers_of(store: SessionStore, sid: str) -> tuple[object, ...]:
     """Everything a review counts of a call: its numbers, flags' times and kinds, prompts and what they did."""
-    review = build_review(store.load(sid), load_detector(None, mine=False))
+    review = build_review(store.load(sid), Rulebook.load())
     effects = review.effects.as_json()
     for moments in (effects["prompts"], effects["matched"]):
         for m in moments:  # type: ignore[attr-defined]
@@ -69,7 +78,7 @@ def test_an_old_calls_words_go_and_every_number_stays_as_the_rep_judged_it(tmp_p
         missed = next(s for s in found.segments if s.speaker == "rep" and not any(
             s.start - 1 <= f.start <= s.end + 1 for f in found.flags))
         marks.add(missed_mark(missed, missed.text, "owning_the_path", "What next?", old))
-        judged = build_review(store.load(old), load_detector(None, mine=False))
+        judged = build_review(store.load(old), Rulebook.load())
         assert len(judged.cleared) == 1 and sum(f.added for f in judged.flags) == 1
         before = numbers_of(store, old), numbers_of(store, recent)
         progress_before = load_progress(store, marks.marks)
@@ -95,7 +104,7 @@ def test_an_old_calls_words_go_and_every_number_stays_as_the_rep_judged_it(tmp_p
         # Deleted for real: not in the database's files, even before the store is closed.
         assert UNIQUE.encode() not in b"".join(p.read_bytes() for p in store.files())
 
-        review = build_review(gone, load_detector(None, mine=False))
+        review = build_review(gone, Rulebook.load())
         assert review.lines == [] and review.words_left_out.startswith("The transcript of this call was deleted on")
         page = report_html(review, b"")
         assert escape(review.words_left_out) in page and "zebra" not in page

@@ -37,7 +37,7 @@ def store(tmp_path: Path) -> SessionStore:
 
 def review_of(store: SessionStore, examples: MyExamples | None = None) -> Review:
     sid = store.sessions()[0].id
-    return build_review(store.load(sid), RULES, (examples or MyExamples.load()).of(sid))
+    return build_review(store.load(sid), RULES.rulebook, (examples or MyExamples.load()).of(sid))
 
 
 def directive(review: Review) -> str:
@@ -142,12 +142,12 @@ def test_a_mark_survives_this_is_me_and_the_flag_marked_wrong_does_not_come_back
                                   session.segments, session.flags, session.prompts,
                                   voice_turns=[(1, 0.0, 3.0), (2, 4.0, 6.0), (1, 7.0, 9.0)], rep_voice=1,
                                   rep_guessed=True)
-        first = build_review(store.load(sid), RULES)
+        first = build_review(store.load(sid), RULES.rulebook)
         assert first.flags[0].match == "The next step is" and len(first.flags) > 1
         mine = MyExamples.load()
         mine.add(wrong_mark(first.flags[0], sid, lines[0].text))
         # "This is me": the call is worked out again, by the rep's detector, and reviewed with their marks.
         stored = this_is_me(store, sid, 1, load_detector(None, meaning=False))
-        after = build_review(stored, RULES)
+        after = build_review(stored, RULES.rulebook)
     assert [f.match for f in after.flags] == [f.match for f in first.flags[1:]]
     assert [f.match for f in after.cleared] == ["The next step is"]  # still there to undo

@@ -44,7 +44,7 @@ def test_progress_is_read_off_the_qt_thread_and_drawn_a_chart_a_number(
         return load(*args, **kw)
 
     monkeypatch.setattr(progress_module, "load_progress", watched)
-    window = SessionsWindow(store, lambda sid: build_review(store.load(sid), RULES))
+    window = SessionsWindow(store, lambda sid: build_review(store.load(sid), RULES.rulebook))
     qtbot.addWidget(window)
     assert threads == []  # the list opens without reading Progress
     view = shown(qtbot, window)
@@ -57,7 +57,7 @@ def test_progress_is_read_off_the_qt_thread_and_drawn_a_chart_a_number(
 
 
 def test_a_dot_clicked_opens_that_calls_review(qtbot: QtBot, store: SessionStore) -> None:
-    window = SessionsWindow(store, lambda sid: build_review(store.load(sid), RULES))
+    window = SessionsWindow(store, lambda sid: build_review(store.load(sid), RULES.rulebook))
     qtbot.addWidget(window)
     view = shown(qtbot, window)
     dots = next(item for item in view.plots["share"].items if hasattr(item, "points") and len(item.points()))
@@ -69,7 +69,7 @@ def test_a_dot_clicked_opens_that_calls_review(qtbot: QtBot, store: SessionStore
 
 
 def test_a_call_unticked_in_the_list_is_left_out_of_progress(qtbot: QtBot, store: SessionStore) -> None:
-    window = SessionsWindow(store, lambda sid: build_review(store.load(sid), RULES))
+    window = SessionsWindow(store, lambda sid: build_review(store.load(sid), RULES.rulebook))
     qtbot.addWidget(window)
     view = shown(qtbot, window)
     before = view.progress
@@ -84,7 +84,7 @@ def test_a_call_unticked_in_the_list_is_left_out_of_progress(qtbot: QtBot, store
 
 
 def test_a_date_range_is_chosen_in_the_view(qtbot: QtBot, store: SessionStore) -> None:
-    window = SessionsWindow(store, lambda sid: build_review(store.load(sid), RULES))
+    window = SessionsWindow(store, lambda sid: build_review(store.load(sid), RULES.rulebook))
     qtbot.addWidget(window)
     view = shown(qtbot, window)
     first = view.progress
@@ -99,7 +99,7 @@ def test_a_date_range_is_chosen_in_the_view(qtbot: QtBot, store: SessionStore) -
 
 def test_one_call_and_no_calls_read_as_sentences(qtbot: QtBot, tmp_path: Path) -> None:
     with SessionStore(tmp_path / "s.db") as empty:
-        window = SessionsWindow(empty, lambda sid: build_review(empty.load(sid), RULES))
+        window = SessionsWindow(empty, lambda sid: build_review(empty.load(sid), RULES.rulebook))
         qtbot.addWidget(window)
         view = shown(qtbot, window)
         assert view.headline.text().startswith("No calls in Progress yet") and not view.charts.isVisibleTo(view)
@@ -111,7 +111,7 @@ def test_one_call_and_no_calls_read_as_sentences(qtbot: QtBot, tmp_path: Path) -
 
 
 def test_the_view_saves_the_page_it_shows(qtbot: QtBot, store: SessionStore, tmp_path: Path) -> None:
-    window = SessionsWindow(store, lambda sid: build_review(store.load(sid), RULES))
+    window = SessionsWindow(store, lambda sid: build_review(store.load(sid), RULES.rulebook))
     qtbot.addWidget(window)
     view = shown(qtbot, window)
     page = view.save_page(tmp_path)

@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from copilot.cli import main
 from copilot.core.events import Flag, Segment
+from copilot.core.rulebook import Rulebook
 from copilot.core.talk import TalkSummary
 from copilot.errors import UserError
 from copilot.report.html import report_html
@@ -21,7 +23,8 @@ from copilot.report.review import build_review
 from copilot.scripted.hour import hour_of_calls
 from copilot.store.sqlite import SessionStore
 from copilot.ui.review import ReviewWindow, SessionsWindow
-from copilot.wiring import load_detector, load_review
+from copilot.wiring import load_review
+from tests.test_cli import ROOT
 
 
 def cell(window: SessionsWindow, row: int, column: int) -> str:
@@ -122,14 +125,14 @@ def test_the_reports_flagged_phrases_quote_the_whole_sentence_not_the_live_guess
                          Segment("rep", 77.0, 81.0, "on Thursday. And I'll send the agreement.")],
           flags=[Flag("rep", 75.3, 76.7, "owning_the_path", "The next step is", "The next step is a", "What next?")])
     s.finish_session(sid, 90.0, TalkSummary())
-    html = report_html(build_review(s.load(sid), load_detector(None), marks=()), b"")
+    html = report_html(build_review(s.load(sid), Rulebook.load(), marks=()), b"")
     assert '<span class="bench">The next step is a call with your leads on Thursday.</span>' in html
     s.close()
 
 
 def test_a_call_with_no_speech_still_opens_and_reports(qtbot: QtBot, store: SessionStore, tmp_path: Path) -> None:
     silent = store.sessions()[1].id
-    review = build_review(store.load(silent), load_detector(None))
+    review = build_review(store.load(silent), Rulebook.load())
     window = ReviewWindow(review, store)
     qtbot.addWidget(window)
     window.show()
@@ -140,12 +143,13 @@ def test_a_call_with_no_speech_still_opens_and_reports(qtbot: QtBot, store: Sess
 
 
 def test_the_list_of_calls_is_newest_first_and_opens_a_review(qtbot: QtBot, store: SessionStore) -> None:
-    window = SessionsWindow(store, lambda sid: build_review(store.load(sid), load_detector(None)))
+    window = SessionsWindow(store, lambda sid: build_review(store.load(sid), Rulebook.load()), "mine.toml")
     qtbot.addWidget(window)
     assert window.table.rowCount() == 2
     assert cell(window, 1, 1) == "nobody spoke"
     review = window.open_selected()
     assert review is not None and review.review.stored.row.id == newest(store)
+    assert review.rules == "mine.toml"  # the rep's rulebook, should they say "This is me…" there
     qtbot.addWidget(review)
     review.rename("Renamed here")
     assert cell(window, 0, 1) == "Renamed here"  # the list follows
@@ -166,6 +170,50 @@ def test_report_json_and_session_commands(store: SessionStore, tmp_path: Path,
     capsys.readouterr()
     assert main(["report", sid, "--db", db, "--json", "-"]) == 2
     assert "no session" in capsys.readouterr().err
+
+
+def test_a_report_reads_the_stored_call_and_loads_no_model(store: SessionStore, tmp_path: Path) -> None:
+    """The review is read from the store: ``copilot report`` loads neither the sentence model nor its runtime, not
+    even for a rep whose marks taught their detector by example (a rulebook with examples needs the encoder)."""
+    from copilot.core.marks import missed_mark
+    from copilot.store.my_examples import MyExamples
+
+    sid = newest(store)
+    line = next(g for g in store.load(sid).segments if g.speaker == "rep")
+    MyExamples.load().add(missed_mark(line, line.text, "imperatives", "What would help you decide?", sid))
+    code = ("import sys\nfrom copilot.cli import main\n"
+            f"assert main(['report', {sid!r}, '--db', {str(store.path)!r}, '--html', {str(tmp_path / 'r.html')!r},"
+            f" '--json', {str(tmp_path / 'r.json')!r}]) == 0\n"
+            "print('MODEL', sorted(m for m in sys.modules if m.startswith(('onnxruntime', 'tokenizers', "
+            "'faster_whisper', 'ctranslate2', 'copilot.meaning'))))\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "MODEL []" in r.stdout
+    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert data["marks"][0]["sentence"] == line.text and data["flags"]  # the rep's mark and the stored flags
+
+
+def test_a_call_stored_before_its_supportive_lines_were_kept_has_them_found_once_and_kept(
+        store: SessionStore) -> None:
+    sid = newest(store)
+    kept = store.load(sid).supportive
+    assert kept, "the coached call says supportive lines"
+    # As a call stored before schema 5 reads (or one whose recording died before its end was written):
+    store.db.execute("DELETE FROM supportive WHERE session_id = ?", (sid,))
+    store.db.execute("UPDATE sessions SET supportive_known = 0 WHERE id = ?", (sid,))
+    assert store.load(sid).supportive is None and sid in store.unknown_supportive()
+    review = load_review(store, sid)
+    assert review.supportive == kept  # the rulebook's patterns find what the live session found
+    assert store.load(sid).supportive == kept and sid not in store.unknown_supportive()  # kept: not found again
+
+
+def test_a_call_still_being_recorded_shows_its_supportive_lines_so_far_and_keeps_none(tmp_path: Path) -> None:
+    with SessionStore(tmp_path / "s.db") as s:
+        sid = s.create_session("a live call", "live")
+        s.add(sid, segments=[Segment("rep", 1.0, 3.0, "Honestly, it is up to you.")])
+        review = load_review(s, sid)
+        assert [x.match for x in review.supportive] == ["up to you"]
+        assert s.load(sid).supportive is None  # the live session writes them when it ends
 
 
 def test_a_damaged_database_is_one_sentence_and_is_left_as_it_was(tmp_path: Path,

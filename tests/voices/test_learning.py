@@ -31,7 +31,7 @@ def test_a_session_the_rep_agreed_to_learn_from_updates_the_voice_profile(qtbot:
     profile = tmp_path / "voice.json"
     runner = LiveRunner(EventBridge(), engine_for=lambda model, threads: SaysNextStep())
     audio = load_call(SAMPLE)
-    plan = SessionPlan("sample", lambda: FileSource(audio, speed=30.0), db=str(tmp_path / "s.db"),
+    plan = SessionPlan("sample", lambda: FileSource(audio, speed=60.0), db=str(tmp_path / "s.db"),
                        learn_voice=True, voice_profile=str(profile))
     with qtbot.waitSignal(runner.voice_learned, timeout=60_000) as learned:
         runner.start(plan)
@@ -43,7 +43,7 @@ def test_a_session_the_rep_agreed_to_learn_from_updates_the_voice_profile(qtbot:
     other = tmp_path / "other.json"
     quiet = LiveRunner(EventBridge(), engine_for=lambda model, threads: SaysNextStep())
     with qtbot.waitSignal(quiet.finished, timeout=60_000):
-        quiet.start(SessionPlan("sample", lambda: FileSource(audio, speed=30.0), db=str(tmp_path / "s.db"),
+        quiet.start(SessionPlan("sample", lambda: FileSource(audio, speed=60.0), db=str(tmp_path / "s.db"),
                                 voice_profile=str(other)))
     quiet.wait(10)
     assert not other.exists()

@@ -7,20 +7,14 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from copilot.audio.decode import MixedAudio, load_recording
 from copilot.core.phrases import PhraseDetector
 from copilot.core.rulebook import Rulebook
 from copilot.errors import UserError
-from copilot.pipeline.mixed import analyze_mixed
+from copilot.pipeline.offline import Analysis
 from copilot.report.review import build_review, stored_json
 from copilot.report.voices import this_is_me
 from copilot.store.sqlite import SessionStore
 from copilot.ui.review import ReviewWindow
-from copilot.voices.embedder import VoiceEmbedder
-from tests.fakes import SaysNextStep
-from tests.wavs import ROOT
-
-MIXED = ROOT / "tests" / "data" / "mixed"
 
 
 @pytest.fixture(scope="module")
@@ -28,10 +22,13 @@ def detector() -> PhraseDetector:
     return PhraseDetector(Rulebook.load())
 
 
-def saved(store: SessionStore, detector: PhraseDetector) -> str:
-    audio = load_recording(MIXED / "dev_a.opus")
-    assert isinstance(audio, MixedAudio)
-    a = analyze_mixed(audio, SaysNextStep(), detector, VoiceEmbedder())  # no clip: voice 1 is a guess
+@pytest.fixture
+def analysed(guessed_dev_a: Analysis) -> Analysis:
+    """The mixed recording, its rep's voice a guess (tests/voices/conftest.py); each test stores it anew."""
+    return guessed_dev_a
+
+
+def saved(store: SessionStore, a: Analysis) -> str:
     assert a.voices is not None
     s = a.session
     return store.save_analysis(a.source, "analyze", "fake", a.duration_s, s.talk_summary(), a.spans, a.segments,
@@ -39,9 +36,10 @@ def saved(store: SessionStore, detector: PhraseDetector) -> str:
                                rep_guessed=a.voices.guess)
 
 
-def test_this_is_me_swaps_the_sides_and_works_the_numbers_out_again(tmp_path: Path, detector: PhraseDetector) -> None:
+def test_this_is_me_swaps_the_sides_and_works_the_numbers_out_again(tmp_path: Path, analysed: Analysis,
+                                                                    detector: PhraseDetector) -> None:
     with SessionStore(tmp_path / "s.db") as store:
-        sid = saved(store, detector)
+        sid = saved(store, analysed)
         before = store.load(sid)
         assert before.rep_voice == 1 and before.talk is not None
         after = this_is_me(store, sid, 2, detector)
@@ -57,10 +55,10 @@ def test_this_is_me_swaps_the_sides_and_works_the_numbers_out_again(tmp_path: Pa
 
 
 def test_the_review_lists_the_voices_and_this_is_me_opens_the_recomputed_call(
-        qtbot: QtBot, tmp_path: Path, detector: PhraseDetector) -> None:
+        qtbot: QtBot, tmp_path: Path, analysed: Analysis, detector: PhraseDetector) -> None:
     store = SessionStore(tmp_path / "s.db")
-    sid = saved(store, detector)
-    window = ReviewWindow(build_review(store.load(sid), detector), store)
+    sid = saved(store, analysed)
+    window = ReviewWindow(build_review(store.load(sid), detector.rulebook), store)
     qtbot.addWidget(window)
     window.show()
     voices = [n for n in window.review.numbers if n.label.startswith("Voices")]
@@ -73,14 +71,36 @@ def test_the_review_lists_the_voices_and_this_is_me_opens_the_recomputed_call(
     store.close()
 
 
-def test_the_list_of_calls_marks_a_guessed_share_until_the_rep_says(tmp_path: Path, detector: PhraseDetector) -> None:
+def test_the_list_of_calls_marks_a_guessed_share_until_the_rep_says(tmp_path: Path, analysed: Analysis,
+                                                                     detector: PhraseDetector) -> None:
     from tests.test_cli import copilot
 
     with SessionStore(tmp_path / "s.db") as store:
-        sid = saved(store, detector)
+        sid = saved(store, analysed)
         assert store.sessions()[0].rep_guessed
     listed = copilot("sessions", "--db", str(tmp_path / "s.db")).stdout
     assert "%?" in listed and "sessions me ID N" in listed
     with SessionStore(tmp_path / "s.db") as store:
         this_is_me(store, sid, 1, detector)
         assert not store.sessions()[0].rep_guessed
+
+
+def test_this_is_me_in_the_review_judges_the_call_with_the_reps_own_rulebook(
+        qtbot: QtBot, tmp_path: Path, analysed: Analysis, detector: PhraseDetector) -> None:
+    """The window was opened with the rep's rulebook (their --rules, or the app's setting): "This is me…" works the
+    call out again with it, not with the bundled one, and the review after it keeps it."""
+    mine = tmp_path / "mine.toml"
+    mine.write_text('[categories.pilot_talk]\nprompts = ["Whose pilot would it be?"]\npatterns = ["a pilot"]\n',
+                    encoding="utf-8")
+    store = SessionStore(tmp_path / "s.db")
+    sid = saved(store, analysed)  # every line "The next step is a pilot.": the bundled rulebook's owning_the_path
+    assert {f.category for f in store.load(sid).flags} == {"owning_the_path"}
+    window = ReviewWindow(build_review(store.load(sid), Rulebook.load(mine)), store, rules=str(mine),
+                          rules_only=True)
+    qtbot.addWidget(window)
+    again = window.this_is_me(2)
+    qtbot.addWidget(again)
+    assert again.review.flags and {f.category for f in again.review.flags} == {"pilot_talk"}
+    assert [c.name for c in again.review.categories] == ["pilot_talk"]
+    assert (again.rules, again.rules_only) == (str(mine), True)  # a second "This is me…" judges alike
+    store.close()

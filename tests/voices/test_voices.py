@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -13,10 +14,11 @@ from copilot.audio.vad import speech_spans
 from copilot.core.phrases import PhraseDetector
 from copilot.core.rulebook import Rulebook
 from copilot.pipeline.mixed import SAME_VOICE, analyze_mixed
+from copilot.pipeline.offline import Analysis
 from copilot.report.summary import summary
 from copilot.scripted.truth import load_truth
 from copilot.voices.clusters import cluster_voices
-from copilot.voices.diarize import diarize
+from copilot.voices.diarize import Diarization, diarize
 from copilot.voices.embedder import VoiceEmbedder, log_mel
 from copilot.voices.profile import ProfileError, voiceprint_of
 from tests.fakes import SaysNextStep
@@ -48,22 +50,36 @@ def right_lines(name: str, turns: list[tuple[int, float, float]]) -> tuple[int, 
     return ok, len(lines)
 
 
+@pytest.fixture(scope="module")
+def split_of(embedder: VoiceEmbedder) -> Callable[[str], tuple[MixedAudio, Diarization]]:
+    """A mixed recording and its split by voice, worked out once for the module (real speaker embeddings take
+    seconds a recording)."""
+    done: dict[str, tuple[MixedAudio, Diarization]] = {}
+
+    def split(name: str) -> tuple[MixedAudio, Diarization]:
+        if name not in done:
+            audio = load_recording(MIXED / f"{name}.opus")
+            assert isinstance(audio, MixedAudio)
+            done[name] = audio, diarize(audio.mixed, [(s.start, s.end) for s in speech_spans("rep", audio.mixed)],
+                                        embedder)
+        return done[name]
+
+    return split
+
+
 @pytest.mark.parametrize("name,voices", [("dev_a", 2), ("dev_three", 3)])
 def test_a_mixed_call_of_real_voices_is_split_by_voice_and_the_count_of_voices_estimated(
-        embedder: VoiceEmbedder, name: str, voices: int) -> None:
-    audio = load_recording(MIXED / f"{name}.opus")
-    assert isinstance(audio, MixedAudio) and audio.dual_mono
-    spans = [(s.start, s.end) for s in speech_spans("rep", audio.mixed)]
-    split = diarize(audio.mixed, spans, embedder)
+        split_of: Callable[[str], tuple[MixedAudio, Diarization]], name: str, voices: int) -> None:
+    audio, split = split_of(name)
+    assert audio.dual_mono
     assert split.voices == voices and split.estimated
     ok, total = right_lines(name, [(t.voice, t.start, t.end) for t in split.turns])
     assert ok / total >= 0.95
 
 
-def test_the_reps_clip_from_elsewhere_matches_the_reps_voice_only(embedder: VoiceEmbedder) -> None:
-    audio = load_recording(MIXED / "dev_three.opus")
-    assert isinstance(audio, MixedAudio)
-    split = diarize(audio.mixed, [(s.start, s.end) for s in speech_spans("rep", audio.mixed)], embedder)
+def test_the_reps_clip_from_elsewhere_matches_the_reps_voice_only(
+        embedder: VoiceEmbedder, split_of: Callable[[str], tuple[MixedAudio, Diarization]]) -> None:
+    _audio, split = split_of("dev_three")
     rep, _ = voiceprint_of(decode(MIXED / "dev_three.rep.opus", mono=True)[0], embedder)
     sims = np.sort(split.voiceprints @ rep)
     assert sims[-1] >= SAME_VOICE > sims[-2]  # one voice is the rep's, and nobody else's is close
@@ -100,7 +116,8 @@ def test_the_features_are_the_encoders_log_mel_frames() -> None:
     assert mel.shape == (1 + (16_000 - 512) // 160, 40) and np.isfinite(mel).all()
 
 
-def test_a_mixed_call_analysed_with_the_reps_clip_has_the_reps_share(embedder: VoiceEmbedder) -> None:
+def test_a_mixed_call_analysed_with_the_reps_clip_has_the_reps_share(embedder: VoiceEmbedder,
+                                                                     guessed_dev_a: Analysis) -> None:
     audio = load_recording(MIXED / "dev_a.opus")
     assert isinstance(audio, MixedAudio)
     rep, _ = voiceprint_of(decode(MIXED / "dev_a.rep.opus", mono=True)[0], embedder)
@@ -110,6 +127,6 @@ def test_a_mixed_call_analysed_with_the_reps_clip_has_the_reps_share(embedder: V
     assert abs(a.session.talk_summary().rep_share - truth) <= 0.03
     assert a.as_json()["voices"]["rep_chosen_by"] == "voice sample"
     # Without a clip, a profile or a question, the rep is a guess, and says so.
-    guessed = analyze_mixed(audio, SaysNextStep(), PhraseDetector(Rulebook.load()), embedder)
+    guessed = guessed_dev_a  # the same recording analysed with none of them (tests/voices/conftest.py)
     assert guessed.voices is not None and guessed.voices.guess
     assert "a guess" in summary(guessed)
