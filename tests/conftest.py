@@ -4,6 +4,7 @@ profile, settings or the examples they marked in the review (the detector learns
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 
 import pytest
@@ -18,3 +19,21 @@ def own_user_data(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("user-data")))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("user-config")))
     yield
+
+
+@pytest.fixture(autouse=True)
+def collect_between_qt_events(request: pytest.FixtureRequest) -> Iterator[None]:
+    """What the app does (copilot/ui/garbage.py) for tests with Qt windows: no automatic cycle collection while
+    the test runs (a collection inside a chart's paint event deleted the view being painted: a segfault in CI),
+    one collection after pytest-qt has closed the test's windows."""
+    if "qtbot" not in request.fixturenames:
+        yield
+        return
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+        gc.collect()

@@ -55,6 +55,7 @@ def _open(args: argparse.Namespace, demo: bool) -> int:
     from copilot.ui.app_icon import qt_app
     from copilot.ui.bridge import EventBridge
     from copilot.ui.control import ControlWindow
+    from copilot.ui.garbage import collect_on_the_qt_thread
     from copilot.ui.overlay import Overlay
     from copilot.ui.placement import keep_clear, place_overlay
     from copilot.ui.retention import RetentionKeeper
@@ -62,6 +63,7 @@ def _open(args: argparse.Namespace, demo: bool) -> int:
 
     events = open_event_log(args.events) if getattr(args, "events", None) else None
     app = qt_app()
+    collect_on_the_qt_thread(app)
     settings_path = Path(args.settings) if getattr(args, "settings", None) else default_settings_path()
     settings, notice = load_settings(settings_path)
     notice = " ".join(x for x in (getattr(args, "privacy_notice", None), notice) if x) or None

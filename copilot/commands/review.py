@@ -20,6 +20,7 @@ def run_review(args: argparse.Namespace) -> int:
     """Open the review of one call, or the list of calls."""
     require_display("the review", "`copilot report ID --html OUT` writes the same review as a web page.")
     from copilot.ui.app_icon import qt_app
+    from copilot.ui.garbage import collect_on_the_qt_thread
     from copilot.ui.review import ReviewWindow, SessionsWindow
 
     # A broken rulebook is said before any window opens. The review reads the store: no model is loaded, unless
@@ -33,6 +34,7 @@ def run_review(args: argparse.Namespace) -> int:
         store.close()
         raise
     app = qt_app()
+    collect_on_the_qt_thread(app)
     if review is not None:
         window: ReviewWindow | SessionsWindow = ReviewWindow(review, store, rules=args.rules, rules_only=rules_only)
     else:
