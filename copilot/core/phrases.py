@@ -163,7 +163,8 @@ class PhraseDetector:
         for m in self._directive.finditer(low):
             if (not self._excused(low, m, self._categories[m.lastgroup or ""])
                     and self._taught_not(text, low, m.start(), partial, continued) is None
-                    and not (low.startswith("you", m.start()) and self._doubted(text, low, m.start()))):
+                    and not ((low.startswith("you", m.start()) or self._unaddressed_at(low, m.start()))
+                             and self._doubted(text, low, m.start()))):
                 out.append(self._hit(text, m))
                 if first_only:
                     break
@@ -247,12 +248,22 @@ class PhraseDetector:
         bar = float(getattr(self.model, "unaddressed_threshold", 0.0))
         return bool(bar) and self._addressed is not None and probability < bar and not self._addressed.found(low, a, b)
 
+    def _unaddressed_at(self, low: str, pos: int) -> bool:
+        """The sentence around ``pos``, with the one before it, has no listener cue (the rulebook's ``addressed``
+        guard): a pattern's hit there is asked of the model too (:meth:`_doubted`). On earnings calls such hits
+        were the company's own course ("what we will do is…", "we decide whether it makes sense to invest"); a
+        rep's "The smart move is to lock this in now." is said to the buyer and the model is sure of it."""
+        if self._addressed is None or self.model is None:
+            return False
+        a, b = _sentence_bounds(low, pos)
+        return not self._addressed.found(low, _previous_start(low, a), b)
+
     def _doubted(self, text: str, low: str, pos: int) -> bool:
         """The model layer finds the sentence of a pattern's hit all but surely not directive (below its
         ``rule_floor``). Asked only of a hit that starts with "you" ("you need to", "you should"): that "you"
         may mean anyone ("when you bring on a client, you have to think about…"), where "I'd like you to" or
-        "why don't you" cannot. Only sentences such a pattern flagged pay for this; a live partial's
-        unfinished sentence is judged as heard."""
+        "why don't you" cannot; and of a hit in a sentence said to no one (:meth:`_unaddressed_at`). Only
+        sentences such a pattern flagged pay for this; a live partial's unfinished sentence is judged as heard."""
         model = self.model
         floor = float(getattr(model, "rule_floor", 0.0)) if model is not None else 0.0
         if model is None or not floor:

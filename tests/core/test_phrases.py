@@ -138,3 +138,22 @@ def test_a_short_follow_on_keeps_the_listener_of_the_sentence_before() -> None:
     hit = detector.detect("I'd hate to see it go that way for you. I really would.").directive
     assert hit is not None and hit.match == "I really would."
     assert not detector.detect("We closed the plant in May. I really would.").flagged
+
+
+class _Doubting(_Sure):
+    """A stand-in model that also has the head's floor for the rules' hits it is asked about."""
+
+    rule_floor = 0.3
+
+
+@pytest.mark.parametrize(("text", "probability", "flagged"), [
+    # The company's own course, said to no one: the pattern's hit is asked of the model, which doubts it.
+    ("We make a decision whether it makes sense to invest.", 0.02, False),
+    ("We make a decision whether it makes sense to invest.", 0.5, True),
+    # Said to the listener: the pattern stands whatever the model thinks (as before).
+    ("It makes sense for your team to start with the pilot.", 0.02, True),
+])
+def test_a_rule_hit_said_to_no_one_is_asked_of_the_model(text: str, probability: float, flagged: bool) -> None:
+    detector = PhraseDetector(Rulebook.load(), model=_Doubting(probability))
+    assert detector.detect(text).flagged is flagged
+
