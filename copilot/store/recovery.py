@@ -69,10 +69,17 @@ def finish_unfinished(db: sqlite3.Connection) -> list[str]:
             'SELECT speaker, start, "end", text FROM segments WHERE session_id = ?', (sid,))]
         end = max([s.end for s in spans] + [s.end for s in segments], default=0.0)
         talk = recorded_talk(spans, segments, end)
-        db.execute("BEGIN IMMEDIATE")
-        db.execute("UPDATE sessions SET duration_s = ?, rep_share = ?, talk = ?, ended = 'unexpectedly' "
-                   "WHERE id = ? AND ended = ''", (end, talk.rep_share if spans else None,
-                                                   json.dumps(talk.as_json()), sid))
-        db.execute("COMMIT")
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("UPDATE sessions SET duration_s = ?, rep_share = ?, talk = ?, ended = 'unexpectedly' "
+                       "WHERE id = ? AND ended = ''", (end, talk.rep_share if spans else None,
+                                                       json.dumps(talk.as_json()), sid))
+            db.execute("COMMIT")
+        except sqlite3.OperationalError:
+            # A full disk or a store another program holds: it is finished the next time. Reading
+            # the store (the list of calls, a report) must not fail for it.
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            continue
         done.append(str(sid))
     return done

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -28,6 +29,12 @@ from copilot.store.recovery import finish_unfinished, this_process
 __all__ = ["StoreError", "SessionRow", "StoredSession", "SessionStore", "default_db_path", "MIGRATIONS"]
 
 APP_NAME = "live-call-copilot"
+
+# How long a writer waits for another to finish before the store counts as locked. The longest
+# write here (an hour-long call's analysis) holds the store about 50 ms; the wait covers several
+# writers at once (the app recording a call while `copilot analyze` saves and `copilot report`
+# reads) on a machine busy with the call itself: `copilot bench store` (docs/faults.md).
+BUSY_TIMEOUT_S = 10.0
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: the first schema
@@ -195,10 +202,13 @@ class SessionStore:
             if self.path.is_dir():
                 raise StoreError(f"{self.path} is a folder; --db needs a file name.")
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
+                                      timeout=BUSY_TIMEOUT_S)
             self.db.execute("PRAGMA foreign_keys = ON")
-            self.db.execute("PRAGMA journal_mode = WAL")
-            self.db.execute("PRAGMA synchronous = NORMAL")
+            self._wal()
+            # Each commit reaches the disk before it returns: a session the app said was saved
+            # survives a power cut (in WAL mode a commit costs one sync of the log, ~0.3 ms here).
+            self.db.execute("PRAGMA synchronous = FULL")
             self._migrate()
             finish_unfinished(self.db)
 
@@ -218,12 +228,8 @@ class SessionStore:
 
     def create_session(self, source: str, kind: str, model: str = "", started: datetime | None = None) -> str:
         """A new, empty session; returns its id (date and time, then four random hex digits)."""
-        when = (started or datetime.now(timezone.utc)).astimezone(timezone.utc)
-        sid = f"{when:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
         with self._errors("save the session to"), self._tx():
-            self.db.execute("INSERT INTO sessions (id, started, source, kind, model, owner) VALUES (?, ?, ?, ?, ?, ?)",
-                            (sid, when.isoformat(timespec="seconds"), source, kind, model, this_process()))
-        return sid
+            return self._new_session(source, kind, model, started)
 
     def add(self, session_id: str, *, spans: Sequence[SpeechSpan] = (), segments: Sequence[Segment] = (),
             flags: Sequence[Flag] = (), prompts: Sequence[Prompt] = ()) -> None:
@@ -232,29 +238,13 @@ class SessionStore:
         A segment that ``replaces`` a stretch (a live revision) first removes the stored finals
         of its speaker whose middle lies in that stretch."""
         with self._errors("save the session to"), self._tx():
-            self.db.executemany('DELETE FROM segments WHERE session_id = ? AND speaker = ? '
-                                'AND (start + "end") / 2 BETWEEN ? AND ?',
-                                [(session_id, s.speaker, *s.replaces) for s in segments if s.replaces])
-            self.db.executemany('INSERT INTO speech_spans VALUES (?, ?, ?, ?)',
-                                [(session_id, s.speaker, s.start, s.end) for s in spans])
-            self.db.executemany("INSERT INTO segments VALUES (?, ?, ?, ?, ?, ?)",
-                                [(session_id, s.speaker, s.start, s.end, s.text,
-                                  json.dumps([[w.text, round(w.start, 3), round(w.end, 3)] for w in s.words]))
-                                 for s in segments if s.final])
-            self.db.executemany("INSERT INTO flags VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                                [(session_id, f.speaker, f.start, f.end, f.category, f.match, f.text, f.prompt)
-                                 for f in flags])
-            self.db.executemany("INSERT INTO prompts VALUES (?, ?, ?, ?, ?, ?)",
-                                [(session_id, p.time, p.kind, p.text, p.category, p.reason) for p in prompts])
+            self._add_rows(session_id, spans, segments, flags, prompts)
 
     def finish_session(self, session_id: str, duration_s: float, talk: TalkSummary,
                        supportive: Sequence[SupportiveLine] | None = None) -> None:
         """Record the call's length and talk numbers, and its autonomy-supportive lines if given."""
         with self._errors("save the session to"), self._tx():
-            self.db.execute("UPDATE sessions SET duration_s = ?, rep_share = ?, talk = ?, ended = 'finished' "
-                            "WHERE id = ?", (duration_s, talk.rep_share, json.dumps(talk.as_json()), session_id))
-            if supportive is not None:
-                self._put_supportive(session_id, supportive)
+            self._finish(session_id, duration_s, talk, supportive)
 
     def set_supportive(self, session_id: str, supportive: Sequence[SupportiveLine]) -> None:
         """A session's autonomy-supportive lines, replacing any kept before (one transaction)."""
@@ -273,22 +263,19 @@ class SessionStore:
                       prompts: Sequence[Prompt], voice_turns: Sequence[tuple[int, float, float]] = (),
                       rep_voice: int = 0, rep_guessed: bool = False,
                       supportive: Sequence[SupportiveLine] | None = None, started: datetime | None = None) -> str:
-        """A whole finished analysis as one session, written in one transaction (``supportive``: its
+        """A whole finished analysis as one session, written in one transaction: a crash or a full disk leaves
+        all of it or none (``supportive``: its
         autonomy-supportive lines; None: not known, found later from the transcript; ``started``: when the
         call began, if not now: a call analysed from a recording, or a store made for a test or a measurement)."""
-        sid = self.create_session(source, kind, model, started)
-        try:
-            self.add(sid, spans=spans, segments=segments, flags=flags, prompts=prompts)
+        with self._errors("save the session to"), self._tx():
+            sid = self._new_session(source, kind, model, started)
+            self._add_rows(sid, spans, segments, flags, prompts)
             if voice_turns:
-                with self._errors("save the session to"), self._tx():
-                    self.db.executemany('INSERT INTO voices VALUES (?, ?, ?, ?)',
-                                        [(sid, v, a, b) for v, a, b in voice_turns])
-                    self.db.execute("UPDATE sessions SET rep_voice = ?, rep_guessed = ? WHERE id = ?",
-                                    (rep_voice, int(rep_guessed), sid))
-            self.finish_session(sid, duration_s, talk, supportive)
-        except StoreError:
-            self._forget(sid)
-            raise
+                self.db.executemany('INSERT INTO voices VALUES (?, ?, ?, ?)',
+                                    [(sid, v, a, b) for v, a, b in voice_turns])
+                self.db.execute("UPDATE sessions SET rep_voice = ?, rep_guessed = ? WHERE id = ?",
+                                (rep_voice, int(rep_guessed), sid))
+            self._finish(sid, duration_s, talk, supportive)
         return sid
 
     def replace_results(self, session_id: str, talk: TalkSummary, spans: Sequence[SpeechSpan],
@@ -303,7 +290,7 @@ class SessionStore:
             self.db.execute("UPDATE sessions SET rep_voice = ?, rep_guessed = 0, rep_share = ?, talk = ? WHERE id = ?",
                             (rep_voice, talk.rep_share, json.dumps(talk.as_json()), session_id))
             self._put_supportive(session_id, supportive)
-        self.add(session_id, spans=spans, segments=segments, flags=flags, prompts=prompts)
+            self._add_rows(session_id, spans, segments, flags, prompts)
 
     # ---- reading -----------------------------------------------------------------
 
@@ -318,7 +305,7 @@ class SessionStore:
     def load(self, session_id: str, words: bool = True) -> StoredSession:
         """Everything kept of one session (for the review and the report); StoreError if there is none.
         ``words=False`` leaves out each segment's word timings (an export of many calls does not need them)."""
-        with self._errors("read"):
+        with self._errors("read"), self._snapshot():
             row = self.db.execute("SELECT id, started, duration_s, source, kind, model, name, rep_share, ended, "
                                   "talk, audio, rep_voice, rep_guessed, excluded, supportive_known FROM sessions "
                                   "WHERE id = ?",
@@ -418,6 +405,53 @@ class SessionStore:
 
     # ---- internals ---------------------------------------------------------------
 
+    def _new_session(self, source: str, kind: str, model: str, started: datetime | None) -> str:
+        """Inside a transaction: a new, empty session row, owned by this process; its id."""
+        when = (started or datetime.now(timezone.utc)).astimezone(timezone.utc)
+        sid = f"{when:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
+        self.db.execute("INSERT INTO sessions (id, started, source, kind, model, owner) VALUES (?, ?, ?, ?, ?, ?)",
+                        (sid, when.isoformat(timespec="seconds"), source, kind, model, this_process()))
+        return sid
+
+    def _add_rows(self, session_id: str, spans: Sequence[SpeechSpan], segments: Sequence[Segment],
+                  flags: Sequence[Flag], prompts: Sequence[Prompt]) -> None:
+        """Inside a transaction: results appended to a session (a live revision first removes what it replaces)."""
+        self.db.executemany('DELETE FROM segments WHERE session_id = ? AND speaker = ? '
+                            'AND (start + "end") / 2 BETWEEN ? AND ?',
+                            [(session_id, s.speaker, *s.replaces) for s in segments if s.replaces])
+        self.db.executemany('INSERT INTO speech_spans VALUES (?, ?, ?, ?)',
+                            [(session_id, s.speaker, s.start, s.end) for s in spans])
+        self.db.executemany("INSERT INTO segments VALUES (?, ?, ?, ?, ?, ?)",
+                            [(session_id, s.speaker, s.start, s.end, s.text,
+                              json.dumps([[w.text, round(w.start, 3), round(w.end, 3)] for w in s.words]))
+                             for s in segments if s.final])
+        self.db.executemany("INSERT INTO flags VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                            [(session_id, f.speaker, f.start, f.end, f.category, f.match, f.text, f.prompt)
+                             for f in flags])
+        self.db.executemany("INSERT INTO prompts VALUES (?, ?, ?, ?, ?, ?)",
+                            [(session_id, p.time, p.kind, p.text, p.category, p.reason) for p in prompts])
+
+    def _finish(self, session_id: str, duration_s: float, talk: TalkSummary,
+                supportive: Sequence[SupportiveLine] | None) -> None:
+        """Inside a transaction: the session's length and numbers, and it is marked finished."""
+        self.db.execute("UPDATE sessions SET duration_s = ?, rep_share = ?, talk = ?, ended = 'finished' "
+                        "WHERE id = ?", (duration_s, talk.rep_share, json.dumps(talk.as_json()), session_id))
+        if supportive is not None:
+            self._put_supportive(session_id, supportive)
+
+    def _wal(self) -> None:
+        """Write-ahead logging, so the review reads while the app writes. Two processes opening a new
+        store at once both try to switch it, and SQLite answers "locked" at once instead of waiting."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                self.db.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
     def _put_supportive(self, session_id: str, supportive: Sequence[SupportiveLine] | None) -> None:
         """Inside a transaction: the session's supportive lines replaced (None: not known)."""
         self.db.execute("DELETE FROM supportive WHERE session_id = ?", (session_id,))
@@ -432,29 +466,43 @@ class SessionStore:
         if version > len(MIGRATIONS):
             raise StoreError(f"{self.path} was written by a newer version of Live Call Copilot "
                              f"(schema {version}); update the app to read it.")
-        for n in range(version, len(MIGRATIONS)):
-            with self._tx():
+        if version == len(MIGRATIONS):
+            return
+        with self._tx():
+            # Read again under the write lock: another process may have upgraded it meanwhile.
+            version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
+            for n in range(version, len(MIGRATIONS)):
                 for statement in MIGRATIONS[n].split(";"):
                     if statement.strip():
                         self.db.execute(statement)
                 self.db.execute(f"PRAGMA user_version = {n + 1}")
 
-    def _forget(self, session_id: str) -> None:
-        try:
-            with self._tx():
-                self.db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
-        except sqlite3.Error:
-            pass
-
     @contextmanager
     def _tx(self) -> Iterator[None]:
+        """One write transaction: the write lock taken first (BEGIN IMMEDIATE: a read that turns
+        into a write could deadlock with another writer), all of it or nothing."""
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield
+            self.db.execute("COMMIT")
         except BaseException:
-            self.db.execute("ROLLBACK")
+            # A full disk may have rolled it back already, and a failed COMMIT leaves it open.
+            if self.db.in_transaction:
+                try:
+                    self.db.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass  # the first error is the one to tell
             raise
-        self.db.execute("COMMIT")
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[None]:
+        """Several reads that see the store at one moment (a writer may commit in between)."""
+        self.db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            if self.db.in_transaction:
+                self.db.execute("COMMIT")
 
     @contextmanager
     def _errors(self, doing: str) -> Iterator[None]:

@@ -1,0 +1,76 @@
+"""The store under faults: a full disk, several processes at once, a writer killed mid-write.
+
+The long versions are ``copilot bench store`` (docs/faults.md); these are short runs of the same code.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from copilot.core.events import Segment, SpeechSpan
+from copilot.core.talk import TalkSummary
+from copilot.store.sqlite import SessionStore, StoreError
+
+
+def fill_disk(store: SessionStore) -> None:
+    """The database may not grow by a page more: SQLite's own "disk is full", as on a full disk."""
+    pages = store.db.execute("PRAGMA page_count").fetchone()[0]
+    store.db.execute(f"PRAGMA max_page_count = {pages}")
+
+
+def test_a_full_disk_is_one_sentence_and_writing_works_again_once_there_is_room(tmp_path: Path) -> None:
+    with SessionStore(tmp_path / "s.db") as store:
+        sid = store.create_session("call", "live")
+        fill_disk(store)
+        text = [Segment("rep", i, i + 1.0, "So what would you need to see on your side? " * 20) for i in range(50)]
+        with pytest.raises(StoreError) as e:
+            store.add(sid, segments=text)
+        assert "the disk is full" in str(e.value) and "\n" not in str(e.value)
+        assert not store.db.in_transaction  # nothing left half open to block the next write
+        store.db.execute("PRAGMA max_page_count = 1073741823")  # space was freed
+        store.add(sid, segments=text)
+        assert len(store.segments(sid)) == 50
+
+
+def test_replacing_a_sessions_results_is_all_or_nothing(tmp_path: Path) -> None:
+    with SessionStore(tmp_path / "s.db") as store:
+        sid = store.save_analysis("call.m4a", "analyze", "tiny.en", 10.0, TalkSummary(rep_share=0.5),
+                                  [SpeechSpan("rep", 0.0, 4.0)], [Segment("rep", 0.0, 4.0, "Hello there.")], [], [])
+        store.db.execute("CREATE TRIGGER full BEFORE INSERT ON segments BEGIN SELECT RAISE(ABORT, 'disk is full'); END")
+        with pytest.raises(StoreError, match="disk is full"):
+            store.replace_results(sid, TalkSummary(rep_share=0.2), [SpeechSpan("prospect", 0.0, 4.0)],
+                                  [Segment("prospect", 0.0, 4.0, "Hello there.")], [], [], rep_voice=2)
+        kept = store.load(sid)
+    assert [s.speaker for s in kept.spans] == ["rep"] and kept.segments[0].speaker == "rep"
+    assert kept.row.rep_share == 0.5  # the old results, whole
+
+
+def _open_and_save(db: str, go: Any, out: Any) -> None:
+    go.wait()
+    try:
+        with SessionStore(db) as store:
+            store.create_session("call", "analyze")
+        out.put("ok")
+    except Exception as e:  # noqa: BLE001 - the test shows what went wrong
+        out.put(f"{type(e).__name__}: {e}")
+
+
+def test_processes_opening_a_new_store_at_the_same_moment_all_open_it(tmp_path: Path) -> None:
+    ctx = multiprocessing.get_context("spawn")
+    said: list[str] = []
+    for n in range(3):
+        db, go, out = str(tmp_path / f"s{n}.db"), ctx.Event(), ctx.Queue()
+        procs = [ctx.Process(target=_open_and_save, args=(db, go, out)) for _ in range(4)]
+        for p in procs:
+            p.start()
+        go.set()
+        said += [out.get(timeout=60) for _ in procs]
+        for p in procs:
+            p.join()
+        with SessionStore(db) as store:
+            assert len(store.sessions()) == 4
+    assert said == ["ok"] * 12
