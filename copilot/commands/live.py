@@ -24,7 +24,7 @@ def run_live(args: argparse.Namespace) -> int:
     from copilot.audio.sources import AudioSource, FileSource
     from copilot.pipeline.events import Sink
     from copilot.pipeline.recorded import record_live
-    from copilot.pipeline.sinks import EventLog, Terminal
+    from copilot.pipeline.sinks import EventLog, Notices, Terminal
     from copilot.store.sqlite import SessionStore
     from copilot.stt.models import resolve_model
 
@@ -51,6 +51,8 @@ def run_live(args: argparse.Namespace) -> int:
             sinks.append(EventLog(log_file))
         if args.headless:
             sinks.append(Terminal(sys.stderr if args.events == "-" else sys.stdout))
+        else:
+            sinks.append(Notices())
 
         def make(all_sinks: list[Sink]) -> LivePipeline:
             if isinstance(source, CaptureSource):

@@ -18,7 +18,8 @@ __all__ = ["DeviceNotice", "PromptShown", "LiveEvent", "Stamped", "Sink"]
 
 @dataclass(frozen=True)
 class DeviceNotice:
-    """Something about the audio devices the rep should see ("… stopped delivering audio"), at audio time ``t``."""
+    """Something the rep should see that is not coaching, at audio time ``t``: a device lost ("… stopped
+    delivering audio"), the call's audio or the session no longer being saved (a full disk)."""
 
     t: float
     message: str

@@ -145,7 +145,7 @@ class LivePipeline:
         self._inbox.put(("ended", None, None))
 
     def notice(self, message: str) -> None:
-        """Something about the audio devices the rep should see (a headset unplugged); thread-safe."""
+        """Something the rep should see that is not coaching (a headset unplugged, a full disk); thread-safe."""
         self._inbox.put(("notice", message, None))
 
     def wall(self) -> float:

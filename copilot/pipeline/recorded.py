@@ -16,9 +16,10 @@ from copilot.core.session import Session
 from copilot.pipeline.events import Sink
 from copilot.pipeline.live import LivePipeline
 from copilot.pipeline.sinks import StoreWriter
+from copilot.store.recovery import recording
 from copilot.store.sqlite import SessionStore, StoreError
 
-__all__ = ["Recorded", "record_live"]
+__all__ = ["Recorded", "record_live", "save_end"]
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,12 @@ def record_live(store: SessionStore, label: str, model: str, sinks: list[Sink],
     in the store).
     """
     sid = store.create_session(label, "live", model)
+    with recording(sid):
+        return _record(store, sid, sinks, make, run, keep_audio)
+
+
+def _record(store: SessionStore, sid: str, sinks: list[Sink], make: Callable[[list[Sink]], LivePipeline],
+            run: Callable[[LivePipeline], Session], keep_audio: bool) -> Recorded:
     recorder, problem = None, None
     if keep_audio:
         base = store.path.parent / "audio" / sid
@@ -52,6 +59,7 @@ def record_live(store: SessionStore, label: str, model: str, sinks: list[Sink],
             problem = f"The call's audio cannot be kept ({e.strerror or e}); coaching without it."
     writer = StoreWriter(store, sid)
     pipeline = make([writer, *sinks])
+    writer.notice = pipeline.notice  # a full disk is said where the rep looks, and the coaching goes on
     if recorder is not None:
         recorder.notice = pipeline.notice
         pipeline.on_audio = recorder.write
@@ -63,6 +71,12 @@ def record_live(store: SessionStore, label: str, model: str, sinks: list[Sink],
         if recorder is not None:
             recorder.close()
     duration = pipeline.audio_time
+    return Recorded(sid, session, duration, save_end(store, sid, writer, session, duration))
+
+
+def save_end(store: SessionStore, sid: str, writer: StoreWriter, session: Session, duration: float) -> str | None:
+    """The end of a live session written: what the writer still holds, the corrections, the numbers.
+    Returns why it could not be (one sentence), or None; what was written during the call stays."""
     try:
         writer.flush()
         if session.bleed:
@@ -73,5 +87,5 @@ def record_live(store: SessionStore, label: str, model: str, sinks: list[Sink],
                                   session.prompts, rep_voice=0)
         store.finish_session(sid, duration, session.talk_summary(), session.supportive)
     except StoreError as e:
-        return Recorded(sid, session, duration, str(e))
-    return Recorded(sid, session, duration)
+        return str(e)
+    return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 import threading
+from collections.abc import Callable
 from typing import IO, Any
 
 from copilot.core.events import Flag, Prompt, Segment, SpeechSpan, SpeechStart, TalkState
@@ -17,7 +18,7 @@ from copilot.core.review import clock
 from copilot.pipeline.events import DeviceNotice, Stamped
 from copilot.store.sqlite import SessionStore, StoreError
 
-__all__ = ["event_json", "EventLog", "Terminal", "StoreWriter"]
+__all__ = ["event_json", "EventLog", "Terminal", "Notices", "StoreWriter"]
 
 
 def event_json(stamped: Stamped) -> dict[str, Any]:
@@ -106,19 +107,42 @@ class Terminal:
         self.out.flush()
 
 
-class StoreWriter:
-    """Writes the session to the store as it happens, a few seconds at a time."""
+class Notices:
+    """Without ``--headless``: only what the rep must know that is not coaching (a device lost, a full disk)."""
 
-    def __init__(self, store: SessionStore, session_id: str, every_s: float = 2.0) -> None:
+    def __init__(self, out: IO[str] = sys.stderr) -> None:
+        self.out = out
+
+    def __call__(self, stamped: Stamped) -> None:
+        if isinstance(stamped.event, DeviceNotice):
+            self.out.write(f"copilot: {clock(stamped.event.t)}: {stamped.event.message}\n")
+            self.out.flush()
+
+
+class StoreWriter:
+    """Writes the session to the store as it happens, a few seconds at a time.
+
+    A write that fails mid-call (a full disk) never stops the coaching: the rep is told
+    once, through ``notice`` (the app's window, the terminal), how far the call is saved;
+    what comes after is kept in memory and written at the next try, every ``every_s``,
+    and the rep is told once more when saving works again.
+    """
+
+    def __init__(self, store: SessionStore, session_id: str, every_s: float = 2.0,
+                 notice: Callable[[str], None] | None = None) -> None:
         self.store = store
         self.session_id = session_id
         self.every_s = every_s
+        self.notice: Callable[[str], None] = notice or _to_stderr
         self._spans: list[SpeechSpan] = []
         self._segments: list[Segment] = []
         self._flags: list[Flag] = []
         self._prompts: list[Prompt] = []
         self._last = 0.0
-        self.failed: StoreError | None = None
+        self.failed: StoreError | None = None  # the last write failed: why
+        self.failures = 0  # writes during the call that failed
+        self.writes = 0  # writes during the call that succeeded
+        self.saved_until = 0.0  # call time up to which everything heard is in the store
 
     def __call__(self, stamped: Stamped) -> None:
         e = stamped.event
@@ -140,14 +164,25 @@ class StoreWriter:
         if self._spans or self._segments or self._flags or self._prompts:
             self.store.add(self.session_id, spans=self._spans, segments=self._segments, flags=self._flags,
                            prompts=self._prompts)
+            heard = [s.end for s in self._spans] + [s.end for s in self._segments]
+            self.saved_until = max([self.saved_until, *heard])
             self._spans, self._segments, self._flags, self._prompts = [], [], [], []
 
     def _flush_during_call(self) -> None:
-        """A failed write mid-call (disk full) is said once; the buffer is kept and retried."""
         try:
             self.flush()
         except StoreError as e:
-            if self.failed is None:
-                print(f"copilot: saving the session is failing, it is kept in memory and retried: {e}",
-                      file=sys.stderr)
+            if self.failed is None:  # once a stretch of failures
+                self.notice(f"{str(e).rstrip('.')}; the call is saved up to {clock(self.saved_until)}, the rest "
+                            "is kept in memory until it can be written, and the coaching goes on.")
             self.failed = e
+            self.failures += 1
+            return
+        self.writes += 1
+        if self.failed is not None:
+            self.failed = None
+            self.notice("Saving the call works again; nothing heard was lost.")
+
+
+def _to_stderr(message: str) -> None:
+    print(f"copilot: {message}", file=sys.stderr)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from copilot.audio.levels import LevelMonitor
 from copilot.errors import UserError
+from copilot.pipeline.events import DeviceNotice
 from copilot.pipeline.recorded import Recorded
 from copilot.store.settings import Settings, save_settings
 from copilot.store.sqlite import SessionStore
@@ -111,6 +112,7 @@ class ControlWindow(QWidget):
         runner.failed.connect(self._on_failed)
         runner.finished.connect(self._on_finished)
         runner.voice_learned.connect(lambda line: self.status.setText(f"{self.status.text()} {line}"))
+        runner.bridge.received.connect(self._on_event)
         self.devices.fill()
         self._save()
         self.tray = self._tray()
@@ -146,6 +148,11 @@ class ControlWindow(QWidget):
         line = self.runner.echo_line()
         self.echo.setText(line)
         self.echo.setVisible(bool(line))
+
+    def _on_event(self, event: object) -> None:
+        """What the running session says that is not coaching (a headset unplugged, a full disk): the status line."""
+        if isinstance(event, DeviceNotice):
+            self.status.setText(event.message)
 
     def _on_failed(self, message: str) -> None:
         self.status.setText(message)

@@ -15,6 +15,7 @@ from copilot.audio.sources import FileSource
 from copilot.commands.app import _device_plan
 from copilot.core.events import Prompt
 from copilot.core.settings import CoachSettings
+from copilot.pipeline.events import DeviceNotice
 from copilot.store.settings import Settings, load_settings, save_settings
 from copilot.store.sqlite import SessionStore
 from copilot.ui.bridge import EventBridge
@@ -90,6 +91,31 @@ def test_stop_ends_the_session_and_keeps_what_was_heard(qtbot: QtBot, tmp_path: 
     with qtbot.waitSignal(runner.finished, timeout=10_000) as finished:
         window.toggle()  # stop
     assert finished.args[0].duration_s < 60
+
+
+def test_a_disk_that_fills_mid_call_is_said_in_the_window_and_the_coaching_goes_on(qtbot: QtBot,
+                                                                                   tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    with SessionStore(db) as store:  # from 30 s into the call on, nothing more fits on the disk
+        store.db.execute("CREATE TRIGGER full BEFORE INSERT ON speech_spans WHEN NEW.start > 30 "
+                         "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END")
+    window, overlay, runner = make_window(qtbot, tmp_path)
+    window.plan_for = lambda s: SessionPlan("sample", lambda: FileSource(load_call(SAMPLE), speed=12.0), db=str(db))
+    shown: list[Prompt] = []
+    overlay.shown.connect(shown.append)
+    with qtbot.waitSignal(runner.bridge.received, timeout=30_000,
+                          check_params_cb=lambda e: isinstance(e, DeviceNotice)) as said:
+        window.toggle()
+    notice = said.args[0]
+    assert window.status.text() == notice.message  # in the window, not only on a terminal
+    assert "the disk is full" in notice.message and "coaching goes on" in notice.message
+    qtbot.waitUntil(lambda: window.start_button.text() == "Start session", timeout=30_000)
+    assert window.status.text().startswith("The end of the session was not saved") and runner.wait(5)
+    assert any(p.time > notice.t for p in shown)  # prompts still came after the disk filled
+    with SessionStore(db) as store:  # the call is kept up to the last stretch that could be written
+        row = store.sessions()[0]
+        spans = store.load(row.id).spans
+    assert row.ended_unexpectedly and spans and max(s.start for s in spans) <= 30 and row.duration_s < 45
 
 
 def test_the_consent_notice_shows_once(qtbot: QtBot, tmp_path: Path) -> None:
