@@ -256,6 +256,19 @@ def _parser() -> argparse.ArgumentParser:
                   "scroll and pan frame times (offscreen without a display)")
     br.add_argument("--runs", type=int, default=5, help="times the review is opened (default 5)")
     _json_flag(br)
+    bs = _command(bsub, "store", "bench:run_store", "the session store under faults: a live call recorded while "
+                  "two analyses and a report use the same store, and a writer killed (kill -9) mid-write")
+    bs.add_argument("--rounds", type=int, default=20,
+                    help="rounds of a live call beside two analyses and a reader (default 20)")
+    bs.add_argument("--speed", type=float, default=10.0,
+                    help="how fast the live call goes: 10 = a commit every 200 ms (default 10)")
+    bs.add_argument("--kills", type=int, default=200, help="times a writer is killed mid-write (default 200)")
+    bs.add_argument("--max-wait", type=float, default=1.5, metavar="S",
+                    help="a writer is killed at a random moment in its first S seconds (default 1.5)")
+    bs.add_argument("--seed", type=int, default=1, help="the same seed kills at the same moments (default 1)")
+    bs.add_argument("--dir", metavar="DIR", help="where the store files are made (default: the temporary folder; "
+                    "give a folder on the disk your sessions live on)")
+    _json_flag(bs)
     return p
 
 

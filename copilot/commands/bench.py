@@ -6,7 +6,8 @@ import argparse
 
 from copilot.wiring import load_detector
 
-__all__ = ["run_detect", "run_counselling", "run_false_alarms", "run_analyze", "run_live", "run_app", "run_review"]
+__all__ = ["run_detect", "run_counselling", "run_false_alarms", "run_analyze", "run_live", "run_app", "run_review",
+           "run_store"]
 
 
 def run_detect(args: argparse.Namespace) -> int:
@@ -61,5 +62,12 @@ def run_app(args: argparse.Namespace) -> int:
 def run_review(args: argparse.Namespace) -> int:
     """``bench review``: an hour-long call in the review window."""
     from copilot.bench.review import run
+
+    return run(args)
+
+
+def run_store(args: argparse.Namespace) -> int:
+    """``bench store``: writers at once on one store, and kill -9 mid-write."""
+    from copilot.bench.store import run
 
     return run(args)
