@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 from typing import IO
 
+from copilot.core.consent import CONSENT_NOTICE, consent_line
 from copilot.core.session import Session
 from copilot.errors import UserError
 from copilot.pipeline.live import LivePipeline
@@ -61,6 +62,9 @@ def run_live(args: argparse.Namespace) -> int:
             return LivePipeline(source, engine, detector, all_sinks, budget=budget,
                                 echo=echo_canceller(args.echo_cancel))
 
+        # What to tell the other side, before the call is heard (stderr: stdout may be the event log).
+        print(f"{CONSENT_NOTICE} You could say, or paste into the meeting chat:\n"
+              f"  \"{consent_line(args.keep_audio)}\"", file=sys.stderr, flush=True)
         with store:
             done = record_live(store, label, choice.label, sinks, make, _run_until_interrupted,
                                keep_audio=args.keep_audio)

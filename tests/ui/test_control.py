@@ -129,6 +129,23 @@ def test_the_consent_notice_shows_once(qtbot: QtBot, tmp_path: Path) -> None:
     assert not again.consent.isVisible()
 
 
+def test_the_consent_notice_has_a_line_to_say_or_paste_and_copy_puts_it_on_the_clipboard(qtbot: QtBot,
+                                                                                       tmp_path: Path) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    from copilot.core.consent import consent_line
+
+    window, _, _ = make_window(qtbot, tmp_path)
+    assert consent_line() in window.consent_line.text() and window.consent_line.isVisible()
+    assert "recording" not in window.consent_line.text()  # the call's audio is not kept: the line does not say so
+    qtbot.mouseClick(window.copy_button, Qt.MouseButton.LeftButton)  # type: ignore[no-untyped-call]
+    assert QGuiApplication.clipboard().text() == consent_line() and window.copy_button.text() == "Copied"
+    window.coaching.keep_audio.setChecked(True)  # the rep keeps the call's audio: now the line says so
+    assert "a recording stay" in window.consent_line.text() and window.copy_button.text() == "Copy the line"
+    qtbot.mouseClick(window.copy_button, Qt.MouseButton.LeftButton)  # type: ignore[no-untyped-call]
+    assert QGuiApplication.clipboard().text() == consent_line(keep_audio=True)
+
+
 def test_the_lock_and_opacity_reach_the_overlay_and_are_saved(qtbot: QtBot, tmp_path: Path) -> None:
     window, overlay, _ = make_window(qtbot, tmp_path)
     window.coaching.lock.setChecked(False)
