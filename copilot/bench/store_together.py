@@ -13,7 +13,7 @@ the same moment, four processes:
   save: this is some fifty times the writes of two real ones, while never starving the others
   the way a loop without rest does, which no real use does);
 - **a reader**: ``copilot sessions --json``, ``copilot report ID --json`` of the newest call
-  and ``copilot progress --json``, through the command line's own entry point.
+  and ``copilot progress --json``, each a command of its own, as a rep or a script runs them.
 
 Any error counts (a "database is locked" most of all). After the round, every session a
 writer reported saved is read back and compared, row kind by row kind, with what it wrote.
@@ -21,11 +21,11 @@ writer reported saved is read back and compared, row kind by row kind, with what
 
 from __future__ import annotations
 
-import contextlib
-import io
 import multiprocessing
 import queue
 import random
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -166,7 +166,6 @@ def _analyses(db: str, calls: tuple[CallResults, ...], which: int, go: Any, stop
 
 def _reader(db: str, go: Any, stop: Any, results: Any) -> None:
     """The rep (or a script) reading the store meanwhile: the list, a report and Progress, as commands."""
-    from copilot.cli import main
     from copilot.store.sqlite import SessionStore
 
     errors: list[str] = []
@@ -181,14 +180,13 @@ def _reader(db: str, go: Any, stop: Any, results: Any) -> None:
                 if rows:
                     commands.append(["report", rows[0].id, "--json", str(Path(tmp) / "report.json")])
                 for argv in commands:
-                    out, err = io.StringIO(), io.StringIO()
                     took = time.perf_counter()
-                    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-                        code = main([*argv, "--db", db])
+                    done = subprocess.run([sys.executable, "-m", "copilot", *argv, "--db", db], capture_output=True,
+                                          text=True, timeout=300)
                     slowest = max(slowest, time.perf_counter() - took)
                     n += 1
-                    if code != 0:
-                        errors.append(f"copilot {argv[0]} exited {code}: {err.getvalue().strip()}")
+                    if done.returncode != 0 or "Traceback" in done.stderr:
+                        errors.append(f"copilot {argv[0]} exited {done.returncode}: {done.stderr.strip()[-500:]}")
             except Exception as e:  # noqa: BLE001 - every failure is a finding of the benchmark
                 errors.append(f"{type(e).__name__}: {e}")
     _report(results, "reader", [], errors, n, slowest)
