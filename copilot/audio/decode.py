@@ -173,6 +173,8 @@ def decode(path: str | Path, *, mono: bool) -> npt.NDArray[np.float32]:
         raise
     except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as e:
         raise AudioFileError(f"{p} could not be read as audio ({_reason(e)}).") from None
+    except AttributeError:  # a header so broken that PyAV's stream lacks what every audio stream has
+        raise AudioFileError(f"{p} could not be read as audio (its header is damaged).") from None
     except PermissionError:
         raise AudioFileError(f"{p} cannot be opened: permission denied.") from None
     if buf.filled == 0:
@@ -193,7 +195,12 @@ class _Buffer:
         if self.filled + n > self.data.shape[1]:
             grow = max(n, self.data.shape[1] // 2)
             self.data = np.concatenate([self.data, np.empty((self.data.shape[0], grow), np.float32)], axis=1)
-        self.data[:, self.filled : self.filled + n] = block
+        into = self.data[:, self.filled : self.filled + n]
+        into[:] = block
+        if not np.isfinite(into).all():
+            # A float recording with a damaged stretch (nan, inf): silence there, not a call that
+            # poisons the voice activity model and the transcription.
+            np.nan_to_num(into, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
         self.filled += n
 
     def samples(self) -> npt.NDArray[np.float32]:
