@@ -172,7 +172,9 @@ def test_settings_round_trip_and_a_broken_file_is_set_aside(tmp_path: Path) -> N
     assert (tmp_path / "settings.toml.broken").read_text(encoding="utf-8") == "prompt_gap_s = 'soon'\n"
 
 
-@pytest.mark.parametrize("text", ["dominance_share = 3.0\n", "overlay_locked = 'yes'\n", "[[[\n"])
+@pytest.mark.parametrize("text", ["dominance_share = 3.0\n", "overlay_locked = 'yes'\n", "[[[\n",
+                                  "overlay_x = 1e308\n", "overlay_opacity = nan\n", "[coach]\nmin_gap_s = inf\n",
+                                  "[coach]\ncategory_cooldown_s = 1e300\n", "overlay_y = -9223372036854775808\n"])
 def test_nonsense_settings_fall_back_to_defaults_with_a_sentence(tmp_path: Path, text: str) -> None:
     path = tmp_path / "settings.toml"
     path.write_text(text, encoding="utf-8")
@@ -238,3 +240,12 @@ def test_the_apps_windows_carry_its_icon(qtbot: QtBot, tmp_path: Path) -> None:
     window, overlay, _runner = make_window(qtbot, tmp_path)
     sizes = {s.width() for s in window.windowIcon().availableSizes()}
     assert {16, 32, 48, 256} <= sizes and overlay.windowIcon().availableSizes()
+
+
+def test_a_hand_edited_threshold_beyond_the_forms_range_opens_the_window_at_the_range_end(qtbot: QtBot,
+                                                                                       tmp_path: Path) -> None:
+    coach = replace(CoachSettings(), min_gap_s=5e8, category_cooldown_s=0.0)
+    window, _, _ = make_window(qtbot, tmp_path, Settings(coach=coach, cpu_budget=2.0, overlay_opacity=0.01))
+    assert window.coaching.gap.value() == window.coaching.gap.maximum()
+    assert window.coaching.cooldown.value() == window.coaching.cooldown.minimum()
+    assert window.coaching.opacity.value() == window.coaching.opacity.minimum()
