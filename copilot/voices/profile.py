@@ -77,9 +77,12 @@ def load_profile(path: Path) -> VoiceProfile | None:
             raise ValueError("not a voiceprint")
         return VoiceProfile(vp / (np.linalg.norm(vp) + 1e-12), float(data.get("speech_s", 0.0)),
                             str(data.get("source", "")), str(data.get("updated", "")), int(data.get("sessions", 0)))
-    except (OSError, ValueError, KeyError, TypeError) as e:
-        raise ProfileError(f"Your voice profile {path} cannot be read ({e}); `copilot voice clear` deletes it."
-                           ) from None
+    except OSError as e:
+        raise ProfileError(f"Your voice profile {path} cannot be read ({e.strerror or e}); `copilot voice clear` "
+                           "deletes it.") from None
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise ProfileError(f"Your voice profile {path} is damaged or is not a voice profile; `copilot voice clear` "
+                           "deletes it, and `copilot voice set FILE` makes a new one.") from None
 
 
 def save_profile(profile: VoiceProfile, path: Path) -> None:
