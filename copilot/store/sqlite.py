@@ -471,6 +471,9 @@ class SessionStore:
         with self._tx():
             # Read again under the write lock: another process may have upgraded it meanwhile.
             version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
+            if version == 0 and self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                raise StoreError(f"{self.path} is another program's database, not a session database; "
+                                 "pass --db with another file.")
             for n in range(version, len(MIGRATIONS)):
                 for statement in MIGRATIONS[n].split(";"):
                     if statement.strip():
@@ -511,6 +514,9 @@ class SessionStore:
             yield
         except StoreError:
             raise
+        except UnicodeDecodeError:  # SQLite quoting a garbled schema back
+            raise StoreError(f"Could not {doing} {self.path}: it is not a session database or it is damaged; "
+                             "move it aside or pass --db with another file.") from None
         except sqlite3.DatabaseError as e:
             msg = str(e).lower()
             if "full" in msg:

@@ -110,3 +110,34 @@ def test_a_writer_killed_mid_write_leaves_the_store_whole_with_every_saved_sessi
     assert all(r["opened"] and r["problems"] == [] for r in rounds), [r["problems"] for r in rounds]
     assert claimed and check_all(tmp_path / "s.db", claimed) == []
     assert rounds[-1]["recovered"] >= 1  # calls cut off mid-recording were finished from what was stored
+
+
+def test_another_programs_database_is_one_sentence_and_is_left_alone(tmp_path: Path) -> None:
+    import sqlite3
+
+    other = tmp_path / "cookies.sqlite"
+    con = sqlite3.connect(other)
+    con.execute("CREATE TABLE sessions (id INTEGER PRIMARY KEY, cookie TEXT)")
+    con.commit()
+    con.close()
+    with pytest.raises(StoreError) as e:
+        SessionStore(other)
+    assert "another program's database" in str(e.value) and "\n" not in str(e.value)
+    con = sqlite3.connect(other)
+    assert [r[0] for r in con.execute("SELECT name FROM sqlite_master")] == ["sessions"]  # nothing added
+
+
+def test_a_database_whose_schema_is_garbled_is_one_sentence(tmp_path: Path) -> None:
+    import sqlite3
+
+    bad = tmp_path / "s.db"
+    con = sqlite3.connect(bad)
+    con.execute("CREATE TABLE t (x)")
+    con.commit()
+    con.execute("PRAGMA writable_schema = ON")
+    # Bytes that are not UTF-8 in the table's definition: SQLite quotes them back in its error.
+    con.execute("UPDATE sqlite_master SET sql = CAST(x'435245415445205441424c4520748081fe287829' AS TEXT)")
+    con.commit()
+    con.close()
+    with pytest.raises(StoreError, match="not a session database or it is damaged"):
+        SessionStore(bad)
