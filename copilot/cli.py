@@ -269,6 +269,21 @@ def _parser() -> argparse.ArgumentParser:
     bs.add_argument("--dir", metavar="DIR", help="where the store files are made (default: the temporary folder; "
                     "give a folder on the disk your sessions live on)")
     _json_flag(bs)
+    bz = _command(bsub, "fuzz", "bench:run_fuzz", "feed the app broken files of one kind (real good files broken "
+                  "at random) for minutes: no traceback, every rejection one sentence")
+    bz.add_argument("kind", metavar="KIND", choices=["audio", "rules", "settings", "voice", "db", "examples", "all"],
+                    help="audio (analyze CALL), rules (--rules), settings, voice (profile and voice set), db (--db), "
+                    "examples (my_examples.json), or all in turn")
+    bz.add_argument("--minutes", type=float, default=20.0, help="how long, per kind (default 20)")
+    bz.add_argument("--cases", type=int, default=0, metavar="N", help="stop after N cases (default: when the time "
+                    "is up)")
+    bz.add_argument("--seed", type=int, default=1, help="case N of a seed is the same broken file every run "
+                    "(default 1)")
+    bz.add_argument("--hang", type=float, default=120.0, metavar="S",
+                    help="a case with no answer in S seconds counts as a hang (default 120)")
+    bz.add_argument("--out", metavar="DIR", default="fuzz-failures",
+                    help="where the files of failed cases are kept (default: fuzz-failures here)")
+    _json_flag(bz)
     return p
 
 

@@ -7,7 +7,7 @@ import argparse
 from copilot.wiring import load_detector
 
 __all__ = ["run_detect", "run_counselling", "run_false_alarms", "run_analyze", "run_live", "run_app", "run_review",
-           "run_store"]
+           "run_store", "run_fuzz"]
 
 
 def run_detect(args: argparse.Namespace) -> int:
@@ -69,5 +69,12 @@ def run_review(args: argparse.Namespace) -> int:
 def run_store(args: argparse.Namespace) -> int:
     """``bench store``: writers at once on one store, and kill -9 mid-write."""
     from copilot.bench.store import run
+
+    return run(args)
+
+
+def run_fuzz(args: argparse.Namespace) -> int:
+    """``bench fuzz KIND``: broken files of one kind fed to the app; no traceback allowed."""
+    from copilot.bench.fuzz import run
 
     return run(args)
