@@ -15,12 +15,12 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from copilot.core.events import Flag, Prompt, Segment, SpeechSpan, SupportiveLine, Word
+from copilot.core.events import SPEAKERS, Flag, Prompt, Segment, Speaker, SpeechSpan, SupportiveLine, Word
 from copilot.core.talk import TalkSummary
 from copilot.errors import UserError
 from copilot.store.progress import CallRow, PromptInputs, call_rows, flags_of, prompt_inputs, unknown_supportive
@@ -146,6 +146,20 @@ def _words(text: str) -> list[tuple[str, float, float]]:
 
 def _like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _speaker(value: object) -> Speaker:
+    if value not in SPEAKERS:
+        raise ValueError(f"a speaker {value!r}")  # a damaged row: said as the store being damaged
+    return value
+
+
+def _session_row(r: Sequence[Any]) -> SessionRow:
+    """A listing row from the database, each value of the kind it must be (ValueError or TypeError if the
+    file is damaged: said as one sentence by the caller)."""
+    datetime.fromisoformat(str(r[1]))  # every list and export reads the start as a time
+    return SessionRow(str(r[0]), str(r[1]), float(r[2]), str(r[3]), str(r[4]), str(r[5]), str(r[6]),
+                      None if r[7] is None else float(r[7]), str(r[8]), bool(r[9]), bool(r[10]))
 
 
 class StoreError(UserError):
@@ -300,7 +314,7 @@ class SessionStore:
             rows = self.db.execute("SELECT id, started, duration_s, source, kind, model, name, rep_share, ended, "
                                    "rep_guessed, excluded "
                                    "FROM sessions ORDER BY started DESC, id DESC").fetchall()
-        return [replace(SessionRow(*r[:9]), rep_guessed=bool(r[9]), excluded=bool(r[10])) for r in rows]
+            return [_session_row(r) for r in rows]
 
     def load(self, session_id: str, words: bool = True) -> StoredSession:
         """Everything kept of one session (for the review and the report); StoreError if there is none.
@@ -325,19 +339,23 @@ class SessionStore:
                                      (session_id,)).fetchall()
             supportive = self.db.execute('SELECT speaker, start, "end", match, text FROM supportive '
                                          "WHERE session_id = ? ORDER BY start", (session_id,)).fetchall()
-        return StoredSession(
-            replace(SessionRow(*row[:9]), rep_guessed=bool(row[12]), excluded=bool(row[13])), _talk(row[9]),
-            [SpeechSpan(sp, a, b) for sp, a, b in spans],
-            [Segment(sp, a, b, text, True, tuple(Word(*w) for w in _words(timed)) if timed else ())
-             for sp, a, b, text, timed in segments],
-            [Flag(*f) for f in flags],
-            [Prompt(t, kind, text, category, reason, t) for t, kind, text, category, reason in prompts],
-            str(row[10]),
-            [(int(v), float(a), float(b)) for v, a, b in voices],
-            int(row[11]),
-            bool(row[12]),
-            [SupportiveLine(*x) for x in supportive] if row[14] else None,
-        )
+            return StoredSession(
+                _session_row((*row[:9], row[12], row[13])), _talk(str(row[9])),
+                [SpeechSpan(_speaker(sp), float(a), float(b)) for sp, a, b in spans],
+                [Segment(_speaker(sp), float(a), float(b), str(text), True,
+                         tuple(Word(*w) for w in _words(str(timed))) if timed else ())
+                 for sp, a, b, text, timed in segments],
+                [Flag(_speaker(sp), float(a), float(b), str(category), str(match), str(text), str(prompt))
+                 for sp, a, b, category, match, text, prompt in flags],
+                [Prompt(float(t), str(kind), str(text), str(category), str(reason), float(t))  # type: ignore[arg-type]
+                 for t, kind, text, category, reason in prompts],
+                str(row[10]),
+                [(int(v), float(a), float(b)) for v, a, b in voices],
+                int(row[11]),
+                bool(row[12]),
+                [SupportiveLine(_speaker(sp), float(a), float(b), str(m), str(t)) for sp, a, b, m, t in supportive]
+                if row[14] else None,
+            )
 
     def find(self, prefix: str) -> str:
         """The id of the one session whose id starts with ``prefix`` (ids are long to type)."""
@@ -463,6 +481,9 @@ class SessionStore:
 
     def _migrate(self) -> None:
         version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
+        if version < 0:
+            raise StoreError(f"Could not open {self.path}: it is not a session database or it is damaged; "
+                             "move it aside or pass --db with another file.")
         if version > len(MIGRATIONS):
             raise StoreError(f"{self.path} was written by a newer version of Live Call Copilot "
                              f"(schema {version}); update the app to read it.")
@@ -514,7 +535,13 @@ class SessionStore:
             yield
         except StoreError:
             raise
-        except UnicodeDecodeError:  # SQLite quoting a garbled schema back
+        except UnicodeDecodeError:  # SQLite quoting a garbled schema back in bytes that are not UTF-8
+            raise StoreError(f"Could not {doing} {self.path}: it is not a session database or it is damaged; "
+                             "move it aside or pass --db with another file.") from None
+        except (ValueError, TypeError, OverflowError):
+            if doing not in ("read", "open"):
+                raise
+            # A damaged row read back: a time that is not a number, a speaker nobody is.
             raise StoreError(f"Could not {doing} {self.path}: it is not a session database or it is damaged; "
                              "move it aside or pass --db with another file.") from None
         except sqlite3.DatabaseError as e:

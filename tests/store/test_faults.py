@@ -141,3 +141,22 @@ def test_a_database_whose_schema_is_garbled_is_one_sentence(tmp_path: Path) -> N
     con.close()
     with pytest.raises(StoreError, match="not a session database or it is damaged"):
         SessionStore(bad)
+
+
+@pytest.mark.parametrize("damage", [
+    "UPDATE sessions SET started = 'yesterday-ish'",
+    "UPDATE sessions SET duration_s = 'long'",
+    "UPDATE speech_spans SET speaker = 'bob'",
+    "UPDATE segments SET start = x'00ff'",
+    "PRAGMA user_version = -7",
+])
+def test_a_damaged_row_or_header_is_one_sentence_not_a_traceback(tmp_path: Path, damage: str) -> None:
+    with SessionStore(tmp_path / "s.db") as store:
+        sid = store.save_analysis("call.wav", "analyze", "tiny.en", 10.0, TalkSummary(rep_share=0.5),
+                                  [SpeechSpan("rep", 0.0, 4.0)], [Segment("rep", 0.0, 4.0, "Hello there.")], [], [])
+        store.db.execute(damage)
+    with pytest.raises(StoreError) as e:
+        with SessionStore(tmp_path / "s.db") as store:
+            store.sessions()
+            store.load(sid)
+    assert "it is not a session database or it is damaged" in str(e.value) and "\n" not in str(e.value)
