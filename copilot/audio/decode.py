@@ -201,6 +201,9 @@ class _Buffer:
             # A float recording with a damaged stretch (nan, inf): silence there, not a call that
             # poisons the voice activity model and the transcription.
             np.nan_to_num(into, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
+        if into.size and float(np.abs(into).max()) > 1.0:
+            # Float samples past full scale (a damaged file: 1e30) overflow the voiceprint's spectrum.
+            np.clip(into, -1.0, 1.0, out=into)
         self.filled += n
 
     def samples(self) -> npt.NDArray[np.float32]:

@@ -72,7 +72,8 @@ def load_profile(path: Path) -> VoiceProfile | None:
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        vp = np.asarray(data["voiceprint"], dtype=np.float32)
+        with np.errstate(over="ignore", invalid="ignore"):  # a number past float32 becomes inf, refused below
+            vp = np.asarray(data["voiceprint"], dtype=np.float32)
         if vp.shape != (DIM,) or not np.isfinite(vp).all():
             raise ValueError("not a voiceprint")
         return VoiceProfile(vp / (np.linalg.norm(vp) + 1e-12), float(data.get("speech_s", 0.0)),

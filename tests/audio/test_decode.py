@@ -96,6 +96,7 @@ def test_a_float_recording_with_damaged_samples_decodes_with_silence_there(tmp_p
     frames = np.stack([left, right], axis=1).astype("<f4")
     frames[rate // 2: rate // 2 + 100] = np.nan
     frames[rate: rate + 100, 1] = np.inf
+    frames[rate + 200: rate + 300, 0] = 1e30  # past full scale
     path = tmp_path / "float.wav"  # a 32-bit float WAV (format 3), as some recorders write
     data = frames.tobytes()
     header = (b"RIFF" + (36 + len(data)).to_bytes(4, "little") + b"WAVEfmt " + (16).to_bytes(4, "little")
@@ -106,6 +107,7 @@ def test_a_float_recording_with_damaged_samples_decodes_with_silence_there(tmp_p
     call = load_call(path)  # and no warning (warnings are errors here)
     assert np.isfinite(call.rep).all() and np.isfinite(call.prospect).all()
     assert call.rep[rate // 2 + 50] == 0.0 and call.duration_s == 2.0
+    assert float(np.abs(call.rep).max()) <= 1.0
 
 
 def test_a_wav_header_with_an_impossible_sample_size_is_one_sentence(tmp_path: Path) -> None:

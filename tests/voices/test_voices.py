@@ -116,7 +116,8 @@ def test_a_mixed_call_analysed_with_the_reps_clip_has_the_reps_share(embedder: V
 
 
 @pytest.mark.parametrize("text", ['{"voiceprint": [[1, 2], [3]]}', '{"voiceprint": "abc"}', "[1, 2]", "{",
-                                  '{"voiceprint": [1e400]}', '{"voiceprint": null}'])
+                                  '{"voiceprint": [1e400]}', '{"voiceprint": null}',
+                                  '{"voiceprint": [' + ", ".join(["1e300"] * 256) + "]}"])
 def test_a_damaged_voice_profile_is_one_sentence_with_what_to_do(tmp_path: Path, text: str) -> None:
     from copilot.voices.profile import load_profile
 
