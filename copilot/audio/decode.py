@@ -25,6 +25,8 @@ __all__ = ["SAMPLE_RATE", "AudioFileError", "CallAudio", "MixedAudio", "RepChann
 RepChannel = Literal["left", "right"]
 Samples = npt.NDArray[np.float32]
 
+# Opus at its lowest, 6 kbit/s, is 750 bytes a second; AMR-NB 4.75 kbit/s about 600.
+_FEWEST_BYTES_A_SECOND = 400
 # A channel whose loudest sample stays below -80 dBFS carries nobody's voice.
 _SILENT_PEAK = 1e-4
 
@@ -163,6 +165,9 @@ def decode(path: str | Path, *, mono: bool) -> npt.NDArray[np.float32]:
             # Filled in place: a long call is decoded into one buffer, not a list of chunks
             # and then a copy of them all (half the peak memory for an hour-long call).
             expected = (container.duration or 0) * SAMPLE_RATE // 1_000_000 + SAMPLE_RATE
+            # A damaged header may claim days of audio: no codec a call is saved in takes fewer than
+            # 400 bytes a second, so the file's size bounds what is set aside before decoding.
+            expected = min(expected, p.stat().st_size // _FEWEST_BYTES_A_SECOND * SAMPLE_RATE + SAMPLE_RATE)
             buf = _Buffer(channels, expected)
             for frame in container.decode(stream):
                 for out in resampler.resample(frame):

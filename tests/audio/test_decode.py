@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from copilot.audio.decode import SAMPLE_RATE, AudioFileError, load_call
-from tests.wavs import SAMPLE, tone, write_wav
+from tests.wavs import ROOT, SAMPLE, tone, write_wav
 
 
 def test_stereo_file_at_44k_becomes_two_16k_tracks_with_rep_on_the_left(tmp_path: Path) -> None:
@@ -118,3 +118,18 @@ def test_a_wav_header_with_an_impossible_sample_size_is_one_sentence(tmp_path: P
     with pytest.raises(AudioFileError) as e:
         load_call(path)
     assert "could not be read as audio" in str(e.value) and "\n" not in str(e.value)
+
+
+def test_a_header_that_claims_days_of_audio_does_not_set_aside_memory_for_them() -> None:
+    # 2,000 bytes of an MP3 whose broken header says it lasts 40 days (found by `copilot bench fuzz audio`).
+    import av
+
+    path = ROOT / "tests" / "data" / "broken" / "claims_days.mp3"
+    with av.open(str(path)) as container:
+        assert (container.duration or 0) / 1e6 > 30 * 24 * 3600
+    try:
+        audio = load_call(path)
+    except AudioFileError as e:  # a sentence is fine; a 400 GB allocation is not
+        assert "\n" not in str(e)
+    else:
+        assert audio.duration_s < 60
