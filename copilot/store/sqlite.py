@@ -278,9 +278,9 @@ class SessionStore:
                       rep_voice: int = 0, rep_guessed: bool = False,
                       supportive: Sequence[SupportiveLine] | None = None, started: datetime | None = None) -> str:
         """A whole finished analysis as one session, written in one transaction: a crash or a full disk leaves
-        all of it or none (``supportive``: its
-        autonomy-supportive lines; None: not known, found later from the transcript; ``started``: when the
-        call began, if not now: a call analysed from a recording, or a store made for a test or a measurement)."""
+        all of it or none (``supportive``: its autonomy-supportive lines; None: not known, found later from the
+        transcript; ``started``: when the call began, if not now: a call analysed from a recording, or a store
+        made for a test or a measurement)."""
         with self._errors("save the session to"), self._tx():
             sid = self._new_session(source, kind, model, started)
             self._add_rows(sid, spans, segments, flags, prompts)
