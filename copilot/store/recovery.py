@@ -99,7 +99,7 @@ def finish_unfinished(db: sqlite3.Connection) -> list[str]:
                        "WHERE id = ? AND ended = ''", (end, talk.rep_share if spans else None,
                                                        json.dumps(talk.as_json()), sid))
             db.execute("COMMIT")
-        except sqlite3.OperationalError:
+        except sqlite3.Error:
             # A full disk or a store another program holds: it is finished the next time. Reading
             # the store (the list of calls, a report) must not fail for it.
             if db.in_transaction:

@@ -85,3 +85,15 @@ def test_the_lists_and_the_review_say_a_session_ended_unexpectedly(tmp_path: Pat
         review = build_review(store.load(sid), load_detector(None))
     assert row.label.endswith("(ended unexpectedly)")
     assert "ended unexpectedly" in review.meta and "0:41" in review.meta
+
+
+def test_a_store_on_a_full_disk_still_opens_to_be_read_and_finishes_the_call_later(tmp_path: Path) -> None:
+    with SessionStore(tmp_path / "s.db") as store:
+        sid = record_some(store, dead_owner())
+        store.db.execute("CREATE TRIGGER full BEFORE UPDATE ON sessions "
+                         "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END")
+    with SessionStore(tmp_path / "s.db") as store:  # the list of calls, on a full disk
+        assert store.sessions()[0].ended == ""
+        store.db.execute("DROP TRIGGER full")  # space was freed
+    with SessionStore(tmp_path / "s.db") as store:
+        assert store.sessions()[0].id == sid and store.sessions()[0].ended_unexpectedly
