@@ -279,6 +279,8 @@ def _parser() -> argparse.ArgumentParser:
                     "is up)")
     bz.add_argument("--seed", type=int, default=1, help="case N of a seed is the same broken file every run "
                     "(default 1)")
+    bz.add_argument("--first", type=int, default=0, metavar="N",
+                    help="start at case N (with --cases 1: make a failed case again)")
     bz.add_argument("--hang", type=float, default=120.0, metavar="S",
                     help="a case with no answer in S seconds counts as a hang (default 120)")
     bz.add_argument("--out", metavar="DIR", default="fuzz-failures",

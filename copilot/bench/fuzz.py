@@ -5,7 +5,8 @@ seeded way, given to the real entry points) and says how each went; this process
 it. A case that raises anything but the app's own error, says its rejection in more than
 one sentence, hangs (no answer within ``--hang`` seconds) or takes the worker down (a crash
 in native code) is a failure: its files and what happened are kept in ``--out`` to replay,
-and the worker goes on with the next case. Case N of seed S is the same on every run.
+and the worker goes on with the next case. Case N of seed S is the same on every run:
+``--first N --cases 1`` makes it again.
 """
 
 from __future__ import annotations
@@ -70,11 +71,12 @@ def run(args: argparse.Namespace) -> int:
 
 def _fuzz_kind(kind: str, args: argparse.Namespace) -> dict[str, Any]:
     until = time.time() + args.minutes * 60 if args.minutes > 0 else float("inf")
-    last = args.cases - 1 if args.cases else None
+    first = getattr(args, "first", 0)
+    last = first + args.cases - 1 if args.cases else None
     tally = _Tally()
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix=f"copilot-fuzz-{kind}-") as tmp:
-        n: int | None = 0
+        n: int | None = first
         while n is not None:  # a new worker after one that hung or died, from the case after it
             n = _watch(kind, Path(tmp), n, last, until, args, tally)
     distinct = sorted({_signature(p) for _n, p in tally.failures})
