@@ -162,6 +162,33 @@ def _session_row(r: Sequence[Any]) -> SessionRow:
                       None if r[7] is None else float(r[7]), str(r[8]), bool(r[9]), bool(r[10]))
 
 
+_DAMAGED = "it is not a session database or it is damaged; move it aside or pass --db with another file"
+_REASONS = {"SQLITE_FULL": "the disk is full; free some space and try again", "SQLITE_NOTADB": _DAMAGED,
+            "SQLITE_CORRUPT": _DAMAGED, "SQLITE_BUSY": "another program holds it locked; close it and try again",
+            "SQLITE_LOCKED": "another program holds it locked; close it and try again",
+            "SQLITE_READONLY": "it cannot be written here; check the folder's permissions or pass --db",
+            "SQLITE_CANTOPEN": "it cannot be opened here; check the folder's permissions or pass --db"}
+
+
+def _reason(e: sqlite3.DatabaseError) -> str:
+    """What went wrong with the file, in the rep's words: by SQLite's error code, else by its message
+    (which may quote a damaged row back, so it is never shown whole)."""
+    known = _REASONS.get(getattr(e, "sqlite_errorname", None) or "")
+    if known:
+        return known
+    msg = str(e).lower()
+    if "could not decode" in msg or "not a database" in msg or "malformed" in msg:
+        return _DAMAGED
+    if "full" in msg:
+        return _REASONS["SQLITE_FULL"]
+    if "locked" in msg or "busy" in msg:
+        return _REASONS["SQLITE_BUSY"]
+    if "readonly" in msg or "unable to open" in msg:
+        return _REASONS["SQLITE_READONLY"]
+    text = " ".join(str(e).split())
+    return text if len(text) <= 120 else text[:119] + "\u2026"
+
+
 class StoreError(UserError):
     """The session database cannot be used; the message says which file and what to do."""
 
@@ -545,17 +572,6 @@ class SessionStore:
             raise StoreError(f"Could not {doing} {self.path}: it is not a session database or it is damaged; "
                              "move it aside or pass --db with another file.") from None
         except sqlite3.DatabaseError as e:
-            msg = str(e).lower()
-            if "full" in msg:
-                reason = "the disk is full; free some space and try again"
-            elif "not a database" in msg or "malformed" in msg:
-                reason = "it is not a session database or it is damaged; move it aside or pass --db with another file"
-            elif "locked" in msg or "busy" in msg:
-                reason = "another program holds it locked; close it and try again"
-            elif "readonly" in msg or "unable to open" in msg:
-                reason = "it cannot be written here; check the folder's permissions or pass --db"
-            else:
-                reason = str(e)
-            raise StoreError(f"Could not {doing} {self.path}: {reason}.") from None
+            raise StoreError(f"Could not {doing} {self.path}: {_reason(e)}.") from None
         except OSError as e:
             raise StoreError(f"Could not {doing} {self.path}: {e.strerror or e}.") from None

@@ -149,6 +149,7 @@ def test_a_database_whose_schema_is_garbled_is_one_sentence(tmp_path: Path) -> N
     "UPDATE speech_spans SET speaker = 'bob'",
     "UPDATE segments SET start = x'00ff'",
     "PRAGMA user_version = -7",
+    "UPDATE segments SET text = CAST(x'476f7420697420c32820' AS TEXT)",  # text that is not UTF-8
 ])
 def test_a_damaged_row_or_header_is_one_sentence_not_a_traceback(tmp_path: Path, damage: str) -> None:
     with SessionStore(tmp_path / "s.db") as store:
