@@ -453,10 +453,18 @@ class SessionStore:
     def _new_session(self, source: str, kind: str, model: str, started: datetime | None) -> str:
         """Inside a transaction: a new, empty session row, owned by this process; its id."""
         when = (started or datetime.now(timezone.utc)).astimezone(timezone.utc)
-        sid = f"{when:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
-        self.db.execute("INSERT INTO sessions (id, started, source, kind, model, owner) VALUES (?, ?, ?, ?, ?, ?)",
-                        (sid, when.isoformat(timespec="seconds"), source, kind, model, this_process()))
-        return sid
+        for _ in range(20):
+            sid = f"{when:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
+            try:
+                self.db.execute("INSERT INTO sessions (id, started, source, kind, model, owner) "
+                                "VALUES (?, ?, ?, ?, ?, ?)",
+                                (sid, when.isoformat(timespec="seconds"), source, kind, model, this_process()))
+                return sid
+            except sqlite3.IntegrityError:
+                # Two sessions begun in the same second drew the same four hex digits (1 in 65,536;
+                # `copilot bench store` writes dozens a second and met it): draw again.
+                continue
+        raise StoreError(f"Could not save the session to {self.path}: no free session id in this second.")
 
     def _add_rows(self, session_id: str, spans: Sequence[SpeechSpan], segments: Sequence[Segment],
                   flags: Sequence[Flag], prompts: Sequence[Prompt]) -> None:

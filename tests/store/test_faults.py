@@ -161,3 +161,21 @@ def test_a_damaged_row_or_header_is_one_sentence_not_a_traceback(tmp_path: Path,
             store.sessions()
             store.load(sid)
     assert "it is not a session database or it is damaged" in str(e.value) and "\n" not in str(e.value)
+
+
+def test_two_sessions_begun_in_the_same_second_with_the_same_digits_both_get_saved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import datetime, timezone
+
+    import secrets
+
+    draws = iter(["abcd", "abcd", "ef01"])
+    monkeypatch.setattr(secrets, "token_hex", lambda n: next(draws))
+    when = datetime(2026, 12, 5, 10, 0, 0, tzinfo=timezone.utc)
+    with SessionStore(tmp_path / "s.db") as store:
+        first = store.create_session("call", "live", started=when)
+        second = store.save_analysis("call.wav", "analyze", "tiny.en", 1.0, TalkSummary(), [], [], [], [],
+                                     started=when)
+        assert (first, second) == ("20261205-100000-abcd", "20261205-100000-ef01")
+        assert len(store.sessions()) == 2
