@@ -61,8 +61,9 @@ def not_one_sentence(message: str) -> str | None:
         return "a programmer's error"
     if len(text) > 600:
         return "longer than 600 characters"
-    # Quoted or parenthesised text (a file name, a parser's words) may hold anything.
-    bare = re.sub(r"'[^']*'|\"[^\"]*\"|\([^()]*\)|\S*[/\\]\S*", "", text)
+    # Quoted or parenthesised text (a file name, a pattern, a parser's words) may hold anything, an
+    # apostrophe inside quotes too: everything from the first quote to the last one is left out.
+    bare = re.sub(r"'.*'|\".*\"|\([^()]*\)|\S*[/\\]\S*", "", text)
     if re.search(r"[.!?]\s+[A-Z]", bare):
         return "more than one sentence"
     return None

@@ -69,6 +69,8 @@ def test_the_mutations_change_the_file_and_stay_seeded() -> None:
 @pytest.mark.parametrize(("message", "ok"), [
     ("Could not open s.db: it is not a session database or it is damaged; move it aside or pass --db.", True),
     ("rules.toml: line 3: unknown key 'x. Y' (expected one of ['kind'])", True),
+    ("case.toml: line 153, category 'imperatives' pattern 13 'I'd (go with|go fon your (shoes|position),? I('d| "
+     "would)': not a valid regular expression (missing ), unterminated subpattern)", True),
     ("The file is broken. Fix it and try again.", False),
     ("two\nlines", False),
     ("", False),

@@ -166,9 +166,8 @@ def test_a_damaged_row_or_header_is_one_sentence_not_a_traceback(tmp_path: Path,
 def test_two_sessions_begun_in_the_same_second_with_the_same_digits_both_get_saved(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from datetime import datetime, timezone
-
     import secrets
+    from datetime import datetime, timezone
 
     draws = iter(["abcd", "abcd", "ef01"])
     monkeypatch.setattr(secrets, "token_hex", lambda n: next(draws))
