@@ -104,13 +104,15 @@ def _write_calls(db: str, sample: CallResults, hour: CallResults, said: Any) -> 
     store = SessionStore(db)
     said.send_bytes(b"ready")
     while True:
-        sid = store.create_session("microphone + call audio (bench)", "live", "scripted")
-        writer = StoreWriter(store, sid, every_s=2.0)
+        # Kept as the app keeps a call, with its count of what was hidden (the sample's script: nothing).
+        sid = store.create_session("microphone + call audio (bench)", "live", "scripted", hidden={})
+        writer = StoreWriter(store, sid, every_s=2.0, hidden=dict)
         for at, event in sample.events:
             writer(Stamped(event, at))  # as fast as it comes: a commit every 2 s of the call
-        if save_end(store, sid, writer, sample.session, sample.duration_s) is None and writer.failures == 0:
+        if save_end(store, sid, writer, sample.session, sample.duration_s, hidden={}) is None and writer.failures == 0:
             said.send_bytes(json.dumps([sid, sample.counts()]).encode())
         for call in (sample, hour):
             sid = store.save_analysis(call.source, "analyze", "scripted", call.duration_s, call.talk, call.spans,
-                                      call.segments, call.flags, call.prompts, supportive=call.supportive)
+                                      call.segments, call.flags, call.prompts, supportive=call.supportive,
+                                      hidden={})
             said.send_bytes(json.dumps([sid, call.counts()]).encode())

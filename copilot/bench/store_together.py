@@ -112,9 +112,10 @@ def _live(db: str, call: CallResults, speed: float, go: Any, results: Any) -> No
     go.wait()
     try:
         with SessionStore(db) as store:
-            sid = store.create_session("microphone + call audio (bench)", "live", "scripted")
+            # Kept as the app keeps a call, with its count of what was hidden (the sample's script: nothing).
+            sid = store.create_session("microphone + call audio (bench)", "live", "scripted", hidden={})
             said: list[str] = []
-            writer = StoreWriter(store, sid, every_s=2.0 / speed, notice=said.append)
+            writer = StoreWriter(store, sid, every_s=2.0 / speed, notice=said.append, hidden=dict)
             t0 = time.monotonic()
             for at, event in call.events:
                 wait = t0 + at / speed - time.monotonic()
@@ -128,7 +129,7 @@ def _live(db: str, call: CallResults, speed: float, go: Any, results: Any) -> No
             commits = writer.writes
             slowest = max(waits, default=0.0)
             errors += [f"{writer.failures} writes during the call failed: {m}" for m in said[:1]]
-            problem = save_end(store, sid, writer, call.session, call.duration_s)
+            problem = save_end(store, sid, writer, call.session, call.duration_s, hidden={})
             if problem:
                 errors.append(f"the end was not saved: {problem}")
             else:
@@ -154,7 +155,7 @@ def _analyses(db: str, calls: tuple[CallResults, ...], which: int, go: Any, stop
             with SessionStore(db) as store:
                 sid = store.save_analysis(call.source, "analyze", "scripted", call.duration_s, call.talk,
                                           call.spans, call.segments, call.flags, call.prompts,
-                                          supportive=call.supportive)
+                                          supportive=call.supportive, hidden={})
             slowest = max(slowest, time.perf_counter() - took)
             saved.append((sid, call.counts()))
         except Exception as e:  # noqa: BLE001 - every failure is a finding of the benchmark
