@@ -41,6 +41,7 @@ HiddenLater = Literal["off", "later"]  # a session's text kept as heard, or to b
 # writers at once (the app recording a call while `copilot analyze` saves and `copilot report`
 # reads) on a machine busy with the call itself: `copilot bench store` (docs/faults.md).
 BUSY_TIMEOUT_S = 10.0
+CHECKPOINT_WAIT_S = 1.0  # how long emptying the write-ahead log after a deletion waits for readers
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: the first schema
@@ -523,7 +524,14 @@ class SessionStore:
         the deleted rows as they were written). False if another program reading the store kept part of the
         log in use; it is emptied when that program is done."""
         with self._errors("save the session to"):
-            busy, _log, _moved = self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            # Emptying the log waits for every reader, and a program in the middle of reading does not finish
+            # soon: a short wait (a writer's commit takes milliseconds), not the busy wait of a write, so
+            # deleting a call in the review window never holds the window BUSY_TIMEOUT_S.
+            self.db.execute(f"PRAGMA busy_timeout = {round(CHECKPOINT_WAIT_S * 1000)}")
+            try:
+                busy, _log, _moved = self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            finally:
+                self.db.execute(f"PRAGMA busy_timeout = {round(BUSY_TIMEOUT_S * 1000)}")
         return not busy
 
     def files(self) -> list[Path]:

@@ -143,3 +143,23 @@ def test_two_sessions_begun_in_the_same_second_with_the_same_digits_both_get_sav
                                      started=when)
         assert (first, second) == ("20261205-100000-abcd", "20261205-100000-ef01")
         assert len(store.sessions()) == 2
+
+
+def test_deleting_a_call_while_another_program_reads_waits_briefly_not_the_writers_busy_wait(tmp_path: Path) -> None:
+    import sqlite3
+    import time
+
+    from copilot.store.sqlite import BUSY_TIMEOUT_S
+
+    with SessionStore(tmp_path / "s.db") as store:
+        sid = store.save_analysis("call.wav", "analyze", "tiny.en", 4.0, TalkSummary(rep_share=0.5),
+                                  [SpeechSpan("rep", 0.0, 4.0)], [Segment("rep", 0.0, 4.0, "Hello there.")], [], [])
+        reader = sqlite3.connect(tmp_path / "s.db", isolation_level=None)
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM segments").fetchone()  # in the middle of reading (an export, say)
+        took = time.monotonic()
+        assert store.delete(sid) is False  # the log is emptied once that program is done
+        assert time.monotonic() - took < BUSY_TIMEOUT_S / 2
+        reader.execute("COMMIT")
+        reader.close()
+        assert store.sessions() == [] and store.checkpoint() is True
