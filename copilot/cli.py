@@ -284,6 +284,36 @@ def _parser() -> argparse.ArgumentParser:
                   "scroll and pan frame times (offscreen without a display)")
     br.add_argument("--runs", type=int, default=5, help="times the review is opened (default 5)")
     _json_flag(br)
+    bs = _command(bsub, "store", "bench:run_store", "the session store under faults: a live call recorded while "
+                  "two analyses and a report use the same store, and a writer killed (kill -9) mid-write")
+    bs.add_argument("--rounds", type=int, default=20,
+                    help="rounds of a live call beside two analyses and a reader (default 20)")
+    bs.add_argument("--speed", type=float, default=10.0,
+                    help="how fast the live call goes: 10 = a commit every 200 ms (default 10)")
+    bs.add_argument("--kills", type=int, default=200, help="times a writer is killed mid-write (default 200)")
+    bs.add_argument("--max-wait", type=float, default=1.5, metavar="S",
+                    help="a writer is killed at a random moment in its first S seconds (default 1.5)")
+    bs.add_argument("--seed", type=int, default=1, help="the same seed kills at the same moments (default 1)")
+    bs.add_argument("--dir", metavar="DIR", help="where the store files are made (default: the temporary folder; "
+                    "give a folder on the disk your sessions live on)")
+    _json_flag(bs)
+    bz = _command(bsub, "fuzz", "bench:run_fuzz", "feed the app broken files of one kind (real good files broken "
+                  "at random) for minutes: no traceback, every rejection one sentence")
+    bz.add_argument("kind", metavar="KIND", choices=["audio", "rules", "settings", "voice", "db", "examples", "all"],
+                    help="audio (analyze CALL), rules (--rules), settings, voice (profile and voice set), db (--db), "
+                    "examples (my_examples.json), or all in turn")
+    bz.add_argument("--minutes", type=float, default=20.0, help="how long, per kind (default 20)")
+    bz.add_argument("--cases", type=int, default=0, metavar="N", help="stop after N cases (default: when the time "
+                    "is up)")
+    bz.add_argument("--seed", type=int, default=1, help="case N of a seed is the same broken file every run "
+                    "(default 1)")
+    bz.add_argument("--first", type=int, default=0, metavar="N",
+                    help="start at case N (with --cases 1: make a failed case again)")
+    bz.add_argument("--hang", type=float, default=120.0, metavar="S",
+                    help="a case with no answer in S seconds counts as a hang (default 120)")
+    bz.add_argument("--out", metavar="DIR", default="fuzz-failures",
+                    help="where the files of failed cases are kept (default: fuzz-failures here)")
+    _json_flag(bz)
     return p
 
 

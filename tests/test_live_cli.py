@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from copilot.core.consent import consent_line
 from copilot.core.events import Flag
 from copilot.core.rulebook import Rulebook
 from copilot.report.review import build_review
@@ -46,6 +47,7 @@ def test_replaying_the_sample_call_flags_its_directive_lines_as_they_happen(
     score = score_flags(load_truth(SAMPLE), flags)
     assert score.recall >= 0.75, score.missed
     assert ">>" in r.stdout and "talk, last 2 min" in r.stdout  # prompts and talk lines in the terminal
+    assert consent_line() in r.stderr  # what to tell the other side, printed as the session starts
     listed = json.loads(copilot("sessions", "--db", str(db), "--json").stdout)
     assert len(listed) == 1 and listed[0]["kind"] == "live"
     truth_share = load_truth(SAMPLE).talk()["rep_share"]

@@ -25,6 +25,8 @@ __all__ = ["SAMPLE_RATE", "AudioFileError", "CallAudio", "MixedAudio", "RepChann
 RepChannel = Literal["left", "right"]
 Samples = npt.NDArray[np.float32]
 
+# Opus at its lowest, 6 kbit/s, is 750 bytes a second; AMR-NB 4.75 kbit/s about 600.
+_FEWEST_BYTES_A_SECOND = 400
 # A channel whose loudest sample stays below -80 dBFS carries nobody's voice.
 _SILENT_PEAK = 1e-4
 
@@ -163,6 +165,9 @@ def decode(path: str | Path, *, mono: bool) -> npt.NDArray[np.float32]:
             # Filled in place: a long call is decoded into one buffer, not a list of chunks
             # and then a copy of them all (half the peak memory for an hour-long call).
             expected = (container.duration or 0) * SAMPLE_RATE // 1_000_000 + SAMPLE_RATE
+            # A damaged header may claim days of audio: no codec a call is saved in takes fewer than
+            # 400 bytes a second, so the file's size bounds what is set aside before decoding.
+            expected = min(expected, p.stat().st_size // _FEWEST_BYTES_A_SECOND * SAMPLE_RATE + SAMPLE_RATE)
             buf = _Buffer(channels, expected)
             for frame in container.decode(stream):
                 for out in resampler.resample(frame):
@@ -173,6 +178,8 @@ def decode(path: str | Path, *, mono: bool) -> npt.NDArray[np.float32]:
         raise
     except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as e:
         raise AudioFileError(f"{p} could not be read as audio ({_reason(e)}).") from None
+    except AttributeError:  # a header so broken that PyAV's stream lacks what every audio stream has
+        raise AudioFileError(f"{p} could not be read as audio (its header is damaged).") from None
     except PermissionError:
         raise AudioFileError(f"{p} cannot be opened: permission denied.") from None
     if buf.filled == 0:
@@ -193,7 +200,15 @@ class _Buffer:
         if self.filled + n > self.data.shape[1]:
             grow = max(n, self.data.shape[1] // 2)
             self.data = np.concatenate([self.data, np.empty((self.data.shape[0], grow), np.float32)], axis=1)
-        self.data[:, self.filled : self.filled + n] = block
+        into = self.data[:, self.filled : self.filled + n]
+        into[:] = block
+        if not np.isfinite(into).all():
+            # A float recording with a damaged stretch (nan, inf): silence there, not a call that
+            # poisons the voice activity model and the transcription.
+            np.nan_to_num(into, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
+        if into.size and float(np.abs(into).max()) > 1.0:
+            # Float samples past full scale (a damaged file: 1e30) overflow the voiceprint's spectrum.
+            np.clip(into, -1.0, 1.0, out=into)
         self.filled += n
 
     def samples(self) -> npt.NDArray[np.float32]:

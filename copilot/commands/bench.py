@@ -13,7 +13,8 @@ from contextlib import contextmanager
 from copilot.errors import UserError
 from copilot.wiring import load_detector
 
-__all__ = ["run_detect", "run_counselling", "run_false_alarms", "run_analyze", "run_live", "run_app", "run_review"]
+__all__ = ["run_detect", "run_counselling", "run_false_alarms", "run_analyze", "run_live", "run_app", "run_review",
+           "run_store", "run_fuzz"]
 
 
 @contextmanager
@@ -87,5 +88,21 @@ def run_review(args: argparse.Namespace) -> int:
     """``bench review``: an hour-long call in the review window."""
     with _benchmarks():
         from copilot.bench.review import run
+
+    return run(args)
+
+
+def run_store(args: argparse.Namespace) -> int:
+    """``bench store``: writers at once on one store, and kill -9 mid-write."""
+    with _benchmarks():
+        from copilot.bench.store import run
+
+    return run(args)
+
+
+def run_fuzz(args: argparse.Namespace) -> int:
+    """``bench fuzz KIND``: broken files of one kind fed to the app; no traceback allowed."""
+    with _benchmarks():
+        from copilot.bench.fuzz import run
 
     return run(args)

@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 from typing import IO
 
+from copilot.core.consent import CONSENT_NOTICE, consent_line
 from copilot.core.redact import hidden_sentence
 from copilot.core.session import Session
 from copilot.errors import UserError
@@ -33,7 +34,7 @@ def run_live(args: argparse.Namespace) -> int:
     from copilot.audio.sources import AudioSource, FileSource
     from copilot.pipeline.events import Sink
     from copilot.pipeline.recorded import record_live
-    from copilot.pipeline.sinks import EventLog, Terminal
+    from copilot.pipeline.sinks import EventLog, Notices, Terminal
     from copilot.store.sqlite import SessionStore
     from copilot.stt.models import resolve_model
 
@@ -60,6 +61,8 @@ def run_live(args: argparse.Namespace) -> int:
             sinks.append(EventLog(log_file))
         if args.headless:
             sinks.append(Terminal(sys.stderr if args.events == "-" else sys.stdout))
+        else:
+            sinks.append(Notices(sys.stderr))
 
         def make(all_sinks: list[Sink]) -> LivePipeline:
             if isinstance(source, CaptureSource):
@@ -68,6 +71,9 @@ def run_live(args: argparse.Namespace) -> int:
             return LivePipeline(source, engine, detector, all_sinks, budget=budget,
                                 echo=echo_canceller(args.echo_cancel))
 
+        # What to tell the other side, before the call is heard (stderr: stdout may be the event log).
+        print(f"{CONSENT_NOTICE} You could say, or paste into the meeting chat:\n"
+              f"  \"{consent_line(args.keep_audio)}\"", file=sys.stderr, flush=True)
         with store:
             done = record_live(store, label, choice.label, sinks, make, _run_until_interrupted,
                                keep_audio=args.keep_audio, redactor=redactor(getattr(args, "redact", True)))

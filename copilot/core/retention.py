@@ -12,12 +12,14 @@ what they did. ``never`` keeps the words for good.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-__all__ = ["Retention", "DEFAULT_DAYS", "NEVER", "parse_days", "WORDS_GONE_REASON", "expired_note"]
+__all__ = ["Retention", "DEFAULT_DAYS", "MAX_DAYS", "NEVER", "parse_days", "WORDS_GONE_REASON", "expired_note"]
 
 DEFAULT_DAYS = 90
+MAX_DAYS = 36_500  # a hundred years; longer is "never" (and a day that far back may not be a date at all)
 NEVER = "never"
 WORDS_GONE_REASON = "you said a directive phrase"
 """A phrase prompt's reason once the words it quoted are gone ("you said: 'the next step is'" before)."""
@@ -34,10 +36,13 @@ def parse_days(value: object, what: str = "delete_transcripts_after_days") -> in
             value = int(text)
         except ValueError:
             raise ValueError(f"{what} should be a number of days or \"never\", not {value!r}") from None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
+    if (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)
+            or value != int(value)):
         raise ValueError(f"{what} should be a whole number of days or \"never\"")
     if value < 1:
         raise ValueError(f"{what} should be 1 day or more (or \"never\")")
+    if value > MAX_DAYS:
+        raise ValueError(f"{what} should be at most {MAX_DAYS:,} days (a hundred years), or \"never\"")
     return int(value)
 
 

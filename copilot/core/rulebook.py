@@ -111,6 +111,11 @@ def default_rules_path() -> Path:
     return asset_path("rules", "en.toml")
 
 
+def _short(text: str, most: int = 60) -> str:
+    """A name or value from the file as an error message quotes it: long ones cut, so the sentence stays readable."""
+    return text if len(text) <= most else text[: most - 1] + "\u2026"
+
+
 def _toml_message(message: str) -> str:
     m = re.search(r"\(at line (\d+), column (\d+)\)", message)
     if not m:
@@ -129,7 +134,8 @@ class _Checker:
     def fail(self, where: str, what: str, needle: str | None = None) -> RulebookError:
         line = self._line_of(needle) if needle else None
         at = f"line {line}, {where}" if line else where
-        return RulebookError(f"{self.source}: {at}: {what}")
+        # One line, whatever the file holds (a key or a value may carry a line break or a tab).
+        return RulebookError("".join(c if c.isprintable() else " " for c in f"{self.source}: {at}: {what}"))
 
     def _line_of(self, needle: str) -> int | None:
         for i, line in enumerate(self.lines, 1):
@@ -140,10 +146,11 @@ class _Checker:
     def rulebook(self, data: dict[str, Any]) -> Rulebook:
         for key in data:
             if key not in _TOP_KEYS:
-                raise self.fail(f"key '{key}'", f"unknown key (expected one of {sorted(_TOP_KEYS)})", f"{key}")
+                raise self.fail(f"key '{_short(key)}'", f"unknown key (expected one of {sorted(_TOP_KEYS)})", f"{key}")
         version = data.get("version", 1)
         if version != 1:
-            raise self.fail("version", f"unsupported rulebook version {version!r}; this app reads version 1")
+            raise self.fail("version", f"unsupported rulebook version {_short(repr(version))}; this app reads "
+                            "version 1")
         guards = self.guard_patterns(data.get("guards", {}))
         raw_categories = data.get("categories")
         if not isinstance(raw_categories, dict) or not raw_categories:
@@ -160,22 +167,23 @@ class _Checker:
         for key, value in raw.items():
             if key not in _GUARD_PATTERN_KEYS:
                 expected = list(_GUARD_PATTERN_KEYS)
-                raise self.fail(f"[guards] key '{key}'", f"unknown key (expected one of {expected})", key)
+                raise self.fail(f"[guards] key '{_short(key)}'", f"unknown key (expected one of {expected})", key)
             out[key] = self.patterns(f"[guards] {key}", value)
         for key in _GUARD_PATTERN_KEYS:
             out.setdefault(key, ())
         return out
 
     def category(self, name: str, body: Any) -> Category:
-        where = f"category '{name}'"
+        where = f"category '{_short(name)}'"
         if not isinstance(body, dict):
             raise self.fail(where, "must be a table like [categories.NAME]", f"categories.{name}")
         for key in body:
             if key not in _CATEGORY_KEYS:
-                raise self.fail(where, f"unknown key '{key}' (expected one of {sorted(_CATEGORY_KEYS)})", key)
+                raise self.fail(where, f"unknown key '{_short(key)}' (expected one of {sorted(_CATEGORY_KEYS)})",
+                                key)
         kind = body.get("kind", "directive")
         if kind not in ("directive", "supportive"):
-            raise self.fail(where, f'kind must be "directive" or "supportive", not {kind!r}', "kind")
+            raise self.fail(where, f'kind must be "directive" or "supportive", not {_short(repr(kind))}', "kind")
         label = body.get("label", name.replace("_", " "))
         if not isinstance(label, str):
             raise self.fail(where, "label must be text", "label")
@@ -192,7 +200,7 @@ class _Checker:
         guard_names = self.strings(where, "guards", guards)
         for g in guard_names:
             if g not in GUARDS:
-                raise self.fail(where, f"unknown guard '{g}' (expected some of {list(GUARDS)})", g)
+                raise self.fail(where, f"unknown guard '{_short(g)}' (expected some of {list(GUARDS)})", g)
         return Category(name, label, kind, prompts, patterns, exceptions, frozenset(guard_names), examples,
                         not_examples)
 
@@ -209,9 +217,11 @@ class _Checker:
             try:
                 compiled = re.compile(expand(p, left=False), re.IGNORECASE)
             except re.error as e:
-                raise self.fail(f"{where} pattern {i} '{p}'", f"not a valid regular expression ({e.msg})", p) from None
+                raise self.fail(f"{where} pattern {i} '{_short(p)}'", f"not a valid regular expression ({e.msg})",
+                                p) from None
             if compiled.search("") is not None:
-                raise self.fail(f"{where} pattern {i} '{p}'", "matches empty text, so it would flag everything", p)
+                raise self.fail(f"{where} pattern {i} '{_short(p)}'", "matches empty text, so it would flag everything",
+                                p)
         return items
 
 

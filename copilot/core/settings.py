@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, fields, replace
 
 from copilot.core.facts import HIGH_REP_SHARE, TALK_WINDOW_S
@@ -43,7 +44,7 @@ class CoachSettings:
     def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)
-            if not isinstance(value, (int, float)) or value < 0:
+            if not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
                 raise ValueError(f"setting {f.name} must be a number of zero or more, not {value!r}")
         for name in ("dominance_share", "dominance_rearm_share"):
             if not 0.0 < getattr(self, name) <= 1.0:

@@ -18,8 +18,9 @@ __all__ = ["DeviceNotice", "EchoStatus", "PromptShown", "LiveEvent", "Stamped", 
 
 @dataclass(frozen=True)
 class DeviceNotice:
-    """Something about the session's devices or saving the rep should see ("… stopped delivering audio",
-    "saving the session is failing …"), at audio time ``t``."""
+    """Something the rep should see that is not coaching, at audio time ``t``: a device lost ("… stopped
+    delivering audio"), the call's audio or the session no longer being saved (a full disk), saving
+    working again."""
 
     t: float
     message: str

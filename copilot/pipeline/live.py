@@ -187,7 +187,7 @@ class LivePipeline:
         self._inbox.put(_Ended())
 
     def notice(self, message: str) -> None:
-        """Something about the audio devices the rep should see (a headset unplugged); thread-safe."""
+        """Something the rep should see that is not coaching (a headset unplugged, a full disk); thread-safe."""
         self._inbox.put(_Notice(message))
 
     def wall(self) -> float:

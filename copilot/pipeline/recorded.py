@@ -12,14 +12,15 @@ from dataclasses import dataclass
 
 from copilot.audio.kept import CallRecorder
 from copilot.core.bleed import without_bleed
-from copilot.core.redact import Hidden, Redactor
+from copilot.core.redact import Hidden, RedactedCall, Redactor
 from copilot.core.session import Session
 from copilot.pipeline.events import Sink
 from copilot.pipeline.live import LivePipeline
 from copilot.pipeline.sinks import Hiding, StoreWriter
+from copilot.store.recovery import recording
 from copilot.store.sqlite import SessionStore, StoreError
 
-__all__ = ["Recorded", "record_live"]
+__all__ = ["Recorded", "record_live", "save_end"]
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,12 @@ def record_live(store: SessionStore, label: str, model: str, sinks: list[Sink],
     happened stays in the store).
     """
     sid = store.create_session(label, "live", model, hidden={} if redactor is not None else "off")
+    with recording(sid):
+        return _record(store, sid, sinks, make, run, keep_audio, redactor)
+
+
+def _record(store: SessionStore, sid: str, sinks: list[Sink], make: Callable[[list[Sink]], LivePipeline],
+            run: Callable[[LivePipeline], Session], keep_audio: bool, redactor: Redactor | None) -> Recorded:
     recorder, problem = None, None
     if keep_audio:
         base = store.path.parent / "audio" / sid
@@ -60,6 +67,7 @@ def record_live(store: SessionStore, label: str, model: str, sinks: list[Sink],
     if hiding is not None:
         writer.hidden = lambda: hiding.hidden
     pipeline = make([hiding] if hiding is not None else [writer, *sinks])
+    # A full disk is said where the rep looks (an event, through the hiding to every sink), and the coaching goes on.
     writer.notice = pipeline.notice
     if recorder is not None:
         recorder.notice = pipeline.notice
@@ -74,13 +82,25 @@ def record_live(store: SessionStore, label: str, model: str, sinks: list[Sink],
     duration = pipeline.audio_time
     if hiding is not None:
         hiding.flush()
-    segments, flags, prompts, supportive = session.segments, session.flags, session.prompts, session.supportive
     hidden = hiding.hidden if hiding is not None else None
+    kept = None
     if redactor is not None:  # what is written now, from the session itself, is hidden the same way
-        kept = redactor.call(segments, flags, supportive, prompts)
-        segments, flags, prompts, supportive = kept.segments, kept.flags, kept.prompts, kept.supportive
+        kept = redactor.call(session.segments, session.flags, session.supportive, session.prompts)
         if session.bleed:
             hidden = kept.hidden
+    return Recorded(sid, session, duration, save_end(store, sid, writer, session, duration, kept, hidden), hidden)
+
+
+def save_end(store: SessionStore, sid: str, writer: StoreWriter, session: Session, duration: float,
+             kept: RedactedCall | None = None, hidden: Hidden | None = None) -> str | None:
+    """The end of a live session written: what the writer still holds, the corrections, the numbers.
+    ``kept``: the session's transcript, flags, prompts and supportive lines with what must not be kept
+    hidden (None: hiding was off, the session's own are written); ``hidden``: the count kept with them.
+    Returns why it could not be (one sentence), or None; what was written during the call stays."""
+    if kept is not None:
+        segments, flags, prompts, supportive = kept.segments, kept.flags, kept.prompts, kept.supportive
+    else:
+        segments, flags, prompts, supportive = session.segments, session.flags, session.prompts, session.supportive
     try:
         writer.flush()
         if session.bleed:
@@ -91,5 +111,5 @@ def record_live(store: SessionStore, label: str, model: str, sinks: list[Sink],
                                   hidden=hidden)
         store.finish_session(sid, duration, session.talk_summary(), supportive, hidden=hidden)
     except StoreError as e:
-        return Recorded(sid, session, duration, str(e), hidden)
-    return Recorded(sid, session, duration, hidden=hidden)
+        return str(e)
+    return None

@@ -20,7 +20,7 @@ from copilot.core.review import clock
 from copilot.pipeline.events import DeviceNotice, EchoStatus, LiveEvent, PromptShown, Sink, Stamped
 from copilot.store.sqlite import SessionStore, StoreError
 
-__all__ = ["event_json", "EventLog", "Terminal", "StoreWriter", "Hiding"]
+__all__ = ["event_json", "EventLog", "Terminal", "Notices", "StoreWriter", "Hiding"]
 
 
 def event_json(stamped: Stamped) -> dict[str, Any]:
@@ -111,11 +111,27 @@ class Terminal:
         self.out.flush()
 
 
+class Notices:
+    """Without ``--headless``: only what the rep must know that is not coaching (a device lost, a full disk),
+    written to ``out`` (the command gives it the terminal's error stream)."""
+
+    def __init__(self, out: IO[str]) -> None:
+        self.out = out
+
+    def __call__(self, stamped: Stamped) -> None:
+        if isinstance(stamped.event, DeviceNotice):
+            self.out.write(f"copilot: {clock(stamped.event.t)}: {stamped.event.message}\n")
+            self.out.flush()
+
+
 class StoreWriter:
     """Writes the session to the store as it happens, a few seconds at a time.
 
-    ``notice`` is told, once, in a sentence for the rep, when writing starts failing
-    (``record_live`` hands it the pipeline's notice: the window and the terminal show it).
+    A write that fails mid-call (a full disk) never stops the coaching: the rep is told
+    once, through ``notice``, how far the call is saved (``record_live`` hands it the
+    pipeline's notice: an event the window and the terminal show, never a print from the
+    coach thread); what comes after is kept in memory and written at the next try, every
+    ``every_s``, and the rep is told once more when saving works again.
     """
 
     def __init__(self, store: SessionStore, session_id: str, every_s: float = 2.0,
@@ -130,7 +146,10 @@ class StoreWriter:
         self._flags: list[Flag] = []
         self._prompts: list[Prompt] = []
         self._last = 0.0
-        self.failed: StoreError | None = None
+        self.failed: StoreError | None = None  # the last write failed: why
+        self.failures = 0  # writes during the call that failed
+        self.writes = 0  # writes during the call that succeeded
+        self.saved_until = 0.0  # call time up to which everything heard is in the store
 
     def __call__(self, stamped: Stamped) -> None:
         e = stamped.event
@@ -152,16 +171,24 @@ class StoreWriter:
         if self._spans or self._segments or self._flags or self._prompts:
             self.store.add(self.session_id, spans=self._spans, segments=self._segments, flags=self._flags,
                            prompts=self._prompts, hidden=self.hidden() if self.hidden is not None else None)
+            heard = [s.end for s in self._spans] + [s.end for s in self._segments]
+            self.saved_until = max([self.saved_until, *heard])
             self._spans, self._segments, self._flags, self._prompts = [], [], [], []
 
     def _flush_during_call(self) -> None:
-        """A failed write mid-call (disk full) is said once; the buffer is kept and retried."""
         try:
             self.flush()
         except StoreError as e:
-            if self.failed is None:
-                self.notice(f"Saving the session is failing; it is kept in memory and retried: {e}")
+            if self.failed is None:  # once a stretch of failures
+                self.notice(f"{str(e).rstrip('.')}; the call is saved up to {clock(self.saved_until)}, the rest "
+                            "is kept in memory until it can be written, and the coaching goes on.")
             self.failed = e
+            self.failures += 1
+            return
+        self.writes += 1
+        if self.failed is not None:
+            self.failed = None
+            self.notice("Saving the call works again; nothing heard was lost.")
 
 
 class Hiding:

@@ -107,6 +107,8 @@ def _read(path: Path) -> list[Mark]:
 
 
 def _unreadable(path: Path, why: str) -> ExamplesError:
+    why = " ".join(why.split())  # Python's words for it may quote the file's own text: one short line of it
+    why = why if len(why) <= 80 else why[:79] + "\u2026"
     return ExamplesError(f"Your examples file {path} cannot be read ({why}); fix it or move it aside to start "
                          "afresh — nothing in it was changed.")
 

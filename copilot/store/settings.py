@@ -135,7 +135,8 @@ def _from_dict(data: dict[str, Any]) -> Settings:
 
 
 def _number(key: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    # No setting is a billion (seconds, pixels, shares): a bigger one, nan or inf, is a broken file.
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not abs(value) <= 1e9:
         raise ValueError(f"{key} should be a number")
     return float(value)
 

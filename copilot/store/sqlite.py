@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -19,7 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
 
-from copilot.core.events import Flag, Prompt, Segment, SpeechSpan, SupportiveLine, Word
+from copilot.core.events import SPEAKERS, Flag, Prompt, Segment, Speaker, SpeechSpan, SupportiveLine, Word
 from copilot.core.marks import Mark
 from copilot.core.redact import Hidden
 from copilot.core.talk import TalkSummary
@@ -34,6 +35,13 @@ __all__ = ["StoreError", "SessionRow", "StoredSession", "SessionStore", "default
 
 
 HiddenLater = Literal["off", "later"]  # a session's text kept as heard, or to be hidden whenever it is read
+
+# How long a writer waits for another to finish before the store counts as locked. The longest
+# write here (an hour-long call's analysis) holds the store about 50 ms; the wait covers several
+# writers at once (the app recording a call while `copilot analyze` saves and `copilot report`
+# reads) on a machine busy with the call itself: `copilot bench store` (docs/faults.md).
+BUSY_TIMEOUT_S = 10.0
+CHECKPOINT_WAIT_S = 1.0  # how long emptying the write-ahead log after a deletion waits for readers
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: the first schema
@@ -188,6 +196,47 @@ def _like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def _speaker(value: object) -> Speaker:
+    if value not in SPEAKERS:
+        raise ValueError(f"a speaker {value!r}")  # a damaged row: said as the store being damaged
+    return value
+
+
+def _session_row(r: Sequence[Any]) -> SessionRow:
+    """A listing row from the database, each value of the kind it must be (ValueError or TypeError if the
+    file is damaged: said as one sentence by the caller)."""
+    datetime.fromisoformat(str(r[1]))  # every list and export reads the start as a time
+    return SessionRow(str(r[0]), str(r[1]), float(r[2]), str(r[3]), str(r[4]), str(r[5]), str(r[6]),
+                      None if r[7] is None else float(r[7]), str(r[8]), bool(r[9]), bool(r[10]))
+
+
+_DAMAGED = "it is not a session database or it is damaged; move it aside or pass --db with another file"
+_REASONS = {"SQLITE_FULL": "the disk is full; free some space and try again", "SQLITE_NOTADB": _DAMAGED,
+            "SQLITE_CORRUPT": _DAMAGED, "SQLITE_BUSY": "another program holds it locked; close it and try again",
+            "SQLITE_LOCKED": "another program holds it locked; close it and try again",
+            "SQLITE_READONLY": "it cannot be written here; check the folder's permissions or pass --db",
+            "SQLITE_CANTOPEN": "it cannot be opened here; check the folder's permissions or pass --db"}
+
+
+def _reason(e: sqlite3.DatabaseError) -> str:
+    """What went wrong with the file, in the rep's words: by SQLite's error code, else by its message
+    (which may quote a damaged row back, so it is never shown whole)."""
+    known = _REASONS.get(getattr(e, "sqlite_errorname", None) or "")
+    if known:
+        return known
+    msg = str(e).lower()
+    if "could not decode" in msg or "not a database" in msg or "malformed" in msg:
+        return _DAMAGED
+    if "full" in msg:
+        return _REASONS["SQLITE_FULL"]
+    if "locked" in msg or "busy" in msg:
+        return _REASONS["SQLITE_BUSY"]
+    if "readonly" in msg or "unable to open" in msg:
+        return _REASONS["SQLITE_READONLY"]
+    text = " ".join(str(e).split())
+    return text if len(text) <= 120 else text[:119] + "\u2026"
+
+
 class StoreError(UserError):
     """The session database cannot be used; the message says which file and what to do."""
 
@@ -242,12 +291,15 @@ class SessionStore:
             # Owner-only from the start: SQLite gives the -wal and -shm files the database file's own mode.
             private_dir(self.path.parent)
             create_private(self.path)
-            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
+                                      timeout=BUSY_TIMEOUT_S)
             # What is deleted is overwritten, not left in free pages (SQLite's default is off; some builds turn it on).
             self.db.execute("PRAGMA secure_delete = ON")
             self.db.execute("PRAGMA foreign_keys = ON")
-            self.db.execute("PRAGMA journal_mode = WAL")
-            self.db.execute("PRAGMA synchronous = NORMAL")
+            self._wal()
+            # Each commit reaches the disk before it returns: a session the app said was saved
+            # survives a power cut (in WAL mode a commit costs one sync of the log, ~0.3 ms here).
+            self.db.execute("PRAGMA synchronous = FULL")
             self._migrate()
             for path in self.files():  # made readable by an older version
                 tighten(path, 0o600)
@@ -272,14 +324,8 @@ class SessionStore:
         """A new, empty session; returns its id (date and time, then four random hex digits). ``hidden`` says
         how its text comes: with what must not be kept already hidden (how many of each kind), ``"off"`` (the
         rep turned hiding off: kept as heard), or ``"later"`` (not said: hidden whenever it is read)."""
-        when = (started or datetime.now(timezone.utc)).astimezone(timezone.utc)
-        sid = f"{when:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
         with self._errors("save the session to"), self._tx():
-            self.db.execute("INSERT INTO sessions (id, started, source, kind, model, owner, hidden) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                            (sid, when.isoformat(timespec="seconds"), source, kind, model, this_process(),
-                             _hidden_column(hidden)))
-        return sid
+            return self._new_session(source, kind, model, started, hidden)
 
     def add(self, session_id: str, *, spans: Sequence[SpeechSpan] = (), segments: Sequence[Segment] = (),
             flags: Sequence[Flag] = (), prompts: Sequence[Prompt] = (), hidden: Hidden | None = None) -> None:
@@ -291,32 +337,14 @@ class SessionStore:
         with self._errors("save the session to"), self._tx():
             if hidden is not None:
                 self.db.execute("UPDATE sessions SET hidden = ? WHERE id = ?", (json.dumps(hidden), session_id))
-            self.db.executemany('DELETE FROM segments WHERE session_id = ? AND speaker = ? '
-                                'AND (start + "end") / 2 BETWEEN ? AND ?',
-                                [(session_id, s.speaker, *s.replaces) for s in segments if s.replaces])
-            self.db.executemany('INSERT INTO speech_spans VALUES (?, ?, ?, ?)',
-                                [(session_id, s.speaker, s.start, s.end) for s in spans])
-            self.db.executemany("INSERT INTO segments VALUES (?, ?, ?, ?, ?, ?)",
-                                [(session_id, s.speaker, s.start, s.end, s.text,
-                                  json.dumps([[w.text, round(w.start, 3), round(w.end, 3)] for w in s.words]))
-                                 for s in segments if s.final])
-            self.db.executemany("INSERT INTO flags VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                                [(session_id, f.speaker, f.start, f.end, f.category, f.match, f.text, f.prompt)
-                                 for f in flags])
-            self.db.executemany("INSERT INTO prompts VALUES (?, ?, ?, ?, ?, ?)",
-                                [(session_id, p.time, p.kind, p.text, p.category, p.reason) for p in prompts])
+            self._add_rows(session_id, spans, segments, flags, prompts)
 
     def finish_session(self, session_id: str, duration_s: float, talk: TalkSummary,
                        supportive: Sequence[SupportiveLine] | None = None, hidden: Hidden | None = None) -> None:
         """Record the call's length and talk numbers, its autonomy-supportive lines if given, and how many of
         each kind were hidden in it if given."""
         with self._errors("save the session to"), self._tx():
-            self.db.execute("UPDATE sessions SET duration_s = ?, rep_share = ?, talk = ?, ended = 'finished' "
-                            "WHERE id = ?", (duration_s, talk.rep_share, json.dumps(talk.as_json()), session_id))
-            if hidden is not None:
-                self.db.execute("UPDATE sessions SET hidden = ? WHERE id = ?", (json.dumps(hidden), session_id))
-            if supportive is not None:
-                self._put_supportive(session_id, supportive)
+            self._finish(session_id, duration_s, talk, supportive, hidden)
 
     def set_supportive(self, session_id: str, supportive: Sequence[SupportiveLine]) -> None:
         """A session's autonomy-supportive lines, replacing any kept before (one transaction)."""
@@ -336,23 +364,19 @@ class SessionStore:
                       rep_voice: int = 0, rep_guessed: bool = False,
                       supportive: Sequence[SupportiveLine] | None = None, started: datetime | None = None,
                       hidden: Hidden | HiddenLater = "later") -> str:
-        """A whole finished analysis as one session, written in one transaction (``supportive``: its
-        autonomy-supportive lines; None: not known, found later from the transcript; ``started``: when the
-        call began, if not now: a call analysed from a recording, or a store made for a test or a measurement;
-        ``hidden``: as for :meth:`create_session`)."""
-        sid = self.create_session(source, kind, model, started, hidden)
-        try:
-            self.add(sid, spans=spans, segments=segments, flags=flags, prompts=prompts)
+        """A whole finished analysis as one session, written in one transaction: a crash or a full disk leaves
+        all of it or none (``supportive``: its autonomy-supportive lines; None: not known, found later from the
+        transcript; ``started``: when the call began, if not now: a call analysed from a recording, or a store
+        made for a test or a measurement; ``hidden``: as for :meth:`create_session`)."""
+        with self._errors("save the session to"), self._tx():
+            sid = self._new_session(source, kind, model, started, hidden)
+            self._add_rows(sid, spans, segments, flags, prompts)
             if voice_turns:
-                with self._errors("save the session to"), self._tx():
-                    self.db.executemany('INSERT INTO voices VALUES (?, ?, ?, ?)',
-                                        [(sid, v, a, b) for v, a, b in voice_turns])
-                    self.db.execute("UPDATE sessions SET rep_voice = ?, rep_guessed = ? WHERE id = ?",
-                                    (rep_voice, int(rep_guessed), sid))
-            self.finish_session(sid, duration_s, talk, supportive)
-        except StoreError:
-            self._forget(sid)
-            raise
+                self.db.executemany('INSERT INTO voices VALUES (?, ?, ?, ?)',
+                                    [(sid, v, a, b) for v, a, b in voice_turns])
+                self.db.execute("UPDATE sessions SET rep_voice = ?, rep_guessed = ? WHERE id = ?",
+                                (rep_voice, int(rep_guessed), sid))
+            self._finish(sid, duration_s, talk, supportive)
         return sid
 
     def replace_results(self, session_id: str, talk: TalkSummary, spans: Sequence[SpeechSpan],
@@ -371,7 +395,7 @@ class SessionStore:
             if hidden is not None:
                 self.db.execute("UPDATE sessions SET hidden = ? WHERE id = ?", (json.dumps(hidden), session_id))
             self._put_supportive(session_id, supportive)
-        self.add(session_id, spans=spans, segments=segments, flags=flags, prompts=prompts)
+            self._add_rows(session_id, spans, segments, flags, prompts)
 
     # ---- reading -----------------------------------------------------------------
 
@@ -381,12 +405,12 @@ class SessionStore:
             rows = self.db.execute("SELECT id, started, duration_s, source, kind, model, name, rep_share, ended, "
                                    "rep_guessed, excluded "
                                    "FROM sessions ORDER BY started DESC, id DESC").fetchall()
-        return [replace(SessionRow(*r[:9]), rep_guessed=bool(r[9]), excluded=bool(r[10])) for r in rows]
+            return [_session_row(r) for r in rows]
 
     def load(self, session_id: str, words: bool = True) -> StoredSession:
         """Everything kept of one session (for the review and the report); StoreError if there is none.
         ``words=False`` leaves out each segment's word timings (an export of many calls does not need them)."""
-        with self._errors("read"):
+        with self._errors("read"), self._snapshot():
             row = self.db.execute("SELECT id, started, duration_s, source, kind, model, name, rep_share, ended, "
                                   "talk, audio, rep_voice, rep_guessed, excluded, supportive_known, "
                                   "transcript_removed, hidden FROM sessions WHERE id = ?",
@@ -406,21 +430,26 @@ class SessionStore:
                                      (session_id,)).fetchall()
             supportive = self.db.execute('SELECT speaker, start, "end", match, text FROM supportive '
                                          "WHERE session_id = ? ORDER BY start", (session_id,)).fetchall()
-        stored = StoredSession(
-            replace(SessionRow(*row[:9]), rep_guessed=bool(row[12]), excluded=bool(row[13])), _talk(row[9]),
-            [SpeechSpan(sp, a, b) for sp, a, b in spans],
-            [Segment(sp, a, b, text, True, tuple(Word(*w) for w in _words(timed)) if timed else ())
-             for sp, a, b, text, timed in segments],
-            [Flag(*f) for f in flags],
-            [Prompt(t, kind, text, category, reason, t) for t, kind, text, category, reason in prompts],
-            str(row[10]),
-            [(int(v), float(a), float(b)) for v, a, b in voices],
-            int(row[11]),
-            bool(row[12]),
-            [SupportiveLine(*x) for x in supportive] if row[14] else None,
-            str(row[15]),
-            _hidden_counts(row[16]),
-        )
+            stored = StoredSession(
+                _session_row((*row[:9], row[12], row[13])), _talk(str(row[9])),
+                [SpeechSpan(_speaker(sp), float(a), float(b)) for sp, a, b in spans],
+                [Segment(_speaker(sp), float(a), float(b), str(text), True,
+                         tuple(Word(*w) for w in _words(str(timed))) if timed else ())
+                 for sp, a, b, text, timed in segments],
+                [Flag(_speaker(sp), float(a), float(b), str(category), str(match), str(text), str(prompt))
+                 for sp, a, b, category, match, text, prompt in flags],
+                [Prompt(float(t), str(kind), str(text), str(category), str(reason), float(t))  # type: ignore[arg-type]
+                 for t, kind, text, category, reason in prompts],
+                str(row[10]),
+                [(int(v), float(a), float(b)) for v, a, b in voices],
+                int(row[11]),
+                bool(row[12]),
+                [SupportiveLine(_speaker(sp), float(a), float(b), str(m), str(t)) for sp, a, b, m, t in supportive]
+                if row[14] else None,
+                str(row[15]),
+                _hidden_counts(row[16]),
+            )
+        # Outside the reads: hiding an older session's text is no damaged row if it fails.
         return _hidden_on_read(stored) if row[16] is None else stored
 
     def find(self, prefix: str) -> str:
@@ -495,7 +524,14 @@ class SessionStore:
         the deleted rows as they were written). False if another program reading the store kept part of the
         log in use; it is emptied when that program is done."""
         with self._errors("save the session to"):
-            busy, _log, _moved = self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            # Emptying the log waits for every reader, and a program in the middle of reading does not finish
+            # soon: a short wait (a writer's commit takes milliseconds), not the busy wait of a write, so
+            # deleting a call in the review window never holds the window BUSY_TIMEOUT_S.
+            self.db.execute(f"PRAGMA busy_timeout = {round(CHECKPOINT_WAIT_S * 1000)}")
+            try:
+                busy, _log, _moved = self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            finally:
+                self.db.execute(f"PRAGMA busy_timeout = {round(BUSY_TIMEOUT_S * 1000)}")
         return not busy
 
     def files(self) -> list[Path]:
@@ -533,6 +569,67 @@ class SessionStore:
 
     # ---- internals ---------------------------------------------------------------
 
+    def _new_session(self, source: str, kind: str, model: str, started: datetime | None,
+                     hidden: Hidden | HiddenLater) -> str:
+        """Inside a transaction: a new, empty session row, owned by this process; its id (``hidden``: as for
+        :meth:`create_session`)."""
+        when = (started or datetime.now(timezone.utc)).astimezone(timezone.utc)
+        for _ in range(20):
+            sid = f"{when:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
+            try:
+                self.db.execute("INSERT INTO sessions (id, started, source, kind, model, owner, hidden) "
+                                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                (sid, when.isoformat(timespec="seconds"), source, kind, model, this_process(),
+                                 _hidden_column(hidden)))
+                return sid
+            except sqlite3.IntegrityError:
+                # Two sessions begun in the same second drew the same four hex digits (1 in 65,536;
+                # `copilot bench store` writes dozens a second and met it): draw again.
+                continue
+        raise StoreError(f"Could not save the session to {self.path}: no free session id in this second.")
+
+    def _add_rows(self, session_id: str, spans: Sequence[SpeechSpan], segments: Sequence[Segment],
+                  flags: Sequence[Flag], prompts: Sequence[Prompt]) -> None:
+        """Inside a transaction: results appended to a session (a live revision first removes what it replaces)."""
+        self.db.executemany('DELETE FROM segments WHERE session_id = ? AND speaker = ? '
+                            'AND (start + "end") / 2 BETWEEN ? AND ?',
+                            [(session_id, s.speaker, *s.replaces) for s in segments if s.replaces])
+        self.db.executemany('INSERT INTO speech_spans VALUES (?, ?, ?, ?)',
+                            [(session_id, s.speaker, s.start, s.end) for s in spans])
+        self.db.executemany("INSERT INTO segments VALUES (?, ?, ?, ?, ?, ?)",
+                            [(session_id, s.speaker, s.start, s.end, s.text,
+                              json.dumps([[w.text, round(w.start, 3), round(w.end, 3)] for w in s.words]))
+                             for s in segments if s.final])
+        self.db.executemany("INSERT INTO flags VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                            [(session_id, f.speaker, f.start, f.end, f.category, f.match, f.text, f.prompt)
+                             for f in flags])
+        self.db.executemany("INSERT INTO prompts VALUES (?, ?, ?, ?, ?, ?)",
+                            [(session_id, p.time, p.kind, p.text, p.category, p.reason) for p in prompts])
+
+    def _finish(self, session_id: str, duration_s: float, talk: TalkSummary,
+                supportive: Sequence[SupportiveLine] | None, hidden: Hidden | None = None) -> None:
+        """Inside a transaction: the session's length and numbers (and how many of each kind were hidden in it,
+        if given), and it is marked finished."""
+        self.db.execute("UPDATE sessions SET duration_s = ?, rep_share = ?, talk = ?, ended = 'finished' "
+                        "WHERE id = ?", (duration_s, talk.rep_share, json.dumps(talk.as_json()), session_id))
+        if hidden is not None:
+            self.db.execute("UPDATE sessions SET hidden = ? WHERE id = ?", (json.dumps(hidden), session_id))
+        if supportive is not None:
+            self._put_supportive(session_id, supportive)
+
+    def _wal(self) -> None:
+        """Write-ahead logging, so the review reads while the app writes. Two processes opening a new
+        store at once both try to switch it, and SQLite answers "locked" at once instead of waiting."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                self.db.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
     def _put_supportive(self, session_id: str, supportive: Sequence[SupportiveLine] | None) -> None:
         """Inside a transaction: the session's supportive lines replaced (None: not known)."""
         self.db.execute("DELETE FROM supportive WHERE session_id = ?", (session_id,))
@@ -544,32 +641,52 @@ class SessionStore:
 
     def _migrate(self) -> None:
         version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
+        if version < 0:
+            raise StoreError(f"Could not open {self.path}: it is not a session database or it is damaged; "
+                             "move it aside or pass --db with another file.")
         if version > len(MIGRATIONS):
             raise StoreError(f"{self.path} was written by a newer version of Live Call Copilot "
                              f"(schema {version}); update the app to read it.")
-        for n in range(version, len(MIGRATIONS)):
-            with self._tx():
+        if version == len(MIGRATIONS):
+            return
+        with self._tx():
+            # Read again under the write lock: another process may have upgraded it meanwhile.
+            version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
+            if version == 0 and self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                raise StoreError(f"{self.path} is another program's database, not a session database; "
+                                 "pass --db with another file.")
+            for n in range(version, len(MIGRATIONS)):
                 for statement in MIGRATIONS[n].split(";"):
                     if statement.strip():
                         self.db.execute(statement)
                 self.db.execute(f"PRAGMA user_version = {n + 1}")
 
-    def _forget(self, session_id: str) -> None:
-        try:
-            with self._tx():
-                self.db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
-        except sqlite3.Error:
-            pass
-
     @contextmanager
     def _tx(self) -> Iterator[None]:
+        """One write transaction: the write lock taken first (BEGIN IMMEDIATE: a read that turns
+        into a write could deadlock with another writer), all of it or nothing."""
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield
+            self.db.execute("COMMIT")
         except BaseException:
-            self.db.execute("ROLLBACK")
+            # A full disk may have rolled it back already, and a failed COMMIT leaves it open.
+            if self.db.in_transaction:
+                try:
+                    self.db.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass  # the first error is the one to tell
             raise
-        self.db.execute("COMMIT")
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[None]:
+        """Several reads that see the store at one moment (a writer may commit in between)."""
+        self.db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            if self.db.in_transaction:
+                self.db.execute("COMMIT")
 
     @contextmanager
     def _errors(self, doing: str) -> Iterator[None]:
@@ -578,18 +695,16 @@ class SessionStore:
             yield
         except StoreError:
             raise
+        except UnicodeDecodeError:  # SQLite quoting a garbled schema back in bytes that are not UTF-8
+            raise StoreError(f"Could not {doing} {self.path}: it is not a session database or it is damaged; "
+                             "move it aside or pass --db with another file.") from None
+        except (ValueError, TypeError, OverflowError):
+            if doing not in ("read", "open"):
+                raise
+            # A damaged row read back: a time that is not a number, a speaker nobody is.
+            raise StoreError(f"Could not {doing} {self.path}: it is not a session database or it is damaged; "
+                             "move it aside or pass --db with another file.") from None
         except sqlite3.DatabaseError as e:
-            msg = str(e).lower()
-            if "full" in msg:
-                reason = "the disk is full; free some space and try again"
-            elif "not a database" in msg or "malformed" in msg:
-                reason = "it is not a session database or it is damaged; move it aside or pass --db with another file"
-            elif "locked" in msg or "busy" in msg:
-                reason = "another program holds it locked; close it and try again"
-            elif "readonly" in msg or "unable to open" in msg:
-                reason = "it cannot be written here; check the folder's permissions or pass --db"
-            else:
-                reason = str(e)
-            raise StoreError(f"Could not {doing} {self.path}: {reason}.") from None
+            raise StoreError(f"Could not {doing} {self.path}: {_reason(e)}.") from None
         except OSError as e:
             raise StoreError(f"Could not {doing} {self.path}: {e.strerror or e}.") from None

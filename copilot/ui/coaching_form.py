@@ -52,11 +52,11 @@ class CoachingForm(QObject):
         self.gap = QSpinBox()
         self.gap.setRange(5, 600)
         self.gap.setSuffix(" s")
-        self.gap.setValue(round(coach.min_gap_s))
+        _show(self.gap, coach.min_gap_s)
         self.cooldown = QSpinBox()
         self.cooldown.setRange(5, 1800)
         self.cooldown.setSuffix(" s")
-        self.cooldown.setValue(round(coach.category_cooldown_s))
+        _show(self.cooldown, coach.category_cooldown_s)
         self.dominance = QDoubleSpinBox()
         self.dominance.setRange(40, 95)
         self.dominance.setDecimals(0)
@@ -65,12 +65,12 @@ class CoachingForm(QObject):
         self.budget = QSpinBox()
         self.budget.setRange(20, 200)
         self.budget.setSuffix(" % of one core")
-        self.budget.setValue(round(settings.cpu_budget * 100))
+        _show(self.budget, settings.cpu_budget * 100)
         self.lock = QCheckBox("Lock the overlay (clicks pass through to the call)")
         self.lock.setChecked(settings.overlay_locked)
         self.opacity = QSlider(Qt.Orientation.Horizontal)
         self.opacity.setRange(30, 100)
-        self.opacity.setValue(round(settings.overlay_opacity * 100))
+        _show(self.opacity, settings.overlay_opacity * 100)
         self.keep_audio = QCheckBox("Keep the call's audio on this computer, to replay moments in the review")
         self.keep_audio.setChecked(settings.keep_audio)
         self.echo = QCheckBox("Remove the call's echo from your microphone (on laptop speakers; a headset needs none)")
@@ -141,3 +141,9 @@ class CoachingForm(QObject):
     def _opacity_changed(self, value: int) -> None:
         self.opacity_changed.emit(value / 100)
         self.changed.emit()
+
+
+def _show(widget: QSpinBox | QSlider, value: float) -> None:
+    """A saved value in a box or slider of a narrower range, brought inside it (a hand-edited file may hold
+    anything; Qt's whole numbers overflow past two billion)."""
+    widget.setValue(round(min(max(value, widget.minimum()), widget.maximum())))

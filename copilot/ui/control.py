@@ -26,9 +26,10 @@ from PySide6.QtWidgets import (
 )
 
 from copilot.audio.levels import LevelMonitor
+from copilot.core.consent import CONSENT_NOTICE, consent_line
 from copilot.core.redact import hidden_sentence
 from copilot.errors import UserError
-from copilot.pipeline.events import EchoStatus
+from copilot.pipeline.events import DeviceNotice, EchoStatus
 from copilot.pipeline.recorded import Recorded
 from copilot.store.settings import Settings, save_settings
 from copilot.store.sqlite import SessionStore
@@ -37,10 +38,7 @@ from copilot.ui.device_picker import DevicePicker
 from copilot.ui.overlay import Overlay
 from copilot.ui.runner import LiveRunner, SessionPlan
 
-__all__ = ["ControlWindow", "CONSENT"]
-
-CONSENT = ("Before you coach a real call: the copilot transcribes both sides on this computer. "
-           "Tell the other side the call is being transcribed, as the law where you and they are may require.")
+__all__ = ["ControlWindow"]
 
 
 class ControlWindow(QWidget):
@@ -116,16 +114,42 @@ class ControlWindow(QWidget):
         self.tray = self._tray()
 
     def _consent_row(self, visible: bool) -> QWidget:
+        """The notice, shown until the rep has seen it, with a line to say or paste into the meeting chat."""
         row_widget = QWidget()
-        row = QHBoxLayout(row_widget)
-        text = QLabel(CONSENT)
+        column = QVBoxLayout(row_widget)
+        column.setContentsMargins(0, 0, 0, 0)
+        text = QLabel(CONSENT_NOTICE + " You could say, or paste into the meeting chat:")
         text.setWordWrap(True)
+        self.consent_line = QLabel()
+        self.consent_line.setWordWrap(True)
+        self.consent_line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.consent_line.setStyleSheet("font-style: italic; margin-left: 12px;")
+        self.copy_button = QPushButton("Copy the line")
+        self.copy_button.clicked.connect(self.copy_consent_line)
         ok = QPushButton("Got it")
         ok.clicked.connect(self._consent_seen)
-        row.addWidget(text, 1)
-        row.addWidget(ok)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.copy_button)
+        buttons.addWidget(ok)
+        column.addWidget(text)
+        column.addWidget(self.consent_line)
+        column.addLayout(buttons)
+        self._show_consent_line()
         row_widget.setVisible(visible)
         return row_widget
+
+    def _show_consent_line(self) -> None:
+        """The line as it is true now: it mentions a recording only while the rep keeps the call's audio."""
+        line = f"\u201c{consent_line(self.settings.keep_audio)}\u201d"
+        if self.consent_line.text() != line:
+            self.consent_line.setText(line)
+            self.copy_button.setText("Copy the line")
+
+    def copy_consent_line(self) -> None:
+        """The line on the clipboard, to paste into the meeting's chat."""
+        QGuiApplication.clipboard().setText(consent_line(self.settings.keep_audio))
+        self.copy_button.setText("Copied")
 
     # ---- session -------------------------------------------------------------------
 
@@ -143,10 +167,13 @@ class ControlWindow(QWidget):
         self.runner.start(self.plan_for(self.settings))
 
     def _on_event(self, event: object) -> None:
-        """A session's event, on the Qt thread: the window shows what the echo canceller says."""
+        """A session's event, on the Qt thread: the window shows what the echo canceller says, and on the
+        status line what the session says that is not coaching (a headset unplugged, a full disk)."""
         if isinstance(event, EchoStatus):
             self.echo.setText(event.message)
             self.echo.setVisible(True)
+        elif isinstance(event, DeviceNotice):
+            self.status.setText(event.message)
 
     def _on_failed(self, message: str) -> None:
         self.status.setText(message)
@@ -232,6 +259,7 @@ class ControlWindow(QWidget):
     def _save(self) -> None:
         mic, call = self.devices.chosen
         self.settings = replace(self.coaching.apply(self.settings), mic=mic, call=call)
+        self._show_consent_line()
         self._write()
 
     def _write(self) -> None:

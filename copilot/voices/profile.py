@@ -71,14 +71,18 @@ def load_profile(path: Path) -> VoiceProfile | None:
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        vp = np.asarray(data["voiceprint"], dtype=np.float32)
+        with np.errstate(over="ignore", invalid="ignore"):  # a number past float32 becomes inf, refused below
+            vp = np.asarray(data["voiceprint"], dtype=np.float32)
         if vp.shape != (DIM,) or not np.isfinite(vp).all():
             raise ValueError("not a voiceprint")
         return VoiceProfile(vp / (np.linalg.norm(vp) + 1e-12), float(data.get("speech_s", 0.0)),
                             str(data.get("source", "")), str(data.get("updated", "")), int(data.get("sessions", 0)))
-    except (OSError, ValueError, KeyError, TypeError) as e:
-        raise ProfileError(f"Your voice profile {path} cannot be read ({e}); `copilot voice clear` deletes it."
-                           ) from None
+    except OSError as e:
+        raise ProfileError(f"Your voice profile {path} cannot be read ({e.strerror or e}); `copilot voice clear` "
+                           "deletes it.") from None
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise ProfileError(f"Your voice profile {path} is damaged or is not a voice profile; `copilot voice clear` "
+                           "deletes it, and `copilot voice set FILE` makes a new one.") from None
 
 
 def save_profile(profile: VoiceProfile, path: Path) -> None:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from copilot.audio.decode import SAMPLE_RATE, AudioFileError, load_call
-from tests.wavs import SAMPLE, tone, write_wav
+from tests.wavs import ROOT, SAMPLE, tone, write_wav
 
 
 def test_stereo_file_at_44k_becomes_two_16k_tracks_with_rep_on_the_left(tmp_path: Path) -> None:
@@ -88,3 +88,48 @@ def test_a_channel_of_pure_silence_names_the_side(tmp_path: Path) -> None:
 def test_both_layouts_at_once_is_refused(tmp_path: Path) -> None:
     f = write_wav(tmp_path / "call.wav", [tone(1.0, 16_000), tone(1.0, 16_000)], 16_000)
     assert "not both" in _error(call=f, rep=f, prospect=f)
+
+
+def test_a_float_recording_with_damaged_samples_decodes_with_silence_there(tmp_path: Path) -> None:
+    rate = SAMPLE_RATE
+    left, right = tone(2.0, rate), tone(2.0, rate, hz=330.0)
+    frames = np.stack([left, right], axis=1).astype("<f4")
+    frames[rate // 2: rate // 2 + 100] = np.nan
+    frames[rate: rate + 100, 1] = np.inf
+    frames[rate + 200: rate + 300, 0] = 1e30  # past full scale
+    path = tmp_path / "float.wav"  # a 32-bit float WAV (format 3), as some recorders write
+    data = frames.tobytes()
+    header = (b"RIFF" + (36 + len(data)).to_bytes(4, "little") + b"WAVEfmt " + (16).to_bytes(4, "little")
+              + (3).to_bytes(2, "little") + (2).to_bytes(2, "little") + rate.to_bytes(4, "little")
+              + (rate * 8).to_bytes(4, "little") + (8).to_bytes(2, "little") + (32).to_bytes(2, "little")
+              + b"data" + len(data).to_bytes(4, "little"))
+    path.write_bytes(header + data)
+    call = load_call(path)  # and no warning (warnings are errors here)
+    assert np.isfinite(call.rep).all() and np.isfinite(call.prospect).all()
+    assert call.rep[rate // 2 + 50] == 0.0 and call.duration_s == 2.0
+    assert float(np.abs(call.rep).max()) <= 1.0
+
+
+def test_a_wav_header_with_an_impossible_sample_size_is_one_sentence(tmp_path: Path) -> None:
+    path = write_wav(tmp_path / "call.wav", [tone(1.0, 16000), tone(1.0, 16000, hz=330.0)], 16000)
+    data = bytearray(path.read_bytes())
+    data[34:36] = b"\x08\x80"  # bits per sample: 32776
+    path.write_bytes(bytes(data))
+    with pytest.raises(AudioFileError) as e:
+        load_call(path)
+    assert "could not be read as audio" in str(e.value) and "\n" not in str(e.value)
+
+
+def test_a_header_that_claims_days_of_audio_does_not_set_aside_memory_for_them() -> None:
+    # 2,000 bytes of an MP3 whose broken header says it lasts 40 days (found by `copilot bench fuzz audio`).
+    import av
+
+    path = ROOT / "tests" / "data" / "broken" / "claims_days.mp3"
+    with av.open(str(path)) as container:
+        assert (container.duration or 0) / 1e6 > 30 * 24 * 3600
+    try:
+        audio = load_call(path)
+    except AudioFileError as e:  # a sentence is fine; a 400 GB allocation is not
+        assert "\n" not in str(e)
+    else:
+        assert audio.duration_s < 60

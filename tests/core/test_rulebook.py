@@ -95,3 +95,10 @@ def test_missing_and_unreadable_files(tmp_path: Path) -> None:
         Rulebook.load(binary)
     with pytest.raises(RulebookError, match="is a folder"):
         Rulebook.load(tmp_path)
+
+
+def test_a_long_or_multi_line_value_from_the_file_is_cut_short_in_the_one_line_message() -> None:
+    message = error_of(GOOD.replace("[categories.pushy]", '[categories.pushy]\nkind = "' + "x" * 5000 + '"'))
+    assert len(message) < 300 and "kind must be" in message
+    message = error_of(GOOD + '\n["line\\nbreak"]\nx = 1\n')
+    assert "unknown key" in message  # and on one line (error_of checks)

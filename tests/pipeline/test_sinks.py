@@ -58,3 +58,41 @@ def test_nothing_the_worker_runs_prints_where_the_app_cannot_show_it() -> None:
                       and node.attr in ("stderr", "__stderr__")):
                     found.append(f"{path.name}:{node.lineno} sys.{node.attr}")
     assert found == []
+
+
+def test_a_disk_that_fills_mid_call_is_said_once_with_how_far_the_call_is_saved_and_again_when_it_works(
+    tmp_path: Path,
+) -> None:
+    from copilot.core.events import SpeechSpan
+
+    with SessionStore(tmp_path / "s.db") as store:
+        sid = store.create_session("live", "live")
+        said: list[str] = []
+        writer = StoreWriter(store, sid, every_s=1.0, notice=said.append)
+        writer(Stamped(SpeechSpan("rep", 0.0, 12.5), 0.0))
+        writer(Stamped(SpeechSpan("prospect", 13.0, 20.0), 1.0))  # both written
+        store.db.execute("CREATE TRIGGER full BEFORE INSERT ON speech_spans "
+                         "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END")
+        for n in range(2, 6):  # four more tries, all failing
+            writer(Stamped(SpeechSpan("rep", 20.0 + n, 20.5 + n), float(n)))
+        assert len(said) == 1 and "the disk is full" in said[0] and "saved up to 0:20" in said[0]
+        assert "coaching goes on" in said[0] and "\n" not in said[0]
+        assert writer.failures == 4
+        store.db.execute("DROP TRIGGER full")  # the rep freed some space
+        writer(Stamped(SpeechSpan("prospect", 27.0, 28.0), 6.0))
+        assert said[1:] == ["Saving the call works again; nothing heard was lost."]
+        assert store.db.execute("SELECT count(*) FROM speech_spans").fetchone()[0] == 7
+
+
+def test_without_headless_the_terminal_gets_only_what_is_not_coaching() -> None:
+    import io
+
+    from copilot.core.events import Prompt
+    from copilot.pipeline.events import DeviceNotice
+    from copilot.pipeline.sinks import Notices
+
+    out = io.StringIO()
+    notices = Notices(out)
+    notices(Stamped(Prompt(3.0, "phrase", "What do you want to do next?", "owning_the_path", "you said", 11.0), 3.0))
+    notices(Stamped(DeviceNotice(75.0, "Your microphone stopped delivering audio (unplugged?)."), 75.0))
+    assert out.getvalue() == "copilot: 1:15: Your microphone stopped delivering audio (unplugged?).\n"

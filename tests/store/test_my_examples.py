@@ -61,6 +61,15 @@ def test_a_broken_examples_file_is_one_sentence_and_is_never_written_over(tmp_pa
     assert (data / "my_examples.json").read_text(encoding="utf-8") == broken
 
 
+def test_a_mark_with_a_long_value_where_a_number_goes_is_a_short_sentence(tmp_path: Path) -> None:
+    path = tmp_path / "my_examples.json"
+    path.write_text('{"version": 1, "marks": [{"kind": "example", "sentence": "Sign today.", "category": "x", '
+                    '"session": "s", "start": "' + "x" * 5000 + '"}]}', encoding="utf-8")
+    with pytest.raises(ExamplesError) as e:
+        MyExamples.load(path)
+    assert len(str(e.value)) < 400 and "\n" not in str(e.value) and "could not convert string to float" in str(e.value)
+
+
 def test_the_examples_file_survives_a_schema_upgrade_and_marks_work_on_an_old_database(tmp_path: Path) -> None:
     path = tmp_path / "sessions.db"
     db = sqlite3.connect(path)

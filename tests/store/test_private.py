@@ -19,7 +19,7 @@ from copilot.store.private import (
     tighten_app_folders,
     write_private_text,
 )
-from copilot.store.sqlite import SessionStore
+from copilot.store.sqlite import MIGRATIONS, SessionStore
 from tests.store.test_sqlite import save
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX modes")
@@ -98,7 +98,8 @@ def test_a_store_an_older_version_made_readable_is_tightened_when_opened(tmp_pat
     db = tmp_path / "sessions.db"
     old = sqlite3.connect(db)  # as the store used to open it: 0644 under this umask, its log too
     old.execute("PRAGMA journal_mode = WAL")
-    old.execute("CREATE TABLE t (x)")
+    old.executescript(MIGRATIONS[0])  # its first schema (a file of tables without a version is another program's)
+    old.execute("PRAGMA user_version = 1")
     old.commit()
     assert mode(db) == 0o644 and mode(tmp_path / "sessions.db-wal") == 0o644
     with SessionStore(db) as store:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from copilot.core.events import Segment, SpeechSpan
-from copilot.store.recovery import is_running, this_process
+from copilot.store.recovery import is_running, recording, this_process
 from copilot.store.sqlite import SessionStore
 
 
@@ -41,10 +41,18 @@ def test_a_session_whose_process_died_is_finished_with_its_length_and_share(tmp_
 
 def test_a_session_still_being_recorded_is_left_alone(tmp_path: Path) -> None:
     with SessionStore(tmp_path / "s.db") as store:
-        sid = record_some(store, this_process())  # this process is alive: it is still recording
-    with SessionStore(tmp_path / "s.db") as store:
+        sid = record_some(store, this_process())
+    with recording(sid), SessionStore(tmp_path / "s.db") as store:  # this process is still recording it
         row = store.sessions()[0]
     assert row.id == sid and row.ended == "" and row.rep_share is None and row.as_json()["ended"] == "recording"
+
+
+def test_a_session_this_process_stopped_recording_without_finishing_is_finished(tmp_path: Path) -> None:
+    with SessionStore(tmp_path / "s.db") as store:
+        sid = record_some(store, this_process())  # its end could not be written (a full disk); the app runs on
+    with SessionStore(tmp_path / "s.db") as store:  # the rep opens the list of calls
+        row = store.sessions()[0]
+    assert row.id == sid and row.ended_unexpectedly and row.duration_s == 41.0
 
 
 def test_a_finished_session_stays_as_it_was(tmp_path: Path) -> None:
@@ -60,6 +68,7 @@ def test_a_finished_session_stays_as_it_was(tmp_path: Path) -> None:
 
 def test_only_a_process_that_has_ended_counts_as_gone() -> None:
     assert is_running(this_process())
+    assert not is_running(this_process(), "20260101-120000-abcd")  # this process, but not recording that one
     assert not is_running(dead_owner())
     assert not is_running("")  # written before sessions named their process
     assert is_running("another-machine:1")  # not ours to judge
@@ -76,3 +85,15 @@ def test_the_lists_and_the_review_say_a_session_ended_unexpectedly(tmp_path: Pat
         review = build_review(store.load(sid), Rulebook.load())
     assert row.label.endswith("(ended unexpectedly)")
     assert "ended unexpectedly" in review.meta and "0:41" in review.meta
+
+
+def test_a_store_on_a_full_disk_still_opens_to_be_read_and_finishes_the_call_later(tmp_path: Path) -> None:
+    with SessionStore(tmp_path / "s.db") as store:
+        sid = record_some(store, dead_owner())
+        store.db.execute("CREATE TRIGGER full BEFORE UPDATE ON sessions "
+                         "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END")
+    with SessionStore(tmp_path / "s.db") as store:  # the list of calls, on a full disk
+        assert store.sessions()[0].ended == ""
+        store.db.execute("DROP TRIGGER full")  # space was freed
+    with SessionStore(tmp_path / "s.db") as store:
+        assert store.sessions()[0].id == sid and store.sessions()[0].ended_unexpectedly

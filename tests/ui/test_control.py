@@ -13,6 +13,7 @@ from copilot.audio.decode import load_call
 from copilot.audio.sources import FileSource
 from copilot.core.events import Prompt
 from copilot.core.settings import CoachSettings
+from copilot.pipeline.events import DeviceNotice
 from copilot.store.settings import Settings, load_settings, save_settings
 from copilot.store.sqlite import SessionStore
 from copilot.ui.bridge import EventBridge
@@ -117,6 +118,31 @@ def test_stop_ends_the_session_and_keeps_what_was_heard(qtbot: QtBot, tmp_path: 
     assert finished.args[0].duration_s < 60
 
 
+def test_a_disk_that_fills_mid_call_is_said_in_the_window_and_the_coaching_goes_on(qtbot: QtBot,
+                                                                                   tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    with SessionStore(db) as store:  # from 30 s into the call on, nothing more fits on the disk
+        store.db.execute("CREATE TRIGGER full BEFORE INSERT ON speech_spans WHEN NEW.start > 30 "
+                         "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END")
+    window, overlay, runner = make_window(qtbot, tmp_path)
+    window.plan_for = lambda s: SessionPlan("sample", lambda: FileSource(load_call(SAMPLE), speed=12.0), db=str(db))
+    shown: list[Prompt] = []
+    overlay.shown.connect(shown.append)
+    with qtbot.waitSignal(runner.bridge.received, timeout=30_000,
+                          check_params_cb=lambda e: isinstance(e, DeviceNotice)) as said:
+        window.toggle()
+    notice = said.args[0]
+    assert window.status.text() == notice.message  # in the window, not only on a terminal
+    assert "the disk is full" in notice.message and "coaching goes on" in notice.message
+    qtbot.waitUntil(lambda: window.start_button.text() == "Start session", timeout=30_000)
+    assert window.status.text().startswith("The end of the session was not saved") and runner.wait(5)
+    assert any(p.time > notice.t for p in shown)  # prompts still came after the disk filled
+    with SessionStore(db) as store:  # the call is kept up to the last stretch that could be written
+        row = store.sessions()[0]
+        spans = store.load(row.id).spans
+    assert row.ended_unexpectedly and spans and max(s.start for s in spans) <= 30 and row.duration_s < 45
+
+
 def test_the_consent_notice_shows_once(qtbot: QtBot, tmp_path: Path) -> None:
     window, _, _ = make_window(qtbot, tmp_path)
     assert window.consent.isVisible()
@@ -126,6 +152,23 @@ def test_the_consent_notice_shows_once(qtbot: QtBot, tmp_path: Path) -> None:
     assert saved.consent_acknowledged and problem is None
     again, _, _ = make_window(qtbot, tmp_path, saved)
     assert not again.consent.isVisible()
+
+
+def test_the_consent_notice_has_a_line_to_say_or_paste_and_copy_puts_it_on_the_clipboard(qtbot: QtBot,
+                                                                                       tmp_path: Path) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    from copilot.core.consent import consent_line
+
+    window, _, _ = make_window(qtbot, tmp_path)
+    assert consent_line() in window.consent_line.text() and window.consent_line.isVisible()
+    assert "recording" not in window.consent_line.text()  # the call's audio is not kept: the line does not say so
+    qtbot.mouseClick(window.copy_button, Qt.MouseButton.LeftButton)  # type: ignore[no-untyped-call]
+    assert QGuiApplication.clipboard().text() == consent_line() and window.copy_button.text() == "Copied"
+    window.coaching.keep_audio.setChecked(True)  # the rep keeps the call's audio: now the line says so
+    assert "a recording stay" in window.consent_line.text() and window.copy_button.text() == "Copy the line"
+    qtbot.mouseClick(window.copy_button, Qt.MouseButton.LeftButton)  # type: ignore[no-untyped-call]
+    assert QGuiApplication.clipboard().text() == consent_line(keep_audio=True)
 
 
 def test_the_lock_and_opacity_reach_the_overlay_and_are_saved(qtbot: QtBot, tmp_path: Path) -> None:
@@ -163,7 +206,9 @@ def test_settings_round_trip_and_a_broken_file_is_set_aside(tmp_path: Path) -> N
     assert (tmp_path / "settings.toml.broken").read_text(encoding="utf-8") == "prompt_gap_s = 'soon'\n"
 
 
-@pytest.mark.parametrize("text", ["dominance_share = 3.0\n", "overlay_locked = 'yes'\n", "[[[\n"])
+@pytest.mark.parametrize("text", ["dominance_share = 3.0\n", "overlay_locked = 'yes'\n", "[[[\n",
+                                  "overlay_x = 1e308\n", "overlay_opacity = nan\n", "[coach]\nmin_gap_s = inf\n",
+                                  "[coach]\ncategory_cooldown_s = 1e300\n", "overlay_y = -9223372036854775808\n"])
 def test_nonsense_settings_fall_back_to_defaults_with_a_sentence(tmp_path: Path, text: str) -> None:
     path = tmp_path / "settings.toml"
     path.write_text(text, encoding="utf-8")
@@ -230,3 +275,12 @@ def test_the_apps_windows_carry_its_icon(qtbot: QtBot, tmp_path: Path) -> None:
     window, overlay, _runner = make_window(qtbot, tmp_path)
     sizes = {s.width() for s in window.windowIcon().availableSizes()}
     assert {16, 32, 48, 256} <= sizes and overlay.windowIcon().availableSizes()
+
+
+def test_a_hand_edited_threshold_beyond_the_forms_range_opens_the_window_at_the_range_end(qtbot: QtBot,
+                                                                                       tmp_path: Path) -> None:
+    coach = replace(CoachSettings(), min_gap_s=5e8, category_cooldown_s=0.0)
+    window, _, _ = make_window(qtbot, tmp_path, Settings(coach=coach, cpu_budget=2.0, overlay_opacity=0.01))
+    assert window.coaching.gap.value() == window.coaching.gap.maximum()
+    assert window.coaching.cooldown.value() == window.coaching.cooldown.minimum()
+    assert window.coaching.opacity.value() == window.coaching.opacity.minimum()

@@ -130,3 +130,18 @@ def test_a_mixed_call_analysed_with_the_reps_clip_has_the_reps_share(embedder: V
     guessed = guessed_dev_a  # the same recording analysed with none of them (tests/voices/conftest.py)
     assert guessed.voices is not None and guessed.voices.guess
     assert "a guess" in summary(guessed)
+
+
+@pytest.mark.parametrize("text", ['{"voiceprint": [[1, 2], [3]]}', '{"voiceprint": "abc"}', "[1, 2]", "{",
+                                  '{"voiceprint": [1e400]}', '{"voiceprint": null}',
+                                  '{"voiceprint": [' + ", ".join(["1e300"] * 256) + "]}"])
+def test_a_damaged_voice_profile_is_one_sentence_with_what_to_do(tmp_path: Path, text: str) -> None:
+    from copilot.voices.profile import load_profile
+
+    path = tmp_path / "voice.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ProfileError) as e:
+        load_profile(path)
+    message = str(e.value)
+    assert "is damaged or is not a voice profile" in message and "copilot voice clear" in message
+    assert "\n" not in message and ". " not in message.split("voice.json", 1)[1]  # one sentence
