@@ -23,7 +23,9 @@ if TYPE_CHECKING:
     from copilot.core.phrases import PhraseDetector
     from copilot.core.redact import Redactor
     from copilot.core.retention import Retention
-    from copilot.pipeline.budget import CpuBudget
+    from copilot.pipeline.events import Sink
+    from copilot.pipeline.live import LivePipeline
+    from copilot.pipeline.options import LiveOptions
     from copilot.report.review import Review
     from copilot.store.retention import Expired
     from copilot.store.sqlite import SessionStore
@@ -33,7 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = ["load_detector", "stt_threads", "live_threads", "whisper", "live_engine", "open_capture", "sound_modules",
            "sample_call", "demo_source", "open_event_log", "load_review", "display_problem", "require_display",
-           "cpu_budget", "echo_canceller", "apply_retention", "redactor"]
+           "live_session", "live_detector", "echo_canceller", "apply_retention", "redactor"]
 
 
 def load_detector(rules: str | None, meaning: bool = True, threads: int = 1, mine: bool = True) -> PhraseDetector:
@@ -93,12 +95,14 @@ def whisper(choice: ModelChoice, threads: int = 0) -> WhisperEngine:
     return WhisperEngine(choice, threads=stt_threads(threads))
 
 
-def live_engine(model: str | None, threads: int = 0) -> Engine:
-    """Live decoding: the model in short encoder windows (a ModelError if it cannot load)."""
+def live_engine(model: str | ModelChoice | None, threads: int = 0) -> Engine:
+    """Live decoding: the model (a name, or one already resolved) in short encoder windows (a ModelError if it
+    cannot load)."""
     from copilot.stt.engine import ShortWindows
     from copilot.stt.models import resolve_model
 
-    return ShortWindows(whisper(resolve_model(model), live_threads(threads)))
+    choice = model if model is not None and not isinstance(model, str) else resolve_model(model)
+    return ShortWindows(whisper(choice, live_threads(threads)))
 
 
 def echo_canceller(on: bool) -> EchoCanceller | None:
@@ -117,13 +121,24 @@ def redactor(on: bool) -> Redactor | None:
     return library_redactor() if on else None
 
 
-def cpu_budget(percent: float) -> CpuBudget:
-    """``--cpu-budget PERCENT`` of one core (a UserError for a number that makes no sense)."""
-    from copilot.pipeline.budget import CpuBudget
+def live_detector(options: LiveOptions, mine: bool = True) -> PhraseDetector:
+    """The detector a live session's options ask for (the rep's own examples too, unless ``mine`` is False)."""
+    return load_detector(options.rules, meaning=not options.rules_only, mine=mine)
 
-    if not 0 < percent <= 200:
-        raise UserError(f"--cpu-budget {percent:g} is not a share of a core; give a percentage such as 50.")
-    return CpuBudget(percent / 100)
+
+def live_session(options: LiveOptions, source: AudioSource, sinks: list[Sink], *, engine: Engine | None = None,
+                 detector: PhraseDetector | None = None, rep_speech: RepSpeech | None = None) -> LivePipeline:
+    """A live session, put together the one way the command, the app, the self-test and the benchmark share.
+
+    The speech model and the detector are made from ``options`` unless given (a caller loads them early to say
+    a problem before the call starts, or keeps a loaded model for the next session)."""
+    from copilot.pipeline.budget import CpuBudget
+    from copilot.pipeline.live import LivePipeline
+
+    return LivePipeline(source, engine or live_engine(options.model, options.threads),
+                        detector or live_detector(options), sinks, settings=options.coach,
+                        budget=CpuBudget(options.cpu_share), echo=echo_canceller(options.echo_cancel),
+                        rep_speech=rep_speech)
 
 
 def sound_modules() -> tuple[object, object, object]:

@@ -57,22 +57,23 @@ def run(args: argparse.Namespace) -> int:
     from copilot.audio.decode import load_call
     from copilot.audio.sources import FileSource
     from copilot.pipeline.events import Stamped
-    from copilot.pipeline.live import LivePipeline
     from copilot.pipeline.offline import analyze_call
+    from copilot.pipeline.options import LiveOptions
     from copilot.pipeline.sinks import event_json
     from copilot.stt.engine import ShortWindows
     from copilot.stt.models import resolve_model
-    from copilot.wiring import cpu_budget, echo_canceller, live_threads, load_detector, whisper
+    from copilot.wiring import live_detector, live_session, live_threads, whisper
 
     f = Path(args.file) if args.file else asset_path("samples", "discovery_call.opus")
     truth = load_truth(f) if truth_path(f).is_file() else None
-    detector = load_detector(args.rules, meaning=not getattr(args, "rules_only", False), mine=False)
+    options = LiveOptions.from_args(args)
+    detector = live_detector(options, mine=False)  # the bundled detector, whatever the rep taught it
     audio = load_call(f, rep_channel="right" if truth and truth.rep_channel == "right" else "left")
-    choice = resolve_model(args.model)
+    choice = resolve_model(options.model)
     if not args.speed > 0:
         raise UserError("--speed must be more than 0.")
     # One model for both: the live session's threads (the offline comparison is not timed).
-    offline_engine = whisper(choice, live_threads(args.threads))
+    offline_engine = whisper(choice, live_threads(options.threads))
     engine = ShortWindows(offline_engine)
 
     events: list[dict[str, Any]] = []
@@ -91,8 +92,7 @@ def run(args: argparse.Namespace) -> int:
         # the bench's own list would otherwise be most of the memory growth it reports.
         events.append(event_json(stamped))
 
-    pipeline = LivePipeline(FileSource(audio, speed=args.speed), engine, detector, [keep],
-                            budget=cpu_budget(args.cpu_budget), echo=echo_canceller(args.echo_cancel))
+    pipeline = live_session(options, FileSource(audio, speed=args.speed), [keep], engine=engine, detector=detector)
     load = BusyProcesses(args.load)
     before = time.process_time()  # user and system CPU of every thread, as getrusage counts it
     wall0 = time.monotonic()
@@ -112,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
 
     # The offline analysis of the same call, unless --no-compare (a long call's memory run).
     offline = None if args.no_compare else analyze_call(audio, offline_engine, detector, model=choice.label,
-                                                        echo=args.echo_cancel)
+                                                        echo=options.echo_cancel)
     # The transcript as stored: finals, with the rep's revisions in place of what they replace.
     live_text: dict[Speaker, str] = {
         w: " ".join(s.text for s in session.segments if s.speaker == w) for w in SPEAKERS
@@ -128,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
         "wall_s": round(wall, 2),
         "cpu_percent_of_one_core": round(cpu, 1),
         "cpu_percent_whole_process": round(whole, 1),
-        "cpu_budget_percent": args.cpu_budget, "load_processes": args.load,
+        "cpu_budget_percent": options.cpu_share * 100, "load_processes": args.load,
         "speaker_echo": pipeline.echo.report().sentence() if pipeline.echo is not None else "not cancelled",
         "echo_canceller_cpu_percent": (round(100 * pipeline.echo.report().cpu_s * args.speed / audio.duration_s, 2)
                                        if pipeline.echo is not None else None),

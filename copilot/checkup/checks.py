@@ -133,14 +133,13 @@ def _live_pipeline() -> str:
     from copilot.audio.sources import FileSource
     from copilot.core.facts import SAMPLE_RATE
     from copilot.core.session import Session
-    from copilot.pipeline.live import LivePipeline
-    from copilot.wiring import echo_canceller, live_engine, load_detector, sample_call
+    from copilot.pipeline.options import LiveOptions
+    from copilot.wiring import live_session, sample_call
 
     whole = load_call(sample_call())
     n = int(SAMPLE_SECONDS * SAMPLE_RATE)
     audio = CallAudio(whole.rep[:n], whole.prospect[:n], whole.source)
-    pipeline = LivePipeline(FileSource(audio, speed=_SPEED), live_engine(None, 1), load_detector(None), [],
-                            echo=echo_canceller(True))
+    pipeline = live_session(LiveOptions(threads=1), FileSource(audio, speed=_SPEED), [])
     session: Session = pipeline.run()
     heard = [s.text for s in session.segments]
     words = set(re.findall(r"[a-z]+", " ".join(heard).lower()))

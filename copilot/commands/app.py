@@ -40,10 +40,10 @@ def run_demo(args: argparse.Namespace) -> int:
 
         print(f"{problem}. The demo runs in the terminal instead: copilot live --replay <sample call> --headless",
               file=sys.stderr)
-        return run_live(argparse.Namespace(
-            replay=str(sample_call()), headless=True, events=getattr(args, "events", None),
-            db=getattr(args, "db", None), rep_channel="left", speed=1.0, keep_audio=False, model=None, rules=None,
-            threads=0, mic=None, call=None, cpu_budget=50.0, echo_cancel=True))
+        # What `copilot live` is given; the session's own options are LiveOptions' defaults.
+        return run_live(argparse.Namespace(replay=str(sample_call()), headless=True, rep_channel="left", speed=1.0,
+                                           events=getattr(args, "events", None), db=getattr(args, "db", None),
+                                           mic=None, call=None))
     return _open(args, demo=True)
 
 

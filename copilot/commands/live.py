@@ -14,15 +14,8 @@ from copilot.core.redact import hidden_sentence
 from copilot.core.session import Session
 from copilot.errors import UserError
 from copilot.pipeline.live import LivePipeline
-from copilot.wiring import (
-    cpu_budget,
-    echo_canceller,
-    live_engine,
-    load_detector,
-    open_capture,
-    open_event_log,
-    redactor,
-)
+from copilot.pipeline.options import LiveOptions
+from copilot.wiring import live_detector, live_engine, live_session, open_capture, open_event_log, redactor
 
 __all__ = ["run_live"]
 
@@ -38,20 +31,20 @@ def run_live(args: argparse.Namespace) -> int:
     from copilot.store.sqlite import SessionStore
     from copilot.stt.models import resolve_model
 
-    detector = load_detector(args.rules, meaning=not getattr(args, "rules_only", False))
-    budget = cpu_budget(args.cpu_budget)
+    options = LiveOptions.from_args(args)
+    detector = live_detector(options)
     if not args.speed > 0:
         raise UserError("--speed must be more than 0 (1 = real time, 2 = twice as fast).")
     audio = load_call(args.replay, rep_channel=args.rep_channel) if args.replay else None
     source: AudioSource = FileSource(audio, speed=args.speed) if audio is not None else open_capture(args.mic,
                                                                                                       args.call)
-    choice = resolve_model(args.model)
+    choice = resolve_model(options.model)
     store = SessionStore(args.db)
     log_file: IO[str] | None = None
     try:
         if args.events:
             log_file = open_event_log(args.events)
-        engine = live_engine(args.model, args.threads)
+        engine = live_engine(choice, options.threads)
         if isinstance(source, CaptureSource):
             label = f"{source.mic.name} + {source.call.name}"
         else:
@@ -68,15 +61,14 @@ def run_live(args: argparse.Namespace) -> int:
             if isinstance(source, CaptureSource):
                 print(f"Listening: you on {source.mic.name}, the call on {source.call.name}. Ctrl+C ends the session.",
                       file=sys.stderr)
-            return LivePipeline(source, engine, detector, all_sinks, budget=budget,
-                                echo=echo_canceller(args.echo_cancel))
+            return live_session(options, source, all_sinks, engine=engine, detector=detector)
 
         # What to tell the other side, before the call is heard (stderr: stdout may be the event log).
         print(f"{CONSENT_NOTICE} You could say, or paste into the meeting chat:\n"
-              f"  \"{consent_line(args.keep_audio)}\"", file=sys.stderr, flush=True)
+              f"  \"{consent_line(options.keep_audio)}\"", file=sys.stderr, flush=True)
         with store:
             done = record_live(store, label, choice.label, sinks, make, _run_until_interrupted,
-                               keep_audio=args.keep_audio, redactor=redactor(getattr(args, "redact", True)))
+                               keep_audio=options.keep_audio, redactor=redactor(options.redact))
         if done.save_error:
             print(f"copilot: the end of the session was not saved: {done.save_error}", file=sys.stderr)
             return 1

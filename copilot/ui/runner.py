@@ -9,29 +9,28 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import IO, TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from copilot.audio.sources import AudioSource
 from copilot.core.events import Prompt
-from copilot.core.settings import CoachSettings
 from copilot.errors import UserError
-from copilot.pipeline.budget import DEFAULT_BUDGET, CpuBudget
 from copilot.pipeline.events import PromptShown, Sink, Stamped
 from copilot.pipeline.live import LivePipeline
+from copilot.pipeline.options import LiveOptions
 from copilot.pipeline.sinks import EventLog
 from copilot.stt.engine import Engine
 from copilot.ui.bridge import EventBridge
 from copilot.voices.learning import RepSpeech
 from copilot.wiring import (
     demo_source,
-    echo_canceller,
     learn_voice,
+    live_detector,
     live_engine,
+    live_session,
     live_threads,
-    load_detector,
     open_capture,
     redactor,
 )
@@ -44,22 +43,13 @@ __all__ = ["SessionPlan", "LiveRunner", "device_plan", "demo_plan", "preload_mod
 
 @dataclass(frozen=True)
 class SessionPlan:
-    """Everything a session needs, chosen in the control window (or by ``copilot demo``)."""
+    """A session the control window (or ``copilot demo``) starts: what it hears, how it is coached, where it is kept."""
 
     label: str
     make_source: Callable[[], AudioSource]  # opened on the worker thread (devices may be slow)
-    model: str | None = None  # None: the bundled tiny.en
-    rules: str | None = None
-    coach: CoachSettings | None = None
+    options: LiveOptions = LiveOptions()
     db: str | None = None
     events: IO[str] | None = None  # the JSON-lines event log, if one was asked for
-    threads: int = 0
-    keep_audio: bool = False  # keep the call's audio beside the database (the rep opted in)
-    cpu_budget: float = DEFAULT_BUDGET  # share of one core the session may use
-    echo_cancel: bool = True  # take the call audio's echo (laptop speakers) out of the microphone
-    redact: bool = True  # hide card and bank numbers, ID numbers, e-mail addresses and phone numbers before keeping
-    learn_voice: bool = False  # the rep agreed: their voiceprint is learned from the microphone (voice profile)
-    voice_profile: str | None = None  # where the profile lives (None: voice.json in the user data folder)
 
 
 class LiveRunner(QObject):
@@ -127,10 +117,11 @@ class LiveRunner(QObject):
         from copilot.pipeline.recorded import record_live
         from copilot.store.sqlite import SessionStore
 
+        options = plan.options
         try:
-            detector = load_detector(plan.rules)
+            detector = live_detector(options)
             self.status.emit("Loading the speech model…")
-            engine = self.engine(plan.model, live_threads(plan.threads))
+            engine = self.engine(options.model, live_threads(options.threads))
             source = plan.make_source()
             store = SessionStore(plan.db)
         except UserError as e:
@@ -141,12 +132,10 @@ class LiveRunner(QObject):
             return
 
         # The rep's speech for their voice profile: this thread's own, fed by the pipeline it runs.
-        rep_speech = RepSpeech() if plan.learn_voice else None
+        rep_speech = RepSpeech() if options.learn_voice else None
 
         def make(sinks: list[Sink]) -> LivePipeline:
-            pipeline = LivePipeline(source, engine, detector, sinks, settings=plan.coach,
-                                    budget=CpuBudget(plan.cpu_budget), echo=echo_canceller(plan.echo_cancel),
-                                    rep_speech=rep_speech)
+            pipeline = live_session(options, source, sinks, engine=engine, detector=detector, rep_speech=rep_speech)
             self.pipeline = pipeline
             if self._stop.is_set():
                 pipeline.stop()
@@ -158,32 +147,29 @@ class LiveRunner(QObject):
             sinks.append(self.events)
         try:
             with store:
-                done = record_live(store, plan.label, plan.model or "tiny.en (bundled)", sinks, make,
-                                   keep_audio=plan.keep_audio, redactor=redactor(plan.redact))
+                done = record_live(store, plan.label, options.model_label, sinks, make,
+                                   keep_audio=options.keep_audio, redactor=redactor(options.redact))
         except UserError as e:
             self.failed.emit(str(e))
             return
         self.finished.emit(done)
         if rep_speech is not None:
-            self.voice_learned.emit(learn_voice(rep_speech, plan.voice_profile))
+            self.voice_learned.emit(learn_voice(rep_speech, options.voice_profile))
 
 
 def device_plan(settings: Settings, db: str | None, events: IO[str] | None) -> SessionPlan:
     """The session the rep starts from the control window: their microphone and the call audio,
     coached as their settings say."""
-    return SessionPlan("your microphone and the call audio", lambda: open_capture(settings.mic or None,
-                                                                               settings.call or None),
-                       model=settings.model or None, rules=settings.rules or None, coach=settings.coach,
-                       db=db, events=events, keep_audio=settings.keep_audio,
-                       cpu_budget=settings.cpu_budget, echo_cancel=settings.echo_cancel,
-                       learn_voice=settings.learn_voice, redact=settings.redact)
+    return SessionPlan("your microphone and the call audio",
+                       lambda: open_capture(settings.mic or None, settings.call or None),
+                       LiveOptions.from_settings(settings), db=db, events=events)
 
 
 def demo_plan(settings: Settings, db: str | None, events: IO[str] | None) -> SessionPlan:
-    """The session ``copilot demo`` starts at once: the bundled sample call played as a call."""
-    return SessionPlan("the sample call (demo)", demo_source, model=settings.model or None,
-                       rules=settings.rules or None, coach=settings.coach, db=db, events=events,
-                       cpu_budget=settings.cpu_budget, echo_cancel=settings.echo_cancel, redact=settings.redact)
+    """The session ``copilot demo`` starts at once: the bundled sample call played as a call (its audio is not
+    kept and no voice is learned from it: the sample is not the rep)."""
+    options = replace(LiveOptions.from_settings(settings), keep_audio=False, learn_voice=False)
+    return SessionPlan("the sample call (demo)", demo_source, options, db=db, events=events)
 
 
 def preload_models(runner: LiveRunner, model: str | None) -> None:

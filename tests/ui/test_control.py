@@ -14,6 +14,7 @@ from copilot.audio.sources import FileSource
 from copilot.core.events import Prompt
 from copilot.core.settings import CoachSettings
 from copilot.pipeline.events import DeviceNotice
+from copilot.pipeline.options import LiveOptions
 from copilot.store.settings import Settings, load_settings, save_settings
 from copilot.store.sqlite import SessionStore
 from copilot.ui.bridge import EventBridge
@@ -35,7 +36,7 @@ def make_window(qtbot: QtBot, tmp_path: Path, settings: Settings | None = None,
 
     def plan_for(s: Settings) -> SessionPlan:
         return SessionPlan("sample (fast replay)", lambda: FileSource(audio, speed=60.0),
-                           rules=rules or s.rules or None, coach=s.coach, db=str(tmp_path / "s.db"))
+                           LiveOptions(rules=rules or s.rules or None, coach=s.coach), db=str(tmp_path / "s.db"))
 
     window = ControlWindow(settings or Settings(), tmp_path / "settings.toml", runner, overlay, plan_for,
                            db=str(tmp_path / "s.db"))
@@ -181,16 +182,16 @@ def test_the_lock_and_opacity_reach_the_overlay_and_are_saved(qtbot: QtBot, tmp_
     assert not saved.keep_audio and not window.coaching.keep_audio.isChecked()  # off until the rep opts in
     window.coaching.keep_audio.setChecked(True)
     assert load_settings(tmp_path / "settings.toml")[0].keep_audio
-    assert device_plan(window.settings, None, None).keep_audio  # the next session keeps it
+    assert device_plan(window.settings, None, None).options.keep_audio  # the next session keeps it
 
 
 def test_hiding_is_on_until_the_rep_turns_it_off_and_the_next_session_keeps_them_as_heard(
         qtbot: QtBot, tmp_path: Path) -> None:
     window, _, _ = make_window(qtbot, tmp_path)
-    assert window.coaching.redact.isChecked() and device_plan(window.settings, None, None).redact
+    assert window.coaching.redact.isChecked() and device_plan(window.settings, None, None).options.redact
     window.coaching.redact.setChecked(False)
     assert not load_settings(tmp_path / "settings.toml")[0].redact
-    assert not device_plan(window.settings, None, None).redact
+    assert not device_plan(window.settings, None, None).options.redact
 
 
 def test_settings_round_trip_and_a_broken_file_is_set_aside(tmp_path: Path) -> None:
@@ -244,7 +245,7 @@ def test_during_a_session_the_window_says_the_speakers_echo_is_removed(qtbot: Qt
     assert window.coaching.echo.isChecked()  # on by default
     window.coaching.echo.setChecked(False)  # a headset: the next session leaves the microphone as it is
     assert not load_settings(tmp_path / "settings.toml")[0].echo_cancel
-    assert not device_plan(window.settings, None, None).echo_cancel
+    assert not device_plan(window.settings, None, None).options.echo_cancel
 
 
 def test_the_self_test_button_lists_each_check_as_it_finishes(qtbot: QtBot, tmp_path: Path,

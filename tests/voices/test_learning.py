@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from copilot.audio.decode import load_call
 from copilot.audio.sources import FileSource
+from copilot.pipeline.options import LiveOptions
 from copilot.ui.bridge import EventBridge
 from copilot.ui.runner import LiveRunner, SessionPlan
 from copilot.voices.learning import RepSpeech
@@ -31,8 +32,8 @@ def test_a_session_the_rep_agreed_to_learn_from_updates_the_voice_profile(qtbot:
     profile = tmp_path / "voice.json"
     runner = LiveRunner(EventBridge(), engine_for=lambda model, threads: SaysNextStep())
     audio = load_call(SAMPLE)
-    plan = SessionPlan("sample", lambda: FileSource(audio, speed=60.0), db=str(tmp_path / "s.db"),
-                       learn_voice=True, voice_profile=str(profile))
+    plan = SessionPlan("sample", lambda: FileSource(audio, speed=60.0),
+                       LiveOptions(learn_voice=True, voice_profile=str(profile)), db=str(tmp_path / "s.db"))
     with qtbot.waitSignal(runner.voice_learned, timeout=60_000) as learned:
         runner.start(plan)
     assert "updated" in learned.args[0]
@@ -43,7 +44,7 @@ def test_a_session_the_rep_agreed_to_learn_from_updates_the_voice_profile(qtbot:
     other = tmp_path / "other.json"
     quiet = LiveRunner(EventBridge(), engine_for=lambda model, threads: SaysNextStep())
     with qtbot.waitSignal(quiet.finished, timeout=60_000):
-        quiet.start(SessionPlan("sample", lambda: FileSource(audio, speed=60.0), db=str(tmp_path / "s.db"),
-                                voice_profile=str(other)))
+        quiet.start(SessionPlan("sample", lambda: FileSource(audio, speed=60.0),
+                                LiveOptions(voice_profile=str(other)), db=str(tmp_path / "s.db")))
     quiet.wait(10)
     assert not other.exists()
