@@ -224,7 +224,7 @@ def apply_retention(store: SessionStore, retention: Retention, rules: str | None
 def display_problem(what: str = "the app") -> str | None:
     """Why ``what`` cannot open a window here, as the start of a sentence (no display, X libraries
     missing, a display that does not answer), or None; asked before Qt is imported, so Qt never aborts."""
-    from copilot.ui.display_check import display_problem as check
+    from copilot.checkup.display import display_problem as check
 
     return check(what=what)
 

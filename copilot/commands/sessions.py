@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from copilot.core.review import clock
+from copilot.core.scorecard import clock
 from copilot.errors import UserError
 from copilot.store.sqlite import SessionStore
 
@@ -143,7 +143,7 @@ def run_include(args: argparse.Namespace) -> int:
 
 def run_me(args: argparse.Namespace) -> int:
     """``copilot sessions me ID N``: in a mixed recording, the rep is voice N; the numbers are worked out again."""
-    from copilot.report.voices import this_is_me
+    from copilot.voices.this_is_me import this_is_me
     from copilot.wiring import load_detector
 
     detector = load_detector(args.rules, meaning=not getattr(args, "rules_only", False))

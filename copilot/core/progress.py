@@ -38,7 +38,7 @@ MIN_TO_COMPARE = 6
 """Three calls against three is the least that says anything; fewer and Progress says so."""
 
 Key = Literal["share", "monologue", "directive", "questions", "patience", "supportive"]
-Verdict = Literal["better", "worse", "same"]
+Trend = Literal["better", "worse", "same"]
 
 
 @dataclass(frozen=True)
@@ -155,7 +155,7 @@ class Change:
         return round(self.metric.rounded(self.recent) - self.metric.rounded(self.previous), 1)
 
     @property
-    def verdict(self) -> Verdict:
+    def verdict(self) -> Trend:
         """Better, worse, or about the same, by the metric's own benchmark."""
         m = self.metric
         if abs(self.delta) < m.same_within:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from statistics import fmean, median
 
 from copilot.core.prompt_effect import CallEffects, Moment
-from copilot.core.review import clock
+from copilot.core.scorecard import clock
 
 __all__ = ["Estimate", "AcrossCalls", "across_calls", "MIN_CALLS", "MIN_PROMPTS", "MIN_MATCHED",
            "MIN_MATCHED_CALLS"]

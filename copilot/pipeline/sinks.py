@@ -16,7 +16,7 @@ from typing import IO, Any
 
 from copilot.core.events import Flag, Prompt, Segment, SpeechSpan, SpeechStart, SupportiveLine, TalkState
 from copilot.core.redact import Hidden, LiveRedaction, Redactor
-from copilot.core.review import clock
+from copilot.core.scorecard import clock
 from copilot.pipeline.events import DeviceNotice, EchoStatus, LiveEvent, PromptShown, Sink, Stamped
 from copilot.store.sqlite import SessionStore, StoreError
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from copilot.core.facts import HIGH_REP_SHARE, IDEAL_REP_SHARE
 from copilot.core.marks import flag_sentence
-from copilot.core.review import clock
+from copilot.core.scorecard import clock
 from copilot.errors import UserError
 from copilot.report.prompt_effect import PROMPT_EFFECT_CSS, prompt_effect_html
 from copilot.report.review import Review

@@ -17,7 +17,7 @@ from copilot.core.events import Flag, Segment, Speaker
 from copilot.core.marks import Mark, marked_flags
 from copilot.core.phrases import PhraseDetector
 from copilot.core.progress import CallNumbers, Progress, progress
-from copilot.core.review import supportive_lines
+from copilot.core.scorecard import supportive_lines
 from copilot.errors import UserError
 from copilot.report.prompt_progress import pooled_effects
 from copilot.store.progress import CallRow

@@ -12,7 +12,7 @@ from html import escape
 from pathlib import Path
 
 from copilot.core.progress import Progress, Series
-from copilot.core.review import clock
+from copilot.core.scorecard import clock
 from copilot.errors import UserError
 from copilot.report.html import PAGE_CSS
 from copilot.report.progress_svg import COLOURS, MANY, chart_svg

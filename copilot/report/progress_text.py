@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from copilot.core.progress import CallNumbers, Progress, Series
-from copilot.core.review import clock
+from copilot.core.scorecard import clock
 
 __all__ = ["progress_text", "SPARK_CALLS"]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from html import escape
 
 from copilot.core.prompt_effect import CallEffects, Moment
-from copilot.core.review import clock
+from copilot.core.scorecard import clock
 
 __all__ = ["prompt_effect_html", "PROMPT_EFFECT_CSS"]
 

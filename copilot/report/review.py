@@ -20,7 +20,8 @@ from copilot.core.phrases import PhraseDetector
 from copilot.core.prompt_effect import CallEffects, call_effects
 from copilot.core.redact import hidden_sentence
 from copilot.core.retention import expired_note
-from copilot.core.review import (
+from copilot.core.rulebook import Category, Rulebook
+from copilot.core.scorecard import (
     FlaggedLine,
     Number,
     clock,
@@ -30,7 +31,6 @@ from copilot.core.review import (
     supportive_lines,
     whole_sentences,
 )
-from copilot.core.rulebook import Category, Rulebook
 from copilot.core.session import analysis_json
 from copilot.store.sqlite import SessionStore, StoredSession, StoreError
 

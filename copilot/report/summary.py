@@ -5,7 +5,7 @@ from __future__ import annotations
 from copilot.core.events import Monologue
 from copilot.core.facts import ideal_ratio
 from copilot.core.redact import hidden_sentence
-from copilot.core.review import clock
+from copilot.core.scorecard import clock
 from copilot.pipeline.offline import Analysis
 
 __all__ = ["summary", "clock"]

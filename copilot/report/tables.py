@@ -106,7 +106,7 @@ class ExportTables:
         # "This is me…") still shows there, as the rep's mark, so it is a row here too.
         kept, not_pushy = marked_flags(stored.flags, marks)
         # As the review counts them: kept with the call; a call stored before they were kept has them found again
-        # from its transcript (core/review.py supportive_lines), without building each line.
+        # from its transcript (core/scorecard.py supportive_lines), without building each line.
         supportive = (sum(1 for s in stored.supportive if s.speaker == "rep") if stored.supportive is not None
                       else sum(self.detector.count_supportive(g.text) for g in stored.segments if g.speaker == "rep"))
         self.sessions.rows.append(_session_row(stored, kept, len(not_pushy), supportive))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from html import escape
 
 from copilot.core.events import Flag
-from copilot.core.review import FlaggedLine, clock
+from copilot.core.scorecard import FlaggedLine, clock
 
 __all__ = ["transcript_html", "TRANSCRIPT_CSS", "WHO"]
 

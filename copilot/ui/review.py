@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from copilot.audio.kept import ClipPlayer, kept_files
-from copilot.core.review import clock
+from copilot.core.scorecard import clock
 from copilot.errors import UserError
 from copilot.report.html import write_report
 from copilot.report.jsonfile import write_json
@@ -279,7 +279,7 @@ class ReviewWindow(QWidget):
         """The rep is ``voice`` of this mixed recording: the call is worked out again and shown in a new
         window that replaces this one (raises UserError with a sentence)."""
         from copilot.report.review import build_review
-        from copilot.report.voices import this_is_me
+        from copilot.voices.this_is_me import this_is_me
         from copilot.wiring import load_detector
 
         assert self.store is not None

@@ -16,7 +16,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt, Signal
 
 from copilot.core.events import Flag
 from copilot.core.facts import HIGH_REP_SHARE, IDEAL_REP_SHARE
-from copilot.core.review import clock
+from copilot.core.scorecard import clock
 from copilot.report.review import Review
 
 __all__ = ["Timeline", "timeline_png", "COLOURS"]

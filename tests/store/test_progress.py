@@ -16,8 +16,8 @@ from copilot.core.rulebook import Rulebook
 from copilot.core.session import Session
 from copilot.report.progress import date_bounds, find_supportive, load_progress
 from copilot.report.review import build_review
-from copilot.report.voices import this_is_me
 from copilot.store.sqlite import MIGRATIONS, SessionStore, StoreError
+from copilot.voices.this_is_me import this_is_me
 
 RULES = PhraseDetector(Rulebook.load())
 

@@ -17,11 +17,11 @@ from copilot.core.rulebook import Rulebook
 from copilot.core.session import Session
 from copilot.report.html import report_html
 from copilot.report.review import Review, build_review, stored_json
-from copilot.report.voices import this_is_me
 from copilot.scripted.hour import hour_of_calls
 from copilot.store.my_examples import MyExamples
 from copilot.store.sqlite import SessionStore
 from copilot.ui.review import ReviewWindow
+from copilot.voices.this_is_me import this_is_me
 from copilot.wiring import load_detector
 
 RULES = PhraseDetector(Rulebook.load())  # the patterns alone: the review's flags come from the store

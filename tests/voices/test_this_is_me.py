@@ -12,9 +12,9 @@ from copilot.core.rulebook import Rulebook
 from copilot.errors import UserError
 from copilot.pipeline.offline import Analysis
 from copilot.report.review import build_review, stored_json
-from copilot.report.voices import this_is_me
 from copilot.store.sqlite import SessionStore
 from copilot.ui.review import ReviewWindow
+from copilot.voices.this_is_me import this_is_me
 
 
 @pytest.fixture(scope="module")

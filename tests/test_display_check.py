@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from copilot.ui import display_check
-from copilot.ui.display_check import display_problem, missing_libraries, package_of
+from copilot.checkup import display as display_check
+from copilot.checkup.display import display_problem, missing_libraries, package_of
 from tests.wavs import ROOT
 
 LDD_OF_A_MINIMAL_DESKTOP = """\

@@ -21,7 +21,7 @@ from copilot.core.talk import TalkSummary
 __all__ = ["Number", "FlaggedLine", "rolling_share", "numbers",
            "supportive_lines", "flagged_lines", "whole_sentences", "clock"]
 
-Verdict = Literal["good", "watch", "poor", ""]
+Rating = Literal["good", "watch", "poor", ""]
 
 _SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)")
 # How far apart the two parts of one cut sentence can be: live speech to text packs at most a
@@ -36,7 +36,7 @@ class Number:
     label: str
     value: str
     benchmark: str
-    verdict: Verdict = ""  # "" when the benchmark gives no line to cross
+    verdict: Rating = ""  # "" when the benchmark gives no line to cross
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ def numbers(talk: TalkSummary | None, flags: Sequence[Flag], supportive: int) ->
     questions = talk.rep_questions
     directive = sum(1 for f in flags if f.speaker == "rep")
     per_10 = directive / (rep_s / 600.0) if rep_s > 0 else 0.0
-    share_verdict: Verdict = "good" if share <= 0.5 else "watch" if share <= HIGH_REP_SHARE else "poor"
+    share_verdict: Rating = "good" if share <= 0.5 else "watch" if share <= HIGH_REP_SHARE else "poor"
     ideal, high = round(IDEAL_REP_SHARE * 100), round(HIGH_REP_SHARE * 100)
     return [
         Number("Talk share (you : them)", f"{share:.0%} : {1 - share:.0%}",

@@ -6,8 +6,8 @@ import pytest
 
 from copilot.core.events import Flag, Segment, Speaker, SpeechSpan, Word
 from copilot.core.phrases import PhraseDetector
-from copilot.core.review import clock, flagged_lines, numbers, rolling_share, supportive_lines, whole_sentences
 from copilot.core.rulebook import Rulebook
+from copilot.core.scorecard import clock, flagged_lines, numbers, rolling_share, supportive_lines, whole_sentences
 from copilot.core.talk import TalkSummary
 
 
