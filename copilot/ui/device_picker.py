@@ -34,6 +34,11 @@ class DevicePicker(QObject):
             bar.setRange(0, 100)
             bar.setTextVisible(False)
             bar.setFixedHeight(8)
+        for combo in (self.mic, self.call):
+            # A device's name can be long ("alsa_input.pci-0000_00_1f.3.analog-stereo: Built-in Audio…"): the box
+            # keeps the window narrow and the open list shows whole names.
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(20)
         self._chosen = (mic, call)
         self.mic.currentIndexChanged.connect(self._picked)
         self.call.currentIndexChanged.connect(self._picked)
@@ -60,6 +65,8 @@ class DevicePicker(QObject):
             for d in inputs:
                 combo.addItem(f"{d.key}: {d.name}", d.key)
             combo.setCurrentIndex(max(0, combo.findData(chosen)))
+            combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)
+            combo.setToolTip(combo.currentText())
             combo.blockSignals(False)
         if problem:
             self.problem.emit(problem)
@@ -84,6 +91,8 @@ class DevicePicker(QObject):
 
     def _picked(self) -> None:
         self._chosen = self.chosen
+        for combo in (self.mic, self.call):
+            combo.setToolTip(combo.currentText())
         self.changed.emit()
 
     def _show_levels(self) -> None:
