@@ -85,6 +85,8 @@ class ControlWindow(QWidget):
         self.start_button.setFont(bold)
         self.status = QLabel(notice or "Ready. Start a session when your call begins.")
         self.status.setWordWrap(True)
+        # Two lines kept for it, so that the buttons below stay put as it changes between one and two lines.
+        self.status.setMinimumHeight(2 * self.status.fontMetrics().lineSpacing())
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         # During a session: whether the call's echo is being removed from the microphone (speakers),
         # as the session says it through the bridge.
@@ -159,10 +161,11 @@ class ControlWindow(QWidget):
         self.resize(width, height if height > 0 else self.sizeHint().height())
 
     def event(self, e: QEvent) -> bool:
-        """A line that grew (a longer status, the echo line, the review button) makes the window taller instead
-        of squeezing its neighbours: a top-level window does not follow its wrapped lines' heights by itself."""
+        """A line that grew or went (a longer status, the echo line, the review button) makes the window taller or
+        shorter instead of squeezing its neighbours or leaving a gap: a top-level window does not follow its
+        wrapped lines' heights by itself."""
         handled = super().event(e)
-        if e.type() == QEvent.Type.LayoutRequest and self.heightForWidth(self.width()) > self.height():
+        if e.type() == QEvent.Type.LayoutRequest and self.heightForWidth(self.width()) != self.height():
             self.fit_height(self.width())
         return handled
 
@@ -234,8 +237,9 @@ class ControlWindow(QWidget):
 
     def _on_finished(self, done: Recorded) -> None:
         talk = done.session.talk_summary()
+        flags, prompts = len(done.session.flags), len(done.session.prompts)
         text = (f"Session saved: {done.duration_s / 60:.1f} min, you talked {talk.rep_share:.0%} of the time, "
-                f"{len(done.session.flags)} directive phrases, {len(done.session.prompts)} prompts. "
+                f"{flags} directive phrase{'' if flags == 1 else 's'}, {prompts} prompt{'' if prompts == 1 else 's'}. "
                 f"{hidden_sentence(done.hidden) if done.hidden else ''}").strip()
         if done.save_error:
             text = f"The end of the session was not saved: {done.save_error}"
@@ -324,6 +328,7 @@ class ControlWindow(QWidget):
         return window
 
     def _idle(self) -> None:
+        """Between calls: the session's echo line goes, the button starts the next one, the levels move again."""
         self.echo.setVisible(False)
         self.start_button.setText("Start session")
         self.start_button.setEnabled(True)
@@ -350,7 +355,6 @@ class ControlWindow(QWidget):
 
     def _consent_seen(self) -> None:
         self.consent.hide()
-        self.fit_height(self.width())  # the window closes up over it
         self.settings = replace(self.settings, consent_acknowledged=True)
         self._save()
 

@@ -7,12 +7,29 @@ the session opens the devices itself.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QProgressBar, QWidget
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QPaintEvent
+from PySide6.QtWidgets import QComboBox, QProgressBar, QStyle, QStyleOptionComboBox, QStylePainter, QWidget
 
 from copilot.audio.levels import LevelMonitor
 
-__all__ = ["DevicePicker"]
+__all__ = ["DevicePicker", "DeviceBox"]
+
+
+class DeviceBox(QComboBox):
+    """A list of devices whose chosen one, when its name is longer than the box, ends in "…" instead of being cut
+    mid-letter (the open list and the tooltip show it whole)."""
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        painter = QStylePainter(self)
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, option)
+        field = self.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                            QStyle.SubControl.SC_ComboBoxEditField, self)
+        option.currentText = self.fontMetrics().elidedText(option.currentText, Qt.TextElideMode.ElideRight,
+                                                           field.width())
+        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
 
 
 class DevicePicker(QObject):
@@ -27,8 +44,8 @@ class DevicePicker(QObject):
     def __init__(self, mic: str, call: str, levels: LevelMonitor | None = None) -> None:
         super().__init__()
         self.levels = levels
-        self.mic = QComboBox()
-        self.call = QComboBox()
+        self.mic = DeviceBox()
+        self.call = DeviceBox()
         self.mic_level, self.call_level = QProgressBar(), QProgressBar()
         for bar in (self.mic_level, self.call_level):
             bar.setRange(0, 100)
