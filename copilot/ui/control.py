@@ -85,8 +85,6 @@ class ControlWindow(QWidget):
         self.start_button.setFont(bold)
         self.status = QLabel(notice or "Ready. Start a session when your call begins.")
         self.status.setWordWrap(True)
-        # Two lines kept for it, so that the buttons below stay put as it changes between one and two lines.
-        self.status.setMinimumHeight(2 * self.status.fontMetrics().lineSpacing())
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         # During a session: whether the call's echo is being removed from the microphone (speakers),
         # as the session says it through the bridge.
