@@ -134,6 +134,7 @@ class ControlWindow(QWidget):
         layout.addLayout(ways)
         layout.addWidget(self.capture)
         layout.addStretch(1)
+        self.setMinimumWidth(WIDTH)  # narrower, its wrapped lines would need more height than it has
         self.fit_height(WIDTH)
 
         self.devices.problem.connect(self.status.setText)
@@ -163,7 +164,8 @@ class ControlWindow(QWidget):
         shorter instead of squeezing its neighbours or leaving a gap: a top-level window does not follow its
         wrapped lines' heights by itself."""
         handled = super().event(e)
-        if e.type() == QEvent.Type.LayoutRequest and self.heightForWidth(self.width()) != self.height():
+        if (e.type() == QEvent.Type.LayoutRequest and not (self.isMaximized() or self.isFullScreen())
+                and self.heightForWidth(self.width()) != self.height()):
             self.fit_height(self.width())
         return handled
 
