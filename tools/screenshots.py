@@ -7,8 +7,9 @@
 Under Xvfb (a real X server in memory) or ``QT_QPA_PLATFORM=offscreen``. The overlay is
 shown over a plain backdrop the way a rep would see it during a call: a prompt with its
 reason, the talk meter in each of its colours, and the monologue timer; the control
-window as it opens on a machine without sound devices; the list of calls and its Progress
-view over a dozen calls (``tools/make_progress_store.py``). With ``--progress`` only the
+window as it opens on a machine without sound devices, its Settings… dialog, and the
+window during and after a real session (the sample call, four times real time); the list
+of calls and its Progress view over a dozen calls (``tools/make_progress_store.py``). With ``--progress`` only the
 Progress view of each store given is taken (``progress_<store>.png``, and the top and the
 bottom of its scrolled charts). With ``--review DB [SECONDS]`` only the review
 of the newest call in that sessions database, its transcript scrolled to SECONDS into the
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -131,6 +133,59 @@ def progress_view(db: Path, out: Path, name: str) -> None:
     store.close()
 
 
+def wait_for(app: QApplication, done: Callable[[], bool], seconds: float) -> bool:
+    """Run the event loop until ``done()`` (a session's signal arrived), or ``seconds`` have passed."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not done() and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.02)
+    app.processEvents()
+    return done()
+
+
+def control_window(app: QApplication, overlay: Overlay, tmp: Path, out: Path) -> None:
+    """The control window as a rep meets it (the consent notice up, no sound devices here), its Settings…, and
+    the window during and after a real session: the sample call heard by the live pipeline at four times real
+    time with the bundled model, as the window shows it (the echo line, the status, the review button)."""
+    from copilot.audio.decode import load_call
+    from copilot.audio.sources import FileSource
+    from copilot.pipeline.options import LiveOptions
+    from copilot.ui.runner import SessionPlan
+    from copilot.wiring import sample_call
+
+    bridge = EventBridge()
+    bridge.received.connect(overlay.on_event)
+    runner = LiveRunner(bridge)
+    plan = SessionPlan("the sample call (four times real time)", lambda: FileSource(load_call(sample_call()), 4.0),
+                       LiveOptions(), db=str(tmp / "sessions.db"))
+    window = ControlWindow(Settings(), tmp / "settings.toml", runner, overlay, plan_for=lambda s: plan,
+                           levels=LevelMonitor(None))
+    window.show()
+    app.processEvents()
+    window.grab().save(str(out / "control_window.png"))
+    dialog = window.open_settings()
+    app.processEvents()
+    dialog.grab().save(str(out / "settings_dialog.png"))
+    dialog.close()
+    shown: list[object] = []
+    finished: list[object] = []
+    overlay.shown.connect(shown.append)
+    runner.finished.connect(finished.append)
+    window.toggle()
+    if wait_for(app, lambda: bool(shown), 120):  # the first prompt is on the overlay
+        window.grab().save(str(out / "control_window_session.png"))
+        on_backdrop(overlay).save(str(out / "overlay_during_session.png"))
+    window.toggle()  # stop: what was heard is saved
+    if wait_for(app, lambda: bool(finished), 60):
+        window.grab().save(str(out / "control_window_after.png"))
+    window._consent_seen()  # the notice put away: the window as it opens from then on
+    wait_for(app, lambda: window.height() == window.heightForWidth(window.width()), 5)
+    window.grab().save(str(out / "control_window_consent_seen.png"))
+    window.close()
+
+
 def main() -> int:
     args = sys.argv[1:]
     stores = [Path(a) for a in args[args.index("--progress") + 1:]] if "--progress" in args else []
@@ -170,20 +225,7 @@ def main() -> int:
     on_backdrop(overlay).save(str(out / "overlay_meter_only.png"))
 
     with tempfile.TemporaryDirectory() as tmp:
-        runner = LiveRunner(EventBridge())
-        window = ControlWindow(Settings(), Path(tmp) / "settings.toml", runner, overlay,
-                               plan_for=lambda s: None, levels=LevelMonitor(None))  # type: ignore[arg-type,return-value]
-        window.resize(560, 640)
-        window.show()
-        app.processEvents()
-        window.grab().save(str(out / "control_window.png"))
-        # During a session on laptop speakers: the line saying the call's echo is being removed.
-        window.echo.setText("Echo from your speakers: removed, -22 dB.")
-        window.echo.setVisible(True)
-        window.status.setText("Coaching: your microphone and the call audio")
-        app.processEvents()
-        window.grab().save(str(out / "control_window_session.png"))
-        window.close()
+        control_window(app, overlay, Path(tmp), out)
         sys.path.insert(0, str(Path(__file__).resolve().parent))
         from make_progress_store import main as make_store
 

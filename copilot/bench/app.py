@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     from copilot.ui.bridge import EventBridge
     from copilot.ui.control import ControlWindow
     from copilot.ui.overlay import Overlay
-    from copilot.ui.placement import keep_clear, place_overlay
+    from copilot.ui.placement import keep_clear, place_clear, place_overlay
     from copilot.ui.runner import LiveRunner, demo_plan, preload_models
 
     app = QApplication.instance() or QApplication([])
@@ -54,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
     window = ControlWindow(settings, Path(tmp.name) / "settings.toml", runner, overlay,
                            plan_for=lambda s: None)  # type: ignore[arg-type,return-value]
     place_overlay(overlay, -1, -1)
+    place_clear(window, overlay)
     overlay.show()
     window.show()
     keep_clear(window, overlay)

@@ -57,7 +57,7 @@ def _open(args: argparse.Namespace, demo: bool) -> int:
     from copilot.ui.control import ControlWindow
     from copilot.ui.garbage import collect_on_the_qt_thread
     from copilot.ui.overlay import Overlay
-    from copilot.ui.placement import keep_clear, place_overlay
+    from copilot.ui.placement import keep_clear_once_framed, place_clear, place_overlay
     from copilot.ui.retention import RetentionKeeper
     from copilot.ui.runner import LiveRunner, demo_plan, device_plan, preload_models
 
@@ -87,9 +87,10 @@ def _open(args: argparse.Namespace, demo: bool) -> int:
     keeper.failed.connect(window.status.setText)
     keeper.start()
     place_overlay(overlay, settings.overlay_x, settings.overlay_y)
+    place_clear(window, overlay)
     overlay.show()
     window.show()
-    keep_clear(window, overlay)
+    keep_clear_once_framed(window, overlay)  # its real frame is known only once the window manager has drawn it
     if demo:
         window.start_button.setText("Stop session")
         runner.start(demo_plan(settings, args.db, events))

@@ -2,7 +2,7 @@
 
 Each field reads from and writes into :class:`Settings` (the coach's thresholds are the
 core's :class:`CoachSettings`, changed with ``dataclasses.replace``). The overlay's lock
-and opacity apply at once; everything is saved by the window that holds the form.
+and opacity apply at once; everything is saved by the control window as it changes.
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ __all__ = ["CoachingForm"]
 
 
 class CoachingForm(QObject):
-    """The coaching and overlay settings of the control window; its :meth:`rows` go into the window's form."""
+    """The coaching, overlay and privacy settings the rep sets once and rarely again; its :meth:`sections` are laid
+    out by the Settings dialog (``settings_dialog.py``)."""
 
     changed = Signal()  # any field changed (text fields: when editing finished)
     locked = Signal(bool)  # the overlay lets clicks through (True) or can be dragged
@@ -39,9 +40,11 @@ class CoachingForm(QObject):
     def __init__(self, settings: Settings) -> None:
         super().__init__()
         self.model = QLineEdit(settings.model)
-        self.model.setPlaceholderText("tiny.en (bundled); or base.en, small.en, a model folder")
+        self.model.setPlaceholderText("tiny.en (bundled)")
+        self.model.setToolTip("Or a larger model by name (base.en, small.en: fetched once), or a model folder")
         self.rules = QLineEdit(settings.rules)
-        self.rules.setPlaceholderText("the bundled English rulebook")
+        self.rules.setPlaceholderText("the bundled rulebook")
+        self.rules.setToolTip("Or a rulebook file (.toml) of your own")
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._pick_rules)
         self._rules_row = QHBoxLayout()
@@ -66,17 +69,22 @@ class CoachingForm(QObject):
         self.budget.setRange(20, 200)
         self.budget.setSuffix(" % of one core")
         _show(self.budget, settings.cpu_budget * 100)
-        self.lock = QCheckBox("Lock the overlay (clicks pass through to the call)")
+        self.lock = QCheckBox("Lock the overlay: clicks pass through to the call")
+        self.lock.setToolTip("Untick it to drag the overlay elsewhere; it stays where you put it")
         self.lock.setChecked(settings.overlay_locked)
         self.opacity = QSlider(Qt.Orientation.Horizontal)
         self.opacity.setRange(30, 100)
         _show(self.opacity, settings.overlay_opacity * 100)
-        self.keep_audio = QCheckBox("Keep the call's audio on this computer, to replay moments in the review")
+        self.keep_audio = QCheckBox("Keep the call's audio, to replay moments in the review")
+        self.keep_audio.setToolTip("Kept on this computer only, beside the call; the consent line then says a "
+                                   "recording stays too")
         self.keep_audio.setChecked(settings.keep_audio)
-        self.echo = QCheckBox("Remove the call's echo from your microphone (on laptop speakers; a headset needs none)")
+        self.echo = QCheckBox("Remove the call's echo from your microphone")
+        self.echo.setToolTip("On laptop speakers your microphone hears the buyer too; a headset needs none")
         self.echo.setChecked(settings.echo_cancel)
-        self.learn_voice = QCheckBox("Learn my voice from my microphone, to find me in mixed recordings "
-                                     "(a voiceprint, kept on this computer)")
+        self.learn_voice = QCheckBox("Learn my voice from my microphone")
+        self.learn_voice.setToolTip("A voiceprint (numbers, not audio), kept on this computer, to find you in "
+                                    "mixed recordings")
         self.learn_voice.setChecked(settings.learn_voice)
         # How long a call's words are kept (its numbers are kept for good); 0 in the box stands for "never".
         self.retention = QComboBox()
@@ -89,7 +97,7 @@ class CoachingForm(QObject):
         self.retention.setCurrentIndex(self.retention.findData(days))
         self.retention.setToolTip("A call's transcript (and kept audio) is deleted this long after it; its numbers "
                                   "stay for the review and Progress")
-        self.redact = QCheckBox("Hide card and bank numbers, e-mail addresses and phone numbers in what is kept")
+        self.redact = QCheckBox("Hide card and bank numbers, e-mails and phone numbers")
         self.redact.setToolTip("Off: they are kept in the transcript as heard (for a rep whose job needs them). "
                                "The overlay never shows them.")
         self.redact.setChecked(settings.redact)
@@ -106,13 +114,16 @@ class CoachingForm(QObject):
         self.lock.toggled.connect(self._lock_changed)
         self.opacity.valueChanged.connect(self._opacity_changed)
 
-    def rows(self) -> list[tuple[str, QWidget | QLayout]]:
-        """The form rows, in the order the rep reads them."""
-        return [("Speech model", self.model), ("Rulebook", self._rules_row), ("Time between prompts", self.gap),
-                ("Same prompt again after", self.cooldown), ("Prompt when you talk more than", self.dominance),
-                ("CPU the coach may use", self.budget), ("Delete transcripts after", self.retention),
-                ("Overlay opacity", self.opacity), ("", self.lock),
-                ("", self.echo), ("", self.keep_audio), ("", self.learn_voice), ("", self.redact)]
+    def sections(self) -> list[tuple[str, list[tuple[str, QWidget | QLayout]]]]:
+        """The fields in groups, in the order the rep reads them: how the coach prompts, the overlay, how the
+        call is heard, and what is kept of it. A field with no label (a tick box) takes the whole row."""
+        return [("Prompts", [("Time between prompts", self.gap), ("Same prompt again after", self.cooldown),
+                             ("Prompt when you talk more than", self.dominance)]),
+                ("Overlay", [("Opacity", self.opacity), ("", self.lock)]),
+                ("Listening", [("Speech model", self.model), ("Rulebook", self._rules_row),
+                               ("CPU the coach may use", self.budget), ("", self.echo)]),
+                ("What is kept", [("Delete transcripts after", self.retention), ("", self.keep_audio),
+                                  ("", self.redact), ("", self.learn_voice)])]
 
     def apply(self, settings: Settings) -> Settings:
         """``settings`` with what the form shows."""

@@ -1,9 +1,16 @@
-"""The control window: start and stop a session, pick the devices, tune the coach, place the overlay.
+"""The control window, around the call: the two devices and their levels, Start/Stop, what the coach sees now.
+
+Read from the top, the way a rep meets it before a call: the consent notice (until they
+have seen it), their microphone and the call audio with level bars that move when they
+hear something, the Start session button, the status line (what the session says right
+now: loading, coaching, the speakers' echo, a device lost, a full disk; after a call its
+numbers), and the ways to their calls, their Progress, the self-test and Settings…
+(everything set once and rarely again, ``settings_dialog.py``).
 
 Everything here runs on the Qt thread and stays light: the session runs in
-:class:`LiveRunner`, the devices and their levels are a :class:`DevicePicker`, the coach's
-and overlay's settings a :class:`CoachingForm`. Errors (no device, a model that cannot
-load, a broken rulebook) show as a sentence in the window. Settings are saved as they change.
+:class:`LiveRunner` and speaks to the window only through signals and the bridge's typed
+events. Errors (no device, a model that cannot load, a broken rulebook) show as a
+sentence in the window. Settings are saved as they change.
 """
 
 from __future__ import annotations
@@ -11,11 +18,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QFormLayout,
+    QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QMenu,
@@ -36,9 +46,16 @@ from copilot.store.sqlite import SessionStore
 from copilot.ui.coaching_form import CoachingForm
 from copilot.ui.device_picker import DevicePicker
 from copilot.ui.overlay import Overlay
+from copilot.ui.placement import keep_clear_once_framed, place_clear
 from copilot.ui.runner import LiveRunner, SessionPlan
+from copilot.ui.settings_dialog import SettingsDialog
 
-__all__ = ["ControlWindow"]
+if TYPE_CHECKING:
+    from copilot.ui.review import SessionsWindow
+
+__all__ = ["ControlWindow", "WIDTH"]
+
+WIDTH = 420  # fits beside the overlay (460 wide, top centre) on a 1366-pixel screen, with room to spare
 
 
 class ControlWindow(QWidget):
@@ -58,44 +75,67 @@ class ControlWindow(QWidget):
         self.reviews: list[QWidget] = []  # open review windows (kept alive here)
         self.setWindowTitle("Live Call Copilot")
 
+        self.consent = self._consent_row(visible=not settings.consent_acknowledged)
+        self.devices = DevicePicker(settings.mic, settings.call, levels)
+        self.start_button = QPushButton("Start session")
+        self.start_button.clicked.connect(self.toggle)
+        self.start_button.setMinimumHeight(40)
+        bold = QFont(self.start_button.font())
+        bold.setBold(True)
+        self.start_button.setFont(bold)
         self.status = QLabel(notice or "Ready. Start a session when your call begins.")
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.consent = self._consent_row(visible=not settings.consent_acknowledged)
-        self.devices = DevicePicker(settings.mic, settings.call, levels)
-        self.coaching = CoachingForm(settings)
-        self.capture = QLabel(f"Overlay: {overlay.capture_status}")
         # During a session: whether the call's echo is being removed from the microphone (speakers),
         # as the session says it through the bridge.
         self.echo = QLabel("")
         self.echo.setWordWrap(True)
         self.echo.setVisible(False)
-        self.start_button = QPushButton("Start session")
-        self.start_button.clicked.connect(self.toggle)
         self.review_button = QPushButton("Review the call")
         self.review_button.clicked.connect(self.open_review)
         self.review_button.setVisible(False)
         self.calls_button = QPushButton("Your calls…")
         self.calls_button.clicked.connect(self.open_calls)
+        self.progress_button = QPushButton("Progress…")
+        self.progress_button.setToolTip("How your calls have gone, across the weeks")
+        self.progress_button.clicked.connect(self.open_progress)
         self.self_test_button = QPushButton("Self-test…")
         self.self_test_button.setToolTip("Check the models, the sample call heard live, and the audio inputs")
         self.self_test_button.clicked.connect(self.open_self_test)
+        self.settings_button = QPushButton("Settings…")
+        self.settings_button.setToolTip("Prompts, the overlay, the speech model and rulebook, what is kept")
+        self.settings_button.clicked.connect(self.open_settings)
+        self.capture = QLabel(f"Overlay: {overlay.capture_status}")
+        self.capture.setWordWrap(True)
+        self.capture.setStyleSheet("color: palette(dark);")
+        # The settings set once and rarely again, behind Settings…; saved as they change, like the devices.
+        self.coaching = CoachingForm(settings)
+        self.settings_dialog = SettingsDialog(self.coaching, self)
+        self._settings_placed = False
 
-        form = QFormLayout()
-        for label, field in self.devices.rows() + self.coaching.rows():
-            form.addRow(label, field)
+        devices = QFormLayout()
+        for label, field in self.devices.rows():
+            devices.addRow(label, field)
+        now = QFrame()  # what the session says right now
+        now.setFrameShape(QFrame.Shape.StyledPanel)
+        now_column = QVBoxLayout(now)
+        now_column.addWidget(self.status)
+        now_column.addWidget(self.echo)
+        ways = QGridLayout()
+        for i, button in enumerate((self.calls_button, self.progress_button, self.self_test_button,
+                                    self.settings_button)):
+            ways.addWidget(button, i // 2, i % 2)
         layout = QVBoxLayout(self)
         layout.addWidget(self.consent)
-        layout.addWidget(self.status)
-        layout.addWidget(self.echo)
-        layout.addLayout(form)
-        for widget in (self.capture, self.start_button):
-            layout.addWidget(widget)
-        after = QHBoxLayout()
-        after.addWidget(self.review_button)
-        after.addWidget(self.calls_button)
-        after.addWidget(self.self_test_button)
-        layout.addLayout(after)
+        layout.addLayout(devices)
+        layout.addWidget(self.start_button)
+        layout.addWidget(now)
+        layout.addWidget(self.review_button)
+        layout.addLayout(ways)
+        layout.addWidget(self.capture)
+        layout.addStretch(1)
+        self.setMinimumWidth(WIDTH)  # narrower, its wrapped lines would need more height than it has
+        self.fit_height(WIDTH)
 
         self.devices.problem.connect(self.status.setText)
         self.devices.changed.connect(self._devices_changed)
@@ -113,11 +153,27 @@ class ControlWindow(QWidget):
         self._save()
         self.tray = self._tray()
 
+    def fit_height(self, width: int) -> None:
+        """As tall as its lines need at this width (the wrapped ones included), no taller."""
+        self.ensurePolished()  # the fonts and style sheets its lines are measured in
+        height = self.heightForWidth(width)
+        self.resize(width, height if height > 0 else self.sizeHint().height())
+
+    def event(self, e: QEvent) -> bool:
+        """A line that grew or went (a longer status, the echo line, the review button) makes the window taller or
+        shorter instead of squeezing its neighbours or leaving a gap: a top-level window does not follow its
+        wrapped lines' heights by itself."""
+        handled = super().event(e)
+        if (e.type() == QEvent.Type.LayoutRequest and not (self.isMaximized() or self.isFullScreen())
+                and self.heightForWidth(self.width()) != self.height()):
+            self.fit_height(self.width())
+        return handled
+
     def _consent_row(self, visible: bool) -> QWidget:
         """The notice, shown until the rep has seen it, with a line to say or paste into the meeting chat."""
-        row_widget = QWidget()
+        row_widget = QFrame()
+        row_widget.setFrameShape(QFrame.Shape.StyledPanel)
         column = QVBoxLayout(row_widget)
-        column.setContentsMargins(0, 0, 0, 0)
         text = QLabel(CONSENT_NOTICE + " You could say, or paste into the meeting chat:")
         text.setWordWrap(True)
         self.consent_line = QLabel()
@@ -181,8 +237,9 @@ class ControlWindow(QWidget):
 
     def _on_finished(self, done: Recorded) -> None:
         talk = done.session.talk_summary()
+        flags, prompts = len(done.session.flags), len(done.session.prompts)
         text = (f"Session saved: {done.duration_s / 60:.1f} min, you talked {talk.rep_share:.0%} of the time, "
-                f"{len(done.session.flags)} directive phrases, {len(done.session.prompts)} prompts. "
+                f"{flags} directive phrase{'' if flags == 1 else 's'}, {prompts} prompt{'' if prompts == 1 else 's'}. "
                 f"{hidden_sentence(done.hidden) if done.hidden else ''}").strip()
         if done.save_error:
             text = f"The end of the session was not saved: {done.save_error}"
@@ -206,16 +263,43 @@ class ControlWindow(QWidget):
 
     def open_calls(self) -> QWidget | None:
         """The list of stored calls, to review, rename or delete."""
+        return self._open_window(self._calls)
+
+    def open_progress(self) -> QWidget | None:
+        """The rep's Progress across their calls: the list of calls, opened at its Progress tab."""
+
+        def window(store: SessionStore) -> QWidget:
+            calls = self._calls(store)
+            calls.tabs.setCurrentWidget(calls.progress)
+            return calls
+
+        return self._open_window(window)
+
+    def _calls(self, store: SessionStore) -> SessionsWindow:
         from copilot.core.rulebook import Rulebook
         from copilot.report.review import review_of
         from copilot.ui.review import SessionsWindow
 
-        def window(store: SessionStore) -> QWidget:
-            rules = self.settings.rules or None
-            rulebook = Rulebook.load(rules)  # the rep's; a broken one is said here and the list does not open
-            return SessionsWindow(store, lambda sid: review_of(store, sid, rulebook), rules)
+        rules = self.settings.rules or None
+        rulebook = Rulebook.load(rules)  # the rep's; a broken one is said here and the list does not open
+        return SessionsWindow(store, lambda sid: review_of(store, sid, rulebook), rules)
 
-        return self._open_window(window)
+    def open_settings(self) -> SettingsDialog:
+        """Settings…: everything but the devices, saved as it changes. It first opens as wide as this window and
+        clear of the overlay (at this window's side of the screen); after that, where the rep left it."""
+        dialog = self.settings_dialog
+        if not dialog.isVisible() and not self._settings_placed:
+            dialog.ensurePolished()
+            height = dialog.heightForWidth(self.width())
+            dialog.resize(self.width(), height if height > 0 else dialog.sizeHint().height())
+            place_clear(dialog, self.overlay)
+            self._settings_placed = True
+            dialog.show()
+            keep_clear_once_framed(dialog, self.overlay)
+        self.settings_dialog.show()
+        self.settings_dialog.raise_()
+        self.settings_dialog.activateWindow()
+        return self.settings_dialog
 
     def open_self_test(self) -> QWidget | None:
         """The self-test in its own window (not during a session: it would take the call's CPU)."""
@@ -244,6 +328,7 @@ class ControlWindow(QWidget):
         return window
 
     def _idle(self) -> None:
+        """Between calls: the session's echo line goes, the button starts the next one, the levels move again."""
         self.echo.setVisible(False)
         self.start_button.setText("Start session")
         self.start_button.setEnabled(True)

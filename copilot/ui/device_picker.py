@@ -7,12 +7,29 @@ the session opens the devices itself.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QProgressBar, QWidget
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QPaintEvent
+from PySide6.QtWidgets import QComboBox, QProgressBar, QStyle, QStyleOptionComboBox, QStylePainter, QWidget
 
 from copilot.audio.levels import LevelMonitor
 
-__all__ = ["DevicePicker"]
+__all__ = ["DevicePicker", "DeviceBox"]
+
+
+class DeviceBox(QComboBox):
+    """A list of devices whose chosen one, when its name is longer than the box, ends in "…" instead of being cut
+    mid-letter (the open list and the tooltip show it whole)."""
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        painter = QStylePainter(self)
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, option)
+        field = self.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                            QStyle.SubControl.SC_ComboBoxEditField, self)
+        option.currentText = self.fontMetrics().elidedText(option.currentText, Qt.TextElideMode.ElideRight,
+                                                           field.width())
+        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
 
 
 class DevicePicker(QObject):
@@ -27,13 +44,18 @@ class DevicePicker(QObject):
     def __init__(self, mic: str, call: str, levels: LevelMonitor | None = None) -> None:
         super().__init__()
         self.levels = levels
-        self.mic = QComboBox()
-        self.call = QComboBox()
+        self.mic = DeviceBox()
+        self.call = DeviceBox()
         self.mic_level, self.call_level = QProgressBar(), QProgressBar()
         for bar in (self.mic_level, self.call_level):
             bar.setRange(0, 100)
             bar.setTextVisible(False)
             bar.setFixedHeight(8)
+        for combo in (self.mic, self.call):
+            # A device's name can be long ("alsa_input.pci-0000_00_1f.3.analog-stereo: Built-in Audio…"): the box
+            # keeps the window narrow and the open list shows whole names.
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(20)
         self._chosen = (mic, call)
         self.mic.currentIndexChanged.connect(self._picked)
         self.call.currentIndexChanged.connect(self._picked)
@@ -60,6 +82,8 @@ class DevicePicker(QObject):
             for d in inputs:
                 combo.addItem(f"{d.key}: {d.name}", d.key)
             combo.setCurrentIndex(max(0, combo.findData(chosen)))
+            combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)
+            combo.setToolTip(combo.currentText())
             combo.blockSignals(False)
         if problem:
             self.problem.emit(problem)
@@ -84,6 +108,8 @@ class DevicePicker(QObject):
 
     def _picked(self) -> None:
         self._chosen = self.chosen
+        for combo in (self.mic, self.call):
+            combo.setToolTip(combo.currentText())
         self.changed.emit()
 
     def _show_levels(self) -> None:

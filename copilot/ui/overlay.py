@@ -27,6 +27,7 @@ GREEN, AMBER, RED = "#2e9e5b", "#e0a526", "#d64541"
 MONOLOGUE_SHOW_S = 45.0  # the timer appears once the rep has held the floor this long
 FADE_MS = 700
 MARGIN = 16
+PROMPT_LINES = 3  # the longest prompt in the bundled rulebook takes two lines at this width; a rep's own may take three
 
 
 def meter_colour(rep_share: float) -> str:
@@ -183,6 +184,18 @@ class Overlay(QWidget):
                 layout.invalidate()
                 layout.activate()
         self.adjustSize()
+
+    def tallest(self) -> int:
+        """How tall the overlay grows during a call (a prompt of three lines, its reason, the meter and the
+        monologue timer): the room the control window keeps clear of when the app opens."""
+        for label in (self.prompt, self.caption, self.monologue):
+            label.ensurePolished()  # the caption's and the timer's sizes come from their style sheets
+        outer, inner = self.layout(), self._prompt_box.layout()
+        assert outer is not None and inner is not None
+        margins = outer.contentsMargins()
+        lines = (PROMPT_LINES * self.prompt.fontMetrics().lineSpacing() + self.caption.fontMetrics().lineSpacing()
+                 + self.monologue.fontMetrics().lineSpacing())
+        return margins.top() + margins.bottom() + lines + self.meter.height() + 2 * outer.spacing() + inner.spacing()
 
     @property
     def showing_prompt(self) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -285,3 +286,89 @@ def test_a_hand_edited_threshold_beyond_the_forms_range_opens_the_window_at_the_
     assert window.coaching.gap.value() == window.coaching.gap.maximum()
     assert window.coaching.cooldown.value() == window.coaching.cooldown.minimum()
     assert window.coaching.opacity.value() == window.coaching.opacity.minimum()
+
+
+def test_the_window_reads_top_down_as_a_call_goes_and_the_settings_sit_behind_settings(qtbot: QtBot,
+                                                                                     tmp_path: Path) -> None:
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QWidget
+
+    window, _, _ = make_window(qtbot, tmp_path)
+    picker = window.devices
+    rows = [window.consent, picker.mic, picker.mic_level, picker.call, picker.call_level, window.start_button,
+            window.status, window.calls_button, window.self_test_button, window.capture]
+    tops = [w.mapTo(window, QPoint(0, 0)).y() for w in rows]
+    assert tops == sorted(tops) and all(w.isVisibleTo(window) for w in rows)
+    form, dialog = window.coaching, window.settings_dialog
+    fields = [w for w in vars(form).values() if isinstance(w, QWidget)]
+    assert len(fields) == 13  # every field the form has, and none of them in the window itself
+    assert not any(window.isAncestorOf(f) for f in fields) and all(dialog.isAncestorOf(f) for f in fields)
+    assert not dialog.isVisible()
+    qtbot.mouseClick(window.settings_button, Qt.MouseButton.LeftButton)  # type: ignore[no-untyped-call]
+    assert dialog.isVisible() and all(f.isVisible() for f in fields)
+
+
+def test_every_setting_is_reachable_from_the_window_or_its_settings_and_saved_as_it_changes(qtbot: QtBot,
+                                                                                         tmp_path: Path) -> None:
+    from dataclasses import asdict
+
+    window, overlay, _ = make_window(qtbot, tmp_path)
+    form = window.open_settings().form
+    changes: list[Callable[[], object]] = [
+               lambda: form.model.setText("base.en"), lambda: form.rules.setText(str(tmp_path / "mine.toml")),
+               lambda: form.gap.setValue(45), lambda: form.cooldown.setValue(120), lambda: form.dominance.setValue(70),
+               lambda: form.budget.setValue(80), lambda: form.lock.setChecked(False),
+               lambda: form.opacity.setValue(50), lambda: form.echo.setChecked(False),
+               lambda: form.keep_audio.setChecked(True), lambda: form.redact.setChecked(False),
+               lambda: form.learn_voice.setChecked(True),
+               lambda: form.retention.setCurrentIndex(form.retention.findData(30))]
+    for change in changes:
+        change()
+    for line in (form.model, form.rules):
+        line.editingFinished.emit()  # as when the rep leaves the field
+    saved, problem = load_settings(tmp_path / "settings.toml")
+    assert problem is None
+    changed = {k for k, v in asdict(saved).items() if v != asdict(Settings())[k]}
+    # The devices are the window's own rows; the overlay's place and the consent notice are set where they show.
+    assert changed == set(asdict(Settings())) - {"mic", "call", "overlay_x", "overlay_y", "consent_acknowledged"}
+    assert saved.coach.min_gap_s == 45 and saved.coach.dominance_share == 0.7 and saved.cpu_budget == 0.8
+    assert overlay.windowOpacity() == pytest.approx(0.5, abs=0.01) and not overlay.locked  # at once
+
+
+def test_the_progress_button_opens_the_calls_at_their_progress(qtbot: QtBot, tmp_path: Path) -> None:
+    window, _, _ = make_window(qtbot, tmp_path)
+    qtbot.mouseClick(window.progress_button, Qt.MouseButton.LeftButton)  # type: ignore[no-untyped-call]
+    calls = window.reviews[-1]
+    assert isinstance(calls, SessionsWindow) and calls.isVisible()
+    qtbot.addWidget(calls)
+    assert calls.tabs.currentWidget() is calls.progress
+
+
+def test_no_line_of_the_window_or_its_settings_is_cut(qtbot: QtBot, tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
+
+    window, _, _ = make_window(qtbot, tmp_path)
+    dialog = window.open_settings()
+
+    def cut(top: QWidget) -> list[str]:
+        found = []
+        for w in top.findChildren(QWidget):
+            if not w.isVisible():
+                continue
+            if isinstance(w, QLabel) and w.wordWrap():
+                if w.height() < w.heightForWidth(w.width()):
+                    found.append(f"{w.text()[:40]!r} {w.height()} < {w.heightForWidth(w.width())}")
+            elif isinstance(w, (QLabel, QAbstractButton)) and w.width() < w.sizeHint().width():
+                found.append(f"{w.text()[:40]!r} {w.width()} < {w.sizeHint().width()}")
+        return found
+
+    qtbot.waitUntil(lambda: not cut(window) and not cut(dialog))
+    # A session's last line is long: the window grows to show it whole, and shrinks when the notice is put away.
+    window.status.setText("Session saved: 31.5 min, you talked 63% of the time, 12 directive phrases, 7 prompts. "
+                          "2 card-like numbers, 1 phone number hidden. Your voice profile was updated.")
+    window.review_button.setVisible(True)
+    qtbot.waitUntil(lambda: not cut(window))
+    tall = window.height()
+    window._consent_seen()
+    qtbot.waitUntil(lambda: window.height() == window.heightForWidth(window.width()) < tall - 100)
+    assert not cut(window)
