@@ -35,7 +35,8 @@ def parse_days(value: object, what: str = "delete_transcripts_after_days") -> in
         try:
             value = int(text)
         except ValueError:
-            raise ValueError(f"{what} should be a number of days or \"never\", not {value!r}") from None
+            shown = value if len(value) <= 40 else value[:40] + "…"  # a damaged file's line is not quoted whole
+            raise ValueError(f"{what} should be a number of days or \"never\", not {shown!r}") from None
     if (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)
             or value != int(value)):
         raise ValueError(f"{what} should be a whole number of days or \"never\"")

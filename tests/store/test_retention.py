@@ -180,3 +180,10 @@ def test_the_setting_is_kept_in_the_settings_file_never_included(tmp_path: Path)
         assert notice is None and loaded.delete_transcripts_after_days == days
     assert 'delete_transcripts_after_days = 30' in path.read_text(encoding="utf-8")
     assert Settings().retention == Retention(90)
+
+
+def test_a_long_damaged_days_value_is_quoted_short() -> None:
+    """The settings fuzzer's find: a value of thousands of characters came back whole in the sentence."""
+    with pytest.raises(ValueError) as said:
+        parse_days("x" * 5000)
+    assert len(str(said.value)) < 200 and "…" in str(said.value)
