@@ -29,13 +29,14 @@ def parse_days(value: object, what: str = "delete_transcripts_after_days") -> in
     """A number of days (1 or more) or "never" (None: kept for good), as typed in the settings file or on
     the command line; ValueError with a sentence naming ``what`` otherwise."""
     if isinstance(value, str):
+        typed = value
         text = value.strip().lower()
         if text == NEVER:
             return None
         try:
             value = int(text)
         except ValueError:
-            shown = value if len(value) <= 40 else value[:40] + "…"  # a damaged file's line is not quoted whole
+            shown = typed if len(typed) <= 40 else typed[:40] + "…"  # a damaged file's line is not quoted whole
             raise ValueError(f"{what} should be a number of days or \"never\", not {shown!r}") from None
     if (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)
             or value != int(value)):

@@ -361,6 +361,11 @@ which who will with would write yeah yes you you'll you're your
 _CUE = re.compile(r"\b(?:e-?mail|address|send (?:it|that|them|everything)? ?to|write to|reach me|inbox)\b", re.I)
 _DOT_CHAIN = re.compile(r"[\w'\-]+\s*(?:\s+dot\s+|\.(?=\S)|_)\s*[\w'\-]+\s*$", re.I)
 _MAX_NAME_WORDS = 3
+# After a name said with "dot"s ("sam dot rivera at …"), the domain however it was heard: its ending lost or cut
+# off by a pause ("… at northwind dot", "… at northwind").
+# A capital after a "dot" starts the next sentence, not the domain's next part.
+_CUT_DOMAIN = re.compile(r"[\w\-]+(?:\s+dot\s+(?-i:(?![A-Z]))[\w\-]+)*(?:\s+dot\b)?", re.I)
+_SAID_DOT = re.compile(r"\s+dot\s+", re.I)
 
 
 _WINDOW = 80  # an address is looked for this far around its "at" or its domain (long texts stay linear)
@@ -395,9 +400,11 @@ def _emails(text: str) -> list[Finding]:
         if "@" in at.group() and not free(at.start(), at.end()):
             continue
         domain = _DOMAIN.match(text, at.end(), at.end() + _WINDOW)
+        name = _local_part(text, at.start())
+        if domain is None and name < at.start() and _SAID_DOT.search(text, name, at.start()):
+            domain = _CUT_DOMAIN.match(text, at.end(), at.end() + _WINDOW)
         if domain is None:
             continue
-        name = _local_part(text, at.start())
         if name < at.start() and free(name, domain.end()):
             found.append(Finding("email", name, domain.end()))
             insort(taken, (name, domain.end()))

@@ -113,6 +113,9 @@ def test_bank_and_id_numbers_are_hidden(text: str, expected: str) -> None:
     ("Reach me at jordan underscore lee at gmail dot com, or look at our site.",
      "Reach me at [e-mail], or look at our site."),
     ("My email is priya at ledgerline dot io.", "My email is [e-mail]."),
+    # A name said with "dot"s, its domain's ending lost or cut off by a pause (live, the fast suite met one).
+    ("Mail sam dot rivera at northwind dot You should call me.", "Mail [e-mail] You should call me."),
+    ("Mail sam dot rivera at northwind", "Mail [e-mail]"),
 ])
 def test_an_email_address_written_or_said_is_hidden(text: str, expected: str) -> None:
     assert hidden(text) == expected
@@ -121,6 +124,7 @@ def test_an_email_address_written_or_said_is_hidden(text: str, expected: str) ->
 @pytest.mark.parametrize("text", [
     "Our website is acme.com and we're at acme dot com too.",
     "Let's look at the numbers at the office at 3.",
+    "The update is at version two dot one.",
     "We have 40 reps, so 40 seats for 2026.",
     "Forty seats for twenty twenty six.",
     "40 seats comes to $40,000 a year, with 20% off the first year.",
