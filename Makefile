@@ -1,7 +1,7 @@
 # Two commands on a fresh Linux machine with Python 3.10 or newer:
 #   make run   - install everything and analyse the bundled sample call (embedded model, no network)
 #   make test  - install what the tests need and run them (all of them: CI runs this)
-#   make test-fast - the same without the end-to-end runs of the real speech model (under a minute)
+#   make test-fast - the same without the end-to-end runs of the real speech model (on both cores)
 #   make dist  - the frozen app: dist/live-call-copilot-<version>-linux-x86_64.tar.gz (packaging/README.md)
 #   make dist-check - unpack that archive and check it as a rep gets it (self-test, analyze, window)
 PYTHON ?= python3
