@@ -51,8 +51,12 @@ def live(server: SoundServer, tmp_path: Path) -> subprocess.Popen[str]:
     proc = copilot_on(server, "live", "--mic", "virtual_mic", "--call", "speakers.monitor", "--headless",
                       "--db", str(tmp_path / "s.db"), "--events", str(tmp_path / "events.jsonl"))
     assert proc.stderr is not None
-    line = proc.stderr.readline()
-    assert line.startswith("Listening: you on Virtual_microphone, the call on Monitor of Speakers"), line
+    said = [proc.stderr.readline() for _ in range(3)]  # the consent notice and its line first, then this
+    if not said[-1].startswith("Listening: you on Virtual_microphone, the call on Monitor of Speakers"):
+        proc.kill()
+        proc.communicate()
+        raise AssertionError("".join(said))
+    assert said[0].startswith("Before you coach a real call") and said[1].strip().startswith('"'), said
     return proc
 
 
