@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QWidget
 from copilot.ui.overlay import Overlay
 
 __all__ = ["Box", "clear_spot", "place_overlay", "place_clear", "keep_clear", "keep_clear_once_framed", "FRAME_GUESS",
-           "GAP", "EDGE"]
+           "GAP", "EDGE", "fitted_size", "open_fitted"]
 
 GAP = 24  # pixels between the overlay and the control window
 EDGE = 16  # pixels between the control window and the screen's edge, where there is room
@@ -82,6 +82,20 @@ def clear_spot(area: Box, overlay: Box, width: int, height: int) -> tuple[int, i
     last_x, last_y = max(area.x, area.right - width), max(area.y, area.bottom - height)
     on_screen = [(_clamp(x, area.x, last_x), _clamp(y, area.y, last_y)) for x, y in tries]
     return min(on_screen, key=lambda spot: Box(spot[0], spot[1], width, height).overlap(overlay))
+
+
+def fitted_size(area: Box, width: int, height: int) -> tuple[int, int]:
+    """A window's size: as asked, or smaller where the screen's free area is (its frame counted), so that a
+    1366×768 laptop shows all of it."""
+    return min(width, area.width - FRAME_GUESS[0]), min(height, area.height - FRAME_GUESS[1])
+
+
+def open_fitted(window: QWidget, width: int, height: int) -> None:
+    """Size a window (the calls, a review) for the screen it opens on."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is not None:
+        width, height = fitted_size(Box.of(screen.availableGeometry()), width, height)
+    window.resize(width, height)
 
 
 def place_overlay(overlay: QWidget, x: int, y: int) -> None:

@@ -53,6 +53,7 @@ from copilot.report.transcript import TRANSCRIPT_CSS, transcript_html
 from copilot.store.my_examples import MyExamples
 from copilot.store.sqlite import SessionStore, StoreError
 from copilot.ui.marking import Marking
+from copilot.ui.placement import open_fitted
 from copilot.ui.timeline import Timeline, timeline_png
 
 __all__ = ["ReviewWindow", "SessionsWindow"]
@@ -78,7 +79,7 @@ class ReviewWindow(QWidget):
         # me…" judges the call again with. Nothing else here judges anything: the review is read from the store.
         self.rules, self.rules_only = rules, rules_only
         self.marking = Marking(self, examples, lambda: self.review, self._marked)
-        self.resize(1100, 800)
+        open_fitted(self, 1100, 800)
         self._title()
 
         self.heading = QLabel()
@@ -367,7 +368,7 @@ class SessionsWindow(QWidget):
         self.rules, self.rules_only = rules, rules_only  # the rep's rulebook, for the reviews it opens
         self.open_reviews: list[ReviewWindow] = []
         self.setWindowTitle("Live Call Copilot: your calls")
-        self.resize(1060, 800)
+        open_fitted(self, 1060, 800)
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels(["Date", "Call", "Length", "You talked", "In Progress"])
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)

@@ -17,7 +17,7 @@ from copilot.store.settings import Settings
 from copilot.ui.bridge import EventBridge
 from copilot.ui.control import ControlWindow
 from copilot.ui.overlay import Overlay
-from copilot.ui.placement import EDGE, FRAME_GUESS, GAP, Box, clear_spot
+from copilot.ui.placement import EDGE, FRAME_GUESS, GAP, Box, clear_spot, fitted_size
 from copilot.ui.runner import LiveRunner
 
 SCREENS = [(1366, 768), (1440, 900), (1536, 864), (1600, 900), (1920, 1080), (2560, 1440)]
@@ -93,3 +93,12 @@ def test_a_window_that_fits_nowhere_clear_stays_on_screen_and_touches_the_overla
 def test_a_window_larger_than_the_screen_keeps_its_title_bar_on_it() -> None:
     x, y = clear_spot(Box(0, 27, 1024, 741), Box(282, 67, 460, 169), 1200, 900)
     assert (x, y) == (0, 27)
+
+
+def test_the_calls_and_a_review_fit_a_small_laptop_screen() -> None:
+    """They open at 1060×800 and 1100×800 where there is room; on a 1366×768 screen (a top panel of 28 pixels)
+    they are as tall as the free area less the window's frame, so nothing is off the screen."""
+    small = Box(0, 28, 1366, 740)
+    width, height = fitted_size(small, 1060, 800)
+    assert width == 1060 and height + FRAME_GUESS[1] <= small.height
+    assert fitted_size(Box(0, 0, 1920, 1050), 1100, 800) == (1100, 800)
