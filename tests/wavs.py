@@ -3,12 +3,33 @@
 from __future__ import annotations
 
 import wave
+from functools import cache
 from pathlib import Path
 
 import numpy as np
 
+from copilot.audio.decode import CallAudio, load_call
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "assets" / "samples" / "discovery_call.opus"
+
+
+@cache
+def sample_call() -> CallAudio:
+    """The sample call, decoded once per test process (a decode is 0.4 s; dozens of tests replay it).
+
+    Its tracks are read-only, so a test that changed them in place for the next one fails instead.
+    """
+    call = load_call(SAMPLE)
+    call.rep.setflags(write=False)
+    call.prospect.setflags(write=False)
+    return call
+
+
+def first_seconds(call: CallAudio, seconds: float) -> CallAudio:
+    """The start of a call (views, no copy): for tests that need only its first minutes."""
+    n = int(seconds * 16_000)
+    return CallAudio(call.rep[:n], call.prospect[:n], call.source)
 
 
 def write_wav(path: Path, channels: list[np.ndarray], rate: int) -> Path:

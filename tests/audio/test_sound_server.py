@@ -20,16 +20,15 @@ from typing import Any
 import numpy as np
 import pytest
 
-from copilot.audio.decode import load_call
 from copilot.core.events import Flag
 from copilot.scripted.truth import load_truth, score_flags
 from tests.sound_server import SoundServer
-from tests.wavs import ROOT, SAMPLE
+from tests.wavs import ROOT, SAMPLE, sample_call
 
 
 def sides(folder: Path) -> dict[str, Path]:
     """The sample call's rep and prospect as two mono WAV files to play."""
-    audio = load_call(SAMPLE)
+    audio = sample_call()
     out = {}
     for who, track in (("rep", audio.rep), ("prospect", audio.prospect)):
         out[who] = folder / f"{who}.wav"

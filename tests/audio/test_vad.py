@@ -5,11 +5,10 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from copilot.audio.decode import load_call
 from copilot.audio.vad import FRAME, FRAME_S, SpeechGate, SpeechStart, StreamingVad, VadSettings, speech_spans
 from copilot.core.events import Speaker, SpeechSpan
 from copilot.scripted.truth import load_truth
-from tests.wavs import SAMPLE
+from tests.wavs import SAMPLE, sample_call
 
 S = VadSettings(threshold=0.5, neg_threshold=0.35, min_silence_s=10 * FRAME_S, min_speech_s=5 * FRAME_S, pad_s=0.0)
 
@@ -57,7 +56,7 @@ def test_finish_closes_open_speech() -> None:
 
 
 def test_streaming_in_odd_blocks_finds_the_same_speech_as_one_feed() -> None:
-    call = load_call(SAMPLE)
+    call = sample_call()
     audio = call.rep[: 30 * 16_000]
     whole = speech_spans("rep", audio)
     vad = StreamingVad("rep")
@@ -76,7 +75,7 @@ def test_no_speech_in_a_tone() -> None:
 
 
 def test_talk_time_of_the_sample_is_within_a_few_percent_of_the_truth() -> None:
-    call = load_call(SAMPLE)
+    call = sample_call()
     truth = load_truth(SAMPLE)
     tracks: tuple[tuple[Speaker, npt.NDArray[np.float32]], ...] = (("rep", call.rep), ("prospect", call.prospect))
     for who, track in tracks:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from copilot.audio.decode import load_call
 from copilot.audio.sources import FileSource
 from copilot.core.phrases import PhraseDetector
 from copilot.core.rulebook import Rulebook
@@ -10,7 +9,7 @@ from copilot.pipeline.budget import CpuBudget
 from copilot.pipeline.live import LivePipeline
 from copilot.stt.streaming import Job
 from tests.fakes import FakeClock, LoggedEvents, SaysNextStep
-from tests.wavs import SAMPLE
+from tests.wavs import sample_call
 
 
 class Clocks:
@@ -77,7 +76,7 @@ def merged(stretches: list[tuple[float, float]]) -> list[tuple[float, float]]:
 def replay(budget: CpuBudget | None) -> tuple[FinalsKept, LoggedEvents]:
     clock = FakeClock()
     events = LoggedEvents()
-    source = FileSource(load_call(SAMPLE), speed=1.0, clock=clock, sleep=clock.sleep)
+    source = FileSource(sample_call(), speed=1.0, clock=clock, sleep=clock.sleep)
     pipeline = FinalsKept(source, SaysNextStep(), PhraseDetector(Rulebook.load()), [events], clock=clock,
                           budget=budget)
     pipeline.rep_finals = []

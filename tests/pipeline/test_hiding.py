@@ -9,7 +9,6 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from copilot.audio.decode import load_call
 from copilot.audio.sources import FileSource
 from copilot.core.events import Word
 from copilot.core.facts import SAMPLE_RATE
@@ -22,7 +21,7 @@ from copilot.redaction import redactor
 from copilot.store.sqlite import SessionStore
 from copilot.stt.engine import RawSegment
 from tests.fakes import FakeClock, LoggedEvents
-from tests.wavs import SAMPLE
+from tests.wavs import sample_call
 
 SECRETS = ("415 555 0134", "northwind", "rivera")
 
@@ -49,7 +48,7 @@ def run(tmp_path: Path, hide: bool) -> tuple[Recorded, SessionStore, LoggedEvent
     store = SessionStore(tmp_path / "s.db")
     events = LoggedEvents()
     terminal = io.StringIO()
-    source = FileSource(load_call(SAMPLE), speed=1.0, clock=clock, sleep=clock.sleep)
+    source = FileSource(sample_call(), speed=1.0, clock=clock, sleep=clock.sleep)
     done = record_live(store, "sample", "fake", [events, Terminal(terminal)], lambda sinks: LivePipeline(
         source, ReadsOutDetails(), PhraseDetector(Rulebook.load()), sinks, clock=clock),
         redactor=redactor() if hide else None)

@@ -8,7 +8,6 @@ from typing import Any
 import numpy as np
 import pytest
 
-from copilot.audio.decode import load_call
 from copilot.audio.sources import FileSource
 from copilot.core.events import SPEAKERS, TalkState
 from copilot.core.facts import SAMPLE_RATE
@@ -20,7 +19,7 @@ from copilot.pipeline.sinks import StoreWriter
 from copilot.scripted.truth import load_truth
 from copilot.store.sqlite import SessionStore
 from tests.fakes import FakeClock, LoggedEvents, SaysNextStep
-from tests.wavs import SAMPLE
+from tests.wavs import SAMPLE, sample_call
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +31,7 @@ def replay(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     store = SessionStore(db)
     sid = store.create_session("sample (replay)", "live")
     writer = StoreWriter(store, sid)
-    audio = load_call(SAMPLE)
+    audio = sample_call()
     source = FileSource(audio, speed=1.0, clock=clock, sleep=clock.sleep)
     pipeline = LivePipeline(source, engine, PhraseDetector(Rulebook.load()), [events, writer], clock=clock)
     session = pipeline.run()
@@ -94,7 +93,7 @@ def test_the_session_is_in_the_store_as_it_happened(replay: dict[str, Any]) -> N
 
 def test_stop_ends_the_session_early_and_keeps_what_was_heard(tmp_path: Path) -> None:
     clock = FakeClock()
-    audio = load_call(SAMPLE)
+    audio = sample_call()
     pipeline: LivePipeline
     stopped: list[bool] = []
 
@@ -135,7 +134,7 @@ def test_a_session_that_keeps_its_audio_writes_both_channels_and_deleting_it_rem
     from copilot.pipeline.recorded import record_live
 
     clock = FakeClock()
-    audio = load_call(SAMPLE)
+    audio = sample_call()
     store = SessionStore(tmp_path / "s.db")
 
     def make(sinks: list[Any]) -> LivePipeline:
@@ -162,7 +161,7 @@ def test_a_save_failing_mid_call_reaches_the_sinks_as_a_notice_the_rep_sees(tmp_
     clock = FakeClock()
     store = SessionStore(tmp_path / "s.db")
     store.db.execute("CREATE TRIGGER full BEFORE INSERT ON speech_spans BEGIN SELECT RAISE(ABORT, 'disk is full'); END")
-    source = FileSource(load_call(SAMPLE), speed=1.0, clock=clock, sleep=clock.sleep)
+    source = FileSource(sample_call(), speed=1.0, clock=clock, sleep=clock.sleep)
     events = LoggedEvents()
     ticks = iter(range(10**6))  # the session's wall clock: half a second an event, so the writer writes mid-call
     done = record_live(store, "sample", "fake", [events], lambda sinks: LivePipeline(
@@ -177,7 +176,7 @@ def test_without_opting_in_no_audio_is_kept(tmp_path: Path) -> None:
 
     clock = FakeClock()
     store = SessionStore(tmp_path / "s.db")
-    source = FileSource(load_call(SAMPLE), speed=1.0, clock=clock, sleep=clock.sleep)
+    source = FileSource(sample_call(), speed=1.0, clock=clock, sleep=clock.sleep)
     done = record_live(store, "sample", "fake", [], lambda sinks: LivePipeline(
         source, SaysNextStep(), PhraseDetector(Rulebook.load()), sinks, clock=clock))
     assert store.load(done.session_id).audio == "" and not (tmp_path / "audio").exists()
@@ -187,7 +186,7 @@ def on_speakers() -> Any:
     """The sample as recorded on laptop speakers: the microphone hears the prospect 60 ms late at -12 dB."""
     from copilot.audio.decode import CallAudio
 
-    clean = load_call(SAMPLE)
+    clean = sample_call()
     echo = np.zeros(len(clean.prospect), np.float32)
     d = int(0.06 * SAMPLE_RATE)  # speakers to microphone: 60 ms, -12 dB, one reflection 10 ms later
     echo[d:] += 0.25 * clean.prospect[:-d]
@@ -262,7 +261,7 @@ def test_a_live_sessions_supportive_lines_are_kept_with_it_for_progress(tmp_path
 
     clock = FakeClock()
     store = SessionStore(tmp_path / "s.db")
-    source = FileSource(load_call(SAMPLE), speed=1.0, clock=clock, sleep=clock.sleep)
+    source = FileSource(sample_call(), speed=1.0, clock=clock, sleep=clock.sleep)
     done = record_live(store, "sample", "fake", [], lambda sinks: LivePipeline(
         source, SaysItsYourCall(), PhraseDetector(Rulebook.load()), sinks, clock=clock))
     said = done.session.supportive

@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from copilot.audio.decode import CallAudio, load_call
+from copilot.audio.decode import CallAudio
 from copilot.core.phrases import PhraseDetector
 from copilot.core.rulebook import Rulebook
 from copilot.pipeline.offline import Progress, analyze_call
 from copilot.scripted.truth import load_truth
 from tests.fakes import AlwaysSaysNextStep as SaysNextStep
-from tests.wavs import SAMPLE
+from tests.wavs import SAMPLE, sample_call
 
 
 class Recorder(Progress):
@@ -30,7 +30,7 @@ class Recorder(Progress):
 def analysis():  # type: ignore[no-untyped-def]
     engine = SaysNextStep()
     progress = Recorder()
-    a = analyze_call(load_call(SAMPLE), engine, PhraseDetector(Rulebook.load()), model="fake", progress=progress)
+    a = analyze_call(sample_call(), engine, PhraseDetector(Rulebook.load()), model="fake", progress=progress)
     return a, engine, progress
 
 
@@ -72,7 +72,7 @@ def test_a_headset_call_is_left_as_recorded_and_says_no_echo_was_found(analysis)
 
 
 def test_a_call_recorded_on_laptop_speakers_gets_the_rep_share_of_the_headset_call() -> None:
-    clean = load_call(SAMPLE)
+    clean = sample_call()
     echo = np.zeros(len(clean.prospect), np.float32)
     d = int(0.06 * 16_000)  # speakers to microphone: 60 ms, -12 dB, one reflection 10 ms later
     echo[d:] += 0.25 * clean.prospect[:-d]

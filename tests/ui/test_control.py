@@ -24,7 +24,7 @@ from copilot.ui.overlay import Overlay
 from copilot.ui.review import ReviewWindow, SessionsWindow
 from copilot.ui.runner import LiveRunner, SessionPlan, device_plan
 from tests.fakes import SaysNextStep
-from tests.wavs import SAMPLE
+from tests.wavs import ROOT, first_seconds, sample_call
 
 
 def make_window(qtbot: QtBot, tmp_path: Path, settings: Settings | None = None,
@@ -33,10 +33,9 @@ def make_window(qtbot: QtBot, tmp_path: Path, settings: Settings | None = None,
     overlay = Overlay()
     bridge.received.connect(overlay.on_event)
     runner = LiveRunner(bridge, engine_for=lambda model, threads: SaysNextStep())
-    audio = load_call(SAMPLE)
 
     def plan_for(s: Settings) -> SessionPlan:
-        return SessionPlan("sample (fast replay)", lambda: FileSource(audio, speed=60.0),
+        return SessionPlan("sample (fast replay)", lambda: FileSource(sample_call(), speed=60.0),
                            LiveOptions(rules=rules or s.rules or None, coach=s.coach), db=str(tmp_path / "s.db"))
 
     window = ControlWindow(settings or Settings(), tmp_path / "settings.toml", runner, overlay, plan_for,
@@ -90,6 +89,8 @@ def test_a_session_says_what_its_echo_canceller_does_and_the_line_goes_when_it_e
     qtbot: QtBot, tmp_path: Path
 ) -> None:
     window, _, runner = make_window(qtbot, tmp_path)
+    start = first_seconds(sample_call(), 45)
+    window.plan_for = lambda s: SessionPlan("sample", lambda: FileSource(start, speed=60.0), db=str(tmp_path / "s.db"))
     with qtbot.waitSignal(runner.finished, timeout=30_000):
         window.toggle()
     # The sample has no speaker echo: the canceller listened, then said it heard none.
@@ -111,7 +112,7 @@ def test_a_broken_rulebook_is_one_sentence_in_the_window(qtbot: QtBot, tmp_path:
 
 def test_stop_ends_the_session_and_keeps_what_was_heard(qtbot: QtBot, tmp_path: Path) -> None:
     window, _, runner = make_window(qtbot, tmp_path)
-    window.plan_for = lambda s: SessionPlan("sample (real time)", lambda: FileSource(load_call(SAMPLE), speed=1.0),
+    window.plan_for = lambda s: SessionPlan("sample (real time)", lambda: FileSource(sample_call(), speed=1.0),
                                             db=str(tmp_path / "s.db"))
     with qtbot.waitSignal(runner.status, timeout=10_000, check_params_cb=lambda s: s.startswith("Coaching")):
         window.toggle()
@@ -127,7 +128,8 @@ def test_a_disk_that_fills_mid_call_is_said_in_the_window_and_the_coaching_goes_
         store.db.execute("CREATE TRIGGER full BEFORE INSERT ON speech_spans WHEN NEW.start > 30 "
                          "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END")
     window, overlay, runner = make_window(qtbot, tmp_path)
-    window.plan_for = lambda s: SessionPlan("sample", lambda: FileSource(load_call(SAMPLE), speed=12.0), db=str(db))
+    start = first_seconds(sample_call(), 75)  # the disk fills at 30 s; the next prompt comes after 60
+    window.plan_for = lambda s: SessionPlan("sample", lambda: FileSource(start, speed=12.0), db=str(db))
     shown: list[Prompt] = []
     overlay.shown.connect(shown.append)
     with qtbot.waitSignal(runner.bridge.received, timeout=30_000,
@@ -138,7 +140,8 @@ def test_a_disk_that_fills_mid_call_is_said_in_the_window_and_the_coaching_goes_
     assert "the disk is full" in notice.message and "coaching goes on" in notice.message
     qtbot.waitUntil(lambda: window.start_button.text() == "Start session", timeout=30_000)
     assert window.status.text().startswith("The end of the session was not saved") and runner.wait(5)
-    assert any(p.time > notice.t for p in shown)  # prompts still came after the disk filled
+    # Prompts still came after the disk filled.
+    assert any(p.time > notice.t for p in shown), ([p.time for p in shown], notice.t)
     with SessionStore(db) as store:  # the call is kept up to the last stretch that could be written
         row = store.sessions()[0]
         spans = store.load(row.id).spans
@@ -228,11 +231,8 @@ def test_a_settings_file_from_before_the_coach_table_keeps_its_thresholds(tmp_pa
 
 
 def test_during_a_session_the_window_says_the_speakers_echo_is_removed(qtbot: QtBot, tmp_path: Path) -> None:
-    from copilot.audio.decode import CallAudio
-
-    bleed = load_call(SAMPLE.parent.parent.parent / "tests" / "data" / "calls" / "curious_bleed.opus")
-    n = 40 * 16_000  # the first 40 s: the buyer's first long story, heard through the rep's speakers
-    first = CallAudio(bleed.rep[:n], bleed.prospect[:n], bleed.source)
+    bleed = load_call(ROOT / "tests" / "data" / "calls" / "curious_bleed.opus")
+    first = first_seconds(bleed, 40)  # the buyer's first long story, heard through the rep's speakers
     runner = LiveRunner(EventBridge(), engine_for=lambda model, threads: SaysNextStep())
     plan = SessionPlan("speakers", lambda: FileSource(first, speed=8.0), db=str(tmp_path / "s.db"))
     window = ControlWindow(Settings(), tmp_path / "settings.toml", runner, Overlay(), lambda s: plan,
@@ -242,6 +242,7 @@ def test_during_a_session_the_window_says_the_speakers_echo_is_removed(qtbot: Qt
     with qtbot.waitSignal(runner.finished, timeout=30_000):
         window.toggle()
         qtbot.waitUntil(lambda: "removed" in window.echo.text() and window.echo.isVisible(), timeout=20_000)
+        window.toggle()  # the rep stops the call there
     assert not window.echo.isVisible()  # said only while a session runs
     assert window.coaching.echo.isChecked()  # on by default
     window.coaching.echo.setChecked(False)  # a headset: the next session leaves the microphone as it is

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from copilot.audio.decode import MixedAudio, decode, dual_mono, load_call, load_recording
+from copilot.audio.decode import MixedAudio, decode, dual_mono, load_recording
 from copilot.audio.vad import speech_spans
 from copilot.core.phrases import PhraseDetector
 from copilot.core.rulebook import Rulebook
@@ -22,7 +22,7 @@ from copilot.voices.diarize import Diarization, diarize
 from copilot.voices.embedder import VoiceEmbedder, log_mel
 from copilot.voices.profile import ProfileError, voiceprint_of
 from tests.fakes import SaysNextStep
-from tests.wavs import ROOT, SAMPLE, tone, write_wav
+from tests.wavs import ROOT, SAMPLE, sample_call, tone, write_wav
 
 MIXED = ROOT / "tests" / "data" / "mixed"
 
@@ -86,7 +86,7 @@ def test_the_reps_clip_from_elsewhere_matches_the_reps_voice_only(
 
 
 def test_two_channel_calls_are_not_taken_for_mixed_ones() -> None:
-    call = load_call(SAMPLE)
+    call = sample_call()
     assert not dual_mono(call.rep, call.prospect)
     assert not isinstance(load_recording(SAMPLE), MixedAudio)
 
