@@ -58,10 +58,10 @@ def load_detector(rules: str | None, meaning: bool = True, threads: int = 1, min
                          or (meaning and any(c.not_examples for c in rulebook.categories)))
     if not meaning and not taught_by_example:
         return PhraseDetector(rulebook)
-    from copilot.meaning.encoder import SentenceEncoder
+    from copilot.meaning.encoder import shared_encoder
     from copilot.meaning.head import DirectiveModel
 
-    encoder = SentenceEncoder(threads=threads)
+    encoder = shared_encoder(threads)
     head = DirectiveModel(encoder) if meaning else None
     if not taught_by_example:
         assert head is not None

@@ -18,7 +18,7 @@ import numpy.typing as npt
 from copilot.core.assets import asset_path
 from copilot.core.phrases import Verdict
 from copilot.errors import UserError
-from copilot.meaning.encoder import SentenceEncoder
+from copilot.meaning.encoder import SentenceEncoder, shared_encoder
 
 __all__ = ["DirectiveModel", "CLASSES", "HEAD_FILE"]
 
@@ -57,7 +57,7 @@ class DirectiveModel:
         self._hidden = ((data["hidden_w"].astype(np.float32), data["hidden_b"].astype(np.float32),
                          data["out_w"].astype(np.float32), data["out_b"].astype(np.float32))
                         if "hidden_w" in data.files else None)
-        self.encoder = encoder or SentenceEncoder()
+        self.encoder = encoder or shared_encoder()
 
     def score(self, sentences: Sequence[str]) -> list[Verdict]:
         """Each sentence's most likely directive category (None below the threshold) and its probability."""

@@ -14,7 +14,7 @@ from copilot.ui.bridge import EventBridge
 from copilot.ui.runner import LiveRunner, SessionPlan
 from copilot.voices.learning import RepSpeech
 from tests.fakes import SaysNextStep
-from tests.wavs import sample_call
+from tests.wavs import first_seconds, sample_call
 
 
 def test_only_the_reps_speech_while_the_buyer_is_silent_is_kept() -> None:
@@ -30,7 +30,7 @@ def test_only_the_reps_speech_while_the_buyer_is_silent_is_kept() -> None:
 def test_a_session_the_rep_agreed_to_learn_from_updates_the_voice_profile(qtbot: QtBot, tmp_path: Path) -> None:
     profile = tmp_path / "voice.json"
     runner = LiveRunner(EventBridge(), engine_for=lambda model, threads: SaysNextStep())
-    audio = sample_call()
+    audio = first_seconds(sample_call(), 60)  # a minute holds enough of the rep to learn from
     plan = SessionPlan("sample", lambda: FileSource(audio, speed=60.0),
                        LiveOptions(learn_voice=True, voice_profile=str(profile)), db=str(tmp_path / "s.db"))
     with qtbot.waitSignal(runner.voice_learned, timeout=60_000) as learned:
