@@ -19,6 +19,7 @@ import sqlite3
 import wave
 from collections.abc import Callable
 from dataclasses import asdict, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -41,12 +42,19 @@ DETECT_LINES = ("The next step is a pilot with your whole team.\nWhat do you wan
 
 def _sample(seconds: float = 6.0, start_s: float = 20.0) -> npt.NDArray[np.float32]:
     """A stretch of the bundled sample call, (2, samples) at 16 kHz, with both sides talking."""
+    a = int(start_s * _RATE)
+    return np.array(_sample_tracks()[:, a:a + int(seconds * _RATE)])  # a copy: the seeds are changed
+
+
+@cache
+def _sample_tracks() -> npt.NDArray[np.float32]:
+    """The bundled sample call decoded once per process (every kind of audio seed is cut from it)."""
     from copilot.audio.decode import decode
     from copilot.wiring import sample_call
 
     tracks = decode(sample_call(), mono=False)
-    a = int(start_s * _RATE)
-    return np.ascontiguousarray(tracks[:, a:a + int(seconds * _RATE)])
+    tracks.setflags(write=False)
+    return tracks
 
 
 def _wav(path: Path, audio: npt.NDArray[np.float32], width: int = 2) -> None:

@@ -23,7 +23,7 @@ def test_a_live_call_beside_two_analyses_and_a_reader_loses_nothing(
     from copilot.bench.store_together import together_round
 
     sample, longer = calls
-    r = together_round(tmp_path / "s.db", sample, longer, speed=25.0)
+    r = together_round(tmp_path / "s.db", sample, longer, speed=50.0)
     assert r["errors"] == [] and r["problems"] == []
     assert set(r["roles"]) == {"live", "analysis 1", "analysis 2", "reader"}
     assert r["roles"]["live"]["ops"] > 20 and r["roles"]["reader"]["ops"] > 0  # it did write and read meanwhile

@@ -19,7 +19,7 @@ from copilot.pipeline.sinks import StoreWriter
 from copilot.scripted.truth import load_truth
 from copilot.store.sqlite import SessionStore
 from tests.fakes import FakeClock, LoggedEvents, SaysNextStep
-from tests.wavs import SAMPLE, sample_call
+from tests.wavs import SAMPLE, first_seconds, sample_call
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +134,7 @@ def test_a_session_that_keeps_its_audio_writes_both_channels_and_deleting_it_rem
     from copilot.pipeline.recorded import record_live
 
     clock = FakeClock()
-    audio = sample_call()
+    audio = first_seconds(sample_call(), 30)  # what is kept, not what is coached: half a minute will do
     store = SessionStore(tmp_path / "s.db")
 
     def make(sinks: list[Any]) -> LivePipeline:
@@ -161,7 +161,7 @@ def test_a_save_failing_mid_call_reaches_the_sinks_as_a_notice_the_rep_sees(tmp_
     clock = FakeClock()
     store = SessionStore(tmp_path / "s.db")
     store.db.execute("CREATE TRIGGER full BEFORE INSERT ON speech_spans BEGIN SELECT RAISE(ABORT, 'disk is full'); END")
-    source = FileSource(sample_call(), speed=1.0, clock=clock, sleep=clock.sleep)
+    source = FileSource(first_seconds(sample_call(), 30), speed=1.0, clock=clock, sleep=clock.sleep)
     events = LoggedEvents()
     ticks = iter(range(10**6))  # the session's wall clock: half a second an event, so the writer writes mid-call
     done = record_live(store, "sample", "fake", [events], lambda sinks: LivePipeline(
@@ -176,7 +176,7 @@ def test_without_opting_in_no_audio_is_kept(tmp_path: Path) -> None:
 
     clock = FakeClock()
     store = SessionStore(tmp_path / "s.db")
-    source = FileSource(sample_call(), speed=1.0, clock=clock, sleep=clock.sleep)
+    source = FileSource(first_seconds(sample_call(), 30), speed=1.0, clock=clock, sleep=clock.sleep)
     done = record_live(store, "sample", "fake", [], lambda sinks: LivePipeline(
         source, SaysNextStep(), PhraseDetector(Rulebook.load()), sinks, clock=clock))
     assert store.load(done.session_id).audio == "" and not (tmp_path / "audio").exists()
@@ -261,7 +261,7 @@ def test_a_live_sessions_supportive_lines_are_kept_with_it_for_progress(tmp_path
 
     clock = FakeClock()
     store = SessionStore(tmp_path / "s.db")
-    source = FileSource(sample_call(), speed=1.0, clock=clock, sleep=clock.sleep)
+    source = FileSource(first_seconds(sample_call(), 30), speed=1.0, clock=clock, sleep=clock.sleep)
     done = record_live(store, "sample", "fake", [], lambda sinks: LivePipeline(
         source, SaysItsYourCall(), PhraseDetector(Rulebook.load()), sinks, clock=clock))
     said = done.session.supportive

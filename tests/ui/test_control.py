@@ -35,7 +35,8 @@ def make_window(qtbot: QtBot, tmp_path: Path, settings: Settings | None = None,
     runner = LiveRunner(bridge, engine_for=lambda model, threads: SaysNextStep())
 
     def plan_for(s: Settings) -> SessionPlan:
-        return SessionPlan("sample (fast replay)", lambda: FileSource(sample_call(), speed=60.0),
+        # The sample's first 45 s, 60 times faster than real time: a directive line, a prompt, the echo verdict.
+        return SessionPlan("sample (fast replay)", lambda: FileSource(first_seconds(sample_call(), 45), speed=60.0),
                            LiveOptions(rules=rules or s.rules or None, coach=s.coach), db=str(tmp_path / "s.db"))
 
     window = ControlWindow(settings or Settings(), tmp_path / "settings.toml", runner, overlay, plan_for,
@@ -89,8 +90,6 @@ def test_a_session_says_what_its_echo_canceller_does_and_the_line_goes_when_it_e
     qtbot: QtBot, tmp_path: Path
 ) -> None:
     window, _, runner = make_window(qtbot, tmp_path)
-    start = first_seconds(sample_call(), 45)
-    window.plan_for = lambda s: SessionPlan("sample", lambda: FileSource(start, speed=60.0), db=str(tmp_path / "s.db"))
     with qtbot.waitSignal(runner.finished, timeout=30_000):
         window.toggle()
     # The sample has no speaker echo: the canceller listened, then said it heard none.
