@@ -35,8 +35,9 @@ def make_window(qtbot: QtBot, tmp_path: Path, settings: Settings | None = None,
     runner = LiveRunner(bridge, engine_for=lambda model, threads: SaysNextStep())
 
     def plan_for(s: Settings) -> SessionPlan:
-        # The sample's first 45 s, 60 times faster than real time: a directive line, a prompt, the echo verdict.
-        return SessionPlan("sample (fast replay)", lambda: FileSource(first_seconds(sample_call(), 45), speed=60.0),
+        # The sample's first 45 s, 20 times faster than real time (about as long as the whole call took at 60x,
+        # so a loaded machine's transcription still keeps up): a directive line, a prompt, the echo verdict.
+        return SessionPlan("sample (fast replay)", lambda: FileSource(first_seconds(sample_call(), 45), speed=20.0),
                            LiveOptions(rules=rules or s.rules or None, coach=s.coach), db=str(tmp_path / "s.db"))
 
     window = ControlWindow(settings or Settings(), tmp_path / "settings.toml", runner, overlay, plan_for,
