@@ -74,10 +74,15 @@ def test_the_labelled_real_talk_is_kept_with_its_licence_and_no_sentence_twice()
 
 def test_the_labelled_meetings_are_kept_with_their_licence_and_say_what_the_docs_report() -> None:
     """The AMI sentences read blind (docs/detector.md, "Meetings nobody here wrote"): 200 flags, 400 not."""
-    with (REAL_TALK / "measured" / "ami_meetings_labelled.tsv").open(encoding="utf-8") as f:
+    with (REAL_TALK / "meetings" / "ami_measured.tsv").open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
     assert len(rows) == 600 and {r["label"] for r in rows} <= {"0", "1", "i"} and all(r["meeting"] for r in rows)
     flags = [r for r in rows if r["flag_layer"]]
     assert len(flags) == 200 and {r["flag_layer"] for r in flags} == {"model", "rules"}
     assert sum(r["label"] == "1" for r in flags) == 57  # the precision the docs report: 28.5%
     assert "CC BY 4.0" in (REAL_TALK / "README.md").read_text(encoding="utf-8")
+    split = dict(line.split("\t") for line in (REAL_TALK / "meetings" / "split.txt").read_text().split("\n") if line)
+    mined = (REAL_TALK / "meetings" / "ami_mined.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    assert mined and all(split[row.split("\t")[5]] == "mine" for row in mined)  # mined from the one half only
+    compared = (REAL_TALK / "meetings" / "ami_test_compared.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    assert compared and all(split[row.split("\t")[4]] == "test" for row in compared)
