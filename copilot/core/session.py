@@ -68,6 +68,10 @@ class Session:
             self._recheck_rep(segment)
         elif segment.speaker == "rep" and self.buyer_words.bleed(segment):
             if segment.final:
+                if segment.replaces is not None:
+                    # A second hearing that turns out to be the buyer's voice still replaces what was
+                    # first heard there (a longer final that did not match the buyer's words).
+                    self._forget_replaced(segment)
                 self._drop_bleed(segment)
             return self._talk_events([], with_state=False)
         if segment.final:

@@ -82,3 +82,21 @@ def test_what_is_kept_of_the_reps_speech_has_the_bleed_cut_out() -> None:
     kept = without_bleed(spans, bleed)
     assert [(s.speaker, s.start, s.end) for s in kept] == [("rep", 0.0, 3.0), ("rep", bleed[0].end, 10.0),
                                                            ("prospect", 2.0, 5.0)]
+
+
+def test_a_second_hearing_found_to_be_the_buyer_replaces_what_was_first_heard(detector: PhraseDetector) -> None:
+    """Live, the rep's side may first come back as one long final (the buyer's line run into more words, so it
+    does not match them), then be heard again as just the buyer's line: that revision is bleed, and the long
+    final it replaces goes with it (found by the live replay of a speakerphone call on a loaded machine)."""
+    from dataclasses import replace
+
+    s = Session(detector)
+    buyer = said("prospect", PUSHY, 10.0)
+    first = said("rep", PUSHY + " and the team said they would think about the pilot later on", 10.0, lag=0.15)
+    s.segment(buyer)
+    s.segment(first)
+    assert [seg.text for seg in s.segments if seg.speaker == "rep"] == [first.text]  # not the buyer's words alone
+    again = replace(said("rep", PUSHY, 10.0, lag=0.15), replaces=(first.start - 0.3, first.end))
+    s.segment(again)
+    assert [seg for seg in s.segments if seg.speaker == "rep"] == []
+    assert s.bleed == [again]
