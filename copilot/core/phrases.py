@@ -125,12 +125,16 @@ class PhraseDetector:
         self._scores: dict[str, Verdict] = {}  # sentence -> verdict (partials repeat)
         self._categories: dict[str, Category] = {}
         self._exceptions: dict[str, re.Pattern[str] | None] = {}
+        # Each category's patterns, compiled once, to say which one fired (a flag's "why").
+        self._explained: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
         groups: dict[str, list[tuple[str, list[str]]]] = {"directive": [], "supportive": []}
         for i, c in enumerate(rulebook.categories):
             group = f"c{i}"
             self._categories[group] = c
-            if c.patterns:  # a category may be taught by examples alone (the model layer's)
-                groups[c.kind].append((group, [expand(lowercase_pattern(p), left=False) for p in c.patterns]))
+            regexes = [expand(lowercase_pattern(p), left=False) for p in c.patterns]
+            if regexes:  # a category may be taught by examples alone (the model layer's)
+                groups[c.kind].append((group, regexes))
+            self._explained[group] = [(p, re.compile(rx)) for p, rx in zip(c.patterns, regexes, strict=True)]
             self._exceptions[group] = _union(c.exceptions)
         self._directive = WordStartMatcher(groups["directive"])
         self._supportive = WordStartMatcher(groups["supportive"])
@@ -319,8 +323,10 @@ class PhraseDetector:
                 or self._reflection.found(text, s_start, s_end))
 
     def _hit(self, text: str, m: re.Match[str]) -> Hit:
-        c = self._categories[m.lastgroup or ""]
-        return Hit(c.name, c.kind, text[m.start() : m.end()], m.start(), m.end(), c.prompts, why=_pattern_of(c, m))
+        group = m.lastgroup or ""
+        c = self._categories[group]
+        return Hit(c.name, c.kind, text[m.start() : m.end()], m.start(), m.end(), c.prompts,
+                   why=_pattern_of(self._explained[group], m))
 
     def _excused(self, text: str, m: re.Match[str], c: Category) -> bool:
         """True when the match only looks directive (a guard or an exception applies)."""
@@ -420,10 +426,10 @@ def _found(pattern: re.Pattern[str] | None, text: str) -> bool:
     return pattern is not None and pattern.search(text) is not None
 
 
-def _pattern_of(c: Category, m: re.Match[str]) -> str:
+def _pattern_of(patterns: list[tuple[str, re.Pattern[str]]], m: re.Match[str]) -> str:
     """Which of the category's patterns matched (for ``copilot detect --explain``)."""
-    found = m.group(0)
-    for p in c.patterns:
-        if re.fullmatch(expand(lowercase_pattern(p), left=False), found.lower()):
+    found = m.group(0).lower()
+    for p, rx in patterns:
+        if rx.fullmatch(found):
             return f"pattern: {p}"
     return "pattern"
