@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from copilot.audio.decode import CallAudio, load_call
+from copilot.core.facts import SAMPLE_RATE
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "assets" / "samples" / "discovery_call.opus"
@@ -28,7 +29,7 @@ def sample_call() -> CallAudio:
 
 def first_seconds(call: CallAudio, seconds: float) -> CallAudio:
     """The start of a call (views, no copy): for tests that need only its first minutes."""
-    n = int(seconds * 16_000)
+    n = int(seconds * SAMPLE_RATE)
     return CallAudio(call.rep[:n], call.prospect[:n], call.source)
 
 
