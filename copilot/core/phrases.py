@@ -232,7 +232,7 @@ class PhraseDetector:
             sentence = text[a:b].strip()
             verdict = self._scores[sentence]
             c = by_name.get(verdict.category or "")
-            if c is None or self._vetoed(low, a, b):
+            if c is None or self._vetoed(low, a, b) or self._named_not_directive(low, a, b):
                 continue
             layer = "example" if verdict.why.startswith(("example", "your example")) else "model"
             if layer == "model" and self._unsure_unaddressed(low, _previous_start(low, a), b, verdict.probability):
@@ -322,6 +322,21 @@ class PhraseDetector:
                 or self._autonomy.found(text, s_start, s_end)
                 or self._reflection.found(text, s_start, s_end))
 
+    def _named_not_directive(self, low: str, a: int, b: int) -> bool:
+        """The sentence ``low[a:b]`` holds a pattern's match that its category's ``exceptions`` name as not
+        directive ("you should see my screen now", "you must be swamped"): the rulebook has spoken on this
+        sentence, and the model may not flag it for the same words."""
+        return any(self._excepted(low, m) for m in self._directive.finditer(low, a, b))
+
+    def _excepted(self, text: str, m: re.Match[str]) -> bool:
+        """One of the match's category's ``exceptions`` overlaps it."""
+        start, end = m.start(), m.end()
+        exc = self._exceptions[m.lastgroup or ""]
+        if exc is None:
+            return False
+        near = exc.finditer(text, max(0, start - _EXCEPTION_REACH), min(len(text), end + _EXCEPTION_REACH))
+        return any(e.start() < end and start < e.end() for e in near)
+
     def _hit(self, text: str, m: re.Match[str]) -> Hit:
         group = m.lastgroup or ""
         c = self._categories[group]
@@ -330,12 +345,9 @@ class PhraseDetector:
 
     def _excused(self, text: str, m: re.Match[str], c: Category) -> bool:
         """True when the match only looks directive (a guard or an exception applies)."""
-        start, end = m.start(), m.end()
-        exc = self._exceptions[m.lastgroup or ""]
-        if exc is not None:
-            near = exc.finditer(text, max(0, start - _EXCEPTION_REACH), min(len(text), end + _EXCEPTION_REACH))
-            if any(e.start() < end and start < e.end() for e in near):
-                return True
+        start = m.start()
+        if self._excepted(text, m):
+            return True
         s_start, s_end = _sentence_bounds(text, start)
         sentence = text[s_start:s_end]
         guards = c.guards
