@@ -29,7 +29,7 @@ test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
 test-fast: lint
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m "not e2e" -n 2
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m "not e2e" -n 2 --dist worksteal
 
 bench: $(VENV)/.installed
 	$(BIN)/copilot bench detect
