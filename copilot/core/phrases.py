@@ -232,10 +232,12 @@ class PhraseDetector:
             sentence = text[a:b].strip()
             verdict = self._scores[sentence]
             c = by_name.get(verdict.category or "")
-            if c is None or self._vetoed(low, a, b) or self._named_not_directive(low, a, b):
+            if c is None or self._vetoed(low, a, b):
                 continue
             layer = "example" if verdict.why.startswith(("example", "your example")) else "model"
-            if layer == "model" and self._unsure_unaddressed(low, _previous_start(low, a), b, verdict.probability):
+            # An example (the team's or the rep's own) was taught on purpose; the model's guess yields to the rulebook.
+            if layer == "model" and (self._named_not_directive(low, a, b)
+                                     or self._unsure_unaddressed(low, _previous_start(low, a), b, verdict.probability)):
                 continue
             start = a + (len(text[a:b]) - len(text[a:b].lstrip()))
             out.append(Hit(c.name, c.kind, sentence, start, start + len(sentence), c.prompts, layer=layer,

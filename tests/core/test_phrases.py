@@ -157,3 +157,19 @@ def test_a_rule_hit_said_to_no_one_is_asked_of_the_model(text: str, probability:
     detector = PhraseDetector(Rulebook.load(), model=_Doubting(probability))
     assert detector.detect(text).flagged is flagged
 
+
+def test_the_model_does_not_flag_words_the_rulebook_names_as_not_directive_but_a_taught_example_does() -> None:
+    class Taught(_Sure):
+        """Every sentence resembles a line the rep taught as directive."""
+
+        def score(self, sentences: Sequence[str]) -> list[Verdict]:
+            return [Verdict("imperatives", 0.95, why='your example: "You should see my screen now."')
+                    for _ in sentences]
+
+    sure = PhraseDetector(Rulebook.load(), model=_Sure(0.95))
+    # An exception of `imperatives` names these as the call's mechanics: neither the pattern nor the model flags them.
+    assert not sure.detect("You should see my screen now.").flagged
+    assert not sure.detect("Patrick, you should be live now.").flagged
+    assert sure.detect("We ship on Monday.").flagged  # no exception in the sentence: the model's verdict stands
+    hit = PhraseDetector(Rulebook.load(), model=Taught(0.95)).detect("You should see my screen now.").directive
+    assert hit is not None and hit.layer == "example"
