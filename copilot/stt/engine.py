@@ -22,6 +22,8 @@ from copilot.stt.models import ModelChoice
 
 __all__ = ["RawSegment", "Engine", "WhisperEngine", "DecodeOptions", "ShortWindows", "StageTimes", "decode_with_rest"]
 
+_SEED = 0  # any fixed number: what matters is that it does not change between runs
+
 
 @dataclass(frozen=True)
 class RawSegment:
@@ -57,8 +59,12 @@ class WhisperEngine:
     """A faster-whisper model on the CPU (int8), loaded once."""
 
     def __init__(self, choice: ModelChoice, threads: int = 2, options: DecodeOptions | None = None) -> None:
+        import ctranslate2
         from faster_whisper import WhisperModel
 
+        # Whisper falls back to sampling (temperature 0.2 and up) when a decode loops ("one one one…"); with
+        # CTranslate2's seed fixed, a recording analysed twice is heard the same way twice.
+        ctranslate2.set_random_seed(_SEED)
         self.choice = choice
         self.options = options or DecodeOptions()
         self.model: Any = WhisperModel(str(choice.path), device="cpu", compute_type="int8", cpu_threads=threads)
