@@ -59,18 +59,20 @@ class WhisperEngine:
     """A faster-whisper model on the CPU (int8), loaded once."""
 
     def __init__(self, choice: ModelChoice, threads: int = 2, options: DecodeOptions | None = None) -> None:
-        import ctranslate2
         from faster_whisper import WhisperModel
 
-        # Whisper falls back to sampling (temperature 0.2 and up) when a decode loops ("one one one…"); with
-        # CTranslate2's seed fixed, a recording analysed twice is heard the same way twice.
-        ctranslate2.set_random_seed(_SEED)
         self.choice = choice
         self.options = options or DecodeOptions()
         self.model: Any = WhisperModel(str(choice.path), device="cpu", compute_type="int8", cpu_threads=threads)
 
     def transcribe(self, audio: npt.NDArray[np.float32], context: str = "") -> list[RawSegment]:
         """Speech in ``audio`` as segments with word times (seconds from its start)."""
+        import ctranslate2
+
+        # Whisper decodes again by sampling (temperature 0.2 and up) when a decode loops ("one one one…"), and
+        # CTranslate2 seeded its sampler at random: a recording analysed twice was heard two ways. Setting the seed
+        # re-seeds every thread's sampler; separate `copilot analyze` runs now agree (docs/analysis.md).
+        ctranslate2.set_random_seed(_SEED)
         segments, _info = self.model.transcribe(
             audio,
             language="en",
