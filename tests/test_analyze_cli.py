@@ -12,7 +12,7 @@ import pytest
 
 from copilot.core.events import Flag
 from copilot.scripted.truth import load_truth, score_flags
-from tests.test_cli import ROOT, copilot
+from tests.command_line import ROOT, copilot, copilot_process
 from tests.wavs import SAMPLE, tone, write_wav
 
 
@@ -20,7 +20,7 @@ from tests.wavs import SAMPLE, tone, write_wav
 def analysed(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str, Path]:  # type: ignore[type-arg]
     tmp = tmp_path_factory.mktemp("analyze")
     db, out = tmp / "sessions.db", tmp / "call.json"
-    r = copilot("analyze", str(SAMPLE), "--db", str(db), "--json", str(out))
+    r = copilot_process("analyze", str(SAMPLE), "--db", str(db), "--json", str(out))
     assert r.returncode == 0, r.stderr
     return json.loads(out.read_text()), r.stdout, db
 
@@ -64,12 +64,12 @@ def test_the_summary_names_the_benchmark_and_each_flag_with_a_line_to_say(analys
 @pytest.mark.e2e
 def test_the_session_is_stored_and_listed(analysed) -> None:  # type: ignore[no-untyped-def]
     data, _, db = analysed
-    r = copilot("sessions", "--db", str(db), "--json")
+    r = copilot_process("sessions", "--db", str(db), "--json")
     assert r.returncode == 0, r.stderr
     (row,) = json.loads(r.stdout)
     assert row["id"] == data["session_id"]
     assert row["rep_share"] == data["talk"]["rep_share"]
-    table = copilot("sessions", "--db", str(db))
+    table = copilot_process("sessions", "--db", str(db))
     assert data["session_id"] in table.stdout and "discovery_call.opus" in table.stdout
 
 
@@ -140,7 +140,7 @@ def test_when_the_session_cannot_be_saved_the_analysis_is_still_printed_and_writ
     db, out = tmp_path / "s.db", tmp_path / "call.json"
     with SessionStore(db) as store:  # a database whose disk "fills up" at the first flag
         store.db.execute("CREATE TRIGGER full BEFORE INSERT ON flags BEGIN SELECT RAISE(ABORT, 'disk is full'); END")
-    r = copilot("analyze", str(SAMPLE), "--db", str(db), "--json", str(out))
+    r = copilot_process("analyze", str(SAMPLE), "--db", str(db), "--json", str(out))
     assert r.returncode == 1
     assert "Traceback" not in r.stderr and "not saved" in r.stderr and "disk is full" in r.stderr
     assert "43:57" in r.stdout

@@ -1,4 +1,5 @@
-"""The `copilot` command line as a user runs it: real processes, stdin in, JSON lines out."""
+"""The `copilot` command line as a user runs it: stdin in, JSON lines out (a real process where the process is
+what is tested: its start, its exit, what it loads, a display that is not there)."""
 
 from __future__ import annotations
 
@@ -10,19 +11,11 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def copilot(*args: str, stdin: str = "", timeout: float = 120,
-            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "copilot", *args], input=stdin, capture_output=True, text=True, cwd=ROOT,
-        timeout=timeout, env=env,
-    )
+from tests.command_line import ROOT, copilot, copilot_process
 
 
 def test_detect_flags_the_first_line_and_not_the_second() -> None:
-    r = copilot("detect", stdin="What makes sense here is to start the pilot.\nWhat makes sense for you?\n")
+    r = copilot_process("detect", stdin="What makes sense here is to start the pilot.\nWhat makes sense for you?\n")
     assert r.returncode == 0, r.stderr
     first, second = (json.loads(line) for line in r.stdout.splitlines())
     assert first["flagged"] is True
@@ -115,7 +108,7 @@ def test_help_lists_the_commands() -> None:
 
 def test_no_arguments_opens_the_app_and_without_a_display_says_so_in_one_sentence() -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
-    r = copilot(env=env)
+    r = copilot_process(env=env)
     assert r.returncode == 2
     assert r.stderr.startswith("copilot: There is no display here") and r.stderr.count("\n") == 1
     assert "Traceback" not in r.stderr

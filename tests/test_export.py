@@ -26,7 +26,7 @@ from copilot.report.review import build_review
 from copilot.report.tables import FLAG_SENTENCE, FLAGS, PROMPTS, SEGMENTS, SESSIONS, TURNS
 from copilot.store.my_examples import MyExamples
 from copilot.store.sqlite import SessionStore
-from tests.test_cli import ROOT
+from tests.command_line import ROOT
 
 SECRET = "Zanzibar"  # a word said on the calls that no number, category or prompt contains
 RULES = PhraseDetector(Rulebook.load())

@@ -19,8 +19,8 @@ from copilot.report.review import build_review
 from copilot.report.transcript import transcript_html
 from copilot.scripted.truth import load_truth, score_flags
 from copilot.store.sqlite import SessionStore
+from tests.command_line import copilot_process
 from tests.test_analyze_cli import one_line_error
-from tests.test_cli import copilot
 from tests.wavs import ROOT, SAMPLE
 
 
@@ -29,7 +29,7 @@ def replayed(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.Compl
     """The sample call replayed through the live path once: the run, its event log and its store."""
     tmp = tmp_path_factory.mktemp("replay")
     events_path, db = tmp / "events.jsonl", tmp / "s.db"
-    r = copilot("live", "--replay", str(SAMPLE), "--speed", "2", "--headless", "--events", str(events_path),
+    r = copilot_process("live", "--replay", str(SAMPLE), "--speed", "2", "--headless", "--events", str(events_path),
                 "--db", str(db), timeout=600)
     return r, events_path, db
 
@@ -48,7 +48,7 @@ def test_replaying_the_sample_call_flags_its_directive_lines_as_they_happen(
     assert score.recall >= 0.75, score.missed
     assert ">>" in r.stdout and "talk, last 2 min" in r.stdout  # prompts and talk lines in the terminal
     assert consent_line() in r.stderr  # what to tell the other side, printed as the session starts
-    listed = json.loads(copilot("sessions", "--db", str(db), "--json").stdout)
+    listed = json.loads(copilot_process("sessions", "--db", str(db), "--json").stdout)
     assert len(listed) == 1 and listed[0]["kind"] == "live"
     truth_share = load_truth(SAMPLE).talk()["rep_share"]
     assert abs(listed[0]["rep_share"] - truth_share) < 0.02
@@ -112,7 +112,7 @@ def test_ctrl_c_or_sigterm_ends_the_session_and_keeps_it_whole(tmp_path: Path, h
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
     assert "Traceback" not in err and "of the talk" in out  # the summary line
-    (row,) = json.loads(copilot("sessions", "--db", str(db), "--json").stdout)
+    (row,) = json.loads(copilot_process("sessions", "--db", str(db), "--json").stdout)
     assert row["ended"] == "finished" and 30.0 <= row["duration_s"] < 100.0 and row["rep_share"] is not None
 
 
@@ -123,6 +123,6 @@ def test_after_kill_9_the_next_command_finishes_the_session_from_what_was_stored
     wait_for_audio_time(events, 40.0)
     proc.kill()
     proc.communicate(timeout=30)
-    (row,) = json.loads(copilot("sessions", "--db", str(db), "--json").stdout)
+    (row,) = json.loads(copilot_process("sessions", "--db", str(db), "--json").stdout)
     assert row["ended"] == "unexpectedly" and row["duration_s"] >= 30.0 and row["rep_share"] is not None
-    assert "(ended unexpectedly)" in copilot("sessions", "--db", str(db)).stdout
+    assert "(ended unexpectedly)" in copilot_process("sessions", "--db", str(db)).stdout

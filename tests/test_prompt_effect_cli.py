@@ -17,7 +17,7 @@ import pytest
 from copilot.report.prompt_progress import pooled_effects
 from copilot.scripted.truth import CallTruth, load_truth
 from copilot.store.sqlite import SessionStore
-from tests.test_cli import copilot
+from tests.command_line import copilot_process as copilot
 from tests.wavs import ROOT
 
 CALLS = [ROOT / "tests" / "data" / "calls" / f"{name}.opus" for name in ("prompted_call", "prompted_renewal")]

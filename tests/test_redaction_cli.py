@@ -24,7 +24,7 @@ from copilot.core.sensitive import find
 from copilot.redaction import LibraryChecks
 from copilot.report.review import build_review
 from copilot.store.sqlite import SessionStore
-from tests.test_cli import copilot
+from tests.command_line import copilot_process as copilot
 from tests.wavs import ROOT
 
 CALL = ROOT / "tests" / "data" / "calls" / "billing_call.opus"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from copilot.checkup import checks as self_test
-from tests.test_cli import copilot
+from tests.command_line import copilot_process
 
 
 def test_a_failing_part_is_one_line_and_the_exit_code_says_so(monkeypatch: pytest.MonkeyPatch,
@@ -41,7 +41,7 @@ def test_notes_alone_pass(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.e2e
 def test_the_self_test_passes_on_this_install() -> None:
-    r = copilot("--self-test", timeout=120)
+    r = copilot_process("--self-test", timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
     lines = r.stdout.splitlines()
     names = [line[6:].split(":")[0] for line in lines[1:-1]]

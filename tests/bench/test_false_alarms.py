@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +10,7 @@ import pytest
 from copilot.bench.false_alarms import CorpusError, measure, read_corpus
 from copilot.core.phrases import PhraseDetector
 from copilot.core.rulebook import Rulebook
+from tests.command_line import copilot
 
 NLP_HEADER = "token|speaker|ts|endTs|punctuation|prepunctuation|case|tags"
 
@@ -70,14 +69,13 @@ def test_the_command_writes_the_flagged_lines_and_says_a_missing_corpus_in_one_s
     text = tmp_path / "talk.txt"
     text.write_text("You should sign this week.\nRevenue grew nine percent.\n", encoding="utf-8")
     out = tmp_path / "flagged.tsv"
-    cmd = [sys.executable, "-m", "copilot", "bench", "false-alarms", str(text), "--out", str(out), "--json"]
-    r = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    r = copilot("bench", "false-alarms", str(text), "--out", str(out), "--json")
     assert r.returncode == 0, r.stderr
     numbers = json.loads(r.stdout)
     assert numbers["rules only"]["flagged"] == 1 and numbers["both layers"]["sentences"] == 2
     rows = out.read_text(encoding="utf-8").splitlines()
     assert rows[0].split("\t") == ["detector", "layer", "category", "match", "text", "source"]
     assert any(r.startswith("rules only\trules\timperatives\tYou should") for r in rows)
-    missing = subprocess.run(cmd[:5] + [str(tmp_path / "nowhere")], capture_output=True, text=True, timeout=300)
+    missing = copilot("bench", "false-alarms", str(tmp_path / "nowhere"))
     assert missing.returncode != 0 and "Traceback" not in missing.stderr
     assert "no such file or folder" in missing.stderr

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from copilot.core.rulebook import Rulebook, RulebookError
-from tests.test_cli import copilot
+from tests.command_line import copilot
 
 TAUGHT = """
 [categories.discount_pressure]

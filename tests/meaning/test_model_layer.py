@@ -9,7 +9,7 @@ import pytest
 from copilot.core.phrases import PhraseDetector
 from copilot.core.rulebook import Rulebook
 from copilot.meaning.head import DirectiveModel
-from tests.test_cli import copilot
+from tests.command_line import copilot
 from tests.wavs import ROOT
 
 # Issue 18's examples of what the rules miss, from a held-out set written outside the team: never trained on.

@@ -9,7 +9,7 @@ from pathlib import Path
 from copilot.core.events import Flag, Segment
 from copilot.core.marks import missed_mark, wrong_mark
 from copilot.store.my_examples import MyExamples
-from tests.test_cli import copilot
+from tests.command_line import copilot
 
 
 def test_the_reps_examples_decide_in_detect_a_missed_line_is_caught_and_a_not_example_stops_a_rule(

@@ -16,7 +16,7 @@ from copilot.report.review import build_review
 from copilot.store.my_examples import ExamplesError, MyExamples, default_examples_path
 from copilot.store.private import private_dir, write_private_text
 from copilot.store.sqlite import MIGRATIONS, SessionStore, default_db_path
-from tests.test_cli import copilot
+from tests.command_line import copilot
 
 FLAG = Flag("rep", 11.0, 12.0, "owning_the_path", "The next step is", "The next step is a pilot.", "Over to you.")
 

@@ -24,7 +24,7 @@ from copilot.scripted.hour import hour_of_calls
 from copilot.store.sqlite import SessionStore
 from copilot.ui.review import ReviewWindow, SessionsWindow
 from copilot.wiring import load_review
-from tests.test_cli import ROOT
+from tests.command_line import ROOT
 
 
 def cell(window: SessionsWindow, row: int, column: int) -> str:

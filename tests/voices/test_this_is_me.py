@@ -73,7 +73,7 @@ def test_the_review_lists_the_voices_and_this_is_me_opens_the_recomputed_call(
 
 def test_the_list_of_calls_marks_a_guessed_share_until_the_rep_says(tmp_path: Path, analysed: Analysis,
                                                                      detector: PhraseDetector) -> None:
-    from tests.test_cli import copilot
+    from tests.command_line import copilot
 
     with SessionStore(tmp_path / "s.db") as store:
         sid = saved(store, analysed)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_cli import copilot
+from tests.command_line import copilot, copilot_process
 from tests.wavs import ROOT, tone, write_wav
 
 MIXED = ROOT / "tests" / "data" / "mixed"
@@ -41,10 +41,11 @@ def test_a_recording_with_too_little_speech_for_a_profile_is_one_sentence(tmp_pa
 @pytest.mark.e2e
 def test_a_mixed_recording_finds_the_rep_by_the_voice_profile(tmp_path: Path) -> None:
     profile = tmp_path / "voice.json"
-    assert copilot("voice", "set", str(MIXED / "dev_a.rep.opus"), "--voice-profile", str(profile)).returncode == 0
+    made = copilot_process("voice", "set", str(MIXED / "dev_a.rep.opus"), "--voice-profile", str(profile))
+    assert made.returncode == 0
     out = tmp_path / "a.json"
-    r = copilot("analyze", str(MIXED / "dev_a.opus"), "--voice-profile", str(profile), "--db", str(tmp_path / "s.db"),
-                "--json", str(out))
+    r = copilot_process("analyze", str(MIXED / "dev_a.opus"), "--voice-profile", str(profile),
+                        "--db", str(tmp_path / "s.db"), "--json", str(out))
     assert r.returncode == 0, r.stderr
     assert "both channels carry the same sound" in r.stdout and "matched your voice profile" in r.stdout
     data = json.loads(out.read_text())
@@ -56,5 +57,5 @@ def test_a_mixed_recording_finds_the_rep_by_the_voice_profile(tmp_path: Path) ->
     # Every line once: the two identical channels are not transcribed twice.
     texts = [s["text"] for s in data["segments"]]
     assert len(texts) == len(set(texts))
-    r = copilot("analyze", str(MIXED / "dev_a.opus"), "--rep-speaker", "3", "--db", str(tmp_path / "s.db"))
+    r = copilot_process("analyze", str(MIXED / "dev_a.opus"), "--rep-speaker", "3", "--db", str(tmp_path / "s.db"))
     assert r.returncode != 0 and "has 2 voices" in r.stderr
