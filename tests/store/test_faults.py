@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import multiprocessing
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from copilot.core.events import Segment, SpeechSpan
 from copilot.core.talk import TalkSummary
 from copilot.store.sqlite import SessionStore, StoreError
+from tests.store.opening import open_and_save
 
 
 def fill_disk(store: SessionStore) -> None:
@@ -50,22 +50,12 @@ def test_replacing_a_sessions_results_is_all_or_nothing(tmp_path: Path) -> None:
     assert kept.row.rep_share == 0.5  # the old results, whole
 
 
-def _open_and_save(db: str, go: Any, out: Any) -> None:
-    go.wait()
-    try:
-        with SessionStore(db) as store:
-            store.create_session("call", "analyze")
-        out.put("ok")
-    except Exception as e:  # noqa: BLE001 - the test shows what went wrong
-        out.put(f"{type(e).__name__}: {e}")
-
-
 def test_processes_opening_a_new_store_at_the_same_moment_all_open_it(tmp_path: Path) -> None:
     ctx = multiprocessing.get_context("spawn")
     said: list[str] = []
     for n in range(3):
         db, go, out = str(tmp_path / f"s{n}.db"), ctx.Event(), ctx.Queue()
-        procs = [ctx.Process(target=_open_and_save, args=(db, go, out)) for _ in range(4)]
+        procs = [ctx.Process(target=open_and_save, args=(db, go, out)) for _ in range(4)]
         for p in procs:
             p.start()
         go.set()
