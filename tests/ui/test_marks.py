@@ -23,16 +23,24 @@ from copilot.store.sqlite import SessionStore
 from copilot.ui.review import ReviewWindow
 from copilot.voices.this_is_me import this_is_me
 from copilot.wiring import load_detector
+from tests.stored_calls import copied_store
 
 RULES = PhraseDetector(Rulebook.load())  # the patterns alone: the review's flags come from the store
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> SessionStore:
+@pytest.fixture(scope="module")
+def coached(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store with one coached call: the sample call's script, twice."""
-    s = SessionStore(tmp_path / "s.db")
-    hour_of_calls(s, minutes=2.5)
-    return s
+    path = tmp_path_factory.mktemp("coached") / "s.db"
+    with SessionStore(path) as s:
+        hour_of_calls(s, minutes=2.5)
+    return path
+
+
+@pytest.fixture
+def store(coached: Path, tmp_path: Path) -> SessionStore:
+    """That store, a copy of its own for the test (as ``tmp_path/s.db``)."""
+    return copied_store(coached, tmp_path)
 
 
 def review_of(store: SessionStore, examples: MyExamples | None = None) -> Review:

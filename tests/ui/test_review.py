@@ -25,6 +25,7 @@ from copilot.store.sqlite import SessionStore
 from copilot.ui.review import ReviewWindow, SessionsWindow
 from copilot.wiring import load_review
 from tests.command_line import ROOT
+from tests.stored_calls import copied_store
 
 
 def cell(window: SessionsWindow, row: int, column: int) -> str:
@@ -33,14 +34,21 @@ def cell(window: SessionsWindow, row: int, column: int) -> str:
     return item.text()
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> SessionStore:
+@pytest.fixture(scope="module")
+def coached(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store with an empty session, then a five-minute coached call (the sample's script twice and more)."""
-    s = SessionStore(tmp_path / "s.db")
-    silent = s.create_session("nobody spoke", "live", started=datetime(2026, 1, 5, 9, 30, tzinfo=timezone.utc))
-    s.finish_session(silent, 30.0, TalkSummary())
-    hour_of_calls(s, minutes=5.0)
-    return s
+    path = tmp_path_factory.mktemp("coached") / "s.db"
+    with SessionStore(path) as s:
+        silent = s.create_session("nobody spoke", "live", started=datetime(2026, 1, 5, 9, 30, tzinfo=timezone.utc))
+        s.finish_session(silent, 30.0, TalkSummary())
+        hour_of_calls(s, minutes=5.0)
+    return path
+
+
+@pytest.fixture
+def store(coached: Path, tmp_path: Path) -> SessionStore:
+    """That store, a copy of its own for the test (as ``tmp_path/s.db``)."""
+    return copied_store(coached, tmp_path)
 
 
 def newest(store: SessionStore) -> str:
