@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import re
+from functools import cache
 from pathlib import Path
 
 from tests.wavs import ROOT
@@ -20,13 +21,19 @@ def module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+@cache
+def tree_of(path: Path) -> ast.Module:
+    """A source file parsed once a test run: several checks read every module."""
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
 def imports() -> dict[str, set[str]]:
     """Each copilot module and the copilot modules it imports anywhere in its body."""
     modules = {module_name(p): p for p in PACKAGE.rglob("*.py")}
     graph: dict[str, set[str]] = {}
     for name, path in modules.items():
         found: set[str] = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(tree_of(path)):
             targets: list[str] = []
             if isinstance(node, ast.Import):
                 targets = [a.name for a in node.names]
@@ -117,7 +124,7 @@ def dotted(node: ast.expr) -> str | None:
 def reaches(path: Path, modules: set[str]) -> list[str]:
     """Where one file uses another module's private names: ``from m import _x``, ``m._x``, or
     ``setattr(m, "_x", …)`` (monkeypatch's too), where ``m`` is a module (or a name imported from one) of ours."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = tree_of(path)
     bound: dict[str, str] = {}  # a local name -> the module of ours (or the thing in it) it stands for
     found: list[str] = []
     where = f"{path.relative_to(ROOT)}"
@@ -168,7 +175,7 @@ def test_the_product_runs_without_the_benchmarks_and_the_scripted_calls() -> Non
 def imported_names(path: Path) -> set[str]:
     """Every module name one file imports, anywhere in its body."""
     names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(tree_of(path)):
         if isinstance(node, ast.Import):
             names |= {a.name for a in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module:
