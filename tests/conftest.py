@@ -5,11 +5,19 @@ profile, settings or the examples they marked in the review (the detector learns
 from __future__ import annotations
 
 import gc
+import signal
 from collections.abc import Iterator
 
 import pytest
 
 pytest_plugins = ["tests.sound_server"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A run started in the background (``cmd &``, nohup) inherits Ctrl-C ignored, and so would every ``copilot``
+    a test starts: the tests that press Ctrl-C on a ``copilot live`` need it as a terminal delivers it."""
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True)
