@@ -173,3 +173,29 @@ def test_the_model_does_not_flag_words_the_rulebook_names_as_not_directive_but_a
     assert sure.detect("We ship on Monday.").flagged  # no exception in the sentence: the model's verdict stands
     hit = PhraseDetector(Rulebook.load(), model=Taught(0.95)).detect("You should see my screen now.").directive
     assert hit is not None and hit.layer == "example"
+
+
+def test_a_batch_asks_the_model_only_what_the_verdicts_need() -> None:
+    class Counting(_Doubting):
+        """Records every sentence it is asked about."""
+
+        def __init__(self, probability: float) -> None:
+            super().__init__(probability)
+            self.asked: list[str] = []
+
+        def score(self, sentences: Sequence[str]) -> list[Verdict]:
+            self.asked += sentences
+            return super().score(sentences)
+
+    texts = ["It makes sense for your team to start with the pilot.",  # said to the listener: stands alone
+             "You need to talk to your finance team.",  # a "you" the model is asked to doubt
+             "We make a decision whether it makes sense to invest.",  # said to no one: asked too
+             "We ship the first units on Monday."]  # no pattern: the model's own verdict
+    primed = Counting(0.5)
+    detector = PhraseDetector(Rulebook.load(), model=primed)
+    detector.prime(texts)
+    batched = [detector.detect(t).as_json() for t in texts]
+    assert primed.asked == texts[1:]  # one batch, nothing asked again one at a time
+    alone = Counting(0.5)
+    assert [PhraseDetector(Rulebook.load(), model=alone).detect(t).as_json() for t in texts] == batched
+    assert texts[0] not in alone.asked
