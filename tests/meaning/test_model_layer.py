@@ -124,3 +124,12 @@ def test_the_rest_of_a_sentence_cut_at_a_decoding_window_is_left_to_the_rules(fu
     assert [h.layer for h in fused.hits(whole, continued=False)] == ["model"]
     assert not fused.hits("put you down for the Tuesday slot. And the calls are all there", continued=True)
     assert [h.layer for h in fused.hits(f"went through the calls. {whole}.", continued=True)] == ["model"]
+
+
+def test_a_file_spread_over_cores_gets_the_embeddings_one_core_gives() -> None:
+    from copilot.meaning.encoder import SentenceEncoder, shared_encoder
+
+    texts = [f"{u} for site {i}" for i in range(12) for u in UNSEEN]  # 72 sentences: three batches of 32
+    spread = SentenceEncoder(threads=2).encode(texts)
+    assert spread.shape == (72, 384)
+    assert (spread == shared_encoder().encode(texts)).all()
