@@ -8,6 +8,7 @@ Each is the smallest thing with the real interface (the ``Engine`` protocol's
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 import numpy as np
@@ -118,6 +119,7 @@ class FakeStream:
         self._thread.start()
 
     def _run(self) -> None:
+        time.sleep(self.sd.wakes_after.get(self.device, 0.0))
         for _ in range(self.sd.blocks):
             if not self.active or self.device in self.sd.broken:
                 break
@@ -150,6 +152,7 @@ class FakeSoundDevice:
         self.default = type("Default", (), {"device": InputOutputPair(0, 1)})()
         self.blocks = blocks
         self.broken: set[int] = set()
+        self.wakes_after: dict[int, float] = {}  # device -> seconds before its first block comes
         self.done = threading.Semaphore(0)
 
     def query_devices(self) -> list[dict[str, Any]]:

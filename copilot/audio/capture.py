@@ -4,7 +4,8 @@ The audio callback does one thing: put a copy of the block in a queue (as in
 sounddevice's ``rec_unlimited`` example). A worker thread per device downmixes, resamples
 to 16 kHz with libswresample (PyAV) and delivers the block to the pipeline. A device that
 disappears mid-call (a headset unplugged) is reported through ``notice`` and reopened every
-few seconds; the silence while it was gone is filled in, so both channels stay on one clock.
+few seconds; the silence while it was gone is filled in, as is the time before a device's first
+sample (a sound server's sink can take seconds to wake), so both channels stay on one clock.
 
 Call audio per platform: on Linux the PulseAudio/PipeWire "Monitor of …" source of the
 speakers, recorded by name through the sound server (``pulse.py``); on macOS a loopback
@@ -50,12 +51,17 @@ class _Channel:
         self.thread = threading.Thread(target=self._work, name=f"capture-{speaker}", daemon=True)
         self.started = time.monotonic()  # the channel's clock: samples sent should keep up with it
         self.sent = 0
+        self._first_at: float | None = None  # when the device's first block came
 
     def _callback(self, indata: npt.NDArray[np.float32], frames: int, time_info: Any, status: Any) -> None:
+        if self._first_at is None:
+            self._first_at = time.monotonic()
         self.blocks.put(indata.copy())  # nothing else happens on the audio thread
 
     def _push(self, block: npt.NDArray[np.float32]) -> None:
-        self.blocks.put(block)  # the loopback's callback: its block is already a private array
+        if self._first_at is None:
+            self._first_at = time.monotonic()
+        self.blocks.put(block)  # the loopback's or the sound server's reader: its block is already a private array
 
     def _open(self) -> Any:
         if self.device.host == LOOPBACK:
@@ -106,6 +112,8 @@ class _Channel:
                 continue
             if block is None:
                 break
+            if self.sent == 0:
+                self._start_clock(stream, len(block) / self.device.rate)
             mono = block.mean(axis=1, dtype=np.float32) if block.ndim == 2 else block
             frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(mono[None, :]), format="flt", layout="mono")
             frame.sample_rate = int(self.device.rate)
@@ -116,6 +124,19 @@ class _Channel:
     def _send(self, samples: npt.NDArray[np.float32]) -> None:
         self.sent += len(samples)
         self.deliver(self.speaker, samples)
+
+    def _start_clock(self, stream: Any, block_s: float) -> None:
+        """Silence for the time between the start and the device's first sample, so that both channels' clocks
+        start at the same moment. A device may take seconds to deliver its first block (a sound server's sink
+        waking up: 1.7 s for the microphone and 2.1 s for the speakers' monitor on the test server), and the
+        buyer's lines would then be placed that much off the rep's. The sound server says how old its first
+        block was (``first_sample_at``); otherwise the block's samples end when it came."""
+        first = getattr(stream, "first_sample_at", None)
+        if first is None and self._first_at is not None:
+            first = self._first_at - block_s
+        missing = int(((first or self.started) - self.started) * SAMPLE_RATE)
+        if missing > 0:
+            self._send(np.zeros(missing, dtype=np.float32))
 
     def _catch_up(self) -> None:
         """Silence for the time this device delivered nothing (lost, or a loopback with nothing playing)."""

@@ -5,7 +5,7 @@ speakers (the call's audio) cannot be picked, and ``PULSE_SOURCE`` moves *both* 
 to one source. soundcard (BSD-3, cffi over libpulse, no compiled code of its own) lists
 every source by name, monitors included, and records each by name, one stream each.
 
-Two things soundcard does not do are done here, against its documented internals (the
+Three things soundcard does not do are done here, against its documented internals (the
 version is pinned and CI records from a real server, so a change shows):
 
 - a record stream is connected with ``PA_STREAM_DONT_MOVE``: when its source goes away
@@ -13,7 +13,9 @@ version is pinned and CI records from a real server, so a change shows):
   call's audio on the rep's channel); the capture channel then says so and waits for
   the source to come back;
 - soundcard holds one connection to the server, made at import; after the server
-  restarts it is renewed before a stream is reopened.
+  restarts it is renewed before a stream is reopened;
+- the server is asked how old a stream's first block is (its latency), so that the capture
+  channel can place the first sample at the moment it was recorded.
 
 The server resamples to 16 kHz mono, as PulseAudio clients do, so the capture channel
 gets blocks it only has to pass on.
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -67,21 +70,40 @@ class _SourceStream:
     """A record stream of one source, read on its own thread, shaped like a sounddevice stream for the
     capture channel (``active``, ``stop()``, ``close()``)."""
 
-    def __init__(self, recorder: Any, frames: int, push: Callable[[npt.NDArray[np.float32]], None]) -> None:
-        self._recorder, self._frames, self._push = recorder, frames, push
+    def __init__(self, pulse: Any, recorder: Any, frames: int, push: Callable[[npt.NDArray[np.float32]], None]) -> None:
+        self._pulse, self._recorder, self._frames, self._push = pulse, recorder, frames, push
         self._stop = threading.Event()
         self.active = True
+        self.first_sample_at: float | None = None  # monotonic time the first block's first sample was captured
         self._thread = threading.Thread(target=self._read, name="pulse-source", daemon=True)
         self._thread.start()
 
     def _read(self) -> None:
         try:
             while not self._stop.is_set():
-                self._push(np.ascontiguousarray(self._recorder.record(self._frames)[:, 0], dtype=np.float32))
+                block = np.ascontiguousarray(self._recorder.record(self._frames)[:, 0], dtype=np.float32)
+                if self.first_sample_at is None:
+                    self.first_sample_at = time.monotonic() - self._age() - len(block) / SAMPLE_RATE
+                self._push(block)
         except Exception:  # noqa: BLE001 - the source went away (the server ends a stream that may not move)
             pass
         finally:
             self.active = False
+
+    def _age(self) -> float:
+        """How old the last sample handed over is, in seconds: what the server says it still holds (its
+        latency) and what soundcard read past the block and keeps for the next one (that alone when the server
+        cannot say)."""
+        held = len(self._recorder._pending_chunk) / max(1, int(self._recorder.channels)) / SAMPLE_RATE
+        try:
+            p, ffi = self._pulse._pulse, self._pulse._ffi
+            p._pa_stream_update_timing_info(self._recorder.stream, ffi.NULL, ffi.NULL)
+            usec, negative = ffi.new("pa_usec_t*"), ffi.new("int*")
+            if p._pa_stream_get_latency(self._recorder.stream, usec, negative) != 0 or negative[0]:
+                return held
+            return held + int(usec[0]) / 1e6
+        except Exception:  # noqa: BLE001 - a stream the server has just ended: the block is as good as new
+            return held
 
     def stop(self) -> None:
         self._stop.set()
@@ -107,7 +129,7 @@ def open_source(sc: Any, device: InputDevice, block_s: float,
     recorder = _fixed_recorder(pulse)(device.source, SAMPLE_RATE, [-1], blocksize=frames,
                                       name=f"Live Call Copilot ({device.name})")
     recorder.__enter__()
-    return _SourceStream(recorder, frames, push)
+    return _SourceStream(pulse, recorder, frames, push)
 
 
 def _renew_connection(pulse: Any) -> None:

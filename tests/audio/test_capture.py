@@ -60,8 +60,26 @@ def test_both_devices_are_delivered_as_16k_mono_per_speaker() -> None:
     assert got["_ended"][0].is_set()
     for who in ("rep", "prospect"):
         audio = np.concatenate(got[who])
-        assert abs(len(audio) - 16_000) < 1_000  # 20 blocks of 50 ms = 1 s, resampled
-        assert audio.dtype == np.float32 and abs(float(np.median(audio)) - 0.25) < 0.01
+        sound = audio[int(np.argmax(audio > 0.1)):]  # before it: silence for the moment the device took to start
+        assert len(audio) - len(sound) < 0.3 * 16_000
+        assert abs(len(sound) - 16_000) < 1_000  # 20 blocks of 50 ms = 1 s, resampled
+        assert sound.dtype == np.float32 and abs(float(np.median(sound)) - 0.25) < 0.01
+
+
+def test_a_device_slow_to_deliver_its_first_block_starts_on_the_same_clock_as_the_other() -> None:
+    sd = FakeSoundDevice(blocks=20)
+    sd.wakes_after[0] = 0.5  # the microphone wakes up half a second after the call audio
+    got = capture(sd, [])
+    wait = threading.Event()
+    for _ in range(100):
+        if sum(len(b) for b in got["rep"]) >= 16_000 * 1.2:
+            break
+        wait.wait(0.05)
+    got["_source"][0].stop()
+    rep, prospect = np.concatenate(got["rep"]), np.concatenate(got["prospect"])
+    silence = int(np.argmax(rep > 0.1)) / 16_000  # what the rep's channel holds before the first sound
+    assert 0.35 < silence < 0.6, silence  # its samples start where the time it came puts them
+    assert prospect[:800].min() > 0.1  # the call audio came at once: nothing put before it
 
 
 def test_a_device_that_disappears_is_reported_and_retried_not_fatal() -> None:
