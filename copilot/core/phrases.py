@@ -148,6 +148,7 @@ class PhraseDetector:
         self._autonomy = _matcher(g["autonomy"])
         self._reflection = _matcher(g["reflection"])
         self._addressed = _matcher(g["addressed"]) if g["addressed"] else None
+        self._generic = _union(g["generic"])
 
     def detect(self, text: str) -> Detection:
         """The first directive phrase and the first supportive phrase in ``text``."""
@@ -370,6 +371,8 @@ class PhraseDetector:
             return False  # a leading question pushes whatever else the sentence says
         if "negation" in guards and self._negated(text[max(s_start, start - _NEGATION_REACH) : start]):
             return True
+        if text.startswith("you", start) and self._generic is not None and self._generic.search(text, s_start, start):
+            return True  # "when you look at the market, you have to…": anyone, not the listener
         if "question" in guards and asks and self._hands_back(sentence):
             return True
         if "permission" in guards and self._permission.found(text, 0, start):

@@ -35,6 +35,7 @@ _GUARD_PATTERN_KEYS = (
     "autonomy",
     "reflection",
     "addressed",
+    "generic",
 )
 _TOP_KEYS = {"version", "guards", "categories"}
 _CATEGORY_KEYS = {"label", "kind", "prompts", "patterns", "exceptions", "guards", "examples", "not_examples"}
