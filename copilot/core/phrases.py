@@ -248,7 +248,7 @@ class PhraseDetector:
                 continue
             layer = "example" if verdict.why.startswith(("example", "your example")) else "model"
             # An example (the team's or the rep's own) was taught on purpose; the model's guess yields to the rulebook.
-            if layer == "model" and (self._named_not_directive(low, a, b)
+            if layer == "model" and (self._named_not_directive(low, a, b) or self._anyone(low, a, b)
                                      or self._unsure_unaddressed(low, _previous_start(low, a), b, verdict.probability)):
                 continue
             start = a + (len(text[a:b]) - len(text[a:b].lstrip()))
@@ -342,6 +342,14 @@ class PhraseDetector:
         sentence, and the model may not flag it for the same words."""
         return any(self._excepted(low, m) for m in self._directive.finditer(low, a, b))
 
+    def _anyone(self, low: str, a: int, b: int) -> bool:
+        """The sentence ``low[a:b]`` holds a pattern's "you …" hit after a frame that makes "you" anyone (the
+        rulebook's ``generic`` guard: "Sometimes you're unlucky, you need to do it a year earlier."): the model may
+        not flag it for the words the guard excused."""
+        return self._generic is not None and any(
+            low.startswith("you", m.start()) and self._generic.search(low, a, m.start())
+            for m in self._directive.finditer(low, a, b))
+
     def _excepted(self, text: str, m: re.Match[str]) -> bool:
         """One of the match's category's ``exceptions`` overlaps it."""
         start, end = m.start(), m.end()
@@ -372,7 +380,7 @@ class PhraseDetector:
         if "negation" in guards and self._negated(text[max(s_start, start - _NEGATION_REACH) : start]):
             return True
         if text.startswith("you", start) and self._generic is not None and self._generic.search(text, s_start, start):
-            return True  # "when you look at the market, you have to…": anyone, not the listener
+            return True  # "when you look at the market, you have to…": anyone, not the listener (_anyone)
         if "question" in guards and asks and self._hands_back(sentence):
             return True
         if "permission" in guards and self._permission.found(text, 0, start):

@@ -175,6 +175,13 @@ def test_the_model_does_not_flag_words_the_rulebook_names_as_not_directive_but_a
     assert hit is not None and hit.layer == "example"
 
 
+def test_the_model_does_not_flag_a_you_the_generic_guard_made_anyone() -> None:
+    sure = PhraseDetector(Rulebook.load(), model=_Sure(0.95))
+    assert not sure.detect("Sometimes you're unlucky, you need to do it a year earlier.").flagged
+    assert sure.detect("You need to do it a year earlier.").flagged  # said to the listener
+    assert sure.detect("Sometimes the plant is late.").flagged  # no "you" hit there: the model's verdict stands
+
+
 def test_a_batch_asks_the_model_only_what_the_verdicts_need() -> None:
     class Counting(_Doubting):
         """Records every sentence it is asked about."""
