@@ -60,11 +60,25 @@ def live(server: SoundServer, tmp_path: Path) -> subprocess.Popen[str]:
     return proc
 
 
-def play_the_call(server: SoundServer, tmp_path: Path) -> tuple[subprocess.Popen[str], list[subprocess.Popen[bytes]]]:
-    """`copilot live` listening, then the sample's rep side played into the mic, its prospect side to the speakers."""
-    wavs = sides(tmp_path)
+def play_the_call(server: SoundServer, tmp_path: Path, seconds: float | None = None,
+                  after_s: float = 0.0) -> tuple[subprocess.Popen[str], list[subprocess.Popen[bytes]]]:
+    """`copilot live` listening, then (``after_s`` later) the sample's rep side (or its first ``seconds``) played into
+    the mic, its prospect side to the speakers."""
+    wavs = sides(tmp_path, seconds)
     proc = live(server, tmp_path)
+    time.sleep(after_s)
     return proc, [server.play("mic_feed", wavs["rep"]), server.play("speakers", wavs["prospect"])]
+
+
+def ctrl_c_when_played(proc: subprocess.Popen[str], players: list[subprocess.Popen[bytes]]) -> tuple[str, str]:
+    """Wait for the playback to end, press Ctrl-C on `copilot live` 2 s later; its output, once it ended cleanly."""
+    for p in players:
+        p.wait(timeout=300)
+    time.sleep(2.0)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    return out, err
 
 
 def events(tmp_path: Path) -> list[dict[str, Any]]:
@@ -93,13 +107,7 @@ def test_devices_lists_the_monitor_as_call_audio_and_the_virtual_mic_as_micropho
 @pytest.mark.e2e
 def test_a_call_played_through_the_server_is_coached_like_the_replay_and_ctrl_c_keeps_it(
         sound_server: SoundServer, tmp_path: Path) -> None:
-    proc, players = play_the_call(sound_server, tmp_path)
-    for p in players:
-        p.wait(timeout=300)
-    time.sleep(2.0)
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=120)
-    assert proc.returncode == 0, err
+    out, err = ctrl_c_when_played(*play_the_call(sound_server, tmp_path))
     assert "Traceback" not in err and "of the talk" in out
     truth = load_truth(SAMPLE)
     got = events(tmp_path)
@@ -125,16 +133,8 @@ def test_the_buyers_lines_and_the_reps_are_placed_on_one_clock(sound_server: Sou
     """The two devices deliver their first blocks at different moments (the test server's microphone after 1.7 s,
     the speakers' monitor after 2.1 s); each side's lines must still land where they were said, or who answered
     whom and the echo canceller's pairing are off by the difference."""
-    wavs = sides(tmp_path, 26.0)  # four lines of the rep, three of the buyer
-    proc = live(sound_server, tmp_path)
-    time.sleep(4.0)  # both devices deliver by now; the call starts
-    players = [sound_server.play("mic_feed", wavs["rep"]), sound_server.play("speakers", wavs["prospect"])]
-    for p in players:
-        p.wait(timeout=120)
-    time.sleep(2.0)
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 0, err
+    # Four lines of the rep and three of the buyer, played 4 s after "Listening" (both devices deliver by then).
+    ctrl_c_when_played(*play_the_call(sound_server, tmp_path, seconds=26.0, after_s=4.0))
     truth = load_truth(SAMPLE)
     got = events(tmp_path)
 
