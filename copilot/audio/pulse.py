@@ -96,14 +96,30 @@ class _SourceStream:
         cannot say)."""
         held = len(self._recorder._pending_chunk) / max(1, int(self._recorder.channels)) / SAMPLE_RATE
         try:
-            p, ffi = self._pulse._pulse, self._pulse._ffi
-            p._pa_stream_update_timing_info(self._recorder.stream, ffi.NULL, ffi.NULL)
+            p, pa, ffi = self._pulse._pulse, self._pulse._pa, self._pulse._ffi
+            if not self._timing_updated(p, pa, ffi):
+                return held
             usec, negative = ffi.new("pa_usec_t*"), ffi.new("int*")
             if p._pa_stream_get_latency(self._recorder.stream, usec, negative) != 0 or negative[0]:
                 return held
             return held + int(usec[0]) / 1e6
         except Exception:  # noqa: BLE001 - a stream the server has just ended: the block is as good as new
             return held
+
+    def _timing_updated(self, p: Any, pa: Any, ffi: Any) -> bool:
+        """Ask the server for the stream's timing and wait for it, at most half a second: a server going away
+        must not hold the reader (soundcard's own wrapper waits without end, and aborts on a refused request)."""
+        with p._lock_mainloop():
+            operation = pa.pa_stream_update_timing_info(self._recorder.stream, ffi.NULL, ffi.NULL)
+        if operation == ffi.NULL:
+            return False
+        try:
+            deadline = time.monotonic() + 0.5
+            while p._pa_operation_get_state(operation) == pa.PA_OPERATION_RUNNING and time.monotonic() < deadline:
+                time.sleep(0.001)
+            return bool(p._pa_operation_get_state(operation) == pa.PA_OPERATION_DONE)
+        finally:
+            p._pa_operation_unref(operation)
 
     def stop(self) -> None:
         self._stop.set()
