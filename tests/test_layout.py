@@ -27,13 +27,20 @@ def tree_of(path: Path) -> ast.Module:
     return ast.parse(path.read_text(encoding="utf-8"))
 
 
+@cache
+def nodes_of(path: Path) -> tuple[ast.AST, ...]:
+    """Every node of a source file, walked once a test run (walking the package is most of these checks' time)."""
+    return tuple(ast.walk(tree_of(path)))
+
+
+@cache
 def imports() -> dict[str, set[str]]:
-    """Each copilot module and the copilot modules it imports anywhere in its body."""
+    """Each copilot module and the copilot modules it imports anywhere (made once a run: never change it)."""
     modules = {module_name(p): p for p in PACKAGE.rglob("*.py")}
     graph: dict[str, set[str]] = {}
     for name, path in modules.items():
         found: set[str] = set()
-        for node in ast.walk(tree_of(path)):
+        for node in nodes_of(path):
             targets: list[str] = []
             if isinstance(node, ast.Import):
                 targets = [a.name for a in node.names]
@@ -68,10 +75,8 @@ def cycle(graph: dict[str, set[str]]) -> list[str] | None:
 
 
 def test_the_package_has_no_import_cycle_lazy_imports_included() -> None:
-    graph = imports()
     # A package's __init__ is imported with each of its modules; count it as theirs.
-    for name, targets in graph.items():
-        graph[name] = {t for t in targets if not name.startswith(t + ".")}
+    graph = {name: {t for t in targets if not name.startswith(t + ".")} for name, targets in imports().items()}
     assert cycle(graph) is None
 
 
@@ -124,11 +129,10 @@ def dotted(node: ast.expr) -> str | None:
 def reaches(path: Path, modules: set[str]) -> list[str]:
     """Where one file uses another module's private names: ``from m import _x``, ``m._x``, or
     ``setattr(m, "_x", …)`` (monkeypatch's too), where ``m`` is a module (or a name imported from one) of ours."""
-    tree = tree_of(path)
     bound: dict[str, str] = {}  # a local name -> the module of ours (or the thing in it) it stands for
     found: list[str] = []
     where = f"{path.relative_to(ROOT)}"
-    for node in ast.walk(tree):
+    for node in nodes_of(path):
         if isinstance(node, ast.Import):
             for a in node.names:
                 if a.name.split(".")[0] in {m.split(".")[0] for m in modules}:
@@ -139,7 +143,7 @@ def reaches(path: Path, modules: set[str]) -> list[str]:
                 if private(a.name):
                     found.append(f"{where}:{node.lineno} from {node.module} import {a.name}")
                 bound[a.asname or a.name] = f"{node.module}.{a.name}"
-    for node in ast.walk(tree):
+    for node in nodes_of(path):
         if isinstance(node, ast.Attribute) and private(node.attr):
             left = dotted(node.value)
             if left and left.split(".")[0] in bound:
@@ -175,7 +179,7 @@ def test_the_product_runs_without_the_benchmarks_and_the_scripted_calls() -> Non
 def imported_names(path: Path) -> set[str]:
     """Every module name one file imports, anywhere in its body."""
     names: set[str] = set()
-    for node in ast.walk(tree_of(path)):
+    for node in nodes_of(path):
         if isinstance(node, ast.Import):
             names |= {a.name for a in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module:

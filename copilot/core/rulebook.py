@@ -7,6 +7,7 @@ the file, the line or the rule, and what is wrong — never later, mid-call.
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from dataclasses import dataclass
@@ -226,6 +227,8 @@ class _Checker:
         return items
 
 
+# expand and lowercase_pattern are pure and asked again for every pattern each time a detector is built: remembered.
+@functools.lru_cache(maxsize=4096)
 def expand(pattern: str, *, left: bool = True) -> str:
     """Turn a rulebook pattern into a regex: whole words only, a space matches any whitespace.
 
@@ -242,6 +245,7 @@ def expand(pattern: str, *, left: bool = True) -> str:
     return rf"{before}(?:{body}){after}"
 
 
+@functools.lru_cache(maxsize=4096)
 def lowercase_pattern(pattern: str) -> str:
     """The pattern for lower-cased text: letters lowered, escapes (``\\W``, ``\\S``) kept as written."""
     out = []

@@ -8,6 +8,7 @@ possible first letters cuts the work to the few that can match there.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Sequence
 
@@ -25,23 +26,7 @@ class WordStartMatcher:
     """
 
     def __init__(self, groups: Sequence[tuple[str, Sequence[str]]]) -> None:
-        by_letter: dict[str, list[tuple[str, str]]] = {}
-        anywhere: list[tuple[str, str]] = []
-        order: list[tuple[str, str]] = []
-        for name, regexes in groups:
-            for rx in regexes:
-                order.append((name, rx))
-                letters = first_letters(rx)
-                if letters is None:
-                    anywhere.append((name, rx))
-                else:
-                    for ch in letters:
-                        by_letter.setdefault(ch, []).append((name, rx))
-        self._default = _compile([p for p in order if p in anywhere])
-        self._index: dict[str, re.Pattern[str] | None] = {}
-        for ch, pairs in by_letter.items():
-            keep = set(pairs) | set(anywhere)
-            self._index[ch] = _compile([p for p in order if p in keep])
+        self._default, self._index = _indexed(tuple((name, tuple(regexes)) for name, regexes in groups))
 
     def finditer(self, low: str, start: int = 0, end: int | None = None) -> Iterator[re.Match[str]]:
         """Matches in ``low[start:end]`` (lower-cased text), left to right, not overlapping."""
@@ -63,6 +48,31 @@ class WordStartMatcher:
     def found(self, low: str, start: int = 0, end: int | None = None) -> bool:
         """True when any pattern matches in ``low[start:end]``."""
         return next(self.finditer(low, start, end), None) is not None
+
+
+@functools.lru_cache(maxsize=64)
+def _indexed(groups: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[re.Pattern[str] | None,
+                                                                       dict[str, re.Pattern[str] | None]]:
+    """The patterns for text no index letter covers, and per first letter the patterns that can start there.
+    Made once per set of groups in a process: a detector is built for every command, window and test, and
+    indexing a rulebook's ~70 patterns and its guards costs some 20 ms each time (the callers only read it)."""
+    by_letter: dict[str, list[tuple[str, str]]] = {}
+    anywhere: set[tuple[str, str]] = set()
+    order: list[tuple[str, str]] = []
+    for name, regexes in groups:
+        for rx in regexes:
+            order.append((name, rx))
+            letters = first_letters(rx)
+            if letters is None:
+                anywhere.add((name, rx))
+            else:
+                for ch in letters:
+                    by_letter.setdefault(ch, []).append((name, rx))
+    index: dict[str, re.Pattern[str] | None] = {}
+    for ch, pairs in by_letter.items():
+        keep = set(pairs) | anywhere
+        index[ch] = _compile([p for p in order if p in keep])
+    return _compile([p for p in order if p in anywhere]), index
 
 
 def _compile(pairs: list[tuple[str, str]]) -> re.Pattern[str] | None:
