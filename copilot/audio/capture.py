@@ -36,6 +36,11 @@ from copilot.core.facts import SAMPLE_RATE
 
 __all__ = ["CaptureSource"]
 
+# A sound server's source delivers a block every few tens of milliseconds, silence included, once it runs
+# (its first block may take ~2 s while a sink wakes). One that has sent nothing for this long is taken as
+# lost even if its reader has not said so: a reader can stay blocked in the client library when the
+# server dies (seen twice in CI: no notice within 20 s of the server stopping).
+SERVER_STALL_S = 5.0
 
 
 class _Channel:
@@ -81,12 +86,14 @@ class _Channel:
         loopback = self.device.host == LOOPBACK
         stream: Any = None
         lost_at: float | None = None
+        heard_at = time.monotonic()  # the stream's opening or its last block, for a server source's stall
         while True:  # ends at the stop sentinel, after every block already captured is delivered
             if stream is None:
                 if self.stop.is_set():
                     break
                 try:
                     stream = self._open()
+                    heard_at = time.monotonic()
                     if lost_at is not None:
                         self._catch_up()
                         self.notice(f"{self.role} is back after {time.monotonic() - lost_at:.0f} s.")
@@ -104,7 +111,8 @@ class _Channel:
                     break
                 if loopback:
                     self._catch_up()  # nothing is playing: WASAPI sends nothing, the call clock goes on
-                elif not getattr(stream, "active", True):
+                elif not getattr(stream, "active", True) or (
+                        self.device.host == SERVER and time.monotonic() - heard_at > SERVER_STALL_S):
                     self.notice(f"{self.role} stopped delivering audio (unplugged?); waiting for it, retrying "
                                 "every 2 s.")
                     _close(stream)
@@ -112,6 +120,7 @@ class _Channel:
                 continue
             if block is None:
                 break
+            heard_at = time.monotonic()
             if self.sent == 0:
                 self._start_clock(stream, len(block) / self.device.rate)
             mono = block.mean(axis=1, dtype=np.float32) if block.ndim == 2 else block

@@ -82,6 +82,8 @@ class _SourceStream:
         try:
             while not self._stop.is_set():
                 block = np.ascontiguousarray(self._recorder.record(self._frames)[:, 0], dtype=np.float32)
+                if self._stop.is_set():
+                    break  # closed while it waited (the channel gave it up as stalled): its block is not the call's
                 if self.first_sample_at is None:
                     self.first_sample_at = time.monotonic() - self._age() - len(block) / SAMPLE_RATE
                 self._push(block)
@@ -127,6 +129,14 @@ class _SourceStream:
     def close(self) -> None:
         self._stop.set()
         self._thread.join(timeout=1.0)
+        if self._thread.is_alive():
+            return  # its reader is stuck in the client library: closing would wait on it without end
+        # soundcard waits for the server to end the stream, without end if the server never answers.
+        ending = threading.Thread(target=self._end, name="pulse-close", daemon=True)
+        ending.start()
+        ending.join(timeout=1.0)
+
+    def _end(self) -> None:
         try:
             self._recorder.__exit__(None, None, None)
         except Exception:  # noqa: BLE001 - a stream the server already ended cannot be closed cleanly

@@ -104,6 +104,65 @@ def test_a_device_that_disappears_is_reported_and_retried_not_fatal() -> None:
     assert got["prospect"], "the other channel kept going"
 
 
+class StuckServerSource:
+    """A sound server's record stream that delivers a few blocks, then nothing, and never says it ended (its
+    reader blocked in the client library as the server dies), until ``stuck`` is cleared."""
+
+    def __init__(self, push: Any, stuck: threading.Event) -> None:
+        self.active, self.first_sample_at, self._stop = True, None, threading.Event()
+        self._thread = threading.Thread(target=self._read, args=(push, stuck), daemon=True)
+        self._thread.start()
+
+    def _read(self, push: Any, stuck: threading.Event) -> None:
+        for n in range(10**6):
+            if self._stop.wait(0.05):
+                return
+            if n >= 5 and stuck.is_set():
+                continue  # blocked: no block, no end
+            push(np.full(800, 0.25, dtype=np.float32))
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def close(self) -> None:
+        self._stop.set()
+
+
+def test_a_server_source_that_goes_quiet_without_ending_is_reported_and_reopened(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import copilot.audio.capture as capture_module
+
+    stuck, opened = threading.Event(), []
+    stuck.set()
+
+    def open_source(sc: Any, device: InputDevice, block_s: float, push: Any) -> StuckServerSource:
+        opened.append(device.source)
+        return StuckServerSource(push, stuck)
+
+    monkeypatch.setattr(capture_module, "open_source", open_source)
+    monkeypatch.setattr(capture_module, "SERVER_STALL_S", 0.5)
+    mic = InputDevice(0, "Virtual microphone", 1, 16_000.0, True, host="pulse", source="virtual_mic")
+    call = InputDevice(1, "Monitor of Speakers", 1, 16_000.0, False, host="pulse", source="speakers.monitor",
+                       loopback=True)
+    notices: list[str] = []
+    source = CaptureSource(None, mic, call, block_s=0.05, sc=object())
+    source.start(lambda who, block: None, lambda: None, notices.append)
+    wait = threading.Event()
+    for _ in range(100):
+        if sum("stopped delivering" in n for n in notices) >= 2:
+            break
+        wait.wait(0.05)
+    assert sum("stopped delivering" in n for n in notices) >= 2, notices  # both, though neither reader ended
+    stuck.clear()  # the server is back
+    for _ in range(100):
+        if sum("is back" in n for n in notices) >= 2:
+            break
+        wait.wait(0.05)
+    source.stop()
+    assert sum("is back" in n for n in notices) >= 2, notices
+    assert opened.count("virtual_mic") >= 2 and opened.count("speakers.monitor") >= 2
+
+
 def test_windows_loopbacks_join_the_list_and_the_default_speakers_are_the_call_audio() -> None:
     inputs = list_inputs(FakeSoundDevice(), FakePyAudioWPatch())
     loops = [d for d in inputs if d.host == "wasapi-loopback"]
