@@ -131,6 +131,10 @@ def test_a_broken_database_is_reported_before_any_transcription(tmp_path: Path) 
 def test_an_unknown_model_is_one_sentence(tmp_path: Path) -> None:
     message = one_line_error("analyze", str(SAMPLE), "--model", "enormous.en", "--db", str(tmp_path / "s.db"))
     assert "Unknown model" in message
+    # Said before the recording is decoded (an hour of it takes seconds): even a missing one comes second.
+    gone = one_line_error("analyze", str(tmp_path / "gone.wav"), "--model", "enormous.en",
+                          "--db", str(tmp_path / "s.db"))
+    assert "Unknown model" in gone
 
 
 @pytest.mark.e2e

@@ -48,21 +48,24 @@ def run_analyze(args: argparse.Namespace) -> int:
     from copilot.pipeline.offline import analyze_call
     from copilot.report.summary import summary
     from copilot.store.sqlite import SessionStore, StoreError
-    from copilot.stt.models import resolve_model
+    from copilot.stt.models import check_model_name, resolve_model
 
     if (args.rep is None) != (args.prospect is None):
         raise UserError("--rep and --prospect go together: give both files, or one stereo CALL instead.")
-    # What the rep can get wrong is said before anything heavy loads: the rulebook first (cheap), then the
-    # recording, the model's name and the database; the sentence model only once they are all right.
+    # What the rep can get wrong is said before anything heavy loads: the rulebook, the model's name and the
+    # database first (cheap), then the recording (an hour takes seconds to decode); the models only once they
+    # are all right.
     Rulebook.load(args.rules)
     json_out = json_target(args.json)
-    audio = load_recording(args.call, rep_channel=args.rep_channel, rep=args.rep, prospect=args.prospect)
-    if not isinstance(audio, MixedAudio) and (getattr(args, "rep_voice", None) or getattr(args, "rep_speaker", None)):
-        raise UserError("--rep-voice and --rep-speaker are for mixed recordings; this one has the rep on its own "
-                        "channel (--rep-channel says which).")
-    choice = resolve_model(args.model)
+    check_model_name(args.model)
     hide = redactor(getattr(args, "redact", True))
-    with SessionStore(args.db) as store:  # a bad database fails now, not after the transcription
+    with SessionStore(args.db) as store:  # a bad database fails now, not after the decoding or the transcription
+        audio = load_recording(args.call, rep_channel=args.rep_channel, rep=args.rep, prospect=args.prospect)
+        if not isinstance(audio, MixedAudio) and (getattr(args, "rep_voice", None)
+                                                  or getattr(args, "rep_speaker", None)):
+            raise UserError("--rep-voice and --rep-speaker are for mixed recordings; this one has the rep on its "
+                            "own channel (--rep-channel says which).")
+        choice = resolve_model(args.model)
         detector = load_detector(args.rules, meaning=not getattr(args, "rules_only", False))
         engine = whisper(choice, args.threads)
         bar = BarProgress()

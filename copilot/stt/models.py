@@ -18,7 +18,7 @@ from pathlib import Path
 
 from copilot.errors import UserError
 
-__all__ = ["BUNDLED", "ModelError", "ModelChoice", "resolve_model"]
+__all__ = ["BUNDLED", "ModelError", "ModelChoice", "resolve_model", "check_model_name"]
 
 BUNDLED = "tiny.en"
 
@@ -36,19 +36,38 @@ class ModelChoice:
 
 
 def resolve_model(name: str | None = None) -> ModelChoice:
-    """The model folder for ``--model`` (None = the bundled tiny.en)."""
+    """The model folder for ``--model`` (None = the bundled tiny.en); a size name not cached is downloaded."""
     if name is None or name == BUNDLED:
         return ModelChoice(_bundled_path(), f"{BUNDLED} (bundled)")
     folder = Path(name).expanduser()
     if folder.is_dir():
-        if not (folder / "model.bin").is_file():
-            raise ModelError(f"{folder} is not a CTranslate2 Whisper model folder (it has no model.bin).")
-        return ModelChoice(folder, str(folder))
+        return ModelChoice(_model_folder(folder), str(folder))
+    return ModelChoice(_download(_size_name(name)), name)
+
+
+def check_model_name(name: str | None = None) -> None:
+    """Raise ModelError now if ``--model`` names no model there is or could be fetched; fetches nothing, so a
+    command can say so before the work that comes before the model's load (decoding a long recording)."""
+    if name is None or name == BUNDLED:
+        _bundled_path()
+    elif Path(name).expanduser().is_dir():
+        _model_folder(Path(name).expanduser())
+    else:
+        _size_name(name)
+
+
+def _model_folder(folder: Path) -> Path:
+    if not (folder / "model.bin").is_file():
+        raise ModelError(f"{folder} is not a CTranslate2 Whisper model folder (it has no model.bin).")
+    return folder
+
+
+def _size_name(name: str) -> str:
     sizes = _size_names()
     if name not in sizes:
         raise ModelError(f"Unknown model {name!r}: give a size name ({', '.join(sizes)}) "
                          "or a folder holding a CTranslate2 Whisper model.")
-    return ModelChoice(_download(name), name)
+    return name
 
 
 def _bundled_path() -> Path:
