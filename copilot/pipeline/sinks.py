@@ -20,7 +20,7 @@ from copilot.core.scorecard import clock
 from copilot.pipeline.events import DeviceNotice, EchoStatus, LiveEvent, PromptShown, Sink, Stamped
 from copilot.store.sqlite import SessionStore, StoreError
 
-__all__ = ["event_json", "EventLog", "Terminal", "Notices", "StoreWriter", "Hiding"]
+__all__ = ["event_json", "EventLog", "Terminal", "Notices", "StoreWriter", "Hiding", "WRITE_EVERY_S"]
 
 
 def event_json(stamped: Stamped) -> dict[str, Any]:
@@ -124,6 +124,11 @@ class Notices:
             self.out.flush()
 
 
+# Seconds of wall time between two writes of a live call: at most this much of the call is lost
+# when the app is killed, and a write (one transaction) costs the coach thread a few ms.
+WRITE_EVERY_S = 2.0
+
+
 class StoreWriter:
     """Writes the session to the store as it happens, a few seconds at a time.
 
@@ -131,15 +136,15 @@ class StoreWriter:
     once, through ``notice``, how far the call is saved (``record_live`` hands it the
     pipeline's notice: an event the window and the terminal show, never a print from the
     coach thread); what comes after is kept in memory and written at the next try, every
-    ``every_s``, and the rep is told once more when saving works again.
+    ``every_s`` (``WRITE_EVERY_S`` unless given), and the rep is told once more when saving works again.
     """
 
-    def __init__(self, store: SessionStore, session_id: str, every_s: float = 2.0,
+    def __init__(self, store: SessionStore, session_id: str, every_s: float | None = None,
                  notice: Callable[[str], None] = lambda _m: None, hidden: Callable[[], Hidden] | None = None) -> None:
         self.store = store
         self.notice = notice
         self.session_id = session_id
-        self.every_s = every_s
+        self.every_s = WRITE_EVERY_S if every_s is None else every_s
         self.hidden = hidden  # how many of each kind were hidden so far, written with what was hidden
         self._spans: list[SpeechSpan] = []
         self._segments: list[Segment] = []

@@ -14,6 +14,7 @@ from copilot.audio.decode import load_call
 from copilot.audio.sources import FileSource
 from copilot.core.events import Prompt
 from copilot.core.settings import CoachSettings
+from copilot.pipeline import sinks
 from copilot.pipeline.events import DeviceNotice
 from copilot.pipeline.options import LiveOptions
 from copilot.store.settings import Settings, load_settings, save_settings
@@ -121,15 +122,18 @@ def test_stop_ends_the_session_and_keeps_what_was_heard(qtbot: QtBot, tmp_path: 
     assert finished.args[0].duration_s < 60
 
 
-def test_a_disk_that_fills_mid_call_is_said_in_the_window_and_the_coaching_goes_on(qtbot: QtBot,
-                                                                                   tmp_path: Path) -> None:
+def test_a_disk_that_fills_mid_call_is_said_in_the_window_and_the_coaching_goes_on(
+        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A write every 0.5 s of wall time at 30x is one every 15 s of the call, as 2 s is at 7.5x: a good write
+    # before the disk fills, failed ones after it, without 6 s of waiting for them.
+    monkeypatch.setattr(sinks, "WRITE_EVERY_S", 0.5)
     db = tmp_path / "s.db"
     with SessionStore(db) as store:  # from 30 s into the call on, nothing more fits on the disk
         store.db.execute("CREATE TRIGGER full BEFORE INSERT ON speech_spans WHEN NEW.start > 30 "
                          "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END")
     window, overlay, runner = make_window(qtbot, tmp_path)
     start = first_seconds(sample_call(), 75)  # the disk fills at 30 s; the next prompt comes after 60
-    window.plan_for = lambda s: SessionPlan("sample", lambda: FileSource(start, speed=12.0), db=str(db))
+    window.plan_for = lambda s: SessionPlan("sample", lambda: FileSource(start, speed=30.0), db=str(db))
     shown: list[Prompt] = []
     overlay.shown.connect(shown.append)
     with qtbot.waitSignal(runner.bridge.received, timeout=30_000,
