@@ -264,7 +264,7 @@ def make_target(kind: str, work: Path) -> Target:
     folder = work / "seeds"
     folder.mkdir(parents=True, exist_ok=True)
     if kind == "audio":
-        return Target(kind, work, seeds.audio_seeds(folder), _audio)
+        return Target(kind, work, seeds.audio_seeds(), _audio)
     if kind == "rules":
         return Target(kind, work, seeds.rulebook_seeds(), _rules)
     if kind == "settings":
@@ -277,9 +277,9 @@ def make_target(kind: str, work: Path) -> Target:
                  "call": scripted_call()}
         return Target(kind, work, seeds.settings_seeds(folder), _settings, extra=extra)
     if kind == "voice":
-        clips = seeds.voice_clip_seeds(folder)
+        clips = seeds.voice_clip_seeds()
         # As many tries at the profile (`copilot voice`) as at the recordings (`copilot voice set`).
-        return Target(kind, work, seeds.profile_seeds(folder) * len(clips) + clips, _voice)
+        return Target(kind, work, seeds.profile_seeds() * len(clips) + clips, _voice)
     made, sid = seeds.store_seeds(folder)
     if kind == "db":
         return Target(kind, work, made, _db, pages=True, extra={"sid": sid})

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import tempfile
 import wave
 from collections.abc import Callable
 from dataclasses import asdict, replace
@@ -95,25 +96,32 @@ def _made(folder: Path, name: str, write: Callable[[Path], None]) -> Seed:
     return name, path.read_bytes()
 
 
-def audio_seeds(folder: Path, mono: bool = False) -> list[Seed]:
+def audio_seeds(mono: bool = False) -> list[Seed]:
     """The sample's six seconds in every format a rep might bring (``mono``: twelve seconds of the rep's side
-    alone, with the 3 s of speech a voiceprint needs)."""
+    alone, with the 3 s of speech a voiceprint needs). Encoded once per process: the encoders take a second."""
+    return list(_encoded(mono))
+
+
+@cache
+def _encoded(mono: bool) -> tuple[Seed, ...]:
     audio = _sample(seconds=12.0, start_s=0.0)[:1] if mono else _sample()
-    seeds = [_made(folder, "call16.wav", lambda p: _wav(p, audio)),
-             _made(folder, "call8.wav", lambda p: _wav(p, audio, 1)),
-             _made(folder, "callfloat.wav", lambda p: _encode(p, audio, "pcm_f32le", _RATE, "flt")),
-             _made(folder, "call.opus", lambda p: _encode(p, audio, "libopus", 48_000, "s16")),
-             _made(folder, "call.mp3", lambda p: _encode(p, audio, "libmp3lame", 44_100, "fltp")),
-             _made(folder, "call.flac", lambda p: _encode(p, audio, "flac", _RATE, "s16")),
-             _made(folder, "call.m4a", lambda p: _encode(p, audio, "aac", 44_100, "fltp"))]
-    if not mono:
-        seeds.append(_made(folder, "mixed.wav", lambda p: _wav(p, audio.mean(axis=0, keepdims=True))))
-    return seeds
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        seeds = [_made(folder, "call16.wav", lambda p: _wav(p, audio)),
+                 _made(folder, "call8.wav", lambda p: _wav(p, audio, 1)),
+                 _made(folder, "callfloat.wav", lambda p: _encode(p, audio, "pcm_f32le", _RATE, "flt")),
+                 _made(folder, "call.opus", lambda p: _encode(p, audio, "libopus", 48_000, "s16")),
+                 _made(folder, "call.mp3", lambda p: _encode(p, audio, "libmp3lame", 44_100, "fltp")),
+                 _made(folder, "call.flac", lambda p: _encode(p, audio, "flac", _RATE, "s16")),
+                 _made(folder, "call.m4a", lambda p: _encode(p, audio, "aac", 44_100, "fltp"))]
+        if not mono:
+            seeds.append(_made(folder, "mixed.wav", lambda p: _wav(p, audio.mean(axis=0, keepdims=True))))
+    return tuple(seeds)
 
 
-def voice_clip_seeds(folder: Path) -> list[Seed]:
+def voice_clip_seeds() -> list[Seed]:
     """Clips of the rep alone, for ``copilot voice set``."""
-    return audio_seeds(folder, mono=True)
+    return audio_seeds(mono=True)
 
 
 def rulebook_seeds() -> list[Seed]:
@@ -148,15 +156,22 @@ def settings_seeds(folder: Path) -> list[Seed]:
     return seeds
 
 
-def profile_seeds(folder: Path) -> list[Seed]:
-    """A voice profile made by the real voiceprint model from ten seconds of the sample's rep."""
+def profile_seeds() -> list[Seed]:
+    """A voice profile made by the real voiceprint model from ten seconds of the sample's rep (made once per
+    process: the model's load and its embeddings take a few tenths of a second)."""
+    return [_profile()]
+
+
+@cache
+def _profile() -> Seed:
     from copilot.voices.embedder import VoiceEmbedder
     from copilot.voices.profile import VoiceProfile, save_profile, voiceprint_of
 
     rep = _sample(seconds=12.0, start_s=0.0)[0]
     voiceprint, speech_s = voiceprint_of(rep, VoiceEmbedder())
     profile = VoiceProfile(voiceprint, speech_s, "a recording (rep.wav)", "2026-12-01T10:00:00+00:00", 2)
-    return [_made(folder, "voice.json", lambda p: save_profile(profile, p))]
+    with tempfile.TemporaryDirectory() as tmp:
+        return _made(Path(tmp), "voice.json", lambda p: save_profile(profile, p))
 
 
 def store_seeds(folder: Path) -> tuple[list[Seed], str]:
