@@ -124,6 +124,8 @@ class FakeStream:
             if not self.active or self.device in self.sd.broken:
                 break
             self.callback(np.full((self.block, self.channels), 0.25, dtype=np.float32), self.block, None, None)
+            if self.sd.pace_s:
+                time.sleep(self.sd.pace_s)
         self.active = False
         self.sd.done.release()
 
@@ -153,6 +155,9 @@ class FakeSoundDevice:
         self.blocks = blocks
         self.broken: set[int] = set()
         self.wakes_after: dict[int, float] = {}  # device -> seconds before its first block comes
+        # Seconds between two blocks of a stream (a real device: the block's length); 0 delivers them as fast as
+        # the callback takes them, which keeps a core busy for as long as the stream runs.
+        self.pace_s = 0.0
         self.done = threading.Semaphore(0)
 
     def query_devices(self) -> list[dict[str, Any]]:
