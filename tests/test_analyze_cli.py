@@ -135,6 +135,9 @@ def test_an_unknown_model_is_one_sentence(tmp_path: Path) -> None:
     gone = one_line_error("analyze", str(tmp_path / "gone.wav"), "--model", "enormous.en",
                           "--db", str(tmp_path / "s.db"))
     assert "Unknown model" in gone
+    # A recording that is not there is said before the database is made: nothing is left behind.
+    assert "does not exist" in one_line_error("analyze", str(tmp_path / "gone.wav"), "--db", str(tmp_path / "new.db"))
+    assert not (tmp_path / "new.db").exists()
 
 
 @pytest.mark.e2e

@@ -19,8 +19,8 @@ import numpy.typing as npt
 from copilot.core.facts import SAMPLE_RATE
 from copilot.errors import UserError
 
-__all__ = ["SAMPLE_RATE", "AudioFileError", "CallAudio", "MixedAudio", "RepChannel", "decode", "load_call",
-           "load_recording", "dual_mono"]
+__all__ = ["SAMPLE_RATE", "AudioFileError", "CallAudio", "MixedAudio", "RepChannel", "check_recording", "decode",
+           "load_call", "load_recording", "dual_mono"]
 
 RepChannel = Literal["left", "right"]
 Samples = npt.NDArray[np.float32]
@@ -140,13 +140,9 @@ def _checked(rep_track: Samples, prospect_track: Samples, names: dict[str, str],
     return CallAudio(np.ascontiguousarray(rep_track), np.ascontiguousarray(prospect_track), source)
 
 
-def decode(path: str | Path, *, mono: bool) -> npt.NDArray[np.float32]:
-    """Decode an audio file to 16 kHz float32, shape (channels, samples); stereo unless ``mono``.
-
-    A file with more than two channels is downmixed to stereo; a mono file stays mono.
-    """
-    import av
-
+def check_recording(path: str | Path) -> Path:
+    """The checks :func:`decode` makes before it reads a byte (the file is there, is not a folder, is not
+    empty), for a command to make before slower work than them; raises AudioFileError."""
     p = Path(path)
     if not p.exists():
         raise AudioFileError(f"{p} does not exist.")
@@ -154,6 +150,17 @@ def decode(path: str | Path, *, mono: bool) -> npt.NDArray[np.float32]:
         raise AudioFileError(f"{p} is a folder, not a recording.")
     if p.stat().st_size == 0:
         raise AudioFileError(f"{p} is empty (0 bytes).")
+    return p
+
+
+def decode(path: str | Path, *, mono: bool) -> npt.NDArray[np.float32]:
+    """Decode an audio file to 16 kHz float32, shape (channels, samples); stereo unless ``mono``.
+
+    A file with more than two channels is downmixed to stereo; a mono file stays mono.
+    """
+    import av
+
+    p = check_recording(path)
     try:
         with av.open(str(p)) as container:
             if not container.streams.audio:
