@@ -128,6 +128,14 @@ def test_a_broken_database_is_reported_before_any_transcription(tmp_path: Path) 
     assert "not a session database" in one_line_error("sessions", "--db", str(db))
 
 
+def test_a_missing_recording_is_said_before_a_damaged_database(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    db.write_text("garbage" * 200)
+    assert "No recording given" in one_line_error("analyze", "--db", str(db))
+    both = one_line_error("analyze", str(SAMPLE), "--rep", str(SAMPLE), "--prospect", str(SAMPLE), "--db", str(db))
+    assert "not both" in both
+
+
 def test_an_unknown_model_is_one_sentence(tmp_path: Path) -> None:
     message = one_line_error("analyze", str(SAMPLE), "--model", "enormous.en", "--db", str(tmp_path / "s.db"))
     assert "Unknown model" in message

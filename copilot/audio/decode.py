@@ -19,8 +19,8 @@ import numpy.typing as npt
 from copilot.core.facts import SAMPLE_RATE
 from copilot.errors import UserError
 
-__all__ = ["SAMPLE_RATE", "AudioFileError", "CallAudio", "MixedAudio", "RepChannel", "check_recording", "decode",
-           "load_call", "load_recording", "dual_mono"]
+__all__ = ["SAMPLE_RATE", "AudioFileError", "CallAudio", "MixedAudio", "RepChannel", "check_recording",
+           "check_recordings", "decode", "load_call", "load_recording", "dual_mono"]
 
 RepChannel = Literal["left", "right"]
 Samples = npt.NDArray[np.float32]
@@ -107,21 +107,36 @@ def load_call(
     prospect: str | Path | None = None,
 ) -> CallAudio:
     """Decode a call in either supported layout, checking that each side carries sound."""
-    if call is not None and (rep is not None or prospect is not None):
-        raise AudioFileError(f"Give either one call file or --rep and --prospect, not both; the layouts are {LAYOUTS}.")
+    _check_layout(call, rep, prospect)
     if call is not None:
         tracks = decode(call, mono=False)
         if tracks.shape[0] < 2:
             raise AudioFileError(f"{call} is a mono recording, so the rep and the prospect cannot be told apart; "
                                  f"give {LAYOUTS}.")
         return _two_channels(call, tracks, rep_channel)
-    if rep is not None and prospect is not None:
-        rep_track, prospect_track = decode(rep, mono=True)[0], decode(prospect, mono=True)[0]
-        names = {"rep": f"the rep's file {rep}", "prospect": f"the prospect's file {prospect}"}
-        source = f"{Path(rep).name} + {Path(prospect).name}"
-    else:
-        raise AudioFileError(f"No recording given; give {LAYOUTS}.")
+    assert rep is not None and prospect is not None  # _check_layout
+    rep_track, prospect_track = decode(rep, mono=True)[0], decode(prospect, mono=True)[0]
+    names = {"rep": f"the rep's file {rep}", "prospect": f"the prospect's file {prospect}"}
+    source = f"{Path(rep).name} + {Path(prospect).name}"
     return _checked(rep_track, prospect_track, names, source)
+
+
+def check_recordings(call: str | Path | None = None, *, rep: str | Path | None = None,
+                     prospect: str | Path | None = None) -> None:
+    """What can be said of a recording without reading it (one call file, or both a rep's and a prospect's;
+    each there, not a folder, not empty), for a command to say before slower work; raises AudioFileError with
+    the sentence :func:`load_call` would give."""
+    _check_layout(call, rep, prospect)
+    for path in (call, rep, prospect):
+        if path is not None:
+            check_recording(path)
+
+
+def _check_layout(call: str | Path | None, rep: str | Path | None, prospect: str | Path | None) -> None:
+    if call is not None and (rep is not None or prospect is not None):
+        raise AudioFileError(f"Give either one call file or --rep and --prospect, not both; the layouts are {LAYOUTS}.")
+    if call is None and (rep is None or prospect is None):
+        raise AudioFileError(f"No recording given; give {LAYOUTS}.")
 
 
 def _two_channels(call: str | Path, tracks: Samples, rep_channel: RepChannel) -> CallAudio:

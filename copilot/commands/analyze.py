@@ -43,7 +43,7 @@ class BarProgress(Progress):
 
 def run_analyze(args: argparse.Namespace) -> int:
     """Analyse one call, store it, write the JSON and print the summary."""
-    from copilot.audio.decode import MixedAudio, check_recording, load_recording
+    from copilot.audio.decode import MixedAudio, check_recordings, load_recording
     from copilot.core.rulebook import Rulebook
     from copilot.pipeline.offline import analyze_call
     from copilot.report.summary import summary
@@ -52,15 +52,13 @@ def run_analyze(args: argparse.Namespace) -> int:
 
     if (args.rep is None) != (args.prospect is None):
         raise UserError("--rep and --prospect go together: give both files, or one stereo CALL instead.")
-    # What the rep can get wrong is said before anything heavy loads: the rulebook, the model's name, whether the
-    # recording's files are there and the database first (cheap; the database is the first thing created), then
-    # the recording (an hour takes seconds to decode); the models only once they are all right.
+    # What the rep can get wrong is said before anything heavy loads: the rulebook, the model's name, what can be
+    # told of the recording without reading it, and the database first (cheap; the database is the first thing
+    # made), then the recording (an hour takes seconds to decode); the models only once they are all right.
     Rulebook.load(args.rules)
     json_out = json_target(args.json)
     check_model_name(args.model)
-    for path in (args.call, args.rep, args.prospect):
-        if path is not None:
-            check_recording(path)
+    check_recordings(args.call, rep=args.rep, prospect=args.prospect)
     hide = redactor(getattr(args, "redact", True))
     with SessionStore(args.db) as store:  # a bad database fails now, not after the decoding or the transcription
         audio = load_recording(args.call, rep_channel=args.rep_channel, rep=args.rep, prospect=args.prospect)
