@@ -28,6 +28,10 @@ _NEGATION_WINDOW_WORDS = 5
 # badly as it was never shown one; the rules still judge every word of it.
 _MODEL_WORDS = range(3, 31)
 _RUN_ON_BEFORE, _RUN_ON_AFTER = 12, 15  # the words around a pattern's hit in a run-on that the second check reads
+_FOLLOW_ON_WORDS = 5  # a sentence this short ("I really would.") leans on the one before for its listener
+# Words a sentence may open with before its subject ("So we map…", "Okay, I can send…").
+_OPENERS = re.compile(r"\s*(?:(?:so|and|but|well|okay|ok|now|then|also|yeah|yes|great|sure|right|perfect|"
+                      r"understood|um|uh)\b[\s,.;:\-]*)*")
 _SENTENCE_REACH = 400  # a sentence longer than this is a transcript without punctuation
 _PUNCT = (",", ".", ";", ":", "!", "?")
 _NEGATION_REACH = 60  # characters before a match that can hold its negation
@@ -52,7 +56,8 @@ class SentenceScorer(Protocol):
     carry ``rule_floor``: a pattern's hit stands only in a sentence it finds at least that likely
     to be directive (the second check that keeps "when you build a plant, you have to hire
     engineers" from being flagged as advice), and ``unaddressed_threshold``: a sentence that does not
-    speak to the listener (the rulebook's ``addressed`` guard) is flagged only at that probability."""
+    speak to the listener (the rulebook's ``addressed`` guard) is flagged only at that probability, and one that only
+    names the listener ("your team") at ``named_threshold``."""
 
     def score(self, sentences: Sequence[str]) -> list[Verdict]:
         """One verdict per sentence."""
@@ -148,6 +153,9 @@ class PhraseDetector:
         self._autonomy = _matcher(g["autonomy"])
         self._reflection = _matcher(g["reflection"])
         self._addressed = _matcher(g["addressed"]) if g["addressed"] else None
+        self._named = _matcher(g["named"]) if g["named"] else None
+        self._you_object = _matcher(g["you_object"]) if g["you_object"] else None
+        self._own_offer = _union(g["own_offer"])
         self._generic = _union(g["generic"])
 
     def detect(self, text: str) -> Detection:
@@ -249,7 +257,7 @@ class PhraseDetector:
             layer = "example" if verdict.why.startswith(("example", "your example")) else "model"
             # An example (the team's or the rep's own) was taught on purpose; the model's guess yields to the rulebook.
             if layer == "model" and (self._named_not_directive(low, a, b) or self._anyone(low, a, b)
-                                     or self._unsure_unaddressed(low, _previous_start(low, a), b, verdict.probability)):
+                                     or verdict.probability < self._listener_bar(low, a, b)):
                 continue
             start = a + (len(text[a:b]) - len(text[a:b].lstrip()))
             out.append(Hit(c.name, c.kind, sentence, start, start + len(sentence), c.prompts, layer=layer,
@@ -258,13 +266,35 @@ class PhraseDetector:
                 break
         return out
 
-    def _unsure_unaddressed(self, low: str, a: int, b: int, probability: float) -> bool:
-        """The sentence ending at ``b`` (with the one before it, from ``a``: "I'd hate to see you wreck your
-        teeth. I really would." says its "you" once) speaks to no one ("I will now hand it back to the CFO.")
-        and the model is not sure enough of it: below the scorer's ``unaddressed_threshold``. Directive talk is said to
-        the listener; a sentence without a "you", "let's" or "please" is mostly a plan, a fact or a hand-over."""
-        bar = float(getattr(self.model, "unaddressed_threshold", 0.0))
-        return bool(bar) and self._addressed is not None and probability < bar and not self._addressed.found(low, a, b)
+    def _listener_bar(self, low: str, a: int, b: int) -> float:
+        """How sure the model must be to flag the sentence ``low[a:b]``, by how it speaks to the listener
+        (issue 25: real talk's false alarms were mostly sentences that speak to no one, and the rep's own
+        offer or account of the offer, "We map the fields with your admin…"). The listener acts in it
+        (the rulebook's ``addressed`` cues, a "you" not inside a ``you_object``): no more than the head's
+        threshold. The speaker's own offer or account (``own_offer`` at its start) with no listener who
+        acts, or no listener at all: the scorer's ``unaddressed_threshold``. The listener only named
+        ("your team", "for you"): its ``named_threshold``, halfway. A sentence of five words or fewer
+        ("I really would.") takes its listener from the one before."""
+        sure = float(getattr(self.model, "unaddressed_threshold", 0.0))
+        if not sure or self._addressed is None:
+            return 0.0
+        if self._acts(low, a, b):
+            return 0.0
+        if self._own_offer is not None and self._own_offer.match(low, _subject_at(low, a), b):
+            return sure
+        start = _previous_start(low, a) if len(low[a:b].split()) <= _FOLLOW_ON_WORDS else a
+        if start < a and self._acts(low, start, a):
+            return 0.0
+        if self._addressed.found(low, start, b) or (self._named is not None and self._named.found(low, start, b)):
+            return float(getattr(self.model, "named_threshold", sure))
+        return sure
+
+    def _acts(self, low: str, a: int, b: int) -> bool:
+        """The listener is the one who acts somewhere in ``low[a:b]``: an ``addressed`` cue that is not a "you"
+        inside a ``you_object`` ("Thank you.", "it gets you the volume pricing")."""
+        assert self._addressed is not None
+        spans = [(m.start(), m.end()) for m in self._you_object.finditer(low, a, b)] if self._you_object else []
+        return any(not any(s <= m.start() < e for s, e in spans) for m in self._addressed.finditer(low, a, b))
 
     def _unaddressed_at(self, low: str, pos: int) -> bool:
         """The sentence around ``pos``, with the one before it, has no listener cue (the rulebook's ``addressed``
@@ -274,7 +304,9 @@ class PhraseDetector:
         if self._addressed is None or self.model is None:
             return False
         a, b = _sentence_bounds(low, pos)
-        return not self._addressed.found(low, _previous_start(low, a), b)
+        start = _previous_start(low, a)
+        named = self._named is not None and self._named.found(low, start, b)
+        return not (named or self._addressed.found(low, start, b))
 
     def _doubted(self, text: str, low: str, pos: int) -> bool:
         """The model layer finds the sentence of a pattern's hit all but surely not directive (below its
@@ -415,6 +447,12 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     if text[start:].strip():
         out.append((start, len(text)))
     return out
+
+
+def _subject_at(low: str, a: int) -> int:
+    """Where the sentence starting at ``a`` has its subject: after its opening "so", "and", "okay"…"""
+    m = _OPENERS.match(low, a)
+    return m.end() if m is not None else a
 
 
 def _previous_start(low: str, a: int) -> int:

@@ -36,6 +36,9 @@ _GUARD_PATTERN_KEYS = (
     "autonomy",
     "reflection",
     "addressed",
+    "named",
+    "you_object",
+    "own_offer",
     "generic",
 )
 _TOP_KEYS = {"version", "guards", "categories"}

@@ -54,6 +54,7 @@ class ExampleLayer:
         self.rule_floor = head.rule_floor if head is not None else 0.0
         # The head's bar for a sentence that speaks to no one; a rep's own example is never held to it.
         self.unaddressed_threshold = head.unaddressed_threshold if head is not None else 0.0
+        self.named_threshold = head.named_threshold if head is not None else 0.0
         self._ex = [(c.name, t) for c in categories if c.kind == "directive" for t in c.examples]
         self._not = [t for c in categories for t in c.not_examples]
         self._ex_vec = encoder.encode([t for _, t in self._ex]) if self._ex else np.zeros((0, 384), np.float32)

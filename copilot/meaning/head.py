@@ -53,6 +53,10 @@ class DirectiveModel:
         # A sentence that does not speak to the listener (no "you", "let's", "please": the rulebook's
         # ``addressed`` guard) is flagged by the model only at this probability or above.
         self.unaddressed_threshold = max(self.threshold, UNADDRESSED_THRESHOLD)
+        # A sentence that only names the listener ("your team", "for you": the rulebook's ``named`` and
+        # ``you_object``): halfway between the two. Issue 25: the pitch call's offers and accounts of the
+        # pilot ("Going all in also gets you the volume pricing…", 0.78) were the model's false flags.
+        self.named_threshold = (self.threshold + self.unaddressed_threshold) / 2
         # The networks (k, 384, h) of "directive or not"; absent in a linear head.
         self._hidden = ((data["hidden_w"].astype(np.float32), data["hidden_b"].astype(np.float32),
                          data["out_w"].astype(np.float32), data["out_b"].astype(np.float32))

@@ -99,9 +99,11 @@ def test_autonomy_supportive_phrasing_is_its_own_category(detector: PhraseDetect
 class _Sure:
     """A stand-in model layer: every sentence is directive (imperatives) with the same probability."""
 
-    def __init__(self, probability: float, unaddressed_threshold: float = 0.9) -> None:
+    def __init__(self, probability: float, unaddressed_threshold: float = 0.9,
+                 named_threshold: float = 0.76) -> None:
         self.probability = probability
         self.unaddressed_threshold = unaddressed_threshold
+        self.named_threshold = named_threshold
 
     def score(self, sentences: Sequence[str]) -> list[Verdict]:
         return [Verdict("imperatives", self.probability) for _ in sentences]
@@ -110,10 +112,35 @@ class _Sure:
 @pytest.mark.parametrize(("text", "probability", "flagged"), [
     ("I will now hand it back to the CFO.", 0.7, False),  # speaks to no one, the model not sure: a hand-over
     ("I will now hand it back to the CFO.", 0.95, True),  # speaks to no one, but the model is sure
-    ("I'll send the order form over to you tonight.", 0.7, True),  # said to the listener: the usual threshold
+    # The listener acts: the usual threshold.
+    ("You'll have the order form tonight, so sign it before Friday.", 0.7, True),
     ("Let's get the order form signed tonight.", 0.7, True),
 ])
 def test_a_sentence_that_speaks_to_no_one_needs_a_sure_model(text: str, probability: float, flagged: bool) -> None:
+    detector = PhraseDetector(Rulebook.load(), model=_Sure(probability))
+    assert detector.detect(text).flagged is flagged
+
+
+@pytest.mark.parametrize(("text", "probability", "flagged"), [
+    # The listener only named (the rep's own task, "your", "you" as the one spoken to): halfway.
+    ("I'll walk your admin through the setup tomorrow.", 0.7, False),
+    ("I'll walk your admin through the setup tomorrow.", 0.8, True),
+    ("I'll go through the numbers with you tomorrow.", 0.7, False),
+    ("Going all in also gets you the volume pricing from the first month.", 0.7, False),
+    ("Other firms in your area committed without a pilot.", 0.8, True),
+    ("Thank you, and we'll hold the slot for your regions.", 0.7, False),
+    # The speaker's own offer or account of how it goes, with no listener who acts: as if said to no one.
+    ("We map the fields with your admin and then switch it on for the pilot regions.", 0.85, False),
+    ("So I can send the paperwork today for your regions.", 0.85, False),
+    ("So I can send the paperwork today for your regions.", 0.95, True),
+    ("We would connect the data on day one.", 0.85, False),
+    # ... but not a presumed yes, advice framed by the speaker, or an offer whose listener acts.
+    ("We'll start the rollout for your team on the first.", 0.85, True),
+    ("I'd suggest the annual plan for your team.", 0.85, True),
+    ("We can get this signed if you sign the form today.", 0.7, True),
+])
+def test_how_a_sentence_speaks_to_the_listener_sets_the_models_bar(text: str, probability: float,
+                                                                  flagged: bool) -> None:
     detector = PhraseDetector(Rulebook.load(), model=_Sure(probability))
     assert detector.detect(text).flagged is flagged
 
@@ -135,9 +162,12 @@ def test_a_short_follow_on_keeps_the_listener_of_the_sentence_before() -> None:
             return [Verdict("imperatives" if s == "I really would." else None, 0.7) for s in sentences]
 
     detector = PhraseDetector(Rulebook.load(), model=FollowOn(0.7))
-    hit = detector.detect("I'd hate to see it go that way for you. I really would.").directive
+    hit = detector.detect("I'd hate to see you lose that deal. I really would.").directive
     assert hit is not None and hit.match == "I really would."
     assert not detector.detect("We closed the plant in May. I really would.").flagged
+    # Only a short sentence leans on the one before: a long one says its own listener.
+    assert not detector.detect("I'd hate to see you lose that deal. I really would say so to the whole board "
+                               "of the company tomorrow.").flagged
 
 
 class _Doubting(_Sure):
