@@ -9,6 +9,7 @@ to…"). Autonomy-supportive phrasing is found too, as its own positive category
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ _RUN_ON_BEFORE, _RUN_ON_AFTER = 12, 15  # the words around a pattern's hit in a 
 _FOLLOW_ON_WORDS = 5  # a sentence this short ("I really would.") leans on the one before for its listener
 # Words a sentence may open with before its subject ("So we map…", "Okay, I can send…").
 _OPENERS = re.compile(r"\s*(?:(?:so|and|but|well|okay|ok|now|then|also|yeah|yes|great|sure|right|perfect|"
-                      r"understood|um|uh)\b[\s,.;:\-]*)*")
+                      r"understood|um|uh|i mean)\b[\s,.;:\-]*)*")
 _SENTENCE_REACH = 400  # a sentence longer than this is a transcript without punctuation
 _PUNCT = (",", ".", ";", ":", "!", "?")
 _NEGATION_REACH = 60  # characters before a match that can hold its negation
@@ -156,6 +157,7 @@ class PhraseDetector:
         self._named = _matcher(g["named"]) if g["named"] else None
         self._you_object = _matcher(g["you_object"]) if g["you_object"] else None
         self._own_offer = _union(g["own_offer"])
+        self._remarks = _matcher(g["remarks"]) if g["remarks"] else None
         self._generic = _union(g["generic"])
 
     def detect(self, text: str) -> Detection:
@@ -269,19 +271,24 @@ class PhraseDetector:
     def _listener_bar(self, low: str, a: int, b: int) -> float:
         """How sure the model must be to flag the sentence ``low[a:b]``, by how it speaks to the listener
         (issue 25: real talk's false alarms were mostly sentences that speak to no one, and the rep's own
-        offer or account of the offer, "We map the fields with your admin…"). The listener acts in it
-        (the rulebook's ``addressed`` cues, a "you" not inside a ``you_object``): no more than the head's
-        threshold. The speaker's own offer or account (``own_offer`` at its start) with no listener who
-        acts, or no listener at all: the scorer's ``unaddressed_threshold``. The listener only named
-        ("your team", "for you"): its ``named_threshold``, halfway. A sentence of five words or fewer
-        ("I really would.") takes its listener from the one before."""
+        offer or account of the offer, "We map the fields with your admin…"). The speaker's own offer or
+        account (``own_offer`` at its start; not directive by definition, but the check is a guess from
+        its first words): halfway between the scorer's ``unaddressed_threshold`` and certainty. The
+        listener acts in it (the rulebook's ``addressed`` cues, a "you" not inside a ``you_object``): no
+        more than the head's threshold. A remark that asks nothing of the listener (``remarks``: "That
+        should get us there.", "See you next quarter!"): never. The listener only named ("your team",
+        "for you"): the scorer's ``named_threshold``, halfway. No listener at all: the
+        ``unaddressed_threshold``. A sentence of five words or fewer ("I really would.") takes its
+        listener from the one before."""
         sure = float(getattr(self.model, "unaddressed_threshold", 0.0))
         if not sure or self._addressed is None:
             return 0.0
+        if self._own_offer is not None and self._own_offer.match(low, _subject_at(low, a), b):
+            return (sure + 1.0) / 2
         if self._acts(low, a, b):
             return 0.0
-        if self._own_offer is not None and self._own_offer.match(low, _subject_at(low, a), b):
-            return sure
+        if self._remarks is not None and self._remarks.found(low, a, b):
+            return math.inf  # it asks nothing of the listener
         start = _previous_start(low, a) if len(low[a:b].split()) <= _FOLLOW_ON_WORDS else a
         if start < a and self._acts(low, start, a):
             return 0.0

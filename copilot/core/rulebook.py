@@ -39,6 +39,7 @@ _GUARD_PATTERN_KEYS = (
     "named",
     "you_object",
     "own_offer",
+    "remarks",
     "generic",
 )
 _TOP_KEYS = {"version", "guards", "categories"}

@@ -132,12 +132,18 @@ def test_a_sentence_that_speaks_to_no_one_needs_a_sure_model(text: str, probabil
     # The speaker's own offer or account of how it goes, with no listener who acts: as if said to no one.
     ("We map the fields with your admin and then switch it on for the pilot regions.", 0.85, False),
     ("So I can send the paperwork today for your regions.", 0.85, False),
-    ("So I can send the paperwork today for your regions.", 0.95, True),
-    ("We would connect the data on day one.", 0.85, False),
-    # ... but not a presumed yes, advice framed by the speaker, or an offer whose listener acts.
+    ("So I can send the paperwork today for your regions.", 0.97, True),  # all but certain
+    ("We would connect the data on day one.", 0.92, False),
+    ("I mean, we would connect the data on day one, and you would see your numbers by Friday.", 0.92, False),
+    # ... but not a presumed yes, advice framed by the speaker, or an offer limited to press the buyer.
     ("We'll start the rollout for your team on the first.", 0.85, True),
     ("I'd suggest the annual plan for your team.", 0.85, True),
-    ("We can get this signed if you sign the form today.", 0.7, True),
+    ("I can only hold this price for your team until Friday.", 0.85, True),
+    # Remarks that ask nothing of the listener: an expectation, agreement, a goodbye.
+    ("Um, that should get us there.", 0.99, False),
+    ("Yeah, that's a really good idea.", 0.99, False),
+    ("All right, see you next quarter!", 0.99, False),
+    ("It's a good idea to sign the order form today.", 0.95, True),
 ])
 def test_how_a_sentence_speaks_to_the_listener_sets_the_models_bar(text: str, probability: float,
                                                                   flagged: bool) -> None:
