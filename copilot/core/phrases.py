@@ -31,8 +31,10 @@ _MODEL_WORDS = range(3, 31)
 _RUN_ON_BEFORE, _RUN_ON_AFTER = 12, 15  # the words around a pattern's hit in a run-on that the second check reads
 _FOLLOW_ON_WORDS = 5  # a sentence this short ("I really would.") leans on the one before for its listener
 # Words a sentence may open with before its subject ("So we map…", "Okay, I can send…").
-_OPENERS = re.compile(r"\s*(?:(?:so|and|but|well|okay|ok|now|then|also|yeah|yes|great|sure|right|perfect|"
-                      r"understood|um|uh|i mean)\b[\s,.;:\-]*)*")
+_OPENERS = re.compile(r"\s*(?:(?:so|and|but|well|okay|ok|alright|all right|now|then|also|yeah|yes|yep|yup|mm|mhm|"
+                      r"oh|ah|exactly|absolutely|great|sure|right|perfect|understood|um|uh|i mean)\b[\s,.;:\-]*)*")
+# ... and before a remark, the speaker's own hedge ("I think that's a good idea.").
+_HEDGE = re.compile(r"(?:i (?:think|guess|suppose)|i'd say)\b[\s,]*")
 _SENTENCE_REACH = 400  # a sentence longer than this is a transcript without punctuation
 _PUNCT = (",", ".", ";", ":", "!", "?")
 _NEGATION_REACH = 60  # characters before a match that can hold its negation
@@ -157,7 +159,7 @@ class PhraseDetector:
         self._named = _matcher(g["named"]) if g["named"] else None
         self._you_object = _matcher(g["you_object"]) if g["you_object"] else None
         self._own_offer = _union(g["own_offer"])
-        self._remarks = _matcher(g["remarks"]) if g["remarks"] else None
+        self._remarks = _union(g["remarks"])
         self._generic = _union(g["generic"])
 
     def detect(self, text: str) -> Detection:
@@ -287,7 +289,7 @@ class PhraseDetector:
             return (sure + 1.0) / 2
         if self._acts(low, a, b):
             return 0.0
-        if self._remarks is not None and self._remarks.found(low, a, b):
+        if self._remarks is not None and self._remarks.match(low, _subject_at(low, a, remark=True), b):
             return math.inf  # it asks nothing of the listener
         start = _previous_start(low, a) if len(low[a:b].split()) <= _FOLLOW_ON_WORDS else a
         if start < a and self._acts(low, start, a):
@@ -456,10 +458,14 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _subject_at(low: str, a: int) -> int:
-    """Where the sentence starting at ``a`` has its subject: after its opening "so", "and", "okay"…"""
+def _subject_at(low: str, a: int, remark: bool = False) -> int:
+    """Where the sentence starting at ``a`` has its subject: after its opening "so", "and", "okay"… (and,
+    for a ``remark``, after "I think")."""
     m = _OPENERS.match(low, a)
-    return m.end() if m is not None else a
+    at = m.end() if m is not None else a
+    if remark and (h := _HEDGE.match(low, at)) is not None:
+        at = h.end()
+    return at
 
 
 def _previous_start(low: str, a: int) -> int:

@@ -113,7 +113,7 @@ class _Sure:
     ("I will now hand it back to the CFO.", 0.7, False),  # speaks to no one, the model not sure: a hand-over
     ("I will now hand it back to the CFO.", 0.95, True),  # speaks to no one, but the model is sure
     # The listener acts: the usual threshold.
-    ("You'll have the order form tonight, so sign it before Friday.", 0.7, True),
+    ("You'll see the numbers by Friday, so bring your CFO along.", 0.7, True),
     ("Let's get the order form signed tonight.", 0.7, True),
 ])
 def test_a_sentence_that_speaks_to_no_one_needs_a_sure_model(text: str, probability: float, flagged: bool) -> None:
@@ -129,7 +129,7 @@ def test_a_sentence_that_speaks_to_no_one_needs_a_sure_model(text: str, probabil
     ("Going all in also gets you the volume pricing from the first month.", 0.7, False),
     ("Other firms in your area committed without a pilot.", 0.8, True),
     ("Thank you, and we'll hold the slot for your regions.", 0.7, False),
-    # The speaker's own offer or account of how it goes, with no listener who acts: as if said to no one.
+    # The speaker's own offer or account of how it goes: not directive, unless the model is all but certain.
     ("We map the fields with your admin and then switch it on for the pilot regions.", 0.85, False),
     ("So I can send the paperwork today for your regions.", 0.85, False),
     ("So I can send the paperwork today for your regions.", 0.97, True),  # all but certain
@@ -138,12 +138,16 @@ def test_a_sentence_that_speaks_to_no_one_needs_a_sure_model(text: str, probabil
     # ... but not a presumed yes, advice framed by the speaker, or an offer limited to press the buyer.
     ("We'll start the rollout for your team on the first.", 0.85, True),
     ("I'd suggest the annual plan for your team.", 0.85, True),
-    ("I can only hold this price for your team until Friday.", 0.85, True),
+    ("I can only keep this slot for your team until Friday.", 0.85, True),
+    ("We just need the signed order form by Friday.", 0.85, False),  # no listener at all: the usual 0.9
+    ("We just need the signed order form by Friday.", 0.92, True),
     # Remarks that ask nothing of the listener: an expectation, agreement, a goodbye.
     ("Um, that should get us there.", 0.99, False),
     ("Yeah, that's a really good idea.", 0.99, False),
     ("All right, see you next quarter!", 0.99, False),
-    ("It's a good idea to sign the order form today.", 0.95, True),
+    ("It's a good idea to bring your CFO next time.", 0.95, True),
+    ("Lock in the annual plan today, it should only take ten minutes.", 0.95, True),  # a remark opens it
+    ("Okay, bye, and get the PO over to legal this week.", 0.95, True),
 ])
 def test_how_a_sentence_speaks_to_the_listener_sets_the_models_bar(text: str, probability: float,
                                                                   flagged: bool) -> None:
@@ -165,7 +169,7 @@ def test_a_short_follow_on_keeps_the_listener_of_the_sentence_before() -> None:
         """Only the follow-on is directive (as the model may judge "I really would." after advice)."""
 
         def score(self, sentences: Sequence[str]) -> list[Verdict]:
-            return [Verdict("imperatives" if s == "I really would." else None, 0.7) for s in sentences]
+            return [Verdict("imperatives" if s.startswith("I really would") else None, 0.7) for s in sentences]
 
     detector = PhraseDetector(Rulebook.load(), model=FollowOn(0.7))
     hit = detector.detect("I'd hate to see you lose that deal. I really would.").directive
