@@ -307,9 +307,10 @@ class PhraseDetector:
 
     def _unaddressed_at(self, low: str, pos: int) -> bool:
         """The sentence around ``pos``, with the one before it, has no listener cue (the rulebook's ``addressed``
-        guard): a pattern's hit there is asked of the model too (:meth:`_doubted`). On earnings calls such hits
-        were the company's own course ("what we will do is…", "we decide whether it makes sense to invest"); a
-        rep's "The smart move is to lock this in now." is said to the buyer and the model is sure of it."""
+        and ``named`` guards): a pattern's hit there is asked of the model too (:meth:`_doubted`). On earnings
+        calls such hits were the company's own course ("what we will do is…", "we decide whether it makes sense
+        to invest"); a rep's "The smart move is to lock this in now." is said to the buyer and the model is sure
+        of it."""
         if self._addressed is None or self.model is None:
             return False
         a, b = _sentence_bounds(low, pos)
