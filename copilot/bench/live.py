@@ -163,6 +163,7 @@ def run(args: argparse.Namespace) -> int:
         out["flags_on_prospect_words"] = live.on_prospect
         out["true_rep_share"] = round(truth.talk()["rep_share"], 4)
         out["missed"] = list(live.missed)
+        out["false"] = list(live.false)
         out["directive_caught_with_revisions"] = f"{stored.caught}/{stored.directive_lines}"
         out["live_wer"] = round(truth.wer(live_text), 4)
         out["wer_by_speaker"] = {w: {"live": round(truth.wer({w: live_text[w]}, w), 4)} for w in SPEAKERS}
@@ -270,4 +271,5 @@ def _table(o: dict[str, Any]) -> str:
             f"  rep share (truth)   live {o['live_rep_share']:.1%} vs truth {o['true_rep_share']:.1%}",
         ]
         lines += [f"    missed: {m}" for m in o["missed"]]
+        lines += [f"    false flag: {m}" for m in o.get("false", [])]
     return "\n".join(lines)
