@@ -325,8 +325,9 @@ class StreamingTranscriber:
         buyer's answer (the sample call: the last word before a join starts 0.26–0.70 s before
         it, the first word after it 0.35–0.66 s after). Pieces that follow on without a pause (a
         long turn cut while it went on) are cut where a sentence ends: a sentence going on over
-        the join stays with its start. When revising, each segment replaces what was sent
-        before for its part of the call."""
+        the join stays with its start. A turn that goes on past the window into the next one
+        leaves the sentence it was in when the window ended to be heard whole with the next window.
+        When revising, each segment replaces what was sent before for its part of the call."""
         pieces = job.pieces
         offsets = np.cumsum([0.0] + [d for _, d in pieces[:-1]])
         run = [0] * len(pieces)  # the first piece of the stretch without a pause each piece is part of
@@ -338,10 +339,16 @@ class StreamingTranscriber:
             k = max(0, int(np.searchsorted(offsets, w.start, side="right")) - 1)
             shift, end = pieces[k][0] - offsets[k], run_end[run[k]]
             placed.append((k, Word(w.text, min(w.start + shift, end), min(w.end + shift, end))))
+        groups = _utterances(placed, run)
+        if placed and placed[-1][0] == len(pieces) - 1 and self._closed and _follows_on(job.end, self._closed[0][0]):
+            # The turn goes on in the next window: the sentence this one ends in waits to be heard whole there.
+            groups, held = _without_unfinished_sentence(placed, groups)
+            if held:
+                self._closed.insert(0, (_part_of_call(placed, held, pieces)[0], job.end))
         spans = self.settings.finals == "revised"
         return [self._segment([placed[i][1] for i in g], final=True,
                               replaces=_part_of_call(placed, g, pieces) if spans else None)
-                for g in _utterances(placed, run)]
+                for g in groups]
 
     def _segment(self, words: list[Word], final: bool, replaces: tuple[float, float] | None = None) -> Segment:
         text = "".join(w.text for w in words).strip()
@@ -368,6 +375,18 @@ def _utterances(placed: list[tuple[int, Word]], run: list[int]) -> list[list[int
             groups.append([])
         groups[-1].append(i)
     return groups
+
+
+def _without_unfinished_sentence(placed: list[tuple[int, Word]],
+                                 groups: list[list[int]]) -> tuple[list[list[int]], list[int]]:
+    """A window's segments without the words after its last full stop, and those words (none when the window
+    ends a sentence, or holds no full stop at all: a turn with no full stop in a whole window is sent as heard)."""
+    ends = [j for j, i in enumerate(groups[-1]) if _ends_sentence(placed[i][1].text)] if groups else []
+    last = ends[-1] + 1 if ends else 0
+    if not groups or last == len(groups[-1]) or (last == 0 and len(groups) == 1):
+        return groups, []
+    kept, held = groups[-1][:last], groups[-1][last:]
+    return groups[:-1] + ([kept] if kept else []), held
 
 
 def _part_of_call(placed: list[tuple[int, Word]], group: list[int],

@@ -390,3 +390,22 @@ def test_a_long_turn_cut_while_it_went_on_waits_for_a_window_of_its_own_rather_t
     out = call(t, [(0.3, 1.5), (2.8, 29.8)], hello + pitch, until=36.0)
     revisions = [s for s in out if s.replaces is not None]
     assert [s.text for s in revisions] == ["Hi there.", "".join(w for w, _, _ in pitch).strip()]
+
+
+def test_a_long_turn_split_between_two_windows_is_split_where_a_sentence_ends() -> None:
+    # CI met this on the sample call: a turn without a pause longer than one window, cut live inside a
+    # sentence, was revised window by window, and the store read "…and the coaching gets more", then
+    # "consistent, because…". The sentence a window ends in waits for the next window, heard with its rest.
+    t = StreamingTranscriber("rep", replace(SETTINGS, finals="revised", batch_wait_s=2.0))
+    ends = (3, 25, 55, 79)  # sentences of 2 to 15 s; the first window ends inside the third
+    words = [(f" {NATO[i % len(NATO)]}{i // len(NATO) or ''}{'.' if i in ends else ''}", 0.5 + 0.5 * i,
+              0.9 + 0.5 * i) for i in range(80)]
+    out = call(t, [(0.3, 40.4)], words, until=46.0)
+    fast = [s for s in out if s.final and s.replaces is None]
+    assert len(fast) >= 4 and not all(s.text.endswith(".") for s in fast)  # cut live inside sentences
+    revisions = [s for s in out if s.replaces is not None]
+    said = [w.strip() for w, _, _ in words]
+    sentences = [" ".join(said[a + 1:b + 1]) for a, b in zip((-1, *ends[:-1]), ends, strict=True)]
+    assert [s.text for s in revisions] == sentences
+    assert all(sum(s.replaced_by(r) for r in revisions) == 1 for s in fast)
+    assert not any(a.replaced_by(b) for a in revisions for b in revisions if a is not b)
