@@ -33,6 +33,10 @@ _FOLLOW_ON_WORDS = 5  # a sentence this short ("I really would.") leans on the o
 # Words a sentence may open with before its subject ("So we map…", "Okay, I can send…").
 _OPENERS = re.compile(r"\s*(?:(?:so|and|but|well|okay|ok|alright|all right|now|then|also|yeah|yes|yep|yup|mm|mhm|"
                       r"oh|ah|exactly|absolutely|great|sure|right|perfect|understood|um|uh|i mean)\b[\s,.;:\-]*)*")
+# ... and before a command's verb, a softener ("Just buy them.", "You know, figure out how…").
+_COMMAND_LEAD = re.compile(r"(?:(?:just|please|simply|maybe|perhaps|definitely|really|actually|honestly|you know|"
+                           r"i mean)\b[\s,]*)*")
+_FIRST_WORD = re.compile(r"[a-z][a-z'-]*")
 # ... and before a remark, the speaker's own hedge ("I think that's a good idea.").
 _HEDGE = re.compile(r"(?:i (?:think|guess|suppose)|i'd say)\b[\s,]*")
 _SENTENCE_REACH = 400  # a sentence longer than this is a transcript without punctuation
@@ -155,12 +159,15 @@ class PhraseDetector:
         self._permission = _matcher(g["permission"])
         self._autonomy = _matcher(g["autonomy"])
         self._reflection = _matcher(g["reflection"])
+        self._reported = _matcher(g["reported"]) if g["reported"] else None
         self._addressed = _matcher(g["addressed"]) if g["addressed"] else None
         self._named = _matcher(g["named"]) if g["named"] else None
         self._you_object = _matcher(g["you_object"]) if g["you_object"] else None
         self._own_offer = _union(g["own_offer"])
         self._remarks = _union(g["remarks"])
         self._generic = _union(g["generic"])
+        self._cues = _union(g["cues"])
+        self._statement_openers = _union(g["statement_openers"])
 
     def detect(self, text: str) -> Detection:
         """The first directive phrase and the first supportive phrase in ``text``."""
@@ -281,10 +288,13 @@ class PhraseDetector:
         should get us there.", "See you next quarter!"): never. The listener only named ("your team",
         "for you"): the scorer's ``named_threshold``, halfway. No listener at all: the
         ``unaddressed_threshold``. A sentence of five words or fewer ("I really would.") takes its
-        listener from the one before."""
+        listener from the one before. A sentence with nothing in it that says what to do or think
+        (:meth:`_cued`): never."""
         sure = float(getattr(self.model, "unaddressed_threshold", 0.0))
         if not sure or self._addressed is None:
             return 0.0
+        if not self._cued(low, a, b):
+            return math.inf  # nothing in it says what to do or think
         if self._own_offer is not None and self._own_offer.match(low, _subject_at(low, a), b):
             return (sure + 1.0) / 2
         if self._acts(low, a, b):
@@ -297,6 +307,23 @@ class PhraseDetector:
         if self._addressed.found(low, start, b) or (self._named is not None and self._named.found(low, start, b)):
             return float(getattr(self.model, "named_threshold", sure))
         return sure
+
+    def _cued(self, low: str, a: int, b: int) -> bool:
+        """The sentence ``low[a:b]`` says something a directive sentence says (one of the rulebook's ``cues``:
+        "should", "let's", "makes sense", "only", "next"…), or may be a command: it opens (after "so",
+        "okay"…, and "just", "please") with a word that is not one of the ``statement_openers`` and does not
+        end in -ing ("Turn off the lights.", "Just buy them."). True when the rulebook has no ``cues``."""
+        if self._cues is None or self._cues.search(low, a, b):
+            return True
+        at = _subject_at(low, a)
+        lead = _COMMAND_LEAD.match(low, at, b)
+        at = lead.end() if lead is not None else at
+        first = _FIRST_WORD.match(low, at, b)
+        if first is None or first.group(0).endswith("ing"):
+            return False
+        opener = self._statement_openers
+        # "he's", "that'll": a statement opener with its contraction.
+        return opener is None or not (opener.match(low, at, b) or opener.fullmatch(first.group(0).split("'")[0]))
 
     def _acts(self, low: str, a: int, b: int) -> bool:
         """The listener is the one who acts somewhere in ``low[a:b]``: an ``addressed`` cue that is not a "you"
@@ -366,6 +393,8 @@ class PhraseDetector:
     def _vetoed(self, text: str, s_start: int, s_end: int) -> bool:
         """The guards, applied to a whole sentence the model flagged."""
         sentence = text[s_start:s_end]
+        if self._reported is not None and self._reported.found(text, s_start, s_end):
+            return True  # someone else's words
         if self._leading.found(text, s_start, s_end):
             return False
         # A negation in the sentence's first words ("I don't think you need to…"), unless it is a
@@ -417,6 +446,8 @@ class PhraseDetector:
         guards = c.guards
         asks = sentence.rstrip().endswith("?") or (
             text.startswith("you", start) and _ASKING_ORDER.search(text, max(s_start, start - 12), start) is not None)
+        if "reflection" in guards and self._reported is not None and self._reported.found(text, s_start, start):
+            return True  # someone else's words, a leading question of theirs too ("you are asking me, why don't you…")
         if self._leading.found(text, s_start, s_end) or (asks and _found(self._tag_question, sentence)):
             return False  # a leading question pushes whatever else the sentence says
         if "negation" in guards and self._negated(text[max(s_start, start - _NEGATION_REACH) : start]):

@@ -35,12 +35,15 @@ _GUARD_PATTERN_KEYS = (
     "permission",
     "autonomy",
     "reflection",
+    "reported",
     "addressed",
     "named",
     "you_object",
     "own_offer",
     "remarks",
     "generic",
+    "cues",
+    "statement_openers",
 )
 _TOP_KEYS = {"version", "guards", "categories"}
 _CATEGORY_KEYS = {"label", "kind", "prompts", "patterns", "exceptions", "guards", "examples", "not_examples"}

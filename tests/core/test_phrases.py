@@ -155,6 +155,45 @@ def test_how_a_sentence_speaks_to_the_listener_sets_the_models_bar(text: str, pr
     assert detector.detect(text).flagged is flagged
 
 
+@pytest.mark.parametrize(("text", "flagged"), [
+    # Nothing in it says what to do or think: the speaker's own account, a fact, a remark.
+    ("I was actually working on it all weekend.", False),
+    ("It's too late now.", False),
+    ("He's been rolling out this plan since 2017.", False),
+    ("Going all in gets the first month free.", False),  # an -ing word is no command's verb
+    # A cue ("should", "let's", "every", "next"…), or a command's verb first.
+    ("That's what I should do?", True),
+    ("Every hospital in the group signed except yours.", True),
+    ("The next shipment goes out on Monday.", True),
+    ("Just buy them.", True),
+    ("Okay, turn off the lights.", True),
+    ("You know, figure out how to combine the scores.", True),
+])
+def test_the_model_flags_only_a_sentence_that_says_what_to_do_or_think(text: str, flagged: bool) -> None:
+    detector = PhraseDetector(Rulebook.load(), model=_Sure(0.97))
+    assert detector.detect(text).flagged is flagged
+
+
+def test_a_rulebook_without_cues_lets_the_model_judge_every_sentence(tmp_path: Path) -> None:
+    source = default_rules_path().read_text(encoding="utf-8")
+    start = source.index("cues = [")
+    rules = tmp_path / "rules.toml"
+    rules.write_text(source[:start] + source[source.index("\n]", start) + 2:], encoding="utf-8")
+    assert PhraseDetector(Rulebook.load(rules), model=_Sure(0.97)).detect("It's too late now.").flagged
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("And they said you have to sign away the recordings on that form.", False),
+    ("The guidance strongly suggests that you should do that.", False),
+    ("But you are asking me, why don't you raise the price through a buyback?", False),  # a leading question reported
+    ("Like I said, you need to decide by Friday.", True),  # the speaker's own words
+    ("So you're saying you need the CFO, why don't you bring her in?", True),
+])
+def test_someone_elses_words_reported_are_not_the_speakers_push(text: str, flagged: bool) -> None:
+    assert PhraseDetector(Rulebook.load()).detect(text).flagged is flagged
+    assert PhraseDetector(Rulebook.load(), model=_Sure(0.97)).detect(text).flagged is flagged
+
+
 def test_a_rulebook_without_the_addressed_list_judges_every_sentence_alike(tmp_path: Path) -> None:
     source = default_rules_path().read_text(encoding="utf-8")
     start = source.index("addressed = [")
@@ -210,7 +249,7 @@ def test_the_model_does_not_flag_words_the_rulebook_names_as_not_directive_but_a
     # An exception of `imperatives` names these as the call's mechanics: neither the pattern nor the model flags them.
     assert not sure.detect("You should see my screen now.").flagged
     assert not sure.detect("Patrick, you should be live now.").flagged
-    assert sure.detect("We ship on Monday.").flagged  # no exception in the sentence: the model's verdict stands
+    assert sure.detect("The next shipment goes out on Monday.").flagged  # no exception here: the verdict stands
     hit = PhraseDetector(Rulebook.load(), model=Taught(0.95)).detect("You should see my screen now.").directive
     assert hit is not None and hit.layer == "example"
 
