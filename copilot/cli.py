@@ -255,6 +255,8 @@ def _parser() -> argparse.ArgumentParser:
                     help="text files (one sentence a line), Earnings-21/22 .nlp transcripts, or folders of them")
     bf.add_argument("--rules", metavar="FILE", help="rulebook TOML file (default: the bundled English one)")
     bf.add_argument("--out", metavar="TSV", help="write every flagged sentence here, for reading by hand")
+    bf.add_argument("--labels", metavar="TSV",
+                    help="sentences labelled by hand (label 1/i/0, and text or sha1): how many flags are right")
     _json_flag(bf)
     ba = _command(bsub, "analyze", "bench:run_analyze",
                   "real-time factor and word error rate of `copilot analyze`, beside plain faster-whisper")

@@ -4,9 +4,11 @@
 
 Reads meetings in the QMSum layout (a JSON object whose ``meeting_transcripts`` is a list of
 ``{"speaker", "content"}`` turns); its ``data/Product`` meetings are the AMI Meeting Corpus (CC BY
-4.0), small design teams talking freely. The transcripts' markup (``{vocalsound}``,
-``{disfmarker}``, ``{gap}``: any ``{…}``) is dropped, spelled-out acronyms are joined (``T_V_`` →
-``TV``), and each turn is cut at its own . ? ! into sentences of three words or more. A meeting
+4.0), small design teams talking freely, ``data/Academic`` the ICSI research meetings (CC BY 4.0;
+tokenised, "that 's", joined here) and ``data/Committee`` parliamentary committee hearings. The
+transcripts' markup (``{vocalsound}``, ``{disfmarker}``, ``{gap}``: any ``{…}``) is dropped,
+spelled-out acronyms are joined (``T_V_`` → ``TV``), and each turn is cut at its own . ? ! (not at
+the point of "2.5") into sentences of three words or more. A meeting
 found twice (QMSum lists each in ``all`` and in one split) is read once, by file name.
 ``--sources`` writes, for each sentence line, its meeting and speaker (to read a flag in context).
 """
@@ -22,7 +24,8 @@ from pathlib import Path
 
 _MARKUP = re.compile(r"\{[^}]*\}")
 _ACRONYM = re.compile(r"\b((?:[A-Za-z]_)+)")
-_SENTENCE = re.compile(r"[^.?!]+[.?!]*")
+_SENTENCE = re.compile(r"(?:[^.?!]|(?<=\d)\.(?=\d))+[.?!]*")  # "2.5 billion" is not cut at its point
+_CONTRACTION = re.compile(r"(\w) (n't|'s|'re|'ll|'ve|'d|'m)\b")  # the ICSI meetings are tokenised: "that 's"
 _WORD = re.compile(r"[A-Za-z0-9]")
 
 
@@ -31,6 +34,7 @@ def cleaned(turn: str) -> str:
     text = _MARKUP.sub(" ", turn)
     text = _ACRONYM.sub(lambda m: m.group(1).replace("_", ""), text)
     text = re.sub(r"\s+", " ", text).strip()
+    text = _CONTRACTION.sub(r"\1\2", text)
     return re.sub(r" ([.,?!;:])", r"\1", text)
 
 

@@ -14,6 +14,11 @@ A corpus is any mix of:
   full stops, question and exclamation marks, and at a change of speaker;
 - folders holding such files.
 
+With ``--labels``, flags are also read against sentences labelled by hand (a TSV with a ``label``
+column, ``1`` or ``i`` for a sentence that tells the listener what to do or think, ``0`` for one that
+does not, and the sentence as ``text`` or as the ``sha1`` of its text, for corpora whose text may not
+be kept): how many flags the labels call right, and how many no label covers.
+
 Sentences of fewer than three words ("Thank you.", "Okay.") are left out, as the model layer
 leaves them. The hours are estimated from the words at 141 a minute — Earnings-22's own rate
 (119 hours of recordings over its 1,008,545 words) — since text has no clock; the estimate is
@@ -23,6 +28,7 @@ said beside the number.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterable
@@ -32,7 +38,7 @@ from pathlib import Path
 from copilot.core.phrases import PhraseDetector
 from copilot.errors import UserError
 
-__all__ = ["Sentence", "CorpusError", "read_corpus", "measure", "run", "WORDS_PER_MINUTE"]
+__all__ = ["Sentence", "CorpusError", "read_corpus", "read_labels", "measure", "run", "WORDS_PER_MINUTE"]
 
 WORDS_PER_MINUTE = 141.0
 _MIN_WORDS = 3
@@ -117,6 +123,38 @@ def _nlp_sentences(path: Path, text: str) -> list[Sentence]:
     return out
 
 
+def read_labels(path: str | Path) -> dict[str, bool]:
+    """Hand labels by sentence (its text, or the sha1 of its text): True for one that tells the listener what to
+    do or think (``1``, or ``i``: an instruction such as "press star one"), False for one that does not (``0``)."""
+    try:
+        with open(path, newline="", encoding="utf-8") as f:
+            rows = list(csv.DictReader((line for line in f if not line.startswith("#")), delimiter="\t",
+                                       quoting=csv.QUOTE_NONE))  # a sentence may hold a quote mark
+    except (OSError, UnicodeDecodeError, csv.Error) as e:
+        raise CorpusError(f"{path}: the labels cannot be read ({getattr(e, 'strerror', None) or e})") from None
+    if not rows or "label" not in rows[0] or not ({"text", "sha1"} & set(rows[0])):
+        raise CorpusError(f"{path}: the labels need a 'label' column and a 'text' or 'sha1' column")
+    out: dict[str, bool] = {}
+    for row in rows:
+        label = (row.get("label") or "").strip()
+        if label not in ("0", "1", "i"):
+            continue
+        key = (row.get("sha1") or "").strip() or _sha1((row.get("text") or "").strip())
+        out[key] = label != "0"
+    return out
+
+
+def _sha1(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _read_by_hand(lines: list[dict[str, str]], labels: dict[str, bool]) -> dict[str, int]:
+    """How many flagged lines the hand labels call right, wrong, and how many they do not cover."""
+    known = [labels.get(_sha1(line["text"].strip())) for line in lines]
+    return {"right": sum(k is True for k in known), "wrong": sum(k is False for k in known),
+            "not_labelled": sum(k is None for k in known)}
+
+
 def measure(sentences: list[Sentence], detector: PhraseDetector) -> dict[str, object]:
     """Flags per 1,000 sentences and per (estimated) hour, by layer and category, and the flagged lines."""
     detector.prime([s.text for s in sentences])  # the model layer, if on, scores in batches
@@ -143,11 +181,16 @@ def measure(sentences: list[Sentence], detector: PhraseDetector) -> dict[str, ob
 
 
 def run(paths: list[str], detectors: dict[str, PhraseDetector], out: str | None = None,
-        as_json: bool = False) -> int:
+        as_json: bool = False, labels: str | None = None) -> int:
     """Print the false-alarm numbers of each detector (``{"both layers": …, "rules only": …}``) on the corpus,
-    and write the flagged sentences to ``out`` (TSV: detector, layer, category, match, text, source)."""
+    and write the flagged sentences to ``out`` (TSV: detector, layer, category, match, text, source); with
+    ``labels`` (:func:`read_labels`), also how many flags hand labels call right."""
+    hand = read_labels(labels) if labels else None
     sentences = read_corpus(paths)
     results = {name: measure(sentences, d) for name, d in detectors.items()}
+    if hand is not None:
+        for r in results.values():
+            r["read_by_hand"] = _read_by_hand(r["lines"], hand)  # type: ignore[arg-type]
     if out:
         try:
             with open(out, "w", newline="", encoding="utf-8") as f:
@@ -174,6 +217,13 @@ def run(paths: list[str], detectors: dict[str, PhraseDetector], out: str | None 
               "(bar: <= 5 per 1,000)")
         print(f"  {'':<12} by layer: {_counts(r['by_layer'])}")
         print(f"  {'':<12} by category: {_counts(r['by_category'])}")
+        if "read_by_hand" in r:
+            h = r["read_by_hand"]
+            assert isinstance(h, dict)
+            labelled = h["right"] + h["wrong"]
+            share = f"{100 * h['right'] / labelled:.0f}%" if labelled else "-"
+            print(f"  {'':<12} read by hand: {h['right']} of {labelled} labelled flags tell the listener what to do "
+                  f"or think ({share}; bar: >= 60%), {h['not_labelled']} not labelled")
     if out:
         print(f"  flagged sentences written to {out}")
     return 0

@@ -79,3 +79,25 @@ def test_the_command_writes_the_flagged_lines_and_says_a_missing_corpus_in_one_s
     missing = copilot("bench", "false-alarms", str(tmp_path / "nowhere"))
     assert missing.returncode != 0 and "Traceback" not in missing.stderr
     assert "no such file or folder" in missing.stderr
+
+
+def test_hand_labels_say_how_many_flags_are_right_by_text_or_by_its_sha1(tmp_path: Path) -> None:
+    import hashlib
+
+    text = tmp_path / "talk.txt"
+    text.write_text('You should sign this week.\nYou have to "turn off" your mic.\nYou need to see it.\n'
+                    "Revenue grew nine percent.\n", encoding="utf-8")
+    labels = tmp_path / "labels.tsv"
+    hidden = hashlib.sha1(b"You need to see it.").hexdigest()  # a corpus whose text may not be kept
+    labels.write_text("label\tsha1\ttext\n1\t\tYou should sign this week.\n"
+                      '0\t\tYou have to "turn off" your mic.\n'  # a quote mark is part of the sentence
+                      f"0\t{hidden}\t\n", encoding="utf-8")
+    r = copilot("bench", "false-alarms", str(text), "--labels", str(labels), "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["rules only"]["read_by_hand"] == {"right": 1, "wrong": 2, "not_labelled": 0}
+    shown = copilot("bench", "false-alarms", str(text), "--labels", str(labels))
+    assert "read by hand: 1 of 3 labelled flags" in shown.stdout
+    labels.write_text("label\tsentence\n1\tYou should sign this week.\n", encoding="utf-8")
+    wrong = copilot("bench", "false-alarms", str(text), "--labels", str(labels))
+    assert wrong.returncode != 0 and "Traceback" not in wrong.stderr
+    assert "need a 'label' column and a 'text' or 'sha1' column" in wrong.stderr
