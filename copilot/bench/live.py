@@ -141,6 +141,8 @@ def run(args: argparse.Namespace) -> int:
         # Latencies in wall seconds: audio time t is played at wall time t / speed.
         "final_latency_s": _stats([e["wall"] - e["end"] / args.speed for e in finals]),
         "flag_latency_s": _stats([e["wall"] - e["t"] / args.speed for e in flags]),
+        # Each live flag's own latency, to tell which phrase came late.
+        "flags": [{"match": e["match"], "latency_s": round(e["wall"] - e["t"] / args.speed, 3)} for e in flags],
         "revision_latency_s": _stats([e["wall"] - e["end"] / args.speed for e in revisions]),
         "stt_jobs": {"partial": pipeline.counters.partial_jobs, "final": pipeline.counters.final_jobs,
                      "busy_s": round(pipeline.counters.stt_busy_s, 1),

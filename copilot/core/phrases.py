@@ -29,6 +29,9 @@ _NEGATION_WINDOW_WORDS = 5
 # badly as it was never shown one; the rules still judge every word of it.
 _MODEL_WORDS = range(3, 31)
 _RUN_ON_BEFORE, _RUN_ON_AFTER = 12, 15  # the words around a pattern's hit in a run-on that the second check reads
+# A pattern's hit the model doubts on a live partial's last words waits for this many more words at most
+# before the session stops hurrying its next partial for it (awaits_words).
+_AWAITED_WORDS = 3
 _FOLLOW_ON_WORDS = 5  # a sentence this short ("I really would.") leans on the one before for its listener
 # Words a sentence may open with before its subject ("So we map…", "Okay, I can send…").
 _OPENERS = re.compile(r"\s*(?:(?:so|and|but|well|okay|ok|alright|all right|now|then|also|yeah|yes|yep|yup|mm|mhm|"
@@ -199,6 +202,27 @@ class PhraseDetector:
                 out = out[:1]
         supportive = self._supportive_hits(text, low)
         return out + supportive[:1] if first_only else out + supportive
+
+    def awaits_words(self, text: str) -> bool:
+        """A live partial's unfinished last sentence holds a pattern's hit that only the model's doubt keeps
+        back, with at most ``_AWAITED_WORDS`` words after it: "The next step is" alone says too little for the
+        model to judge, and its next words will settle it. The live session hears such a sentence's next words
+        sooner, even over its CPU budget (issue 25: waiting for them cost a flag up to one slow partial)."""
+        if self.model is None or not float(getattr(self.model, "rule_floor", 0.0)):
+            return False
+        low = _lowered(text)
+        sentences = _sentences(low)
+        if not sentences or low.rstrip().endswith((".", "!", "?")):
+            return False
+        a, b = sentences[-1]
+        for m in self._directive.finditer(low, a, b):
+            if (len(low[m.end():b].split()) <= _AWAITED_WORDS
+                    and not self._excused(low, m, self._categories[m.lastgroup or ""])
+                    and self._taught_not(text, low, m.start(), partial=True) is None
+                    and (low.startswith("you", m.start()) or self._unaddressed_at(low, m.start()))
+                    and self._doubted(text, low, m.start())):
+                return True
+        return False
 
     def supportive_hits(self, text: str) -> list[Hit]:
         """The autonomy-supportive phrases ("it's your call") in ``text``: the supportive hits of :meth:`hits`,

@@ -44,6 +44,9 @@ class Session:
         # The buyer's words of the last minute: rep segments that repeat them are speaker echo.
         self.buyer_words = BuyerWords()
         self.bleed: list[Segment] = []  # rep segments found to be the buyer's voice (not counted, not flagged)
+        # The rep's last partial ends on a pattern the detector holds back until it hears a few more words
+        # (PhraseDetector.awaits_words): the live session asks for the next partial sooner.
+        self.awaits_words = False
 
     # ---- inputs ------------------------------------------------------------------
 
@@ -67,6 +70,7 @@ class Session:
             self.buyer_words.heard(segment)
             self._recheck_rep(segment)
         elif segment.speaker == "rep" and self.buyer_words.bleed(segment):
+            self.awaits_words = False
             if segment.final:
                 if segment.replaces is not None:
                     # A second hearing that turns out to be the buyer's voice still replaces what was
@@ -90,6 +94,7 @@ class Session:
             # Whisper starts a sentence with a capital: a segment that starts in lower case is the
             # rest of a sentence cut at a decoding window, not a sentence of its own.
             continued = text.lstrip()[:1].islower()
+            self.awaits_words = not segment.final and self.detector.awaits_words(text)
             for hit in self.detector.hits(text, partial=not segment.final, continued=continued):
                 start, end = _hit_times(hit, times, segment)
                 if hit.kind == "supportive":

@@ -128,6 +128,7 @@ class LivePipeline:
         streaming = streaming or LIVE_STREAMING
         self.transcribers = {who: StreamingTranscriber(who, streaming[who]) for who in SPEAKERS}
         self.budget = budget
+        self._awaits_words = False  # the rep's last partial awaits its next words (Session.awaits_words)
         # Takes the call audio's echo out of the microphone (laptop speakers) before anything hears it.
         self.echo = echo
         self.heard = {who: 0 for who in SPEAKERS}  # samples per channel
@@ -251,6 +252,8 @@ class LivePipeline:
         for seg in segments:
             self._emit(seg)
             self._emit_events(self.session.segment(seg))
+        # Read by the STT worker: a plain flag, written only here on the coach thread.
+        self._awaits_words = self.session.awaits_words
 
     def _on_ended(self) -> None:
         if self.echo is not None:
@@ -300,7 +303,9 @@ class LivePipeline:
         """Finals first (oldest utterance first); then the channel with the most unheard speech.
 
         Over the CPU budget, a partial waits until THIN_PARTIAL_S of new speech has come
-        (instead of every 0.6 s): finals and the talk meter never wait.
+        (instead of every 0.6 s): finals and the talk meter never wait. Nor does the rep's next partial
+        when the last one ended on a pattern the detector holds back for its next words
+        (:meth:`PhraseDetector.awaits_words`): a flag's latency is one partial more without it.
         """
         for t in self.transcribers.values():
             job = t.job(allow_partial=False)
@@ -310,7 +315,8 @@ class LivePipeline:
         new_speech = due.partial_due()
         if new_speech <= 0:
             return None
-        if new_speech < THIN_PARTIAL_S and self.budget is not None and self.budget.over():
+        hurried = self._awaits_words and due is self.transcribers["rep"]
+        if new_speech < THIN_PARTIAL_S and self.budget is not None and self.budget.over() and not hurried:
             self.counters.partials_held += 1
             return None
         return due.job()

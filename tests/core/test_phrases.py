@@ -237,6 +237,21 @@ def test_a_rule_hit_said_to_no_one_is_asked_of_the_model(text: str, probability:
     assert detector.detect(text).flagged is flagged
 
 
+def test_a_live_partial_ending_on_a_doubted_pattern_awaits_its_next_words() -> None:
+    doubting = PhraseDetector(Rulebook.load(), model=_Doubting(0.1))
+    # Said to no one so far, and the model doubts the few words: held back, and the next words will settle it.
+    assert doubting.awaits_words("The next step is")
+    assert not doubting.hits("The next step is", partial=True)
+    assert doubting.awaits_words("Okay. What makes sense here is to")
+    # A finished sentence, or one that has gone on past the pattern, waits for nothing more.
+    assert not doubting.awaits_words("The next step is to set it up.")
+    assert not doubting.awaits_words("The next step is the integration of the two businesses")
+    # The model sure of it, no model's floor, or no model: flagged at once or never asked.
+    assert not PhraseDetector(Rulebook.load(), model=_Doubting(0.9)).awaits_words("The next step is")
+    assert not PhraseDetector(Rulebook.load(), model=_Sure(0.1)).awaits_words("The next step is")
+    assert not PhraseDetector(Rulebook.load()).awaits_words("The next step is")
+
+
 def test_the_model_does_not_flag_words_the_rulebook_names_as_not_directive_but_a_taught_example_does() -> None:
     class Taught(_Sure):
         """Every sentence resembles a line the rep taught as directive."""

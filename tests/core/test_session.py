@@ -136,3 +136,21 @@ def test_talk_summary_has_the_contract_keys(detector: PhraseDetector) -> None:
         "rep_questions",
     }
     assert summary.rep_share == pytest.approx(0.75)
+
+
+class _AwaitsAfterIs(PhraseDetector):
+    """A detector that holds back any sentence so far ending in "is" for its next words."""
+
+    def awaits_words(self, text: str) -> bool:
+        return text.rstrip().endswith(" is")
+
+
+def test_a_rep_partial_held_back_for_its_next_words_is_said_until_the_final() -> None:
+    s = Session(_AwaitsAfterIs(Rulebook.load()))
+    partial = "The next step is to"  # judged without its last word, which may still change
+    s.segment(Segment("rep", 0.0, 1.5, partial, final=False, words=words(partial, 0.0)))
+    assert s.awaits_words
+    s.segment(Segment("prospect", 0.5, 1.0, "Right, the next step is"))  # the buyer's words change nothing
+    assert s.awaits_words
+    s.segment(Segment("rep", 0.0, 3.0, "The next step is to sign.", words=words("The next step is to sign.", 0.0)))
+    assert not s.awaits_words

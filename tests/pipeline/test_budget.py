@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from copilot.audio.sources import FileSource
+from copilot.core.events import Segment
 from copilot.core.phrases import PhraseDetector
 from copilot.core.rulebook import Rulebook
 from copilot.pipeline.budget import CpuBudget
@@ -73,6 +76,13 @@ def merged(stretches: list[tuple[float, float]]) -> list[tuple[float, float]]:
     return out
 
 
+class AlwaysAwaits(PhraseDetector):
+    """A detector that always waits for the rep's next words (as on "The next step is", doubted)."""
+
+    def awaits_words(self, text: str) -> bool:
+        return True
+
+
 def replay(budget: CpuBudget | None) -> tuple[FinalsKept, LoggedEvents]:
     clock = FakeClock()
     events = LoggedEvents()
@@ -106,3 +116,27 @@ def test_over_budget_partials_come_rarer_and_no_final_is_lost() -> None:
     assert spans and all(any(a <= s + 0.01 and e <= b + 0.01 for a, b in heard) for s, e in spans)
     talk = [e["t"] for e in free_events if e["type"] == "talk"]
     assert [e["t"] for e in held_events if e["type"] == "talk"] == talk  # the meter never waits
+
+
+
+def test_over_budget_a_partial_awaited_for_its_next_words_is_not_put_off() -> None:
+    clock = FakeClock()
+    always_over = CpuBudget(0.5, cpu=iter(range(0, 10**9, 10)).__next__, wall=iter(range(0, 10**9)).__next__)
+    source = FileSource(sample_call(), speed=1.0, clock=clock, sleep=clock.sleep)
+    pipeline = LivePipeline(source, SaysNextStep(), AlwaysAwaits(Rulebook.load()), [], clock=clock,
+                            budget=always_over)
+    # The rep has said 1 s since the last partial guess (less than the 1.5 s a guess waits for over budget).
+    rep, prospect = pipeline.transcribers["rep"], pipeline.transcribers["prospect"]
+    guess = Job("rep", "partial", 1, 0.0, np.zeros(16000, np.float32))
+    rep.partial_due = lambda: 1.0  # type: ignore[method-assign]
+    rep.job = lambda allow_partial=True: guess if allow_partial else None  # type: ignore[method-assign]
+    prospect.partial_due = lambda: 0.0  # type: ignore[method-assign]
+    prospect.job = lambda allow_partial=True: None  # type: ignore[method-assign]
+    while not always_over.over():  # the budget has measured a while
+        pass
+    assert pipeline._pick() is None  # put off
+    # The rep's last guess ended on a pattern the detector holds back for its next words: heard now.
+    pipeline._on_segments([Segment("rep", 0.0, 1.0, "The next step is to", final=False)])
+    assert pipeline._pick() is guess
+    pipeline._on_segments([Segment("rep", 0.0, 2.0, "The next step is to sign.")])  # the final settles it
+    assert pipeline._pick() is None
