@@ -167,6 +167,10 @@ def run(args: argparse.Namespace) -> int:
         out["missed"] = list(live.missed)
         out["false"] = list(live.false)
         out["directive_caught_with_revisions"] = f"{stored.caught}/{stored.directive_lines}"
+        # What the review and the stored call keep: a partial's flag the whole sentence did not bear out is taken back.
+        kept = score_flags(truth, session.flags)
+        out["kept"] = {"caught": f"{kept.caught}/{kept.directive_lines}", "false_flags": kept.false_flags,
+                       "taken_back": len(session.withdrawn)}
         out["live_wer"] = round(truth.wer(live_text), 4)
         out["wer_by_speaker"] = {w: {"live": round(truth.wer({w: live_text[w]}, w), 4)} for w in SPEAKERS}
         if offline is not None:
@@ -270,6 +274,8 @@ def _table(o: dict[str, Any]) -> str:
             f"  directive lines     {o['directive_caught']} caught live, {o['false_flags']} flags on other lines; "
             f"{o['directive_caught_with_revisions']} with the revisions (no prompt: late); "
             f"{o['flags_on_prospect_words']} on the prospect's words",
+            f"  kept for the review {o['kept']['caught']} caught, {o['kept']['false_flags']} flags on other lines "
+            f"({o['kept']['taken_back']} taken back when the whole sentence was heard)",
             f"  rep share (truth)   live {o['live_rep_share']:.1%} vs truth {o['true_rep_share']:.1%}",
         ]
         lines += [f"    missed: {m}" for m in o["missed"]]

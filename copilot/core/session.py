@@ -47,6 +47,11 @@ class Session:
         # The rep's last partial ends on a pattern the detector holds back until it hears a few more words
         # (PhraseDetector.awaits_words): the live session asks for the next partial sooner.
         self.awaits_words = False
+        # Flags raised from the rep's partials that no final has judged yet, and those a final took back:
+        # the whole sentence, heard at last, did not say it ("To ask a question, you will need to press
+        # star one"). A taken-back flag leaves the call's flags and numbers; its prompt was already shown.
+        self._provisional: list[Flag] = []
+        self.withdrawn: list[Flag] = []
 
     # ---- inputs ------------------------------------------------------------------
 
@@ -87,6 +92,7 @@ class Session:
             if segment.speaker == "rep":
                 self.rep_questions += len(_QUESTION.findall(segment.text))
         new_flags: list[Flag] = []
+        heard: list[Flag] = []
         if segment.speaker == "rep":
             # A live guess may still change its last word, and the guards need the words after
             # a phrase ("what makes sense ... for you?"): judge a partial without its last word.
@@ -105,10 +111,15 @@ class Session:
                     continue
                 flag = Flag(segment.speaker, start, end, hit.category, hit.match, text.strip(), hit.prompt or "",
                             revised=segment.replaces is not None)
+                heard.append(flag)
                 if not self._seen(flag):
                     self.flags.append(flag)
                     new_flags.append(flag)
                     out.append(flag)
+            if not segment.final:
+                self._provisional += new_flags
+            elif segment.replaces is None:
+                self._settle(segment, heard)
         return out + self._talk_events(new_flags, with_state=False)
 
     def replay(self, spans: Iterable[SpeechSpan], segments: Iterable[Segment], end: float) -> None:
@@ -197,20 +208,27 @@ class Session:
                            if not (x.speaker == revision.speaker and a <= (x.start + x.end) / 2 <= b)]
 
     def _seen(self, flag: Flag) -> bool:
-        """A flag already raised for the same words: the same phrase close by, or the same kind of
-        phrase over the same moment (a partial heard "in your position have started", the final
-        "Other clients in your position have started")."""
-        key = flag.match.lower()
+        """A flag already raised for the same words (:func:`_same_words`)."""
         for prev in reversed(self.flags):
             if flag.start - prev.start > 60.0:
                 break
-            if prev.category != flag.category or prev.speaker != flag.speaker:
-                continue
-            if prev.match.lower() == key and abs(prev.start - flag.start) < _SAME_FLAG_WITHIN_S:
-                return True
-            if prev.start < flag.end and flag.start < prev.end:
+            if _same_words(prev, flag):
                 return True
         return False
+
+    def _settle(self, final: Segment, heard: list[Flag]) -> None:
+        """The rep's final judged the whole sentences its partials were guesses of: a flag a partial raised
+        within it that the final does not raise again is taken back (``withdrawn``)."""
+        lo, hi = final.start - 0.3, final.end + 0.3
+        judged = [f for f in self._provisional if lo <= f.start and f.end <= hi]
+        if not judged:
+            return
+        self._provisional = [f for f in self._provisional if not any(f is j for j in judged)]
+        gone = [f for f in judged
+                if any(f is k for k in self.flags) and not any(_same_words(f, h) for h in heard)]
+        if gone:
+            self.flags = [f for f in self.flags if not any(f is g for g in gone)]
+            self.withdrawn += gone
 
 
 def recorded_talk(spans: Iterable[SpeechSpan], segments: Iterable[Segment], end: float) -> TalkSummary:
@@ -221,6 +239,17 @@ def recorded_talk(spans: Iterable[SpeechSpan], segments: Iterable[Segment], end:
         tracker.add(span)
     questions = sum(len(_QUESTION.findall(s.text)) for s in segments if s.speaker == "rep" and s.final)
     return TalkSummary.of(tracker.finish(end), questions)
+
+
+def _same_words(prev: Flag, flag: Flag) -> bool:
+    """Two flags for the same words: the same phrase close by, or the same kind of phrase over the same
+    moment (a partial heard "in your position have started", the final "Other clients in your position
+    have started")."""
+    if prev.category != flag.category or prev.speaker != flag.speaker:
+        return False
+    if prev.match.lower() == flag.match.lower() and abs(prev.start - flag.start) < _SAME_FLAG_WITHIN_S:
+        return True
+    return prev.start < flag.end and flag.start < prev.end
 
 
 def _without_last_word(segment: Segment) -> Segment:

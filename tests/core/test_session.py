@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from copilot.core.events import Flag, Prompt, Segment, SpeechSpan, SupportiveLine, TalkState, Word
-from copilot.core.phrases import PhraseDetector
+from copilot.core.phrases import Hit, PhraseDetector
 from copilot.core.rulebook import Rulebook
 from copilot.core.session import Session
 
@@ -154,3 +154,41 @@ def test_a_rep_partial_held_back_for_its_next_words_is_said_until_the_final() ->
     assert s.awaits_words
     s.segment(Segment("rep", 0.0, 3.0, "The next step is to sign.", words=words("The next step is to sign.", 0.0)))
     assert not s.awaits_words
+
+
+class _WholeSaysOtherwise(PhraseDetector):
+    """Flags "you will need to" while the sentence grows; the whole sentence, the call's own mechanics
+    ("…press star one"), it does not (as the model's second check does on real calls)."""
+
+    def hits(self, text: str, first_only: bool = False, partial: bool = False, continued: bool = False) -> list[Hit]:
+        out = super().hits(text, first_only, partial, continued)
+        return [h for h in out if h.kind != "directive"] if "star one" in text else out
+
+
+def test_a_flag_a_partial_raised_and_the_whole_sentence_does_not_bear_out_is_taken_back() -> None:
+    s = Session(_WholeSaysOtherwise(Rulebook.load()))
+    partial = "To ask a question, you will need to press"  # judged without "press"
+    raised = s.segment(Segment("rep", 1.0, 3.0, partial, final=False, words=words(partial, 1.0)))
+    assert [e.match for e in raised if isinstance(e, Flag)] == ["you will need to"]
+    final = "To ask a question, you will need to press star one."
+    events = s.segment(Segment("rep", 1.0, 4.0, final, words=words(final, 1.0)))
+    assert not any(isinstance(e, Flag) for e in events)
+    assert s.flags == [] and [f.match for f in s.withdrawn] == ["you will need to"]
+    # A flag the final bears out stays, once.
+    s.segment(Segment("rep", 10.0, 11.5, "You should really", final=False, words=words("You should really", 10.0)))
+    s.segment(Segment("rep", 10.0, 12.0, "You should really call.", words=words("You should really call.", 10.0)))
+    assert [f.match for f in s.flags] == ["You should"] and len(s.withdrawn) == 1
+
+
+def test_a_final_judges_only_the_partials_flags_inside_it_and_a_revision_none() -> None:
+    s = Session(_WholeSaysOtherwise(Rulebook.load()))
+    later = "You should really"  # a partial of the next utterance, after the final below
+    s.segment(Segment("rep", 20.0, 21.5, later, final=False, words=words(later, 20.0)))
+    s.segment(Segment("rep", 1.0, 4.0, "Press star one.", words=words("Press star one.", 1.0)))
+    assert len(s.flags) == 1 and not s.withdrawn
+    # A second hearing of words already judged takes nothing back: its flags were raised, maybe shown.
+    s.segment(Segment("rep", 20.0, 22.0, "You should really call.", words=words("You should really call.", 20.0)))
+    revision = Segment("rep", 20.0, 22.0, "You will press star one.", replaces=(20.0, 22.0),
+                       words=words("You will press star one.", 20.0))
+    s.segment(revision)
+    assert len(s.flags) == 1 and not s.withdrawn
