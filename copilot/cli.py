@@ -257,6 +257,9 @@ def _parser() -> argparse.ArgumentParser:
     bf.add_argument("--out", metavar="TSV", help="write every flagged sentence here, for reading by hand")
     bf.add_argument("--labels", metavar="TSV",
                     help="sentences labelled by hand (label 1/i/0, and text or sha1): how many flags are right")
+    bf.add_argument("--as-heard", action="store_true",
+                    help="also say each sentence word by word as a live session hears it: how many more a "
+                         "partial guess flags on the way (a prompt shown live that the whole sentence takes back)")
     _json_flag(bf)
     ba = _command(bsub, "analyze", "bench:run_analyze",
                   "real-time factor and word error rate of `copilot analyze`, beside plain faster-whisper")

@@ -19,6 +19,10 @@ column, ``1`` or ``i`` for a sentence that tells the listener what to do or thin
 does not, and the sentence as ``text`` or as the ``sha1`` of its text, for corpora whose text may not
 be kept): how many flags the labels call right, and how many no label covers.
 
+With ``--as-heard``, each sentence the detector does not flag whole is also said word by word, as a
+live session hears it in partial guesses: one a guess flags on the way ("To ask a question, you will
+need to…" before "…press star one") gets its prompt shown live, though the call keeps no flag for it.
+
 Sentences of fewer than three words ("Thank you.", "Okay.") are left out, as the model layer
 leaves them. The hours are estimated from the words at 141 a minute — Earnings-22's own rate
 (119 hours of recordings over its 1,008,545 words) — since text has no clock; the estimate is
@@ -38,7 +42,8 @@ from pathlib import Path
 from copilot.core.phrases import PhraseDetector
 from copilot.errors import UserError
 
-__all__ = ["Sentence", "CorpusError", "read_corpus", "read_labels", "measure", "run", "WORDS_PER_MINUTE"]
+__all__ = ["Sentence", "CorpusError", "read_corpus", "read_labels", "measure", "flagged_as_heard", "run",
+           "WORDS_PER_MINUTE"]
 
 WORDS_PER_MINUTE = 141.0
 _MIN_WORDS = 3
@@ -155,15 +160,32 @@ def _read_by_hand(lines: list[dict[str, str]], labels: dict[str, bool]) -> dict[
             "not_labelled": sum(k is None for k in known)}
 
 
-def measure(sentences: list[Sentence], detector: PhraseDetector) -> dict[str, object]:
-    """Flags per 1,000 sentences and per (estimated) hour, by layer and category, and the flagged lines."""
+def flagged_as_heard(detector: PhraseDetector, text: str) -> str | None:
+    """The phrase a live session would flag in ``text`` while it is still being said, if any: each
+    partial guess word by word, judged as the session judges one (without its last word, which may
+    still change, and with its unfinished sentence left to the rules)."""
+    words = text.split()
+    for n in range(1, len(words)):
+        hits = [h for h in detector.hits(" ".join(words[:n]), partial=True) if h.kind == "directive"]
+        if hits:
+            return hits[0].match
+    return None
+
+
+def measure(sentences: list[Sentence], detector: PhraseDetector, as_heard: bool = False) -> dict[str, object]:
+    """Flags per 1,000 sentences and per (estimated) hour, by layer and category, and the flagged lines.
+    ``as_heard``: also the sentences not flagged whole that a live partial guess would flag on the way
+    (their prompt is shown; the final takes the flag back from what the call keeps)."""
     detector.prime([s.text for s in sentences])  # the model layer, if on, scores in batches
     flagged: list[dict[str, str]] = []
+    heard: list[dict[str, str]] = []
     for s in sentences:
         hit = detector.detect(s.text).directive
         if hit is not None:
             flagged.append({"layer": hit.layer, "category": hit.category, "match": hit.match,
                             "text": s.text, "source": s.source})
+        elif as_heard and (match := flagged_as_heard(detector, s.text)) is not None:
+            heard.append({"layer": "partial", "category": "", "match": match, "text": s.text, "source": s.source})
     words = sum(len(s.text.split()) for s in sentences)
     hours = words / WORDS_PER_MINUTE / 60
     n = len(sentences)
@@ -177,17 +199,20 @@ def measure(sentences: list[Sentence], detector: PhraseDetector) -> dict[str, ob
         "by_layer": dict(Counter(f["layer"] for f in flagged).most_common()),
         "by_category": dict(Counter(f["category"] for f in flagged).most_common()),
         "lines": flagged,
+        **({"as_heard": {"flagged": len(heard), "per_1000_sentences": 1000 * len(heard) / n}, "heard_lines": heard}
+           if as_heard else {}),
     }
 
 
 def run(paths: list[str], detectors: dict[str, PhraseDetector], out: str | None = None,
-        as_json: bool = False, labels: str | None = None) -> int:
+        as_json: bool = False, labels: str | None = None, as_heard: bool = False) -> int:
     """Print the false-alarm numbers of each detector (``{"both layers": …, "rules only": …}``) on the corpus,
     and write the flagged sentences to ``out`` (TSV: detector, layer, category, match, text, source); with
-    ``labels`` (:func:`read_labels`), also how many flags hand labels call right."""
+    ``labels`` (:func:`read_labels`), also how many flags hand labels call right; with ``as_heard``, also
+    the sentences only a live partial guess flags (layer ``partial`` in the TSV)."""
     hand = read_labels(labels) if labels else None
     sentences = read_corpus(paths)
-    results = {name: measure(sentences, d) for name, d in detectors.items()}
+    results = {name: measure(sentences, d, as_heard) for name, d in detectors.items()}
     if hand is not None:
         for r in results.values():
             r["read_by_hand"] = _read_by_hand(r["lines"], hand)  # type: ignore[arg-type]
@@ -197,12 +222,13 @@ def run(paths: list[str], detectors: dict[str, PhraseDetector], out: str | None 
                 w = csv.writer(f, delimiter="\t", lineterminator="\n")
                 w.writerow(["detector", "layer", "category", "match", "text", "source"])
                 for name, r in results.items():
-                    for line in r["lines"]:  # type: ignore[attr-defined]
+                    for line in [*r["lines"], *r.get("heard_lines", [])]:  # type: ignore[misc]
                         w.writerow([name, *(line[k] for k in ("layer", "category", "match", "text", "source"))])
         except OSError as e:
             raise CorpusError(f"{out}: cannot be written ({e.strerror or e})") from None
     if as_json:
-        print(json.dumps({k: {kk: vv for kk, vv in r.items() if kk != "lines"} for k, r in results.items()},
+        print(json.dumps({k: {kk: vv for kk, vv in r.items() if kk not in ("lines", "heard_lines")}
+                          for k, r in results.items()},
                          indent=2))
         return 0
     first = next(iter(results.values()))
@@ -217,6 +243,12 @@ def run(paths: list[str], detectors: dict[str, PhraseDetector], out: str | None 
               "(bar: <= 5 per 1,000)")
         print(f"  {'':<12} by layer: {_counts(r['by_layer'])}")
         print(f"  {'':<12} by category: {_counts(r['by_category'])}")
+        if "as_heard" in r:
+            a = r["as_heard"]
+            assert isinstance(a, dict)
+            print(f"  {'':<12} as heard live: {a['flagged']} more flagged by a partial guess on the way "
+                  f"({a['per_1000_sentences']:.1f} per 1,000; a prompt is shown, the whole sentence takes "
+                  "the flag back)")
         if "read_by_hand" in r:
             h = r["read_by_hand"]
             assert isinstance(h, dict)

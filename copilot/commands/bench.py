@@ -57,7 +57,7 @@ def run_false_alarms(args: argparse.Namespace) -> int:
 
     detectors = {"rules only": load_detector(args.rules, meaning=False, mine=False),
                  "both layers": load_detector(args.rules, meaning=True, threads=0, mine=False)}
-    return run(args.corpus, detectors, out=args.out, as_json=args.json, labels=args.labels)
+    return run(args.corpus, detectors, out=args.out, as_json=args.json, labels=args.labels, as_heard=args.as_heard)
 
 
 def run_analyze(args: argparse.Namespace) -> int:
