@@ -52,6 +52,8 @@ class ExampleLayer:
         self.mine = mine  # the lines the rep taught in the review
         # The trained head's second check on pattern hits; with examples alone, every hit stands.
         self.rule_floor = head.rule_floor if head is not None else 0.0
+        # The head's own bar: a pattern's hit in a sentence still being said must clear it (PhraseDetector._doubted).
+        self.threshold = head.threshold if head is not None else 0.0
         # The head's bar for a sentence that speaks to no one; a rep's own example is never held to it.
         self.unaddressed_threshold = head.unaddressed_threshold if head is not None else 0.0
         self.named_threshold = head.named_threshold if head is not None else 0.0

@@ -252,6 +252,24 @@ def test_a_live_partial_ending_on_a_doubted_pattern_awaits_its_next_words() -> N
     assert not PhraseDetector(Rulebook.load()).awaits_words("The next step is")
 
 
+class _Judging(_Doubting):
+    """A stand-in model with the head's own bar too."""
+
+    threshold = 0.62
+
+
+def test_a_you_hit_in_a_sentence_still_being_said_must_look_directive_to_the_model() -> None:
+    unsure = PhraseDetector(Rulebook.load(), model=_Judging(0.5))
+    assert unsure.detect("You need to press star one.").flagged  # whole, it clears the floor
+    # Still being said ("…press star one" may excuse it): the words so far must clear the model's bar.
+    assert not unsure.hits("You need to press", partial=True)
+    assert unsure.awaits_words("You need to press")  # and its next words are heard soon
+    assert PhraseDetector(Rulebook.load(), model=_Judging(0.7)).hits("You need to press", partial=True)
+    # A finished sentence before it is judged whole; a hit that is no "you" is held to the floor as before.
+    assert unsure.hits("You need to press star one. And then", partial=True)
+    assert unsure.hits("Okay. The next step is", partial=True)
+
+
 def test_the_model_does_not_flag_words_the_rulebook_names_as_not_directive_but_a_taught_example_does() -> None:
     class Taught(_Sure):
         """Every sentence resembles a line the rep taught as directive."""
