@@ -144,6 +144,7 @@ def test_a_sentence_that_speaks_to_no_one_needs_a_sure_model(text: str, probabil
     # Remarks that ask nothing of the listener: an expectation, agreement, a goodbye.
     ("Um, that should get us there.", 0.99, False),
     ("Yeah, that's a really good idea.", 0.99, False),
+    ("Yeah, that's actually a really good idea.", 0.99, False),  # an adverb before the article
     ("All right, see you next quarter!", 0.99, False),
     ("It's a good idea to bring your CFO next time.", 0.95, True),
     ("Lock in the annual plan today, it should only take ten minutes.", 0.95, True),  # a remark opens it
@@ -192,6 +193,20 @@ def test_a_rulebook_without_cues_lets_the_model_judge_every_sentence(tmp_path: P
 def test_someone_elses_words_reported_are_not_the_speakers_push(text: str, flagged: bool) -> None:
     assert PhraseDetector(Rulebook.load()).detect(text).flagged is flagged
     assert PhraseDetector(Rulebook.load(), model=_Sure(0.97)).detect(text).flagged is flagged
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    # A question after "or" hands the choice back as one after "so" or "and" does.
+    ("Or do you have to go somewhere at five tonight?", False),
+    ("Or you have to go somewhere at five tonight.", True),
+    # "Why don't you" with a verb of knowing or liking asks a reason; with a deed it proposes one.
+    ("Why don't you know that?", False),
+    ("Why don't you like the annual plan?", False),
+    ("Why don't you bring your CFO next time?", True),
+    ("Why don't you have a look at the annual plan?", True),
+])
+def test_a_question_that_asks_is_not_a_push(text: str, flagged: bool) -> None:
+    assert PhraseDetector(Rulebook.load()).detect(text).flagged is flagged
 
 
 def test_a_rulebook_without_the_addressed_list_judges_every_sentence_alike(tmp_path: Path) -> None:
