@@ -190,11 +190,7 @@ class PhraseDetector:
         # A live partial's last sentence is still being said: the model is asked about its words so far.
         growing_from = _sentences(low)[-1][0] if partial and low.strip() else len(low) + 1
         for m in self._directive.finditer(low):
-            you = low.startswith("you", m.start())
-            if (not self._excused(low, m, self._categories[m.lastgroup or ""])
-                    and self._taught_not(text, low, m.start(), partial, continued) is None
-                    and not ((you or self._unaddressed_at(low, m.start()))
-                             and self._doubted(text, low, m.start(), growing=you and m.start() >= growing_from))):
+            if self._judged(text, low, m, partial, continued, growing=m.start() >= growing_from) is True:
                 out.append(self._hit(text, m))
                 if first_only:
                     break
@@ -218,14 +214,24 @@ class PhraseDetector:
         if not sentences or low.rstrip().endswith((".", "!", "?")):
             return False
         a, b = sentences[-1]
-        for m in self._directive.finditer(low, a, b):
-            if (len(low[m.end():b].split()) <= _AWAITED_WORDS
-                    and not self._excused(low, m, self._categories[m.lastgroup or ""])
-                    and self._taught_not(text, low, m.start(), partial=True) is None
-                    and (low.startswith("you", m.start()) or self._unaddressed_at(low, m.start()))
-                    and self._doubted(text, low, m.start(), growing=low.startswith("you", m.start()))):
-                return True
-        return False
+        return any(len(low[m.end():b].split()) <= _AWAITED_WORDS
+                   and self._judged(text, low, m, partial=True, continued=False, growing=True) is None
+                   for m in self._directive.finditer(low, a, b))
+
+    def _judged(self, text: str, low: str, m: re.Match[str], partial: bool, continued: bool,
+                growing: bool) -> bool | None:
+        """How the guards judge the pattern's hit ``m`` (``growing``: its sentence is still being said): True
+        flags it, False when a guard or the rep's own not-example excuses it, None when only the model's doubt
+        holds it back (a hit with "you" first, or said to no one; see :meth:`_doubted`). One judgement for
+        :meth:`hits` and :meth:`awaits_words`, so what flags and what is awaited cannot drift apart."""
+        if (self._excused(low, m, self._categories[m.lastgroup or ""])
+                or self._taught_not(text, low, m.start(), partial, continued) is not None):
+            return False
+        you = low.startswith("you", m.start())
+        if (you or self._unaddressed_at(low, m.start())) and self._doubted(text, low, m.start(),
+                                                                          growing=you and growing):
+            return None
+        return True
 
     def supportive_hits(self, text: str) -> list[Hit]:
         """The autonomy-supportive phrases ("it's your call") in ``text``: the supportive hits of :meth:`hits`,
