@@ -162,6 +162,8 @@ def test_how_a_sentence_speaks_to_the_listener_sets_the_models_bar(text: str, pr
     ("It's too late now.", False),
     ("He's been rolling out this plan since 2017.", False),
     ("Going all in gets the first month free.", False),  # an -ing word is no command's verb
+    ("That way your team starts the new year with the analytics already in place.", False),  # a state
+    ("Your competitors are already seeing the benefits.", True),  # others already doing it
     # A cue ("should", "let's", "every", "next"…), or a command's verb first.
     ("That's what I should do?", True),
     ("Every hospital in the group signed except yours.", True),
