@@ -67,7 +67,9 @@ class SentenceScorer(Protocol):
     to be directive (the second check that keeps "when you build a plant, you have to hire
     engineers" from being flagged as advice), and ``unaddressed_threshold``: a sentence that does not
     speak to the listener (the rulebook's ``addressed`` guard) is flagged only at that probability, and one that only
-    names the listener ("your team") at ``named_threshold``."""
+    names the listener ("your team") at ``named_threshold``. A scorer whose ``flags_by_example`` is true may
+    flag a sentence for resembling an example, whatever its words; one without is not asked about a sentence
+    the listener checks could never let it flag."""
 
     def score(self, sentences: Sequence[str]) -> list[Verdict]:
         """One verdict per sentence."""
@@ -253,11 +255,12 @@ class PhraseDetector:
             low = _lowered(text)
             # A sentence whose pattern hit stands without the model's word is never asked of it: on the
             # bench's 10,000 lines that is 1,102 sentences the model would otherwise read for nothing.
-            settled = [m.start() for m in self._directive.finditer(low) if self._stands_alone(text, low, m)]
+            hits = [(m.start(), self._stands_alone(text, low, m)) for m in self._directive.finditer(low)]
             for a, b in _sentences(low):
                 sentence = text[a:b].strip()
                 if (sentence not in self._scores and len(low[a:b].split()) in _MODEL_WORDS
-                        and not any(a <= at < b for at in settled)):
+                        and not any(a <= at < b and alone for at, alone in hits)
+                        and (self._may_flag(low, a, b) or any(a <= at < b for at, _ in hits))):
                     todo[sentence] = None
         if todo:
             if len(self._scores) + len(todo) > 4096:
@@ -284,7 +287,8 @@ class PhraseDetector:
         if continued:
             sentences = sentences[1:]
         bounds = [(a, b) for a, b in sentences
-                  if not any(a <= h.start < b for h in rule_hits) and len(low[a:b].split()) in _MODEL_WORDS]
+                  if not any(a <= h.start < b for h in rule_hits) and len(low[a:b].split()) in _MODEL_WORDS
+                  and self._may_flag(low, a, b)]
         todo = [text[a:b].strip() for a, b in bounds if text[a:b].strip() not in self._scores]
         if todo:
             if len(self._scores) > 4096:
@@ -309,6 +313,14 @@ class PhraseDetector:
             if first_only:
                 break
         return out
+
+    def _may_flag(self, low: str, a: int, b: int) -> bool:
+        """The model's verdict on the sentence ``low[a:b]`` could flag it: it resembles none of the rep's or
+        the rulebook's examples for certain (there are none: ``flags_by_example`` false), so only a verdict
+        that clears :meth:`_listener_bar` flags, and that bar is not out of reach. A sentence that says nothing
+        a directive sentence says, or a remark, is then never read by the model: on real meetings about half
+        of all sentences, so `copilot detect` and a live call pay the encoder for half as many."""
+        return bool(getattr(self.model, "flags_by_example", False)) or self._listener_bar(low, a, b) < math.inf
 
     def _listener_bar(self, low: str, a: int, b: int) -> float:
         """How sure the model must be to flag the sentence ``low[a:b]``, by how it speaks to the listener

@@ -59,6 +59,8 @@ class ExampleLayer:
         self.named_threshold = head.named_threshold if head is not None else 0.0
         self._ex = [(c.name, t) for c in categories if c.kind == "directive" for t in c.examples]
         self._not = [t for c in categories for t in c.not_examples]
+        # An example may flag a sentence whatever its words say, so every sentence is read (PhraseDetector._may_flag).
+        self.flags_by_example = bool(self._ex)
         self._ex_vec = encoder.encode([t for _, t in self._ex]) if self._ex else np.zeros((0, 384), np.float32)
         self._not_vec = encoder.encode(self._not) if self._not else np.zeros((0, 384), np.float32)
 

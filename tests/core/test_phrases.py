@@ -326,12 +326,34 @@ def test_a_batch_asks_the_model_only_what_the_verdicts_need() -> None:
     texts = ["It makes sense for your team to start with the pilot.",  # said to the listener: stands alone
              "You need to talk to your finance team.",  # a "you" the model is asked to doubt
              "We make a decision whether it makes sense to invest.",  # said to no one: asked too
-             "We ship the first units on Monday."]  # no pattern: the model's own verdict
+             "Ship the first units on Monday.",  # no pattern: the model's own verdict
+             # Nothing in it says what to do or think: no verdict could flag it, so the model never reads it.
+             "We ship the first units on Monday."]
     primed = Counting(0.5)
     detector = PhraseDetector(Rulebook.load(), model=primed)
     detector.prime(texts)
     batched = [detector.detect(t).as_json() for t in texts]
-    assert primed.asked == texts[1:]  # one batch, nothing asked again one at a time
+    assert primed.asked == texts[1:4]  # one batch, nothing asked again one at a time
     alone = Counting(0.5)
     assert [PhraseDetector(Rulebook.load(), model=alone).detect(t).as_json() for t in texts] == batched
-    assert texts[0] not in alone.asked
+    assert texts[0] not in alone.asked and texts[4] not in alone.asked
+
+
+def test_a_sentence_is_read_whatever_its_words_when_an_example_may_flag_it() -> None:
+    class Taught(_Sure):
+        """A layer with examples: it may flag a sentence for resembling one, whatever its words."""
+
+        flags_by_example = True
+
+        def __init__(self) -> None:
+            super().__init__(0.95)
+            self.asked: list[str] = []
+
+        def score(self, sentences: Sequence[str]) -> list[Verdict]:
+            self.asked += sentences
+            return [Verdict("imperatives", 0.95, 'your example: "We ship on Monday."') for _ in sentences]
+
+    taught = Taught()
+    hit = PhraseDetector(Rulebook.load(), model=taught).detect("We ship the first units on Monday.").directive
+    assert taught.asked == ["We ship the first units on Monday."]
+    assert hit is not None and hit.layer == "example"
