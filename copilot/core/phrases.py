@@ -315,11 +315,11 @@ class PhraseDetector:
         return out
 
     def _may_flag(self, low: str, a: int, b: int) -> bool:
-        """The model's verdict on the sentence ``low[a:b]`` could flag it: it resembles none of the rep's or
-        the rulebook's examples for certain (there are none: ``flags_by_example`` false), so only a verdict
-        that clears :meth:`_listener_bar` flags, and that bar is not out of reach. A sentence that says nothing
-        a directive sentence says, or a remark, is then never read by the model: on real meetings about half
-        of all sentences, so `copilot detect` and a live call pay the encoder for half as many."""
+        """The model's verdict on the sentence ``low[a:b]`` could flag it. With no example to resemble
+        (``flags_by_example`` false: the bundled rulebook has none; a rep's taught line makes one), only a
+        verdict that clears :meth:`_listener_bar` flags, and that bar is out of reach for a sentence that says
+        nothing a directive sentence says, or a remark. Such a sentence is not read by the model at all: on
+        real meetings about half of all sentences, so `copilot detect` and a live call embed half as many."""
         return bool(getattr(self.model, "flags_by_example", False)) or self._listener_bar(low, a, b) < math.inf
 
     def _listener_bar(self, low: str, a: int, b: int) -> float:
