@@ -38,6 +38,18 @@ _HEARD_FRAMES = 300
 # reference); it is cleaned again as soon as the recent reduction reaches FOUND_DB (the rep took
 # the headset off).
 _QUIET_DB = 3.0
+# Live, the microphone is also passed on as it is while it barely carries the buyer: in a
+# quarter of the buyer's last _COUPLING_FRAMES frames (10 ms each, about 10 s of their speech;
+# at least _COUPLING_MIN of them) the microphone is this much quieter than the call audio. That is a headset, with
+# nothing on the microphone to take out, and AEC3 would still colour the rep's voice: on the
+# team's headset calls it damped 4-8 kHz by about 5 dB (tiny.en lost plurals and heard "would"
+# as "will"), while its own "reduction" of a near-silent microphone swung from 3 to 28 dB. A
+# quarter, not the mean: the rep talking over the buyer's "mm-hmm" is loud on the microphone
+# and is not echo. Measured on the team's calls, that quarter lies at -40 to -43 dB on a
+# headset and at -12 to -18 dB with speaker echo. Above the line, the reduction decides.
+_NO_ECHO_DB = -35.0
+_COUPLING_FRAMES = 1000
+_COUPLING_MIN = 50
 # AEC3 gives each sample back this many samples later (measured: 8 ms at 16 kHz); the raw
 # microphone passed on is delayed as much, so switching between the two is seamless.
 _AEC_DELAY = 128
@@ -107,6 +119,9 @@ class EchoCanceller:
         self._pass_through = pass_through
         self._recent_in = 0.0
         self._recent_out = 0.0
+        # The microphone's energy over the call audio's, frame by frame while the buyer spoke (a ring).
+        self._coupling = np.zeros(_COUPLING_FRAMES, dtype=np.float64)
+        self._coupled = 0  # frames put in the ring so far
         # Until the buyer has spoken there is no echo to take out: the rep's opening words go on as they are.
         self.passing = pass_through  # the microphone is currently passed on as it is
         self._buyer_frames = 0  # 10 ms frames the buyer has spoken so far
@@ -200,7 +215,13 @@ class EchoCanceller:
         return EchoReport(float(reduction), self.mic_delay_s, self._frames, self._cpu_s)
 
     def _choose(self) -> None:
-        """Pass the microphone on as it is, or cleaned, from the reduction of the last ~10 s of the buyer."""
+        """Pass the microphone on as it is, or cleaned, from the buyer's recent frames: raw while the
+        microphone barely carries them (a headset), else by how much AEC3 took out."""
+        if self._coupled >= _COUPLING_MIN:
+            ratios = self._coupling[: min(self._coupled, _COUPLING_FRAMES)]
+            if 10 * np.log10(max(float(np.percentile(ratios, 25)), 1e-20)) < _NO_ECHO_DB:
+                self.passing = True
+                return
         if self._frames < _HEARD_FRAMES or self._recent_out <= 0:
             # Not enough of the buyer heard to tell: raw before they first speak, cleaned once they have.
             self.passing = self._buyer_frames == 0
@@ -219,6 +240,10 @@ class EchoCanceller:
         if not active.any():
             return 0
         near_e = np.sum(near[: frames * FRAME].reshape(frames, FRAME) ** 2, axis=1)
+        if self._pass_through:
+            ratios = near_e[active] / (far_rms[active] ** 2 * FRAME)
+            self._coupling[(self._coupled + np.arange(len(ratios))) % _COUPLING_FRAMES] = ratios
+            self._coupled += len(ratios)
         out_e = np.sum(out[: frames * FRAME].reshape(frames, FRAME) ** 2, axis=1)
         # Frames where the rep talks over the buyer are not echo: the microphone's own loud speech
         # would hide how much echo was taken out. Keep the quieter half of the active frames.
