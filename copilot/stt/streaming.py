@@ -41,6 +41,13 @@ from copilot.stt.spans import plan_windows
 __all__ = ["Job", "StreamingSettings", "StreamingTranscriber", "AudioTail"]
 
 JobKind = Literal["partial", "final"]
+
+# A revision is a second hearing, meant to be better: one that heard fewer than this many words a
+# second over a stretch of the speaker's speech this long missed most of it (tiny.en can skip the
+# first seconds of a window: the pitch call's "Most of our customers tell us … simply stops. The
+# next", 8.5 s, came back as "The next"), and the finals sent there stand. Speech runs 2-3 words a second.
+REVISION_MIN_WORDS_PER_S = 0.6
+REVISION_CHECKED_FROM_S = 3.0
 Finals = Literal["at_once", "packed", "revised"]
 """How an utterance's final text is heard:
 
@@ -327,7 +334,8 @@ class StreamingTranscriber:
         long turn cut while it went on) are cut where a sentence ends: a sentence going on over
         the join stays with its start. A turn that goes on past the window into the next one
         leaves the sentence it was in when the window ended to be heard whole with the next window.
-        When revising, each segment replaces what was sent before for its part of the call."""
+        When revising, each segment replaces what was sent before for its part of the call, unless it
+        heard too few words for it (:func:`_missed_most`): then what was sent there stands."""
         pieces = job.pieces
         offsets = np.cumsum([0.0] + [d for _, d in pieces[:-1]])
         run = [0] * len(pieces)  # the first piece of the stretch without a pause each piece is part of
@@ -345,10 +353,11 @@ class StreamingTranscriber:
             groups, held = _without_unfinished_sentence(placed, groups)
             if held:
                 self._closed.insert(0, (_part_of_call(placed, held, pieces)[0], job.end))
-        spans = self.settings.finals == "revised"
-        return [self._segment([placed[i][1] for i in g], final=True,
-                              replaces=_part_of_call(placed, g, pieces) if spans else None)
-                for g in groups]
+        if self.settings.finals != "revised":
+            return [self._segment([placed[i][1] for i in g], final=True) for g in groups]
+        revised = [(g, _part_of_call(placed, g, pieces)) for g in groups]
+        return [self._segment([placed[i][1] for i in g], final=True, replaces=(lo, hi))
+                for g, (lo, hi) in revised if not _missed_most(len(g), hi - lo)]
 
     def _segment(self, words: list[Word], final: bool, replaces: tuple[float, float] | None = None) -> Segment:
         text = "".join(w.text for w in words).strip()
@@ -399,6 +408,11 @@ def _part_of_call(placed: list[tuple[int, Word]], group: list[int],
     lo = pieces[k0][0] if before < 0 or placed[before][0] != k0 else first.start
     hi = pieces[k1][0] + pieces[k1][1] if after == len(placed) or placed[after][0] != k1 else placed[after][1].start
     return lo, hi
+
+
+def _missed_most(words: int, seconds: float) -> bool:
+    """A revised segment with too few words for the stretch of speech it would replace."""
+    return seconds >= REVISION_CHECKED_FROM_S and words < REVISION_MIN_WORDS_PER_S * seconds
 
 
 def _ends_sentence(text: str) -> bool:

@@ -409,3 +409,30 @@ def test_a_long_turn_split_between_two_windows_is_split_where_a_sentence_ends() 
     assert [s.text for s in revisions] == sentences
     assert all(sum(s.replaced_by(r) for r in revisions) == 1 for s in fast)
     assert not any(a.replaced_by(b) for a in revisions for b in revisions if a is not b)
+
+
+def test_a_revision_that_missed_most_of_a_stretch_leaves_the_finals_sent_there_standing() -> None:
+    # tiny.en, on the pitch call: a revision window's first 8.5 s ("Most of our customers tell us … simply
+    # stops. The next") came back as "The next", and replaced the sentence the finals had heard.
+    t = StreamingTranscriber("rep", StreamingSettings(finals="revised", batch_s=20.0, batch_wait_s=3.0, pre_s=0.0,
+                                                      post_s=0.0, final_gap_s=0.5, settle_s=0.0, partials=False))
+    sent = []
+    for start, end in ((1.0, 9.5), (10.5, 14.5)):
+        t.feed(seconds(start - t.tail.end))
+        t.speech_started(start)
+        t.feed(seconds(end - start))
+        t.speech_ended(end)
+        t.feed(seconds(0.6))
+        job = t.job()
+        assert job is not None and not job.pieces
+        length = end - start
+        sent += t.deliver(job, heard(*[(f" {NATO[i]}", 0.4 * i, 0.4 * i + 0.3) for i in range(int(length / 0.4))]))
+    t.feed(seconds(3.0))
+    revision = t.job()
+    assert revision is not None and [round(d, 1) for _, d in revision.pieces] == [8.5, 4.0]
+    # Only "The next" in the first piece; the second heard whole.
+    rest = [(f" {NATO[i]}", 8.5 + 0.4 * i, 8.8 + 0.4 * i) for i in range(10)]
+    said = [(" The", 0.0, 0.3), (" next", 8.0, 8.5), *rest]
+    (kept,) = t.deliver(revision, heard(*said))
+    assert kept.replaces == (10.5, 14.5) and kept.text.startswith("alpha")
+    assert [s.replaced_by(kept) for s in sent] == [False, True]  # the first final stands
