@@ -40,6 +40,15 @@ def perfect(job: Job, words: list[tuple[str, float, float]]) -> list[RawSegment]
     return heard(*said) if said else []
 
 
+def utterance(t: StreamingTranscriber, start: float, end: float) -> None:
+    """Silence up to ``start``, speech to ``end``, then a pause long enough to end the utterance."""
+    t.feed(seconds(start - t.tail.end))
+    t.speech_started(start)
+    t.feed(seconds(end - start))
+    t.speech_ended(end)
+    t.feed(seconds(0.6))
+
+
 def call(t: StreamingTranscriber, turns: list[tuple[float, float]], words: list[tuple[str, float, float]],
          until: float) -> list[Segment]:
     """The channel as the live pipeline drives it (0.1 s blocks, the VAD's ``turns``), to the end and its
@@ -346,11 +355,7 @@ def test_the_last_word_of_an_utterance_stays_with_it_though_alignment_stretches_
     t = StreamingTranscriber("prospect", StreamingSettings(partials=False, finals="packed", batch_wait_s=8.0,
                                                            pre_s=0.0, post_s=0.0))
     for start, end in ((88.57, 92.90), (98.13, 100.10)):
-        t.feed(seconds(start - t.tail.end))
-        t.speech_started(start)
-        t.feed(seconds(end - start))
-        t.speech_ended(end)
-        t.feed(seconds(0.6))
+        utterance(t, start, end)
         assert t.job() is None
     t.feed(seconds(4.0))
     job = t.job()
@@ -418,11 +423,7 @@ def test_a_revision_that_missed_most_of_a_stretch_leaves_the_finals_sent_there_s
                                                       post_s=0.0, final_gap_s=0.5, settle_s=0.0, partials=False))
     sent = []
     for start, end in ((1.0, 9.5), (10.5, 14.5)):
-        t.feed(seconds(start - t.tail.end))
-        t.speech_started(start)
-        t.feed(seconds(end - start))
-        t.speech_ended(end)
-        t.feed(seconds(0.6))
+        utterance(t, start, end)
         job = t.job()
         assert job is not None and not job.pieces
         length = end - start
