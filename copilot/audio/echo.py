@@ -38,15 +38,16 @@ _HEARD_FRAMES = 300
 # reference); it is cleaned again as soon as the recent reduction reaches FOUND_DB (the rep took
 # the headset off).
 _QUIET_DB = 3.0
-# Live, the microphone is also passed on as it is while it barely carries the buyer: in a
-# quarter of the buyer's last _COUPLING_FRAMES frames (10 ms each, about 10 s of their speech;
-# at least _COUPLING_MIN of them) the microphone is this much quieter than the call audio. That is a headset, with
-# nothing on the microphone to take out, and AEC3 would still colour the rep's voice: on the
-# team's headset calls it damped 4-8 kHz by about 5 dB (tiny.en lost plurals and heard "would"
-# as "will"), while its own "reduction" of a near-silent microphone swung from 3 to 28 dB. A
-# quarter, not the mean: the rep talking over the buyer's "mm-hmm" is loud on the microphone
-# and is not echo. Measured on the team's calls, that quarter lies at -40 to -43 dB on a
-# headset and at -12 to -18 dB with speaker echo. Above the line, the reduction decides.
+# Live, the microphone is also passed on as it is while it barely carries the buyer: in the
+# quietest quarter of the buyer's last _COUPLING_FRAMES frames (10 ms each, about 10 s of their
+# speech; at least _COUPLING_MIN of them) the microphone is this much quieter than the call
+# audio. That is a headset, with nothing on the microphone to take out, and AEC3 would still
+# colour the rep's voice: on the team's headset calls it damped 4-8 kHz by about 5 dB (tiny.en
+# lost plurals and heard "would" as "will"), while its own "reduction" of a near-silent
+# microphone swung from 3 to 28 dB. A quarter, not the mean: the rep talking over the buyer's
+# "mm-hmm" is loud on the microphone and is not echo. Measured on the team's calls, that quarter
+# lies at -40 to -43 dB on a headset and at -12 to -18 dB with speaker echo. Above the line,
+# the reduction decides.
 _NO_ECHO_DB = -35.0
 _COUPLING_FRAMES = 1000
 _COUPLING_MIN = 50

@@ -41,13 +41,6 @@ from copilot.stt.spans import plan_windows
 __all__ = ["Job", "StreamingSettings", "StreamingTranscriber", "AudioTail"]
 
 JobKind = Literal["partial", "final"]
-
-# A revision is a second hearing, meant to be better: one that heard fewer than this many words a
-# second over a stretch of the speaker's speech this long missed most of it (tiny.en can skip the
-# first seconds of a window: the pitch call's "Most of our customers tell us … simply stops. The
-# next", 8.5 s, came back as "The next"), and the finals sent there stand. Speech runs 2-3 words a second.
-REVISION_MIN_WORDS_PER_S = 0.6
-REVISION_CHECKED_FROM_S = 3.0
 Finals = Literal["at_once", "packed", "revised"]
 """How an utterance's final text is heard:
 
@@ -58,6 +51,14 @@ Finals = Literal["at_once", "packed", "revised"]
   (``Segment.replaces``). The packed decoding runs only while the speaker is silent, so it
   never holds up a partial of theirs.
 """
+
+# A revision is a second hearing, meant to be better: one that heard fewer than this many words a
+# second over a stretch of the speaker's speech this long missed most of it (tiny.en can skip the
+# first seconds of a window: the pitch call's "Most of our customers tell us … simply stops. The
+# next", 8.5 s, came back as "The next"), and the finals sent there stand. Speech runs 2-3 words a
+# second.
+_REVISION_MIN_WORDS_PER_S = 0.6
+_REVISION_CHECKED_FROM_S = 3.0
 
 
 @dataclass(frozen=True)
@@ -412,7 +413,7 @@ def _part_of_call(placed: list[tuple[int, Word]], group: list[int],
 
 def _missed_most(words: int, seconds: float) -> bool:
     """A revised segment with too few words for the stretch of speech it would replace."""
-    return seconds >= REVISION_CHECKED_FROM_S and words < REVISION_MIN_WORDS_PER_S * seconds
+    return seconds >= _REVISION_CHECKED_FROM_S and words < _REVISION_MIN_WORDS_PER_S * seconds
 
 
 def _ends_sentence(text: str) -> bool:
