@@ -125,6 +125,7 @@ class EchoCanceller:
         self._coupled = 0  # frames put in the ring so far
         # Until the buyer has spoken there is no echo to take out: the rep's opening words go on as they are.
         self.passing = pass_through  # the microphone is currently passed on as it is
+        self._headset = False  # passed on because it barely carries the buyer: AEC3 is not run
         self._buyer_frames = 0  # 10 ms frames the buyer has spoken so far
         self._raw_tail = np.zeros(_AEC_DELAY, dtype=np.float32)  # the raw microphone, delayed like AEC3's output
         # With realign (live), the echo's lag is measured as the call goes and the pairing moved.
@@ -148,8 +149,15 @@ class EchoCanceller:
         near, far = self._mic[:n], self._call[:n]
         self._mic, self._call = self._mic[n:], self._call[n:]
         t = time.thread_time()
-        out: Samples = np.asarray(self._aec.process(near, far), dtype=np.float32)
-        active = self._measure(near, far, out)
+        if self._headset:
+            # The microphone goes on as it is and AEC3's work would be thrown away: skip it. Its
+            # reduction is not counted meanwhile; if the buyer comes onto the microphone (speakers),
+            # it resumes, and the reduction decides again from what it measures then.
+            out: Samples = near
+            active = self._measure(near, far, None)
+        else:
+            out = np.asarray(self._aec.process(near, far), dtype=np.float32)
+            active = self._measure(near, far, out)
         self._buyer_frames += active
         if self._realign:
             self._follow_lag(near, far, active)
@@ -218,10 +226,11 @@ class EchoCanceller:
     def _choose(self) -> None:
         """Pass the microphone on as it is, or cleaned, from the buyer's recent frames: raw while the
         microphone barely carries them (a headset), else by how much AEC3 took out."""
+        self._headset = False
         if self._coupled >= _COUPLING_MIN:
             ratios = self._coupling[: min(self._coupled, _COUPLING_FRAMES)]
             if 10 * np.log10(max(float(np.percentile(ratios, 25)), 1e-20)) < _NO_ECHO_DB:
-                self.passing = True
+                self.passing = self._headset = True
                 return
         if self._frames < _HEARD_FRAMES or self._recent_out <= 0:
             # Not enough of the buyer heard to tell: raw before they first speak, cleaned once they have.
@@ -233,8 +242,9 @@ class EchoCanceller:
         elif self.passing and recent_db >= FOUND_DB:
             self.passing = False
 
-    def _measure(self, near: Samples, far: Samples, out: Samples) -> int:
-        """Count the energy in and out while the buyer spoke; how many frames the buyer spoke."""
+    def _measure(self, near: Samples, far: Samples, out: Samples | None) -> int:
+        """Count the energy in and out while the buyer spoke (not with ``out`` None: AEC3 skipped); how many
+        frames the buyer spoke."""
         frames = len(near) // FRAME
         far_rms = np.sqrt(np.mean(far[: frames * FRAME].reshape(frames, FRAME) ** 2, axis=1))
         active = far_rms > 10 ** (_ACTIVE_DBFS / 20)
@@ -245,6 +255,8 @@ class EchoCanceller:
             ratios = near_e[active] / (far_rms[active] ** 2 * FRAME)
             self._coupling[(self._coupled + np.arange(len(ratios))) % _COUPLING_FRAMES] = ratios
             self._coupled += len(ratios)
+        if out is None:
+            return int(active.sum())
         out_e = np.sum(out[: frames * FRAME].reshape(frames, FRAME) ** 2, axis=1)
         # Frames where the rep talks over the buyer are not echo: the microphone's own loud speech
         # would hide how much echo was taken out. Keep the quieter half of the active frames.

@@ -150,6 +150,34 @@ def test_live_speaker_echo_keeps_being_cleaned_and_a_headset_taken_off_is_notice
     assert passing[half * 10 // RATE - 1] and not passing[-1]
 
 
+class CountedAec:
+    """AEC3 with a count of the microphone frames it was given."""
+
+    def __init__(self, aec: object) -> None:
+        self.aec, self.frames = aec, 0
+
+    def process(self, near: npt.NDArray[np.float32], far: npt.NDArray[np.float32]) -> object:
+        self.frames += len(near) // FRAME
+        return self.aec.process(near, far)  # type: ignore[attr-defined]
+
+
+def test_live_a_headset_passed_on_costs_no_echo_cancelling_until_speakers_bring_the_buyer_onto_it() -> None:
+    # A quiet headset for the first half, then the rep switches to the laptop's speakers (-12 dB echo).
+    floor = NOISE * np.float32(10 ** (-10 / 20))
+    half = len(REP) // 2
+    echo = np.concatenate([np.zeros(half, np.float32), through_room(PROSPECT, 0.06, -12.0)[half:]])
+    canceller = EchoCanceller(pass_through=True)
+    counted = CountedAec(canceller._aec)
+    canceller._aec = counted
+    passing = stream(canceller, REP[:half] + floor[:half], PROSPECT[:half])
+    # AEC3 heard the buyer's first words only (1 s in, about half a second of them); then nothing of the headset.
+    assert passing[-1] and counted.frames < 200
+    at_switch = counted.frames
+    passing = stream(canceller, (REP + floor + echo)[half:], PROSPECT[half:])
+    # Once the buyer is on the microphone, AEC3 runs again and its output, not the raw microphone, goes on.
+    assert counted.frames > at_switch + 300 and not passing[-1]
+
+
 def test_live_the_call_audio_arriving_after_its_echo_is_noticed_and_the_microphone_held_back() -> None:
     # The call's stream started 150 ms after the microphone's: the echo (60 ms) comes 90 ms before its reference.
     late = int(0.15 * RATE)
