@@ -76,11 +76,14 @@ class EchoReport:
     mic_delay_s: float  # how far the microphone was held back to let the call audio lead
     frames: int  # 10 ms frames of the buyer speaking that were measured
     cpu_s: float = 0.0  # CPU time the canceller itself took (this thread's)
+    # Live: the microphone barely carries the buyer now (a headset), so it is passed on as it is and
+    # whatever AEC3 "took out" of its near silence is not echo.
+    headset: bool = False
 
     @property
     def found(self) -> bool:
         """True when there was speaker echo on the microphone (and it was removed)."""
-        return self.frames > 0 and self.reduction_db >= FOUND_DB
+        return self.frames > 0 and self.reduction_db >= FOUND_DB and not self.headset
 
     def sentence(self) -> str:
         """One line for the rep: "Echo from your speakers: removed, -22 dB." or that none was heard."""
@@ -149,15 +152,15 @@ class EchoCanceller:
         near, far = self._mic[:n], self._call[:n]
         self._mic, self._call = self._mic[n:], self._call[n:]
         t = time.thread_time()
-        if self._headset:
-            # The microphone goes on as it is and AEC3's work would be thrown away: skip it. Its
-            # reduction is not counted meanwhile; if the buyer comes onto the microphone (speakers),
-            # it resumes, and the reduction decides again from what it measures then.
+        if self._headset and not _may_carry_buyer(near, far):
+            # A headset, passed on as it is, and nothing of the buyer on it in this block: AEC3's work
+            # would be thrown away, so it is skipped and nothing counts as taken out. It still hears
+            # every block that on its own would fail the headset test, so it has adapted by the time a
+            # switch to speakers shows in the buyer's recent frames.
             out: Samples = near
-            active = self._measure(near, far, None)
         else:
             out = np.asarray(self._aec.process(near, far), dtype=np.float32)
-            active = self._measure(near, far, out)
+        active = self._measure(near, far, out)
         self._buyer_frames += active
         if self._realign:
             self._follow_lag(near, far, active)
@@ -221,7 +224,7 @@ class EchoCanceller:
     def report(self) -> EchoReport:
         """What was measured so far."""
         reduction = 10 * np.log10(self._in / self._out) if self._out > 0 and self._in > 0 else 0.0
-        return EchoReport(float(reduction), self.mic_delay_s, self._frames, self._cpu_s)
+        return EchoReport(float(reduction), self.mic_delay_s, self._frames, self._cpu_s, headset=self._headset)
 
     def _choose(self) -> None:
         """Pass the microphone on as it is, or cleaned, from the buyer's recent frames: raw while the
@@ -242,9 +245,8 @@ class EchoCanceller:
         elif self.passing and recent_db >= FOUND_DB:
             self.passing = False
 
-    def _measure(self, near: Samples, far: Samples, out: Samples | None) -> int:
-        """Count the energy in and out while the buyer spoke (not with ``out`` None: AEC3 skipped); how many
-        frames the buyer spoke."""
+    def _measure(self, near: Samples, far: Samples, out: Samples) -> int:
+        """Count the energy in and out while the buyer spoke; how many frames the buyer spoke."""
         frames = len(near) // FRAME
         far_rms = np.sqrt(np.mean(far[: frames * FRAME].reshape(frames, FRAME) ** 2, axis=1))
         active = far_rms > 10 ** (_ACTIVE_DBFS / 20)
@@ -255,8 +257,6 @@ class EchoCanceller:
             ratios = near_e[active] / (far_rms[active] ** 2 * FRAME)
             self._coupling[(self._coupled + np.arange(len(ratios))) % _COUPLING_FRAMES] = ratios
             self._coupled += len(ratios)
-        if out is None:
-            return int(active.sum())
         out_e = np.sum(out[: frames * FRAME].reshape(frames, FRAME) ** 2, axis=1)
         # Frames where the rep talks over the buyer are not echo: the microphone's own loud speech
         # would hide how much echo was taken out. Keep the quieter half of the active frames.
@@ -268,6 +268,18 @@ class EchoCanceller:
         self._recent_in = self._recent_in * keep + float(near_e[chosen].sum())
         self._recent_out = self._recent_out * keep + float(out_e[chosen].sum())
         return int(active.sum())
+
+
+def _may_carry_buyer(near: Samples, far: Samples) -> bool:
+    """The block fails the headset test on its own: in the quietest quarter of its 10-ms frames where the buyer
+    speaks, the microphone is within _NO_ECHO_DB of them."""
+    frames = len(near) // FRAME
+    far_e = np.sum(far[: frames * FRAME].reshape(frames, FRAME) ** 2, axis=1)
+    near_e = np.sum(near[: frames * FRAME].reshape(frames, FRAME) ** 2, axis=1)
+    active = far_e > FRAME * 10 ** (_ACTIVE_DBFS / 10)
+    if not active.any():
+        return False
+    return bool(np.percentile(near_e[active] / far_e[active], 25) >= 10 ** (_NO_ECHO_DB / 10))
 
 
 def echo_delay(mic: Samples, call: Samples, seconds: float = 120.0) -> float | None:
