@@ -128,7 +128,9 @@ class EchoCanceller:
         self._coupled = 0  # frames put in the ring so far
         # Until the buyer has spoken there is no echo to take out: the rep's opening words go on as they are.
         self.passing = pass_through  # the microphone is currently passed on as it is
-        self._headset = False  # passed on because it barely carries the buyer: AEC3 is not run
+        # Passed on because it barely carries the buyer: AEC3 hears only the blocks that on their own fail that test.
+        self._headset = False
+        self._skipped = False  # the last block was passed on without AEC3
         self._buyer_frames = 0  # 10 ms frames the buyer has spoken so far
         self._raw_tail = np.zeros(_AEC_DELAY, dtype=np.float32)  # the raw microphone, delayed like AEC3's output
         # With realign (live), the echo's lag is measured as the call goes and the pairing moved.
@@ -152,7 +154,8 @@ class EchoCanceller:
         near, far = self._mic[:n], self._call[:n]
         self._mic, self._call = self._mic[n:], self._call[n:]
         t = time.thread_time()
-        if self._headset and not _may_carry_buyer(near, far):
+        skipped = self._headset and not _may_carry_buyer(near, far)
+        if skipped:
             # A headset, passed on as it is, and nothing of the buyer on it in this block: AEC3's work
             # would be thrown away, so it is skipped and nothing counts as taken out. It still hears
             # every block that on its own would fail the headset test, so it has adapted by the time a
@@ -160,6 +163,11 @@ class EchoCanceller:
             out: Samples = near
         else:
             out = np.asarray(self._aec.process(near, far), dtype=np.float32)
+            if self._skipped:
+                # AEC3 gives back its last block's tail first, and it did not hear the block before
+                # this one: that tail is the raw microphone's.
+                out[:_AEC_DELAY] = self._raw_tail
+        self._skipped = skipped
         active = self._measure(near, far, out)
         self._buyer_frames += active
         if self._realign:
@@ -169,7 +177,7 @@ class EchoCanceller:
             self._choose()
             delayed = np.concatenate([self._raw_tail, near])
             self._raw_tail = delayed[len(near):].copy()
-            if self.passing:
+            if self.passing or skipped:  # a skipped block has no cleaned audio to give
                 out = delayed[: len(near)]
         return self._cut(out)
 
