@@ -170,6 +170,7 @@ class PhraseDetector:
         self._you_object = _matcher(g["you_object"]) if g["you_object"] else None
         self._own_offer = _union(g["own_offer"])
         self._remarks = _union(g["remarks"])
+        self._asks_to_tell = _union(g["asks_to_tell"])
         self._generic = _union(g["generic"])
         self._cues = _union(g["cues"])
         self._statement_openers = _union(g["statement_openers"])
@@ -330,9 +331,10 @@ class PhraseDetector:
         its first words): halfway between the scorer's ``unaddressed_threshold`` and certainty. The
         listener acts in it (the rulebook's ``addressed`` cues, a "you" not inside a ``you_object``): no
         more than the head's threshold. A remark that asks nothing of the listener (``remarks``: "That
-        should get us there.", "See you next quarter!"): never. The listener only named ("your team",
-        "for you"): the scorer's ``named_threshold``, halfway. No listener at all: the
-        ``unaddressed_threshold``. A sentence of five words or fewer ("I really would.") takes its
+        should get us there.", "See you next quarter!") and a request that the listener tell the speaker
+        something (``asks_to_tell``: "Walk us through your budgeting process."): never. The listener
+        only named ("your team", "for you"): the scorer's ``named_threshold``, halfway. No listener at
+        all: the ``unaddressed_threshold``. A sentence of five words or fewer ("I really would.") takes its
         listener from the one before. A sentence with nothing in it that says what to do or think
         (:meth:`_cued`): never."""
         sure = float(getattr(self.model, "unaddressed_threshold", 0.0))
@@ -340,6 +342,8 @@ class PhraseDetector:
             return 0.0
         if not self._cued(low, a, b):
             return math.inf  # nothing in it says what to do or think
+        if self._asks_to_tell is not None and self._asks_to_tell.match(low, _command_at(low, a, b), b):
+            return math.inf  # it asks the listener to tell the speaker something, as a question does
         if self._own_offer is not None and self._own_offer.match(low, _subject_at(low, a), b):
             return (sure + 1.0) / 2
         if self._acts(low, a, b):
@@ -360,9 +364,7 @@ class PhraseDetector:
         end in -ing ("Turn off the lights.", "Just buy them."). True when the rulebook has no ``cues``."""
         if self._cues is None or self._cues.search(low, a, b):
             return True
-        at = _subject_at(low, a)
-        lead = _COMMAND_LEAD.match(low, at, b)
-        at = lead.end() if lead is not None else at
+        at = _command_at(low, a, b)
         first = _FIRST_WORD.match(low, at, b)
         if first is None or first.group(0).endswith("ing"):
             return False
@@ -372,10 +374,17 @@ class PhraseDetector:
 
     def _acts(self, low: str, a: int, b: int) -> bool:
         """The listener is the one who acts somewhere in ``low[a:b]``: an ``addressed`` cue that is not a "you"
-        inside a ``you_object`` ("Thank you.", "it gets you the volume pricing")."""
+        inside a ``you_object`` ("Thank you.", "it gets you the volume pricing") nor one after a ``generic``
+        frame, which means anyone ("Sometimes the top bid falls out, you go back.")."""
         assert self._addressed is not None
         spans = [(m.start(), m.end()) for m in self._you_object.finditer(low, a, b)] if self._you_object else []
-        return any(not any(s <= m.start() < e for s, e in spans) for m in self._addressed.finditer(low, a, b))
+        return any(not any(s <= m.start() < e for s, e in spans) and not self._anyone_at(low, a, m)
+                   for m in self._addressed.finditer(low, a, b))
+
+    def _anyone_at(self, low: str, a: int, m: re.Match[str]) -> bool:
+        """The "you" of ``m`` comes after (or ends) a ``generic`` frame of its sentence, which starts at ``a``."""
+        return (self._generic is not None and low.startswith("you", m.start())
+                and self._generic.search(low, a, m.end()) is not None)
 
     def _unaddressed_at(self, low: str, pos: int) -> bool:
         """The sentence around ``pos``, with the one before it, has no listener cue (the rulebook's ``addressed``
@@ -551,6 +560,14 @@ def _subject_at(low: str, a: int, remark: bool = False) -> int:
     if remark and (h := _HEDGE.match(low, at)) is not None:
         at = h.end()
     return at
+
+
+def _command_at(low: str, a: int, b: int) -> int:
+    """Where the sentence ``low[a:b]`` would have a command's verb: after its opening "so", "okay"… and a
+    softener ("just", "please", "maybe")."""
+    at = _subject_at(low, a)
+    lead = _COMMAND_LEAD.match(low, at, b)
+    return lead.end() if lead is not None else at
 
 
 def _previous_start(low: str, a: int) -> int:

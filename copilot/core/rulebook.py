@@ -41,6 +41,7 @@ _GUARD_PATTERN_KEYS = (
     "you_object",
     "own_offer",
     "remarks",
+    "asks_to_tell",
     "generic",
     "cues",
     "statement_openers",

@@ -149,6 +149,16 @@ def test_a_sentence_that_speaks_to_no_one_needs_a_sure_model(text: str, probabil
     ("It's a good idea to bring your CFO next time.", 0.95, True),
     ("Lock in the annual plan today, it should only take ten minutes.", 0.95, True),  # a remark opens it
     ("Okay, bye, and get the PO over to legal this week.", 0.95, True),
+    # A "you" after a frame that makes it anyone is not the listener acting: halfway, as if only named.
+    ("Sometimes the first offer falls through, you go back to the table.", 0.7, False),
+    ("Sometimes the first offer falls through, you go back to the table.", 0.8, True),
+    ("When you look at the renewal numbers, you can see the gap.", 0.7, False),
+    ("You can see the gap in the renewal numbers.", 0.7, True),  # the listener, not anyone
+    # A request that the listener tell the rep something is discovery: never the model's flag.
+    ("Walk us through your budgeting process.", 0.99, False),
+    ("Maybe tell me a bit about how your team buys software today.", 0.99, False),
+    ("Walk your CFO through the proposal before Friday.", 0.99, True),
+    ("Tell me you'll sign today.", 0.99, True),
 ])
 def test_how_a_sentence_speaks_to_the_listener_sets_the_models_bar(text: str, probability: float,
                                                                   flagged: bool) -> None:

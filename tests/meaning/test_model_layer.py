@@ -53,6 +53,27 @@ def test_facts_and_what_the_guards_excuse_are_not_flagged(fused: PhraseDetector,
     assert not fused.detect(text).flagged
 
 
+@pytest.mark.parametrize("text", [
+    "Walk us through your budgeting process.",
+    "Just walk me through what a typical week looks like for your team.",
+    "Maybe give us a sense of who else weighs in on this.",
+    "Tell us a little about how your team buys software today.",
+    "Why don't you walk me through your current setup?",
+])
+def test_a_request_to_tell_the_rep_something_is_discovery_not_steering(fused: PhraseDetector, text: str) -> None:
+    assert not fused.detect(text).flagged
+
+
+@pytest.mark.parametrize("text", [
+    "Walk your CFO through the proposal before Friday.",
+    "Tell your team you're signing this week.",
+    "Tell me you'll sign today.",
+    "Expand the rollout to all regions next month.",
+])
+def test_a_command_about_the_buyers_own_doing_is_still_flagged(fused: PhraseDetector, text: str) -> None:
+    assert fused.detect(text).flagged
+
+
 def test_detect_with_meaning_says_which_layer_flagged() -> None:
     r = copilot("detect", "--meaning",
                 stdin="The next step is a pilot.\nYour best option is clearly the premium package\n")
