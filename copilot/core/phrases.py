@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+import regex  # partial matching (what a sentence still being said may yet become): re has none
+
 from copilot.core.rulebook import Category, Rulebook, expand, lowercase_pattern
 from copilot.core.taught import NotExamples
 from copilot.core.wordmatch import WordStartMatcher
@@ -142,6 +144,7 @@ class PhraseDetector:
         self._scores: dict[str, Verdict] = {}  # sentence -> verdict (partials repeat)
         self._categories: dict[str, Category] = {}
         self._exceptions: dict[str, re.Pattern[str] | None] = {}
+        self._growing_exceptions: dict[str, regex.Pattern[str] | None] = {}  # compiled when first asked for
         # Each category's patterns, compiled once, to say which one fired (a flag's "why").
         self._explained: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
         groups: dict[str, list[tuple[str, list[str]]]] = {"directive": [], "supportive": []}
@@ -206,10 +209,11 @@ class PhraseDetector:
         return out + supportive[:1] if first_only else out + supportive
 
     def awaits_words(self, text: str) -> bool:
-        """A live partial's unfinished last sentence holds a pattern's hit that only the model's doubt keeps
-        back, with at most ``_AWAITED_WORDS`` words after it: "The next step is" alone says too little for the
-        model to judge, and its next words will settle it. The live session hears such a sentence's next words
-        sooner, even over its CPU budget (issue 25: waiting for them cost a flag up to one slow partial)."""
+        """A live partial's unfinished last sentence holds a pattern's hit that only the model's doubt, or an
+        exception its next words may complete, keeps back, with at most ``_AWAITED_WORDS`` words after it:
+        "The next step is" alone says too little for the model to judge, and its next words will settle it.
+        The live session hears such a sentence's next words sooner, even over its CPU budget (issue 25:
+        waiting for them cost a flag up to one slow partial)."""
         if self.model is None or not float(getattr(self.model, "rule_floor", 0.0)):
             return False
         low = _lowered(text)
@@ -225,11 +229,14 @@ class PhraseDetector:
                 growing: bool) -> bool | None:
         """How the guards judge the pattern's hit ``m`` (``growing``: its sentence is still being said): True
         flags it, False when a guard or the rep's own not-example excuses it, None when only the model's doubt
-        holds it back (a hit with "you" first, or said to no one; see :meth:`_doubted`). One judgement for
+        holds it back (a hit with "you" first, or said to no one; see :meth:`_doubted`) or, while it grows, an
+        exception its next words may complete (:meth:`_may_yet_be_excepted`). One judgement for
         :meth:`hits` and :meth:`awaits_words`, so what flags and what is awaited cannot drift apart."""
         if (self._excused(low, m, self._categories[m.lastgroup or ""])
                 or self._taught_not(text, low, m.start(), partial, continued) is not None):
             return False
+        if growing and self._may_yet_be_excepted(low, m):
+            return None
         you = low.startswith("you", m.start())
         if (you or self._unaddressed_at(low, m.start())) and self._doubted(text, low, m.start(),
                                                                           growing=you and growing):
@@ -482,6 +489,21 @@ class PhraseDetector:
         return self._generic is not None and any(
             low.startswith("you", m.start()) and self._generic.search(low, a, m.start())
             for m in self._directive.finditer(low, a, b))
+
+    def _may_yet_be_excepted(self, low: str, m: re.Match[str]) -> bool:
+        """One of the match's category's ``exceptions`` is under way over it when the text ends: a hit at the
+        end of a sentence still being said that its next words may excuse ("Rod, why don't you" … "take the
+        first one"; "It would be helpful if you could" … "walk me through"). Live, such a hit waits for the
+        next words rather than showing a prompt the whole sentence takes back."""
+        group = m.lastgroup or ""
+        if group not in self._growing_exceptions:
+            exc = self._exceptions[group]
+            self._growing_exceptions[group] = regex.compile(exc.pattern) if exc is not None else None
+        growing = self._growing_exceptions[group]
+        if growing is None:
+            return False
+        near = growing.finditer(low, max(0, m.start() - _EXCEPTION_REACH), partial=True)
+        return any(e.partial and e.start() < m.end() for e in near)
 
     def _excepted(self, text: str, m: re.Match[str]) -> bool:
         """One of the match's category's ``exceptions`` overlaps it."""

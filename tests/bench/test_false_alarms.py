@@ -106,10 +106,10 @@ def test_hand_labels_say_how_many_flags_are_right_by_text_or_by_its_sha1(tmp_pat
 def test_as_heard_counts_what_a_partial_guess_flags_on_the_way_but_the_whole_sentence_does_not(
         tmp_path: Path) -> None:
     text = tmp_path / "talk.txt"
-    # The first is excused only by its last words (the call's mechanics); the second is flagged whole;
+    # The first is excused only by its last words (the choice handed back); the second is flagged whole;
     # the third is never flagged.
-    text.write_text("You should see my screen now.\nYou should sign this week.\nRevenue grew nine percent.\n",
-                    encoding="utf-8")
+    talk = ["You should sign this week if you'd like.", "You should sign this week.", "Revenue grew nine percent."]
+    text.write_text("\n".join(talk) + "\n", encoding="utf-8")
     detector = PhraseDetector(Rulebook.load())
     whole = measure(read_corpus([text]), detector)
     assert whole["flagged"] == 1 and "as_heard" not in whole
@@ -117,9 +117,10 @@ def test_as_heard_counts_what_a_partial_guess_flags_on_the_way_but_the_whole_sen
     assert heard["flagged"] == 1
     assert heard["as_heard"] == {"flagged": 1, "per_1000_sentences": pytest.approx(1000 / 3)}
     lines = heard["heard_lines"]
-    assert isinstance(lines, list) and [line["text"] for line in lines] == ["You should see my screen now."]
+    assert isinstance(lines, list) and [line["text"] for line in lines] == ["You should sign this week if you'd like."]
     out = tmp_path / "flagged.tsv"
     r = copilot("bench", "false-alarms", str(text), "--as-heard", "--out", str(out))
     assert r.returncode == 0, r.stderr
     assert "as heard live: 1 more flagged by a partial guess" in r.stdout
-    assert "rules only\tpartial\t\tYou should\tYou should see my screen now." in out.read_text(encoding="utf-8")
+    written = out.read_text(encoding="utf-8")
+    assert "rules only\tpartial\t\tYou should\tYou should sign this week if you'd like." in written

@@ -43,7 +43,7 @@ def test_prospect_speech_is_never_flagged(detector: PhraseDetector) -> None:
 
 def test_the_final_of_a_flagged_partial_is_not_flagged_twice(detector: PhraseDetector) -> None:
     s = Session(detector)
-    s.segment(Segment("rep", 5, 6.5, "You should really", final=False))
+    s.segment(Segment("rep", 5, 6.5, "You should really bring IT", final=False))
     events = s.segment(Segment("rep", 5, 8, "You should really bring IT in.", final=True))
     assert not any(isinstance(e, Flag) for e in events)
     assert len(s.flags) == 1
@@ -182,7 +182,7 @@ def test_a_flag_a_partial_raised_and_the_whole_sentence_does_not_bear_out_is_tak
 
 def test_a_final_judges_only_the_partials_flags_inside_it_and_a_revision_none() -> None:
     s = Session(_WholeSaysOtherwise(Rulebook.load()))
-    later = "You should really"  # a partial of the next utterance, after the final below
+    later = "You should really call them"  # a partial of the next utterance, after the final below
     s.segment(Segment("rep", 20.0, 21.5, later, final=False, words=words(later, 20.0)))
     s.segment(Segment("rep", 1.0, 4.0, "Press star one.", words=words("Press star one.", 1.0)))
     assert len(s.flags) == 1 and not s.withdrawn
