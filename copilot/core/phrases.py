@@ -497,8 +497,7 @@ class PhraseDetector:
         next words rather than showing a prompt the whole sentence takes back."""
         group = m.lastgroup or ""
         if group not in self._growing_exceptions:
-            exc = self._exceptions[group]
-            self._growing_exceptions[group] = regex.compile(exc.pattern) if exc is not None else None
+            self._growing_exceptions[group] = _partial_matcher(self._exceptions[group])
         growing = self._growing_exceptions[group]
         if growing is None:
             return False
@@ -582,6 +581,17 @@ def _subject_at(low: str, a: int, remark: bool = False) -> int:
     if remark and (h := _HEDGE.match(low, at)) is not None:
         at = h.end()
     return at
+
+
+def _partial_matcher(pattern: re.Pattern[str] | None) -> regex.Pattern[str] | None:
+    """``pattern`` compiled for partial matching; None when there is none, or when a rep's own rulebook holds
+    an expression only Python's ``re`` reads (the hit is then judged on the words so far, as before)."""
+    if pattern is None:
+        return None
+    try:
+        return regex.compile(pattern.pattern)
+    except regex.error:
+        return None
 
 
 def _command_at(low: str, a: int, b: int) -> int:
