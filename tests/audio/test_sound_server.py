@@ -43,7 +43,7 @@ def sides(folder: Path, seconds: float | None = None) -> dict[str, Path]:
 
 def copilot_on(server: SoundServer, *args: str, **kw: Any) -> subprocess.Popen[str]:
     return subprocess.Popen([sys.executable, "-m", "copilot", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, cwd=ROOT, env=os.environ | server.env, **kw)
+                            text=True, cwd=ROOT, env=os.environ | server.env | {"PYTHONFAULTHANDLER": "1"}, **kw)
 
 
 def live(server: SoundServer, tmp_path: Path) -> subprocess.Popen[str]:
@@ -191,10 +191,11 @@ def test_a_server_restart_mid_call_is_survived(sound_server: SoundServer, tmp_pa
         player.kill()
         player.wait()
         sound_server.stop()
-        assert wait_until(lambda: any(e["type"] == "device" for e in events(tmp_path)), 20), what_it_said(proc)
+        assert wait_until(lambda: any(e["type"] == "device" for e in events(tmp_path)), 20), \
+            what_it_said(proc, tmp_path)
         sound_server.start()
         assert wait_until(lambda: sum("is back" in e.get("message", "") for e in events(tmp_path)) == 2, 30), \
-            what_it_said(proc)
+            what_it_said(proc, tmp_path)
         heard = max(e["t"] for e in events(tmp_path))
         player = sound_server.play("speakers", wavs["prospect"])
         assert wait_until(lambda: any(e["type"] == "speech" and e["speaker"] == "prospect" and e["t"] > heard
@@ -210,8 +211,14 @@ def test_a_server_restart_mid_call_is_survived(sound_server: SoundServer, tmp_pa
             proc.communicate()
 
 
-def what_it_said(proc: subprocess.Popen[str]) -> str:
-    """The end of what ``copilot live`` wrote to the terminal, for a check that failed (it is stopped first)."""
-    proc.kill()
-    _, err = proc.communicate(timeout=10)
-    return err[-3000:]
+def what_it_said(proc: subprocess.Popen[str], tmp_path: Path) -> str:
+    """For a check that failed: the device events ``copilot live`` wrote, and the end of what it wrote to the
+    terminal, where it is aborted so that every thread's stack shows where each one waits."""
+    said = [e.get("message", "") for e in events(tmp_path) if e["type"] == "device"]
+    proc.send_signal(signal.SIGABRT)  # with PYTHONFAULTHANDLER set, the stacks of all threads go to stderr
+    try:
+        _, err = proc.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        _, err = proc.communicate(timeout=10)
+    return f"device events: {said}\n{err[-6000:]}"
