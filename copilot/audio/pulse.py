@@ -158,11 +158,21 @@ def open_source(sc: Any, device: InputDevice, block_s: float,
     return _SourceStream(pulse, recorder, frames, push)
 
 
+# Both capture channels reopen their source after a server restart, usually within milliseconds of each
+# other (both see it go at once). Unserialised, each could make a connection and the later replace the
+# earlier while the first channel's new stream lived on the one dropped: soundcard's recorder reaches its
+# connection through the module-level ``_pulse``, so that stream would be read under another connection's
+# lock. A likely cause of a rare stall in CI, where one channel's "is back" never came.
+_RENEWING = threading.Lock()
+
+
 def _renew_connection(pulse: Any) -> None:
-    """A new connection to the server if soundcard's died (the server was restarted)."""
-    current = pulse._pulse
-    if current._pa_context_get_state(current.context) != pulse._pa.PA_CONTEXT_READY:
-        pulse._pulse = pulse._PulseAudio()  # raises while the server is still away
+    """A new connection to the server if soundcard's died (the server was restarted); one at a time, so both
+    channels go on with the same one."""
+    with _RENEWING:
+        current = pulse._pulse
+        if current._pa_context_get_state(current.context) != pulse._pa.PA_CONTEXT_READY:
+            pulse._pulse = pulse._PulseAudio()  # raises while the server is still away
 
 
 _FIXED: dict[int, type] = {}
