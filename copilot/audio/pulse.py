@@ -35,7 +35,7 @@ import numpy.typing as npt
 from copilot.audio.inputs import InputDevice
 from copilot.core.facts import SAMPLE_RATE
 
-__all__ = ["SERVER", "load_soundcard", "list_sources", "open_source"]
+__all__ = ["SERVER", "load_soundcard", "list_sources", "open_source", "renew_connection"]
 
 SERVER = "pulse"  # InputDevice.host of the sound server's sources
 
@@ -148,7 +148,7 @@ def open_source(sc: Any, device: InputDevice, block_s: float,
     """Start recording ``device`` by its source name, 16 kHz mono, ``block_s`` at a time, into ``push``;
     raises if the source (or the server) is not there."""
     pulse = sc.pulseaudio
-    _renew_connection(pulse)
+    renew_connection(pulse)
     if not any(m["id"] == device.source for m in pulse._pulse.source_list):
         raise LookupError(f"no source {device.source}")
     frames = int(SAMPLE_RATE * block_s)
@@ -166,7 +166,7 @@ def open_source(sc: Any, device: InputDevice, block_s: float,
 _RENEWING = threading.Lock()
 
 
-def _renew_connection(pulse: Any) -> None:
+def renew_connection(pulse: Any) -> None:
     """A new connection to the server if soundcard's died (the server was restarted); one at a time, so both
     channels go on with the same one."""
     with _RENEWING:

@@ -7,7 +7,7 @@ import time
 from types import SimpleNamespace
 from typing import Any
 
-from copilot.audio.pulse import _renew_connection
+from copilot.audio.pulse import renew_connection
 
 READY, FAILED = 4, 5
 
@@ -36,7 +36,7 @@ def test_both_channels_renewing_at_once_make_one_connection_and_share_it() -> No
 
     def channel() -> None:
         go.wait()
-        _renew_connection(pulse)
+        renew_connection(pulse)
         seen.append(pulse._pulse)
 
     threads = [threading.Thread(target=channel) for _ in range(2)]
@@ -51,5 +51,5 @@ def test_both_channels_renewing_at_once_make_one_connection_and_share_it() -> No
 def test_a_live_connection_is_kept() -> None:
     live = _Connection()
     pulse = SimpleNamespace(_pulse=live, _pa=SimpleNamespace(PA_CONTEXT_READY=READY), _PulseAudio=_Connection)
-    _renew_connection(pulse)
+    renew_connection(pulse)
     assert pulse._pulse is live
