@@ -32,6 +32,7 @@ CALL = ROOT / "tests" / "data" / "calls" / "billing_call.opus"
 # the digits alone are looked for in the text only (a session id, a time or an embedded chart may hold them).
 SAID = ("one one one one", "northwind", "rivera", "0-1-3-4", "4-1-5")
 SAID_DIGITS = ("4111", "1111", "0134", "415")
+SPOKEN_NUMBER = re.compile(r"\d|\b(zero|oh|one|two|three|four|five|six|seven|eight|nine)\b", re.IGNORECASE)
 
 pytestmark = pytest.mark.e2e
 
@@ -69,9 +70,10 @@ def heard(heard_json: dict[str, Any]) -> list[str]:
     secrets = heard_secrets(data["segments"])
     print("Hidden when redaction is on:", secrets)
     assert data["hidden"] is None
-    # The test is real only if tiny.en heard them: the phone number and the card number (with digits in them,
-    # however many it heard: it loops on "one one one") and the address (its domain).
-    assert sum(bool(re.search(r"\d", s)) for s in secrets) >= 2
+    # The test is real only if tiny.en heard them: the phone number and the card number (in digits or in words,
+    # however many it heard: it loops on "one one one", and on some processors writes only "four one one") and
+    # the address (its domain).
+    assert sum(bool(SPOKEN_NUMBER.search(s)) for s in secrets) >= 2
     assert any("com" in s.lower() for s in secrets)
     return secrets
 
