@@ -255,8 +255,9 @@ def _parser() -> argparse.ArgumentParser:
                     help="text files (one sentence a line), Earnings-21/22 .nlp transcripts, or folders of them")
     bf.add_argument("--rules", metavar="FILE", help="rulebook TOML file (default: the bundled English one)")
     bf.add_argument("--out", metavar="TSV", help="write every flagged sentence here, for reading by hand")
-    bf.add_argument("--labels", metavar="TSV",
-                    help="sentences labelled by hand (label 1/i/0, and text or sha1): how many flags are right")
+    bf.add_argument("--labels", metavar="TSV", action="append",
+                    help="sentences labelled by hand (label 1/i/0, and text or sha1): how many flags are right; "
+                         "may be given more than once (a later file's label wins for a sentence in two)")
     bf.add_argument("--as-heard", action="store_true",
                     help="also say each sentence word by word as a live session hears it: how many more a "
                          "partial guess flags on the way (a prompt shown live that the whole sentence takes back)")

@@ -35,7 +35,7 @@ import csv
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -205,12 +205,13 @@ def measure(sentences: list[Sentence], detector: PhraseDetector, as_heard: bool 
 
 
 def run(paths: list[str], detectors: dict[str, PhraseDetector], out: str | None = None,
-        as_json: bool = False, labels: str | None = None, as_heard: bool = False) -> int:
+        as_json: bool = False, labels: Sequence[str] = (), as_heard: bool = False) -> int:
     """Print the false-alarm numbers of each detector (``{"both layers": …, "rules only": …}``) on the corpus,
     and write the flagged sentences to ``out`` (TSV: detector, layer, category, match, text, source); with
-    ``labels`` (:func:`read_labels`), also how many flags hand labels call right; with ``as_heard``, also
-    the sentences only a live partial guess flags (layer ``partial`` in the TSV)."""
-    hand = read_labels(labels) if labels else None
+    ``labels`` (files :func:`read_labels` reads; a later file's label wins for a sentence in two), also how
+    many flags hand labels call right; with ``as_heard``, also the sentences only a live partial guess flags
+    (layer ``partial`` in the TSV)."""
+    hand = {k: v for path in labels for k, v in read_labels(path).items()} if labels else None
     sentences = read_corpus(paths)
     results = {name: measure(sentences, d, as_heard) for name, d in detectors.items()}
     if hand is not None:

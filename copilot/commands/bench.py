@@ -57,7 +57,8 @@ def run_false_alarms(args: argparse.Namespace) -> int:
 
     detectors = {"rules only": load_detector(args.rules, meaning=False, mine=False),
                  "both layers": load_detector(args.rules, meaning=True, threads=0, mine=False)}
-    return run(args.corpus, detectors, out=args.out, as_json=args.json, labels=args.labels, as_heard=args.as_heard)
+    return run(args.corpus, detectors, out=args.out, as_json=args.json, labels=args.labels or (),
+               as_heard=args.as_heard)
 
 
 def run_analyze(args: argparse.Namespace) -> int:

@@ -97,6 +97,10 @@ def test_hand_labels_say_how_many_flags_are_right_by_text_or_by_its_sha1(tmp_pat
     assert json.loads(r.stdout)["rules only"]["read_by_hand"] == {"right": 1, "wrong": 2, "not_labelled": 0}
     shown = copilot("bench", "false-alarms", str(text), "--labels", str(labels))
     assert "read by hand: 1 of 3 labelled flags" in shown.stdout
+    later = tmp_path / "later.tsv"  # a second file: its own sentences, and a label that overrides the first's
+    later.write_text('label\ttext\n1\tYou have to "turn off" your mic.\n', encoding="utf-8")
+    both = copilot("bench", "false-alarms", str(text), "--labels", str(labels), "--labels", str(later), "--json")
+    assert json.loads(both.stdout)["rules only"]["read_by_hand"] == {"right": 2, "wrong": 1, "not_labelled": 0}
     labels.write_text("label\tsentence\n1\tYou should sign this week.\n", encoding="utf-8")
     wrong = copilot("bench", "false-alarms", str(text), "--labels", str(labels))
     assert wrong.returncode != 0 and "Traceback" not in wrong.stderr
