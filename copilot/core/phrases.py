@@ -470,7 +470,8 @@ class PhraseDetector:
         # threat ("If you don't sign…").
         opening = " ".join(sentence.split()[: _NEGATION_WINDOW_WORDS + 1])
         negated = _found(self._negation, opening) and not _found(self._conditional, opening)
-        return ((sentence.rstrip().endswith("?") and self._hands_back(sentence))
+        return ((sentence.rstrip().endswith("?") and (self._hands_back(sentence) or self._asked_after_preamble(
+                    text, s_start, self._first_push(text, s_start, s_end))))
                 or negated
                 or self._permission.found(text, max(0, s_start - _EXCEPTION_REACH), s_end)
                 or self._autonomy.found(text, s_start, s_end)
@@ -537,7 +538,8 @@ class PhraseDetector:
             return True
         if text.startswith("you", start) and self._generic is not None and self._generic.search(text, s_start, start):
             return True  # "when you look at the market, you have to…": anyone, not the listener (_anyone)
-        if "question" in guards and asks and self._hands_back(sentence):
+        if "question" in guards and asks and (self._hands_back(sentence) or (
+                sentence.rstrip().endswith("?") and self._asked_after_preamble(text, s_start, start))):
             return True
         if "permission" in guards and self._permission.found(text, 0, start):
             return True
@@ -554,6 +556,23 @@ class PhraseDetector:
             return False
         # "If you don't sign by Friday…" is a threat, not a negation of the pressure.
         return not _found(self._conditional, window)
+
+    def _asked_after_preamble(self, text: str, s_start: int, pos: int) -> bool:
+        """A question (its sentence, from ``s_start``, ends in "?") that opens after a preamble, in a clause before
+        the hit at ``pos``
+        ("And just to follow up on the plan, is there a step that you need to…?", "Just so I understand, do
+        you need to…?"): the question hands the choice back as one that opens the sentence does."""
+        if self._question_openers is None:
+            return False
+        return any(self._question_openers.match(text[m.end():pos].lstrip())
+                   for m in _CLAUSE_BREAK.finditer(text, s_start, pos))
+
+    def _first_push(self, low: str, a: int, b: int) -> int:
+        """Where the sentence ``low[a:b]`` first speaks to the listener (an ``addressed`` match; ``b`` when none
+        is in it): a question that opens before it asks, and one after it (a tag, "…, would you agree?") leans
+        on what was said."""
+        first = next(self._addressed.finditer(low, a, b), None) if self._addressed is not None else None
+        return first.start() if first is not None else b
 
     def _hands_back(self, question: str) -> bool:
         """The question opens like one that hands the choice back ("What…", "Would…")."""

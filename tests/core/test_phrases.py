@@ -221,6 +221,20 @@ def test_a_question_that_asks_is_not_a_push(text: str, flagged: bool) -> None:
     assert PhraseDetector(Rulebook.load()).detect(text).flagged is flagged
 
 
+@pytest.mark.parametrize(("text", "flagged"), [
+    # A question that opens after a preamble asks, as one that opens the sentence does.
+    ("And just to follow up on the rollout, is there a step that you need to finish first?", False),
+    ("Just so I understand, do you need to get legal involved?", False),
+    ("Sam, could you just sign it today?", False),  # as "Could you just sign it today?" is not flagged
+    # A question after the push is a tag that leans on it.
+    ("You need to sign today, would you agree?", True),
+    ("Looking at the numbers, you need to move before the price goes up?", True),
+])
+def test_a_question_after_a_preamble_asks_but_a_tag_leans(text: str, flagged: bool) -> None:
+    assert PhraseDetector(Rulebook.load()).detect(text).flagged is flagged
+    assert PhraseDetector(Rulebook.load(), model=_Sure(0.97)).detect(text).flagged is flagged
+
+
 def test_a_rulebook_without_the_addressed_list_judges_every_sentence_alike(tmp_path: Path) -> None:
     source = default_rules_path().read_text(encoding="utf-8")
     start = source.index("addressed = [")
