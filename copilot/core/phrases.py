@@ -538,8 +538,8 @@ class PhraseDetector:
             return True
         if text.startswith("you", start) and self._generic is not None and self._generic.search(text, s_start, start):
             return True  # "when you look at the market, you have to…": anyone, not the listener (_anyone)
-        if "question" in guards and asks and (self._hands_back(sentence) or (
-                sentence.rstrip().endswith("?") and self._asked_after_preamble(text, s_start, start))):
+        if "question" in guards and asks and (self._hands_back(sentence)
+                                              or self._asked_after_preamble(text, s_start, start)):
             return True
         if "permission" in guards and self._permission.found(text, 0, start):
             return True
@@ -558,10 +558,10 @@ class PhraseDetector:
         return not _found(self._conditional, window)
 
     def _asked_after_preamble(self, text: str, s_start: int, pos: int) -> bool:
-        """A question (its sentence, from ``s_start``, ends in "?") that opens after a preamble, in a clause before
-        the hit at ``pos``
-        ("And just to follow up on the plan, is there a step that you need to…?", "Just so I understand, do
-        you need to…?"): the question hands the choice back as one that opens the sentence does."""
+        """A question (its sentence, from ``s_start``, ends in "?" or asks by its word order) that opens after a
+        preamble, in a clause before the hit at ``pos`` ("And just to follow up on the plan, is there a step that
+        you need to…?", "Just so I understand, do you need to…"): it hands the choice back as a question that
+        opens the sentence does."""
         if self._question_openers is None:
             return False
         return any(self._question_openers.match(text[m.end():pos].lstrip())

@@ -216,6 +216,8 @@ def test_someone_elses_words_reported_are_not_the_speakers_push(text: str, flagg
     ("Why don't you like the annual plan?", False),
     ("Why don't you bring your CFO next time?", True),
     ("Why don't you have a look at the annual plan?", True),
+    # After a preamble too, by its word order, "?" or not (a live partial has none yet).
+    ("Just so I understand, do you need to get legal involved", False),
 ])
 def test_a_question_that_asks_is_not_a_push(text: str, flagged: bool) -> None:
     assert PhraseDetector(Rulebook.load()).detect(text).flagged is flagged
