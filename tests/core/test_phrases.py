@@ -214,6 +214,8 @@ def test_someone_elses_words_reported_are_not_the_speakers_push(text: str, flagg
     # "Why don't you" with a verb of knowing or liking asks a reason; with a deed it proposes one.
     ("Why don't you know that?", False),
     ("Why don't you like the annual plan?", False),
+    ("Why don't you want to be more bullish on the target?", False),
+    ("Why don't you think the pilot worked?", False),
     ("Why don't you bring your CFO next time?", True),
     ("Why don't you have a look at the annual plan?", True),
     # After a preamble too, by its word order, "?" or not (a live partial has none yet).
@@ -405,3 +407,34 @@ def test_a_hit_its_next_words_may_excuse_waits_for_them(detector: PhraseDetector
              "Okay. Why don't you sign it today.": True}
     for sentence, directive in whole.items():
         assert detector.detect(sentence).flagged is directive
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    # An obligation with no deed after it: the speaker broke off and started again, or "got to" means arrived.
+    ("You should the pricing page is where it all lives.", False),
+    ("I mean you have to the numbers are tricky anyway.", False),
+    ("So you got to the point where the old tool stopped scaling.", False),
+    ("And then you've got to the renewal, and it all came up again.", False),
+    # An adverb before the deed does not excuse it.
+    # A time said between the obligation and the deed is not a break.
+    ("You should the same day send it to your CFO.", True),
+    ("You have to this week get the signatures in.", True),
+    ("You should really sign the order form today.", True),
+    # Information asked for, put as an obligation, asks as "walk me through…" does.
+    ("Maybe you've got to just remind us how the renewal works.", False),
+    ("You need to walk me through the approval steps.", False),
+    ("You need to walk your CFO through the proposal.", True),
+    ("You need to tell me you'll sign today.", True),
+    # What makes sense to the speaker is an opinion; what makes sense to do is advice.
+    ("It makes sense to me that you'd want to wait for the board.", False),
+    ("It makes sense to us that legal wants a look first.", False),
+    ("It makes sense to me to lock this in now.", True),
+    ("It makes sense to start the pilot in May.", True),
+    # The listener's own words given back.
+    ("Like you say, you need to get the CFO on board before anything else.", False),
+    ("Since, as you say, you have to renew in March anyway, the timing works.", False),
+    ("Like I say, you need to get the CFO on board before anything else.", True),
+])
+def test_a_hit_that_pushes_no_deed_on_the_listener_is_not_flagged(text: str, flagged: bool) -> None:
+    assert PhraseDetector(Rulebook.load()).detect(text).flagged is flagged
+    assert PhraseDetector(Rulebook.load(), model=_Sure(0.97)).detect(text).flagged is flagged
