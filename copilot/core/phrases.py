@@ -48,6 +48,10 @@ _SENTENCE_REACH = 400  # a sentence longer than this is a transcript without pun
 _PUNCT = (",", ".", ";", ":", "!", "?")
 _NEGATION_REACH = 60  # characters before a match that can hold its negation
 _EXCEPTION_REACH = 80  # characters around a match that an exception may span
+# A "you" whose obligation or wish a hit right after it carries out ("you need to make sure you…").
+_YOU_BEFORE = re.compile(r"\byou(?:'ve|'ll|'d)?(?:\s+(?:really|just|also|still|always|all|guys))*"
+                         r"\s+(?:(?:want|need|have|got|ought)\s+to|gotta|wanna|should|must)\s+$", re.IGNORECASE)
+_YOU_BEFORE_REACH = 40
 # "What would you need to see…", "Do you have to…": a question by its word order, with or
 # without its "?" (a live partial has none yet, and tiny.en often leaves it out).
 _ASKING_ORDER = re.compile(r"\b(do|does|did|would|could|will|can|should|might|may|shall)\s+$")
@@ -488,7 +492,7 @@ class PhraseDetector:
         rulebook's ``generic`` guard: "Sometimes you're unlucky, you need to do it a year earlier."): the model may
         not flag it for the words the guard excused."""
         return self._generic is not None and any(
-            low.startswith("you", m.start()) and self._generic.search(low, a, m.start())
+            _you_does(low, a, m.start()) and self._generic.search(low, a, m.start())
             for m in self._directive.finditer(low, a, b))
 
     def _may_yet_be_excepted(self, low: str, m: re.Match[str]) -> bool:
@@ -536,7 +540,7 @@ class PhraseDetector:
             return False  # a leading question pushes whatever else the sentence says
         if "negation" in guards and self._negated(text[max(s_start, start - _NEGATION_REACH) : start]):
             return True
-        if text.startswith("you", start) and self._generic is not None and self._generic.search(text, s_start, start):
+        if _you_does(text, s_start, start) and self._generic is not None and self._generic.search(text, s_start, start):
             return True  # "when you look at the market, you have to…": anyone, not the listener (_anyone)
         if "question" in guards and asks and (self._hands_back(sentence)
                                               or self._asked_after_preamble(text, s_start, start)):
@@ -590,6 +594,12 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     if text[start:].strip():
         out.append((start, len(text)))
     return out
+
+
+def _you_does(low: str, a: int, pos: int) -> bool:
+    """The hit at ``pos`` (its sentence starts at ``a``) has "you" for its doer: it starts with "you", or follows
+    a "you" who must or wants to do it ("you need to make sure you…", "you want to make sure to…")."""
+    return low.startswith("you", pos) or _YOU_BEFORE.search(low, max(a, pos - _YOU_BEFORE_REACH), pos) is not None
 
 
 def _subject_at(low: str, a: int, remark: bool = False) -> int:

@@ -438,3 +438,19 @@ def test_a_hit_its_next_words_may_excuse_waits_for_them(detector: PhraseDetector
 def test_a_hit_that_pushes_no_deed_on_the_listener_is_not_flagged(text: str, flagged: bool) -> None:
     assert PhraseDetector(Rulebook.load()).detect(text).flagged is flagged
     assert PhraseDetector(Rulebook.load(), model=_Sure(0.97)).detect(text).flagged is flagged
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    # The "you" a generic frame made anyone is also the one who "makes sure" or "goes ahead" after it.
+    ("When you get those warning signs, you need to make sure you prepare for what comes next.", False),
+    ("When you want to make sure to get ten units, you tend to order fifteen.", False),
+    ("Sometimes you have to go ahead and replace the whole system.", False),
+    # Said to the listener, with no such frame, it still flags.
+    ("You need to make sure you prepare for the board meeting.", True),
+    ("Make sure you prepare for the board meeting.", True),
+    # A frame in another sentence makes no one anyone here.
+    ("When you get the numbers, call me. You need to make sure you bring your CFO.", True),
+])
+def test_the_generic_you_is_anyone_in_the_deed_it_chains_to(text: str, flagged: bool) -> None:
+    assert PhraseDetector(Rulebook.load()).detect(text).flagged is flagged
+    assert PhraseDetector(Rulebook.load(), model=_Sure(0.95)).detect(text).flagged is flagged
