@@ -14,6 +14,10 @@ A corpus is any mix of:
   full stops, question and exclamation marks, and at a change of speaker;
 - folders holding such files.
 
+A file that repeats a call already read is left out and named (the Earnings-22 folder keeps each call as
+the reference and again force-aligned under another name, and ten calls again in a subset): one more than
+half of whose six-word runs are in files already read, or a quarter if a file of its name was read.
+
 With ``--labels``, flags are also read against sentences labelled by hand (a TSV with a ``label``
 column, ``1`` or ``i`` for a sentence that tells the listener what to do or think, ``0`` for one that
 does not, and the sentence as ``text`` or as the ``sha1`` of its text, for corpora whose text may not
@@ -34,6 +38,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -42,12 +47,13 @@ from pathlib import Path
 from copilot.core.phrases import PhraseDetector
 from copilot.errors import UserError
 
-__all__ = ["Sentence", "CorpusError", "read_corpus", "read_labels", "measure", "flagged_as_heard", "run",
-           "WORDS_PER_MINUTE"]
+__all__ = ["Sentence", "Corpus", "CorpusError", "read_corpus", "read_talk", "read_labels", "measure",
+           "flagged_as_heard", "run", "WORDS_PER_MINUTE"]
 
 WORDS_PER_MINUTE = 141.0
 _MIN_WORDS = 3
 _ENDS = (".", "?", "!")
+_WORD = re.compile(r"[^a-z0-9']")
 
 
 @dataclass(frozen=True)
@@ -62,24 +68,61 @@ class CorpusError(UserError, ValueError):
     """A corpus that cannot be read; the message names the file and what is wrong."""
 
 
+@dataclass(frozen=True)
+class Corpus:
+    """The sentences of a corpus, and the files left out because they repeat a call already read."""
+
+    sentences: list[Sentence]
+    repeats: list[Path]
+
+
 def read_corpus(paths: Iterable[str | Path]) -> list[Sentence]:
-    """Every sentence of three words or more in the given files and folders, in order."""
-    out: list[Sentence] = []
+    """Every sentence of three words or more in the given files and folders, in order, each call once."""
+    return read_talk(paths).sentences
+
+
+def read_talk(paths: Iterable[str | Path]) -> Corpus:
+    """The corpus in the given files and folders: every sentence of three words or more, in order, each call
+    once. A file is left out as a repeat when more than half of its runs of six words are in files already
+    read (a copy, its punctuation redone), or a quarter when a file of its name was read (the same call written
+    out again, without its ums: Earnings-22's ``nonverbatim`` subset). In a folder, shallower files are read
+    first, and those whose path says ``aligned`` last."""
+    files: list[Path] = []
     for path in paths:
         p = Path(path)
         if p.is_dir():
-            files = sorted(f for f in p.rglob("*") if f.suffix in (".nlp", ".txt") and f.is_file())
-            if not files:
+            found = [f for f in p.rglob("*") if f.suffix in (".nlp", ".txt") and f.is_file()]
+            if not found:
                 raise CorpusError(f"{p}: holds no .txt or .nlp files")
+            files.extend(sorted(found, key=lambda f: ("aligned" in str(f.relative_to(p)).lower(),
+                                                      len(f.relative_to(p).parts), str(f))))
         elif p.is_file():
-            files = [p]
+            files.append(p)
         else:
             raise CorpusError(f"{p}: no such file or folder")
-        for f in files:
-            out.extend(s for s in _read_file(f) if len(s.text.split()) >= _MIN_WORDS)
+    out: list[Sentence] = []
+    repeats: list[Path] = []
+    names: set[str] = set()
+    seen: set[int] = set()
+    for f in files:
+        sentences = [s for s in _read_file(f) if len(s.text.split()) >= _MIN_WORDS]
+        runs = _runs(sentences)
+        share = len(runs & seen) / len(runs) if runs else 0.0
+        if share > 0.5 or (f.name in names and share >= 0.25):
+            repeats.append(f)
+            continue
+        names.add(f.name)
+        seen |= runs
+        out.extend(sentences)
     if not out:
         raise CorpusError("the corpus holds no sentence of three words or more")
-    return out
+    return Corpus(out, repeats)
+
+
+def _runs(sentences: list[Sentence], n: int = 6) -> set[int]:
+    """The runs of ``n`` words of a file's sentences, lower case and without punctuation, hashed."""
+    words = [w for s in sentences for w in (_WORD.sub("", w.lower()) for w in s.text.split()) if w]
+    return {hash(tuple(words[i:i + n])) for i in range(len(words) - n + 1)}
 
 
 def _read_file(path: Path) -> list[Sentence]:
@@ -212,8 +255,11 @@ def run(paths: list[str], detectors: dict[str, PhraseDetector], out: str | None 
     many flags hand labels call right; with ``as_heard``, also the sentences only a live partial guess flags
     (layer ``partial`` in the TSV)."""
     hand = {k: v for path in labels for k, v in read_labels(path).items()} if labels else None
-    sentences = read_corpus(paths)
+    corpus = read_talk(paths)
+    sentences = corpus.sentences
     results = {name: measure(sentences, d, as_heard) for name, d in detectors.items()}
+    for r in results.values():
+        r["repeats_left_out"] = [str(f) for f in corpus.repeats]
     if hand is not None:
         for r in results.values():
             r["read_by_hand"] = _read_by_hand(r["lines"], hand)  # type: ignore[arg-type]
@@ -236,6 +282,9 @@ def run(paths: list[str], detectors: dict[str, PhraseDetector], out: str | None 
     print(f"copilot bench false-alarms: {first['sentences']:,} sentences of 3 words or more, "
           f"{first['words']:,} words (about {first['hours_estimated']:.1f} h of speech at "
           f"{WORDS_PER_MINUTE:.0f} words a minute)")
+    if corpus.repeats:
+        names = ", ".join(f.name for f in corpus.repeats[:3]) + (", …" if len(corpus.repeats) > 3 else "")
+        print(f"  left out {len(corpus.repeats)} file(s) that repeat a call already read ({names})")
     for name, r in results.items():
         rate = r["per_1000_sentences"]
         assert isinstance(rate, float)

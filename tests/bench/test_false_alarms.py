@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from copilot.bench.false_alarms import CorpusError, measure, read_corpus
+from copilot.bench.false_alarms import CorpusError, measure, read_corpus, read_talk
 from copilot.core.phrases import PhraseDetector
 from copilot.core.rulebook import Rulebook
 from tests.command_line import copilot
@@ -52,6 +52,39 @@ def test_measure_counts_flags_per_thousand_sentences_by_layer_and_category(tmp_p
     assert result["by_category"] == {"imperatives": 1, "closing_pressure": 1}
     words = 8 + 5 + 7 + 8 + 5
     assert result["hours_estimated"] == pytest.approx(words / 141 / 60)
+
+
+def test_a_call_kept_twice_in_a_folder_is_read_once_and_the_copy_is_named(tmp_path: Path) -> None:
+    # The Earnings sets keep each call as the reference and again force-aligned, under other names.
+    tokens = [("You", "0", ""), ("should", "0", ""), ("sign", "0", ""), ("today", "0", "."),
+              ("Revenue", "1", ""), ("grew", "1", ""), ("nine", "1", ""), ("percent", "1", "."),
+              ("Thank", "2", ""), ("you", "2", ""), ("all", "2", ""), ("for", "2", ""), ("joining", "2", ".")]
+    root = tmp_path / "earnings"
+    (root / "force_aligned_nlp_references").mkdir(parents=True)
+    (root / "nlp_references").mkdir()
+    nlp(root / "force_aligned_nlp_references" / "2021-Acme-Q3-call.aligned.nlp", tokens)
+    nlp(root / "nlp_references" / "4420696.nlp", tokens)
+    # Another call that shares only its operator's boilerplate is not a copy.
+    nlp(root / "nlp_references" / "4420697.nlp", tokens[8:] + [("Margins", "3", ""), ("held", "3", ""),
+                                                                ("up", "3", ""), ("well", "3", "."),
+                                                                ("Costs", "4", ""), ("fell", "4", ""),
+                                                                ("a", "4", ""), ("little", "4", ".")])
+    r = copilot("bench", "false-alarms", str(root), "--json")
+    assert r.returncode == 0, r.stderr
+    result = json.loads(r.stdout)["rules only"]
+    assert result["sentences"] == 3 + 3 and result["flagged"] == 1
+    assert [Path(f).name for f in result["repeats_left_out"]] == ["2021-Acme-Q3-call.aligned.nlp"]
+    said = copilot("bench", "false-alarms", str(root))
+    assert "left out 1 file(s) that repeat a call already read (2021-Acme-Q3-call.aligned.nlp)" in said.stdout
+
+
+def test_two_meetings_that_share_a_file_name_in_two_folders_are_both_read(tmp_path: Path) -> None:
+    for split, lines in (("dev", ["The filter bank runs at eight kilohertz now.", "We tried three window sizes."]),
+                         ("held", ["The committee will hear the minister next week.", "Thank you, Chair."])):
+        (tmp_path / split).mkdir()
+        (tmp_path / split / "Academic.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    corpus = read_talk([tmp_path / "dev", tmp_path / "held"])
+    assert len(corpus.sentences) == 4 and corpus.repeats == []
 
 
 @pytest.mark.parametrize("content, says", [
