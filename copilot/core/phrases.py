@@ -38,10 +38,13 @@ _FOLLOW_ON_WORDS = 5  # a sentence this short ("I really would.") leans on the o
 # Words a sentence may open with before its subject ("So we map…", "Okay, I can send…").
 _OPENERS = re.compile(r"\s*(?:(?:so|and|but|well|okay|ok|alright|all right|now|then|also|yeah|yes|yep|yup|mm|mhm|"
                       r"oh|ah|exactly|absolutely|great|sure|right|perfect|understood|um|uh|i mean)\b[\s,.;:\-]*)*")
-# ... and before a command's verb, a softener ("Just buy them.", "You know, figure out how…").
+# ... and before a command's verb, a softener ("Just buy them.", "You know, figure out how…") or a sentence
+# adverb and its comma ("Obviously, there's…", "Seriously, lock it in…"): the word after it is the verb, if any.
 _COMMAND_LEAD = re.compile(r"(?:(?:just|please|simply|maybe|perhaps|definitely|really|actually|honestly|you know|"
-                           r"i mean)\b[\s,]*)*")
+                           r"i mean)\b[\s,]*|[a-z]+ly,\s*)*")
 _FIRST_WORD = re.compile(r"[a-z][a-z'-]*")
+# Verbs whose own base form ends in -ing: a command's verb, not an -ing form ("Bring your CFO along.").
+_VERBS_IN_ING = frozenset({"bring", "ring", "sing", "sting", "string", "swing", "fling", "cling", "wring", "spring"})
 # ... and before a remark, the speaker's own hedge ("I think that's a good idea.").
 _HEDGE = re.compile(r"(?:i (?:think|guess|suppose)|i'd say)\b[\s,]*")
 _SENTENCE_REACH = 400  # a sentence longer than this is a transcript without punctuation
@@ -371,13 +374,14 @@ class PhraseDetector:
     def _cued(self, low: str, a: int, b: int) -> bool:
         """The sentence ``low[a:b]`` says something a directive sentence says (one of the rulebook's ``cues``:
         "should", "let's", "makes sense", "only", "next"…), or may be a command: it opens (after "so",
-        "okay"…, and "just", "please") with a word that is not one of the ``statement_openers`` and does not
-        end in -ing ("Turn off the lights.", "Just buy them."). True when the rulebook has no ``cues``."""
+        "okay"…, and "just", "please") with a word that is not one of the ``statement_openers`` and is not an
+        -ing form ("Turn off the lights.", "Just buy them.", "Bring your CFO along."). True when the rulebook
+        has no ``cues``."""
         if self._cues is None or self._cues.search(low, a, b):
             return True
         at = _command_at(low, a, b)
         first = _FIRST_WORD.match(low, at, b)
-        if first is None or first.group(0).endswith("ing"):
+        if first is None or (first.group(0).endswith("ing") and first.group(0) not in _VERBS_IN_ING):
             return False
         opener = self._statement_openers
         # "he's", "that'll": a statement opener with its contraction.
@@ -624,8 +628,8 @@ def _partial_matcher(pattern: re.Pattern[str] | None) -> regex.Pattern[str] | No
 
 
 def _command_at(low: str, a: int, b: int) -> int:
-    """Where the sentence ``low[a:b]`` would have a command's verb: after its opening "so", "okay"… and a
-    softener ("just", "please", "maybe")."""
+    """Where the sentence ``low[a:b]`` would have a command's verb: after its opening "so", "okay"…, a
+    softener ("just", "please", "maybe") and a sentence adverb with its comma ("obviously,")."""
     at = _subject_at(low, a)
     lead = _COMMAND_LEAD.match(low, at, b)
     return lead.end() if lead is not None else at

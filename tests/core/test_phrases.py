@@ -174,6 +174,13 @@ def test_how_a_sentence_speaks_to_the_listener_sets_the_models_bar(text: str, pr
     ("Going all in gets the first month free.", False),  # an -ing word is no command's verb
     ("That way your team starts the new year with the analytics already in place.", False),  # a state
     ("Your competitors are already seeing the benefits.", True),  # others already doing it
+    # A sentence adverb or a "last" that opens a statement is no command's verb: the word after it decides.
+    ("Obviously, there's a bit of a gap there when the data loads.", False),
+    ("Frankly, it was a tough quarter for the whole sector.", False),
+    ("Just last one from me on the pricing side.", False),
+    ("Seriously, lock in the annual plan today.", True),
+    ("Fortunately, just bring your CFO along on Friday.", True),
+    ("Bring your CFO along on Friday.", True),  # "bring" is a verb, not an -ing form
     # A cue ("should", "let's", "every", "next"…), or a command's verb first.
     ("That's what I should do?", True),
     ("Every hospital in the group signed except yours.", True),
