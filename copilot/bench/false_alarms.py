@@ -15,8 +15,8 @@ A corpus is any mix of:
 - folders holding such files.
 
 A file that repeats a call already read is left out and named (the Earnings-22 folder keeps each call as
-the reference and again force-aligned under another name, and ten calls again in a subset): one more than
-half of whose six-word runs are in files already read, or a quarter if a file of its name was read.
+the reference and again force-aligned under another name, and ten calls again in a subset): a file more
+than half of whose six-word runs are in files already read, or a quarter if a file of its name was read.
 
 With ``--labels``, flags are also read against sentences labelled by hand (a TSV with a ``label``
 column, ``1`` or ``i`` for a sentence that tells the listener what to do or think, ``0`` for one that
@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from copilot.core.phrases import PhraseDetector
+from copilot.core.taught import normalised
 from copilot.errors import UserError
 
 __all__ = ["Sentence", "Corpus", "CorpusError", "read_corpus", "read_talk", "read_labels", "measure",
@@ -53,7 +54,7 @@ __all__ = ["Sentence", "Corpus", "CorpusError", "read_corpus", "read_talk", "rea
 WORDS_PER_MINUTE = 141.0
 _MIN_WORDS = 3
 _ENDS = (".", "?", "!")
-_WORD = re.compile(r"[^a-z0-9']")
+_ALIGNED = re.compile(r"(?<![a-z])aligned")  # "force_aligned", "x.aligned.nlp"; not "unaligned"
 
 
 @dataclass(frozen=True)
@@ -70,10 +71,11 @@ class CorpusError(UserError, ValueError):
 
 @dataclass(frozen=True)
 class Corpus:
-    """The sentences of a corpus, and the files left out because they repeat a call already read."""
+    """The sentences of a corpus, and the files left out because they repeat a call already read (each by
+    its path in the folder it was found in)."""
 
     sentences: list[Sentence]
-    repeats: list[Path]
+    repeats: list[str]
 
 
 def read_corpus(paths: Iterable[str | Path]) -> list[Sentence]:
@@ -87,29 +89,34 @@ def read_talk(paths: Iterable[str | Path]) -> Corpus:
     read (a copy, its punctuation redone), or a quarter when a file of its name was read (the same call written
     out again, without its ums: Earnings-22's ``nonverbatim`` subset). In a folder, shallower files are read
     first, and those whose path says ``aligned`` last."""
-    files: list[Path] = []
+    files: list[tuple[Path, str]] = []  # each file, and how the report names it: its path in its folder
     for path in paths:
         p = Path(path)
         if p.is_dir():
             found = [f for f in p.rglob("*") if f.suffix in (".nlp", ".txt") and f.is_file()]
             if not found:
                 raise CorpusError(f"{p}: holds no .txt or .nlp files")
-            files.extend(sorted(found, key=lambda f: ("aligned" in str(f.relative_to(p)).lower(),
-                                                      len(f.relative_to(p).parts), str(f))))
+            found.sort(key=lambda f: (_ALIGNED.search(str(f.relative_to(p)).lower()) is not None,
+                                      len(f.relative_to(p).parts), str(f)))
+            files.extend((f, str(f.relative_to(p))) for f in found)
         elif p.is_file():
-            files.append(p)
+            files.append((p, p.name))
         else:
             raise CorpusError(f"{p}: no such file or folder")
     out: list[Sentence] = []
-    repeats: list[Path] = []
+    repeats: list[str] = []
+    read: set[Path] = set()
     names: set[str] = set()
     seen: set[int] = set()
-    for f in files:
+    for f, shown in files:
+        if f.resolve() in read:
+            continue  # the same file given twice (itself and its folder): read once, no copy to name
+        read.add(f.resolve())
         sentences = [s for s in _read_file(f) if len(s.text.split()) >= _MIN_WORDS]
         runs = _runs(sentences)
         share = len(runs & seen) / len(runs) if runs else 0.0
         if share > 0.5 or (f.name in names and share >= 0.25):
-            repeats.append(f)
+            repeats.append(shown)
             continue
         names.add(f.name)
         seen |= runs
@@ -120,8 +127,11 @@ def read_talk(paths: Iterable[str | Path]) -> Corpus:
 
 
 def _runs(sentences: list[Sentence], n: int = 6) -> set[int]:
-    """The runs of ``n`` words of a file's sentences, lower case and without punctuation, hashed."""
-    words = [w for s in sentences for w in (_WORD.sub("", w.lower()) for w in s.text.split()) if w]
+    """The runs of ``n`` words of a file's sentences (their words only, lower case), hashed; a file shorter
+    than that is one run."""
+    words = normalised(" ".join(s.text for s in sentences)).split()
+    if len(words) < n:
+        return {hash(tuple(words))} if words else set()
     return {hash(tuple(words[i:i + n])) for i in range(len(words) - n + 1)}
 
 
@@ -259,7 +269,7 @@ def run(paths: list[str], detectors: dict[str, PhraseDetector], out: str | None 
     sentences = corpus.sentences
     results = {name: measure(sentences, d, as_heard) for name, d in detectors.items()}
     for r in results.values():
-        r["repeats_left_out"] = [str(f) for f in corpus.repeats]
+        r["repeats_left_out"] = corpus.repeats
     if hand is not None:
         for r in results.values():
             r["read_by_hand"] = _read_by_hand(r["lines"], hand)  # type: ignore[arg-type]
@@ -283,7 +293,7 @@ def run(paths: list[str], detectors: dict[str, PhraseDetector], out: str | None 
           f"{first['words']:,} words (about {first['hours_estimated']:.1f} h of speech at "
           f"{WORDS_PER_MINUTE:.0f} words a minute)")
     if corpus.repeats:
-        names = ", ".join(f.name for f in corpus.repeats[:3]) + (", …" if len(corpus.repeats) > 3 else "")
+        names = ", ".join(corpus.repeats[:3]) + (", …" if len(corpus.repeats) > 3 else "")
         print(f"  left out {len(corpus.repeats)} file(s) that repeat a call already read ({names})")
     for name, r in results.items():
         rate = r["per_1000_sentences"]

@@ -41,10 +41,11 @@ _OPENERS = re.compile(r"\s*(?:(?:so|and|but|well|okay|ok|alright|all right|now|t
 # ... and before a command's verb, a softener ("Just buy them.", "You know, figure out how…") or a sentence
 # adverb and its comma ("Obviously, there's…", "Seriously, lock it in…"): the word after it is the verb, if any.
 _COMMAND_LEAD = re.compile(r"(?:(?:just|please|simply|maybe|perhaps|definitely|really|actually|honestly|you know|"
-                           r"i mean)\b[\s,]*|[a-z]+ly,\s*)*")
+                           r"i mean)\b[\s,]*|(?!(?:ap|re|sup|com|multi|im)ply,|rely,|fly,)[a-z]+ly,\s*)*")
 _FIRST_WORD = re.compile(r"[a-z][a-z'-]*")
 # Verbs whose own base form ends in -ing: a command's verb, not an -ing form ("Bring your CFO along.").
-_VERBS_IN_ING = frozenset({"bring", "ring", "sing", "sting", "string", "swing", "fling", "cling", "wring", "spring"})
+_VERBS_IN_ING = frozenset({"bring", "ring", "sing", "sting", "string", "swing", "fling", "cling", "wring", "spring",
+                           "ping", "wing"})
 # ... and before a remark, the speaker's own hedge ("I think that's a good idea.").
 _HEDGE = re.compile(r"(?:i (?:think|guess|suppose)|i'd say)\b[\s,]*")
 _SENTENCE_REACH = 400  # a sentence longer than this is a transcript without punctuation
@@ -374,9 +375,9 @@ class PhraseDetector:
     def _cued(self, low: str, a: int, b: int) -> bool:
         """The sentence ``low[a:b]`` says something a directive sentence says (one of the rulebook's ``cues``:
         "should", "let's", "makes sense", "only", "next"…), or may be a command: it opens (after "so",
-        "okay"…, and "just", "please") with a word that is not one of the ``statement_openers`` and is not an
-        -ing form ("Turn off the lights.", "Just buy them.", "Bring your CFO along."). True when the rulebook
-        has no ``cues``."""
+        "okay"…, a softener such as "just" or "please", and a sentence adverb with its comma such as
+        "obviously,") with a word that is not one of the ``statement_openers`` and is not an -ing form ("Turn
+        off the lights.", "Just buy them.", "Bring your CFO along."). True when the rulebook has no ``cues``."""
         if self._cues is None or self._cues.search(low, a, b):
             return True
         at = _command_at(low, a, b)

@@ -73,9 +73,10 @@ def test_a_call_kept_twice_in_a_folder_is_read_once_and_the_copy_is_named(tmp_pa
     assert r.returncode == 0, r.stderr
     result = json.loads(r.stdout)["rules only"]
     assert result["sentences"] == 3 + 3 and result["flagged"] == 1
-    assert [Path(f).name for f in result["repeats_left_out"]] == ["2021-Acme-Q3-call.aligned.nlp"]
+    assert result["repeats_left_out"] == ["force_aligned_nlp_references/2021-Acme-Q3-call.aligned.nlp"]
     said = copilot("bench", "false-alarms", str(root))
-    assert "left out 1 file(s) that repeat a call already read (2021-Acme-Q3-call.aligned.nlp)" in said.stdout
+    assert ("left out 1 file(s) that repeat a call already read "
+            "(force_aligned_nlp_references/2021-Acme-Q3-call.aligned.nlp)") in said.stdout
 
 
 def test_two_meetings_that_share_a_file_name_in_two_folders_are_both_read(tmp_path: Path) -> None:
@@ -85,6 +86,33 @@ def test_two_meetings_that_share_a_file_name_in_two_folders_are_both_read(tmp_pa
         (tmp_path / split / "Academic.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     corpus = read_talk([tmp_path / "dev", tmp_path / "held"])
     assert len(corpus.sentences) == 4 and corpus.repeats == []
+
+
+CALL = ["Revenue grew nine percent in the third quarter this year.", "Margins held up well across every region.",
+        "We opened two new plants in Ohio and Texas.", "Free cash flow came in above our own plan.",
+        "The board approved a new buyback of fifty million.", "Churn fell for the fourth quarter in a row.",
+        "Our backlog is the largest it has ever been.", "Hiring slowed as we planned at the start of the year.",
+        "Freight costs came down from their peak last spring.", "We expect the new line to ship in March."]
+
+
+def test_a_call_written_out_again_under_its_own_name_is_left_out_and_another_call_is_not(tmp_path: Path) -> None:
+    # Part of the call again, the rest with its ums: Earnings-22's non-verbatim copy of a call.
+    redone = CALL[:4] + [" uh ".join(line.split(" ", 3)) for line in CALL[4:]]  # 42% of its runs read before
+    for folder, name, lines in (("reference", "4420696.txt", CALL), ("nonverbatim", "4420696.txt", redone),
+                                ("other", "4420697.txt", redone)):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    corpus = read_talk([tmp_path / "reference", tmp_path / "nonverbatim", tmp_path / "other"])
+    assert corpus.repeats == ["4420696.txt"]  # the non-verbatim copy; the other call shares as much, and stays
+    assert len(corpus.sentences) == 2 * len(CALL)
+
+
+def test_a_file_given_with_its_folder_or_twice_is_read_once(tmp_path: Path) -> None:
+    (tmp_path / "calls").mkdir()
+    short = tmp_path / "calls" / "short.txt"
+    short.write_text("We did just renew.\n", encoding="utf-8")  # fewer than six words
+    corpus = read_talk([short, tmp_path / "calls", short])
+    assert [s.text for s in corpus.sentences] == ["We did just renew."] and corpus.repeats == []
 
 
 @pytest.mark.parametrize("content, says", [

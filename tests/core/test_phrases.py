@@ -178,7 +178,9 @@ def test_how_a_sentence_speaks_to_the_listener_sets_the_models_bar(text: str, pr
     ("Obviously, there's a bit of a gap there when the data loads.", False),
     ("Frankly, it was a tough quarter for the whole sector.", False),
     ("Just last one from me on the pricing side.", False),
-    ("Seriously, lock in the annual plan today.", True),
+    ("Seriously, pick the tier that fits.", True),  # no cue: "pick" is the verb the adverb leaves
+    ("Apply, it takes two minutes on the portal.", True),  # a verb in -ly is no sentence adverb
+    ("Ping me on Friday with the numbers.", True),
     ("Fortunately, just bring your CFO along on Friday.", True),
     ("Bring your CFO along on Friday.", True),  # "bring" is a verb, not an -ing form
     # A cue ("should", "let's", "every", "next"…), or a command's verb first.
