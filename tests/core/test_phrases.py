@@ -210,6 +210,13 @@ def test_a_rulebook_without_cues_lets_the_model_judge_every_sentence(tmp_path: P
     ("But you are asking me, why don't you raise the price through a buyback?", False),  # a leading question reported
     ("Like I said, you need to decide by Friday.", True),  # the speaker's own words
     ("So you're saying you need the CFO, why don't you bring her in?", True),
+    # A story's quotative ("he goes,", "I was like,", "they're like,") reports words said then, to someone else.
+    ("And he goes, you need to sign this by Friday.", False),
+    ("I was like, well, why don't you debrief this with the team?", False),
+    ("When they heard it they're like, you guys should come back.", False),
+    ("She's like, make sure you get the CFO on board.", False),
+    ("It's like, you need to decide by Friday.", True),  # a filler, not a quotative
+    ("He goes to the board next week, so you need to decide by Friday.", True),  # goes somewhere
 ])
 def test_someone_elses_words_reported_are_not_the_speakers_push(text: str, flagged: bool) -> None:
     assert PhraseDetector(Rulebook.load()).detect(text).flagged is flagged
@@ -445,6 +452,24 @@ def test_a_hit_its_next_words_may_excuse_waits_for_them(detector: PhraseDetector
     ("Like I say, you need to get the CFO on board before anything else.", True),
 ])
 def test_a_hit_that_pushes_no_deed_on_the_listener_is_not_flagged(text: str, flagged: bool) -> None:
+    assert PhraseDetector(Rulebook.load()).detect(text).flagged is flagged
+    assert PhraseDetector(Rulebook.load(), model=_Sure(0.97)).detect(text).flagged is flagged
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    # The speaker's own promise or deed, not an order: "I'll make sure to…", "I'm gonna go ahead and…".
+    ("I'll make sure to send you the deck after the call.", False),
+    ("We will make sure to loop in your security team.", False),
+    ("And, um, I'll make sure to link that in the notes.", False),
+    ("We'll go ahead and get that scheduled for Tuesday.", False),
+    ("I'm gonna go ahead and share my screen so you can see it.", False),
+    # Said to the listener, the same words still flag.
+    ("Make sure to send the contract back by Friday.", True),
+    ("Go ahead and sign the order form today.", True),
+    ("You need to make sure to get legal involved this week.", True),
+    ("I need you to go ahead and sign it today.", True),
+])
+def test_the_speakers_own_deed_is_not_an_order(text: str, flagged: bool) -> None:
     assert PhraseDetector(Rulebook.load()).detect(text).flagged is flagged
     assert PhraseDetector(Rulebook.load(), model=_Sure(0.97)).detect(text).flagged is flagged
 
