@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 
 import pytest
 
@@ -86,3 +87,19 @@ def test_the_labelled_meetings_are_kept_with_their_licence_and_say_what_the_docs
     assert mined and all(split[row.split("\t")[5]] == "mine" for row in mined)  # mined from the one half only
     compared = (REAL_TALK / "meetings" / "ami_test_compared.tsv").read_text(encoding="utf-8").splitlines()[1:]
     assert compared and all(split[row.split("\t")[4]] == "test" for row in compared)
+
+
+def test_the_labelled_podcasts_keep_each_episode_in_the_split_its_name_chose() -> None:
+    """Rev16 (README.md): split by the md5 of the episode's name before the detector ran, labels blind."""
+    folder = REAL_TALK / "rev16_flags"
+    with (folder / "labelled.tsv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader((line for line in f if not line.startswith("#")), delimiter="\t",
+                                   quoting=csv.QUOTE_NONE))
+    split = {name: half for half, name in (line.split() for line in (folder / "split.txt").read_text().splitlines())}
+    assert len(split) == 16
+    assert all(half == ("dev" if hashlib.md5(name.encode()).hexdigest()[0] in "01234567" else "held")
+               for name, half in split.items())
+    assert rows and {r["label"] for r in rows} <= {"0", "1", "i"}
+    assert {r["chosen"] for r in rows} == {"flagged", "decoy"}
+    assert all(r["split"] == split[r["source"].split(".nlp#")[0]] for r in rows)
+    assert len({(r["split"], r["text"]) for r in rows}) == len(rows)
