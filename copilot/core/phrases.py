@@ -43,6 +43,8 @@ _OPENERS = re.compile(r"\s*(?:(?:so|and|but|well|okay|ok|alright|all right|now|t
 _COMMAND_LEAD = re.compile(r"(?:(?:just|please|simply|maybe|perhaps|definitely|really|actually|honestly|you know|"
                            r"i mean)\b[\s,]*|(?!(?:ap|re|sup|com|multi|im)ply,|rely,|fly,)[a-z]+ly,\s*)*")
 _FIRST_WORD = re.compile(r"[a-z][a-z'-]*")
+# A leading clause of time or condition and its comma ("When you get back to the office, …", "After the call, …").
+_LEADING_CLAUSE = re.compile(r"(?:if|when|whenever|once|after|before|as soon as|until|while)\b[^,;:.?!]{1,80},\s*")
 # Verbs whose own base form ends in -ing: a command's verb, not an -ing form ("Bring your CFO along.").
 _VERBS_IN_ING = frozenset({"bring", "ring", "sing", "sting", "string", "swing", "fling", "cling", "wring", "spring",
                            "ping", "wing"})
@@ -377,10 +379,18 @@ class PhraseDetector:
         "should", "let's", "makes sense", "only", "next"…), or may be a command: it opens (after "so",
         "okay"…, a softener such as "just" or "please", and a sentence adverb with its comma such as
         "obviously,") with a word that is not one of the ``statement_openers`` and is not an -ing form ("Turn
-        off the lights.", "Just buy them.", "Bring your CFO along."). True when the rulebook has no ``cues``."""
+        off the lights.", "Just buy them.", "Bring your CFO along."), there or after a leading clause of time or
+        condition ("When you get back, talk to your CFO."). True when the rulebook has no ``cues``."""
         if self._cues is None or self._cues.search(low, a, b):
             return True
-        at = _command_at(low, a, b)
+        if self._may_command(low, _command_at(low, a, b), b):
+            return True
+        # A command after a leading clause: "When you get back, talk to your CFO.", "After the call, loop in…".
+        lead = _LEADING_CLAUSE.match(low, _subject_at(low, a), b)
+        return lead is not None and self._may_command(low, _command_at(low, lead.end(), b), b)
+
+    def _may_command(self, low: str, at: int, b: int) -> bool:
+        """The words from ``at`` may be a command: the first is no ``statement_openers`` word nor an -ing form."""
         first = _FIRST_WORD.match(low, at, b)
         if first is None or (first.group(0).endswith("ing") and first.group(0) not in _VERBS_IN_ING):
             return False

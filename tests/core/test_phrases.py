@@ -183,6 +183,13 @@ def test_how_a_sentence_speaks_to_the_listener_sets_the_models_bar(text: str, pr
     ("Ping me on Friday with the numbers.", True),
     ("Fortunately, just bring your CFO along on Friday.", True),
     ("Bring your CFO along on Friday.", True),  # "bring" is a verb, not an -ing form
+    # After a leading clause of time or condition, the word after its comma decides.
+    ("When you get back to the office, talk to your CFO about the plan.", True),
+    ("After the call, loop in your security team.", True),
+    ("If the pilot works, bring your CFO along on Friday.", True),
+    ("After the call, we sent the notes to the whole team.", False),
+    ("When the numbers came in, it was a tough quarter.", False),
+    ("Before the launch, building the model took a week.", False),
     # A cue ("should", "let's", "every", "next"…), or a command's verb first.
     ("That's what I should do?", True),
     ("Every hospital in the group signed except yours.", True),
