@@ -44,7 +44,7 @@ _COMMAND_LEAD = re.compile(r"(?:(?:just|please|simply|maybe|perhaps|definitely|r
                            r"i mean)\b[\s,]*|(?!(?:ap|re|sup|com|multi|im)ply,|rely,|fly,)[a-z]+ly,\s*)*")
 _FIRST_WORD = re.compile(r"[a-z][a-z'-]*")
 # A leading clause of time or condition and its comma ("When you get back to the office, …", "After the call, …").
-_LEADING_CLAUSE = re.compile(r"(?:if|when|whenever|once|after|before|as soon as|until|while)\b[^,;:.?!]{1,80},\s*")
+_LEADING_CLAUSE = re.compile(r"(?:if|when|whenever|once|while|after|before|as soon as)\b[^,;:.?!]{1,80},\s*")
 # Verbs whose own base form ends in -ing: a command's verb, not an -ing form ("Bring your CFO along.").
 _VERBS_IN_ING = frozenset({"bring", "ring", "sing", "sting", "string", "swing", "fling", "cling", "wring", "spring",
                            "ping", "wing"})
@@ -359,13 +359,16 @@ class PhraseDetector:
             return 0.0
         if not self._cued(low, a, b):
             return math.inf  # nothing in it says what to do or think
-        if self._asks_to_tell is not None and self._asks_to_tell.match(low, _command_at(low, a, b), b):
+        starts = _clause_starts(low, a, b)  # its start, and after a leading clause ("If you have a minute, …")
+        if self._asks_to_tell is not None and any(self._asks_to_tell.match(low, _command_at(low, s, b), b)
+                                                  for s in starts):
             return math.inf  # it asks the listener to tell the speaker something, as a question does
-        if self._own_offer is not None and self._own_offer.match(low, _subject_at(low, a), b):
+        if self._own_offer is not None and any(self._own_offer.match(low, _subject_at(low, s), b) for s in starts):
             return (sure + 1.0) / 2
         if self._acts(low, a, b):
             return 0.0
-        if self._remarks is not None and self._remarks.match(low, _subject_at(low, a, remark=True), b):
+        if self._remarks is not None and any(self._remarks.match(low, _subject_at(low, s, remark=True), b)
+                                             for s in starts):
             return math.inf  # it asks nothing of the listener
         start = _previous_start(low, a) if len(low[a:b].split()) <= _FOLLOW_ON_WORDS else a
         if start < a and self._acts(low, start, a):
@@ -383,11 +386,7 @@ class PhraseDetector:
         condition ("When you get back, talk to your CFO."). True when the rulebook has no ``cues``."""
         if self._cues is None or self._cues.search(low, a, b):
             return True
-        if self._may_command(low, _command_at(low, a, b), b):
-            return True
-        # A command after a leading clause: "When you get back, talk to your CFO.", "After the call, loop in…".
-        lead = _LEADING_CLAUSE.match(low, _subject_at(low, a), b)
-        return lead is not None and self._may_command(low, _command_at(low, lead.end(), b), b)
+        return any(self._may_command(low, _command_at(low, start, b), b) for start in _clause_starts(low, a, b))
 
     def _may_command(self, low: str, at: int, b: int) -> bool:
         """The words from ``at`` may be a command: the first is no ``statement_openers`` word nor an -ing form."""
@@ -625,6 +624,13 @@ def _subject_at(low: str, a: int, remark: bool = False) -> int:
     if remark and (h := _HEDGE.match(low, at)) is not None:
         at = h.end()
     return at
+
+
+def _clause_starts(low: str, a: int, b: int) -> list[int]:
+    """Where the sentence ``low[a:b]`` may open its main clause: at ``a``, and after a leading clause of time or
+    condition with its comma ("When you get back to the office, talk to your CFO.", "If you have a minute, …")."""
+    lead = _LEADING_CLAUSE.match(low, _subject_at(low, a), b)
+    return [a] if lead is None else [a, lead.end()]
 
 
 def _partial_matcher(pattern: re.Pattern[str] | None) -> regex.Pattern[str] | None:

@@ -158,6 +158,8 @@ def test_a_sentence_that_speaks_to_no_one_needs_a_sure_model(text: str, probabil
     ("Walk us through your budgeting process.", 0.99, False),
     ("Maybe tell me a bit about how your team buys software today.", 0.99, False),
     ("Walk your CFO through the proposal before Friday.", 0.99, True),
+    ("If you have a minute, walk us through your budgeting process.", 0.99, False),  # after a leading clause too
+    ("When you get a chance, tell me a bit about your team.", 0.99, False),
     ("Tell me you'll sign today.", 0.99, True),
 ])
 def test_how_a_sentence_speaks_to_the_listener_sets_the_models_bar(text: str, probability: float,
@@ -184,12 +186,14 @@ def test_how_a_sentence_speaks_to_the_listener_sets_the_models_bar(text: str, pr
     ("Fortunately, just bring your CFO along on Friday.", True),
     ("Bring your CFO along on Friday.", True),  # "bring" is a verb, not an -ing form
     # After a leading clause of time or condition, the word after its comma decides.
-    ("When you get back to the office, talk to your CFO about the plan.", True),
+    ("When you get back to the office, talk to your CFO.", True),
     ("After the call, loop in your security team.", True),
     ("If the pilot works, bring your CFO along on Friday.", True),
     ("After the call, we sent the notes to the whole team.", False),
     ("When the numbers came in, it was a tough quarter.", False),
     ("Before the launch, building the model took a week.", False),
+    ("Once the numbers came in, it was a tough quarter.", False),
+    ("Once legal signs off, send it over to procurement.", True),
     # A cue ("should", "let's", "every", "next"…), or a command's verb first.
     ("That's what I should do?", True),
     ("Every hospital in the group signed except yours.", True),
@@ -224,6 +228,10 @@ def test_a_rulebook_without_cues_lets_the_model_judge_every_sentence(tmp_path: P
     ("She's like, make sure you get the CFO on board.", False),
     ("It's like, you need to decide by Friday.", True),  # a filler, not a quotative
     ("He goes to the board next week, so you need to decide by Friday.", True),  # goes somewhere
+    ("Before I go, you need to sign the order form today.", True),
+    ("When he goes, you need to take over the account.", True),
+    ("Here we go, you need to sign right here.", True),
+    ("Honestly, I'm like, you need to sign this today.", True),  # the speaker's own push, now
 ])
 def test_someone_elses_words_reported_are_not_the_speakers_push(text: str, flagged: bool) -> None:
     assert PhraseDetector(Rulebook.load()).detect(text).flagged is flagged
@@ -473,8 +481,10 @@ def test_a_hit_that_pushes_no_deed_on_the_listener_is_not_flagged(text: str, fla
     # Said to the listener, the same words still flag.
     ("Make sure to send the contract back by Friday.", True),
     ("Go ahead and sign the order form today.", True),
-    ("You need to make sure to get legal involved this week.", True),
-    ("I need you to go ahead and sign it today.", True),
+    ("I'd make sure to get legal involved this week.", True),  # advice, not a promise
+    ("We'll go ahead and send you the contract.", True),  # it presumes the listener's yes
+    ("We'll go ahead and get you signed today.", True),
+    ("I'm gonna go ahead and send you the order form.", True),
 ])
 def test_the_speakers_own_deed_is_not_an_order(text: str, flagged: bool) -> None:
     assert PhraseDetector(Rulebook.load()).detect(text).flagged is flagged

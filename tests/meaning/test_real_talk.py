@@ -102,4 +102,4 @@ def test_the_labelled_podcasts_keep_each_episode_in_the_split_its_name_chose() -
     assert rows and {r["label"] for r in rows} <= {"0", "1", "i"}
     assert {r["chosen"] for r in rows} == {"flagged", "decoy"}
     assert all(r["split"] == split[r["source"].split(".nlp#")[0]] for r in rows)
-    assert len({(r["split"], r["text"]) for r in rows}) == len(rows)
+    assert len({r["text"] for r in rows}) == len(rows)  # bench false-alarms reads a label by its text
