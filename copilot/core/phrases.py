@@ -17,13 +17,14 @@ from typing import Protocol
 
 import regex  # partial matching (what a sentence still being said may yet become): re has none
 
-from copilot.core.rulebook import Category, Rulebook, expand, lowercase_pattern
+from copilot.core.listener import Listener
+from copilot.core.rulebook import Category, Rulebook, any_at_word_start, any_of, expand, lowercase_pattern
+from copilot.core.sentences import lowered, sentence_at, sentence_bounds, sentences
 from copilot.core.taught import NotExamples
 from copilot.core.wordmatch import WordStartMatcher
 
 __all__ = ["Hit", "Detection", "PhraseDetector", "SentenceScorer", "Verdict", "sentence_at"]
 
-_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n")
 _CLAUSE_BREAK = re.compile(r"[,;:\u2014\u2013]|\s-\s|\bbut\b|\bthough\b", re.IGNORECASE)
 _NEGATION_WINDOW_WORDS = 5
 # The model judges sentences of 3 to 30 words: the longest it was trained on has 29. A longer
@@ -34,23 +35,6 @@ _RUN_ON_BEFORE, _RUN_ON_AFTER = 12, 15  # the words around a pattern's hit in a 
 # A pattern's hit the model doubts on a live partial's last words waits for this many more words at most
 # before the session stops hurrying its next partial for it (awaits_words).
 _AWAITED_WORDS = 3
-_FOLLOW_ON_WORDS = 5  # a sentence this short ("I really would.") leans on the one before for its listener
-# Words a sentence may open with before its subject ("So we map…", "Okay, I can send…").
-_OPENERS = re.compile(r"\s*(?:(?:so|and|but|well|okay|ok|alright|all right|now|then|also|yeah|yes|yep|yup|mm|mhm|"
-                      r"oh|ah|exactly|absolutely|great|sure|right|perfect|understood|um|uh|i mean)\b[\s,.;:\-]*)*")
-# ... and before a command's verb, a softener ("Just buy them.", "You know, figure out how…") or a sentence
-# adverb and its comma ("Obviously, there's…", "Seriously, lock it in…"): the word after it is the verb, if any.
-_COMMAND_LEAD = re.compile(r"(?:(?:just|please|simply|maybe|perhaps|definitely|really|actually|honestly|you know|"
-                           r"i mean)\b[\s,]*|(?!(?:ap|re|sup|com|multi|im)ply,|rely,|fly,)[a-z]+ly,\s*)*")
-_FIRST_WORD = re.compile(r"[a-z][a-z'-]*")
-# A leading clause of time or condition and its comma ("When you get back to the office, …", "After the call, …").
-_LEADING_CLAUSE = re.compile(r"(?:if|when|whenever|once|while|after|before|as soon as)\b[^,;:.?!]{1,80},\s*")
-# Verbs whose own base form ends in -ing: a command's verb, not an -ing form ("Bring your CFO along.").
-_VERBS_IN_ING = frozenset({"bring", "ring", "sing", "sting", "string", "swing", "fling", "cling", "wring", "spring",
-                           "ping", "wing"})
-# ... and before a remark, the speaker's own hedge ("I think that's a good idea.").
-_HEDGE = re.compile(r"(?:i (?:think|guess|suppose)|i'd say)\b[\s,]*")
-_SENTENCE_REACH = 400  # a sentence longer than this is a transcript without punctuation
 _PUNCT = (",", ".", ";", ":", "!", "?")
 _NEGATION_REACH = 60  # characters before a match that can hold its negation
 _EXCEPTION_REACH = 80  # characters around a match that an exception may span
@@ -165,28 +149,20 @@ class PhraseDetector:
             if regexes:  # a category may be taught by examples alone (the model layer's)
                 groups[c.kind].append((group, regexes))
             self._explained[group] = [(p, re.compile(rx)) for p, rx in zip(c.patterns, regexes, strict=True)]
-            self._exceptions[group] = _union(c.exceptions)
+            self._exceptions[group] = any_of(c.exceptions)
         self._directive = WordStartMatcher(groups["directive"])
         self._supportive = WordStartMatcher(groups["supportive"])
         g = rulebook.guard_patterns
-        self._negation = _union(g["negation"])
-        self._conditional = _union(g["conditional"])
-        self._question_openers = _union(g["question_openers"])
-        self._leading = _matcher(tuple(p for p in g["leading_questions"] if not p.startswith(_PUNCT)))
-        self._tag_question = _union(tuple(p for p in g["leading_questions"] if p.startswith(_PUNCT)))
-        self._permission = _matcher(g["permission"])
-        self._autonomy = _matcher(g["autonomy"])
-        self._reflection = _matcher(g["reflection"])
-        self._reported = _matcher(g["reported"]) if g["reported"] else None
-        self._addressed = _matcher(g["addressed"]) if g["addressed"] else None
-        self._named = _matcher(g["named"]) if g["named"] else None
-        self._you_object = _matcher(g["you_object"]) if g["you_object"] else None
-        self._own_offer = _union(g["own_offer"])
-        self._remarks = _union(g["remarks"])
-        self._asks_to_tell = _union(g["asks_to_tell"])
-        self._generic = _union(g["generic"])
-        self._cues = _union(g["cues"])
-        self._statement_openers = _union(g["statement_openers"])
+        self._negation = any_of(g["negation"])
+        self._conditional = any_of(g["conditional"])
+        self._question_openers = any_of(g["question_openers"])
+        self._leading = any_at_word_start(tuple(p for p in g["leading_questions"] if not p.startswith(_PUNCT)))
+        self._tag_question = any_of(tuple(p for p in g["leading_questions"] if p.startswith(_PUNCT)))
+        self._permission = any_at_word_start(g["permission"])
+        self._autonomy = any_at_word_start(g["autonomy"])
+        self._reflection = any_at_word_start(g["reflection"])
+        self._reported = any_at_word_start(g["reported"]) if g["reported"] else None
+        self._listener = Listener(g)  # how a sentence speaks to the listener (issue 25)
 
     def detect(self, text: str) -> Detection:
         """The first directive phrase and the first supportive phrase in ``text``."""
@@ -201,10 +177,10 @@ class PhraseDetector:
         judges whole sentences, and half a sentence can mean something else once whole: a
         ``partial`` (a live guess still growing) has its last sentence judged by the rules only,
         and a ``continued`` text (a transcript segment that starts mid-sentence) its first."""
-        low = _lowered(text)
+        low = lowered(text)
         out: list[Hit] = []
         # A live partial's last sentence is still being said: the model is asked about its words so far.
-        growing_from = _sentences(low)[-1][0] if partial and low.strip() else len(low) + 1
+        growing_from = sentences(low)[-1][0] if partial and low.strip() else len(low) + 1
         for m in self._directive.finditer(low):
             if self._judged(text, low, m, partial, continued, growing=m.start() >= growing_from) is True:
                 out.append(self._hit(text, m))
@@ -226,11 +202,11 @@ class PhraseDetector:
         waiting for them cost a flag up to one slow partial)."""
         if self.model is None or not float(getattr(self.model, "rule_floor", 0.0)):
             return False
-        low = _lowered(text)
-        sentences = _sentences(low)
-        if not sentences or low.rstrip().endswith((".", "!", "?")):
+        low = lowered(text)
+        spans = sentences(low)
+        if not spans or low.rstrip().endswith((".", "!", "?")):
             return False
-        a, b = sentences[-1]
+        a, b = spans[-1]
         return any(len(low[m.end():b].split()) <= _AWAITED_WORDS
                    and self._judged(text, low, m, partial=True, continued=False, growing=True) is None
                    for m in self._directive.finditer(low, a, b))
@@ -257,11 +233,11 @@ class PhraseDetector:
         """The autonomy-supportive phrases ("it's your call") in ``text``: the supportive hits of :meth:`hits`,
         found without judging its directive phrasing. Supportive phrasing is the rulebook's patterns alone (the
         model layer judges only directive phrasing), so a stored call's are found again without the model."""
-        return self._supportive_hits(text, _lowered(text))
+        return self._supportive_hits(text, lowered(text))
 
     def count_supportive(self, text: str) -> int:
         """How many autonomy-supportive phrases ``text`` holds (a thousand stored calls' totals)."""
-        return sum(1 for _ in self._supportive.finditer(_lowered(text)))
+        return sum(1 for _ in self._supportive.finditer(lowered(text)))
 
     def prime(self, texts: Sequence[str]) -> None:
         """Score the sentences of many texts in one batch ahead of :meth:`hits` (a file through
@@ -270,11 +246,11 @@ class PhraseDetector:
             return
         todo: dict[str, None] = {}
         for text in texts:
-            low = _lowered(text)
+            low = lowered(text)
             # A sentence whose pattern hit stands without the model's word is never asked of it: on the
             # bench's 10,000 lines that is 1,102 sentences the model would otherwise read for nothing.
             hits = [(m.start(), self._stands_alone(text, low, m)) for m in self._directive.finditer(low)]
-            for a, b in _sentences(low):
+            for a, b in sentences(low):
                 sentence = text[a:b].strip()
                 if (sentence not in self._scores and len(low[a:b].split()) in _MODEL_WORDS
                         and not any(a <= at < b and alone for at, alone in hits)
@@ -299,12 +275,12 @@ class PhraseDetector:
                     partial: bool = False, continued: bool = False) -> list[Hit]:
         """Sentences with no rule hit that the model finds directive and no guard excuses."""
         assert self.model is not None
-        sentences = _sentences(low)
+        spans = sentences(low)
         if partial:
-            sentences = sentences[:-1]
+            spans = spans[:-1]
         if continued:
-            sentences = sentences[1:]
-        bounds = [(a, b) for a, b in sentences
+            spans = spans[1:]
+        bounds = [(a, b) for a, b in spans
                   if not any(a <= h.start < b for h in rule_hits) and len(low[a:b].split()) in _MODEL_WORDS
                   and self._may_flag(low, a, b)]
         todo = [text[a:b].strip() for a, b in bounds if text[a:b].strip() not in self._scores]
@@ -342,87 +318,16 @@ class PhraseDetector:
 
     def _listener_bar(self, low: str, a: int, b: int) -> float:
         """How sure the model must be to flag the sentence ``low[a:b]``, by how it speaks to the listener
-        (issue 25: real talk's false alarms were mostly sentences that speak to no one, and the rep's own
-        offer or account of the offer, "We map the fields with your admin…"). The speaker's own offer or
-        account (``own_offer`` at its start; not directive by definition, but the check is a guess from
-        its first words): halfway between the scorer's ``unaddressed_threshold`` and certainty. The
-        listener acts in it (the rulebook's ``addressed`` cues, a "you" not inside a ``you_object``): no
-        more than the head's threshold. A remark that asks nothing of the listener (``remarks``: "That
-        should get us there.", "See you next quarter!") and a request that the listener tell the speaker
-        something (``asks_to_tell``: "Walk us through your budgeting process."): never. The listener
-        only named ("your team", "for you"): the scorer's ``named_threshold``, halfway. No listener at
-        all: the ``unaddressed_threshold``. A sentence of five words or fewer ("I really would.") takes its
-        listener from the one before. A sentence with nothing in it that says what to do or think
-        (:meth:`_cued`): never."""
+        (:meth:`Listener.bar`; 0 for a scorer without an ``unaddressed_threshold``)."""
         sure = float(getattr(self.model, "unaddressed_threshold", 0.0))
-        if not sure or self._addressed is None:
+        if not sure:
             return 0.0
-        if not self._cued(low, a, b):
-            return math.inf  # nothing in it says what to do or think
-        starts = _clause_starts(low, a, b)  # its start, and after a leading clause ("If you have a minute, …")
-        if self._asks_to_tell is not None and any(self._asks_to_tell.match(low, _command_at(low, s, b), b)
-                                                  for s in starts):
-            return math.inf  # it asks the listener to tell the speaker something, as a question does
-        if self._own_offer is not None and any(self._own_offer.match(low, _subject_at(low, s), b) for s in starts):
-            return (sure + 1.0) / 2
-        if self._acts(low, a, b):
-            return 0.0
-        if self._remarks is not None and any(self._remarks.match(low, _subject_at(low, s, remark=True), b)
-                                             for s in starts):
-            return math.inf  # it asks nothing of the listener
-        start = _previous_start(low, a) if len(low[a:b].split()) <= _FOLLOW_ON_WORDS else a
-        if start < a and self._acts(low, start, a):
-            return 0.0
-        if self._addressed.found(low, start, b) or (self._named is not None and self._named.found(low, start, b)):
-            return float(getattr(self.model, "named_threshold", sure))
-        return sure
-
-    def _cued(self, low: str, a: int, b: int) -> bool:
-        """The sentence ``low[a:b]`` says something a directive sentence says (one of the rulebook's ``cues``:
-        "should", "let's", "makes sense", "only", "next"…), or may be a command: it opens (after "so",
-        "okay"…, a softener such as "just" or "please", and a sentence adverb with its comma such as
-        "obviously,") with a word that is not one of the ``statement_openers`` and is not an -ing form ("Turn
-        off the lights.", "Just buy them.", "Bring your CFO along."), there or after a leading clause of time or
-        condition ("When you get back, talk to your CFO."). True when the rulebook has no ``cues``."""
-        if self._cues is None or self._cues.search(low, a, b):
-            return True
-        return any(self._may_command(low, _command_at(low, start, b), b) for start in _clause_starts(low, a, b))
-
-    def _may_command(self, low: str, at: int, b: int) -> bool:
-        """The words from ``at`` may be a command: the first is no ``statement_openers`` word nor an -ing form."""
-        first = _FIRST_WORD.match(low, at, b)
-        if first is None or (first.group(0).endswith("ing") and first.group(0) not in _VERBS_IN_ING):
-            return False
-        opener = self._statement_openers
-        # "he's", "that'll": a statement opener with its contraction.
-        return opener is None or not (opener.match(low, at, b) or opener.fullmatch(first.group(0).split("'")[0]))
-
-    def _acts(self, low: str, a: int, b: int) -> bool:
-        """The listener is the one who acts somewhere in ``low[a:b]``: an ``addressed`` cue that is not a "you"
-        inside a ``you_object`` ("Thank you.", "it gets you the volume pricing") nor one after a ``generic``
-        frame, which means anyone ("Sometimes the top bid falls out, you go back.")."""
-        assert self._addressed is not None
-        spans = [(m.start(), m.end()) for m in self._you_object.finditer(low, a, b)] if self._you_object else []
-        return any(not any(s <= m.start() < e for s, e in spans) and not self._anyone_at(low, a, m)
-                   for m in self._addressed.finditer(low, a, b))
-
-    def _anyone_at(self, low: str, a: int, m: re.Match[str]) -> bool:
-        """The "you" of ``m`` comes after (or ends) a ``generic`` frame of its sentence, which starts at ``a``."""
-        return (self._generic is not None and low.startswith("you", m.start())
-                and self._generic.search(low, a, m.end()) is not None)
+        return self._listener.bar(low, a, b, sure, float(getattr(self.model, "named_threshold", sure)))
 
     def _unaddressed_at(self, low: str, pos: int) -> bool:
-        """The sentence around ``pos``, with the one before it, has no listener cue (the rulebook's ``addressed``
-        and ``named`` guards): a pattern's hit there is asked of the model too (:meth:`_doubted`). On earnings
-        calls such hits were the company's own course ("what we will do is…", "we decide whether it makes sense
-        to invest"); a rep's "The smart move is to lock this in now." is said to the buyer and the model is sure
-        of it."""
-        if self._addressed is None or self.model is None:
-            return False
-        a, b = _sentence_bounds(low, pos)
-        start = _previous_start(low, a)
-        named = self._named is not None and self._named.found(low, start, b)
-        return not (named or self._addressed.found(low, start, b))
+        """The sentence around ``pos`` speaks to no one (:meth:`Listener.speaks_to_no_one`): a pattern's hit there
+        is asked of the model too (:meth:`_doubted`). Never without a model to ask."""
+        return self.model is not None and self._listener.speaks_to_no_one(low, pos)
 
     def _doubted(self, text: str, low: str, pos: int, growing: bool = False) -> bool:
         """The model layer finds the sentence of a pattern's hit all but surely not directive (below its
@@ -442,7 +347,7 @@ class PhraseDetector:
             return False
         if growing:
             floor = max(floor, float(getattr(model, "threshold", floor)))
-        a, b = _sentence_bounds(low, pos)
+        a, b = sentence_bounds(low, pos)
         words = len(low[a:b].split())
         if words < _MODEL_WORDS.start:
             return False
@@ -462,16 +367,16 @@ class PhraseDetector:
         """The sentence around ``pos`` was taught as not directive ("that wasn't pushy"): which not-example."""
         if not self._not_examples:
             return None
-        a, b = _sentence_bounds(low, pos)
+        a, b = sentence_bounds(low, pos)
         return self._not_examples.why(text[a:b], growing=partial and b == len(low), cut=continued and a == 0)
 
     def _cleared(self, text: str) -> str | None:
         """The not-example that kept ``text`` from being flagged, if one did (for ``copilot detect --explain``)."""
-        low = _lowered(text)
+        low = lowered(text)
         for m in self._directive.finditer(low):
             if (why := self._taught_not(text, low, m.start())) is not None:
                 return why
-        for a, b in _sentences(low):
+        for a, b in sentences(low):
             verdict = self._scores.get(text[a:b].strip())
             if verdict is not None and "not-example: " in verdict.why:
                 return verdict.why
@@ -489,7 +394,7 @@ class PhraseDetector:
         opening = " ".join(sentence.split()[: _NEGATION_WINDOW_WORDS + 1])
         negated = _found(self._negation, opening) and not _found(self._conditional, opening)
         return ((sentence.rstrip().endswith("?") and (self._hands_back(sentence) or self._asked_after_preamble(
-                    text, s_start, self._first_push(text, s_start, s_end))))
+                    text, s_start, self._listener.first_push(text, s_start, s_end))))
                 or negated
                 or self._permission.found(text, max(0, s_start - _EXCEPTION_REACH), s_end)
                 or self._autonomy.found(text, s_start, s_end)
@@ -505,8 +410,8 @@ class PhraseDetector:
         """The sentence ``low[a:b]`` holds a pattern's "you …" hit after a frame that makes "you" anyone (the
         rulebook's ``generic`` guard: "Sometimes you're unlucky, you need to do it a year earlier."): the model may
         not flag it for the words the guard excused."""
-        return self._generic is not None and any(
-            _you_does(low, a, m.start()) and self._generic.search(low, a, m.start())
+        return any(
+            _you_does(low, a, m.start()) and self._listener.generic_before(low, a, m.start())
             for m in self._directive.finditer(low, a, b))
 
     def _may_yet_be_excepted(self, low: str, m: re.Match[str]) -> bool:
@@ -543,7 +448,7 @@ class PhraseDetector:
         start = m.start()
         if self._excepted(text, m):
             return True
-        s_start, s_end = _sentence_bounds(text, start)
+        s_start, s_end = sentence_bounds(text, start)
         sentence = text[s_start:s_end]
         guards = c.guards
         asks = sentence.rstrip().endswith("?") or (
@@ -554,7 +459,7 @@ class PhraseDetector:
             return False  # a leading question pushes whatever else the sentence says
         if "negation" in guards and self._negated(text[max(s_start, start - _NEGATION_REACH) : start]):
             return True
-        if _you_does(text, s_start, start) and self._generic is not None and self._generic.search(text, s_start, start):
+        if _you_does(text, s_start, start) and self._listener.generic_before(text, s_start, start):
             return True  # "when you look at the market, you have to…": anyone, not the listener (_anyone)
         if "question" in guards and asks and (self._hands_back(sentence)
                                               or self._asked_after_preamble(text, s_start, start)):
@@ -585,52 +490,15 @@ class PhraseDetector:
         return any(self._question_openers.match(text[m.end():pos].lstrip())
                    for m in _CLAUSE_BREAK.finditer(text, s_start, pos))
 
-    def _first_push(self, low: str, a: int, b: int) -> int:
-        """Where the sentence ``low[a:b]`` first speaks to the listener (an ``addressed`` match; ``b`` when none
-        is in it): a question that opens before it asks, and one after it (a tag, "…, would you agree?") leans
-        on what was said."""
-        first = next(self._addressed.finditer(low, a, b), None) if self._addressed is not None else None
-        return first.start() if first is not None else b
-
     def _hands_back(self, question: str) -> bool:
         """The question opens like one that hands the choice back ("What…", "Would…")."""
         return self._question_openers is None or bool(self._question_openers.match(question.lstrip()))
-
-
-def _sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence of ``text`` (ends at . ! ? followed by a space, or a newline)."""
-    out: list[tuple[int, int]] = []
-    start = 0
-    for m in _SENTENCE_END.finditer(text):
-        if text[start: m.end()].strip():
-            out.append((start, m.end()))
-        start = m.end()
-    if text[start:].strip():
-        out.append((start, len(text)))
-    return out
 
 
 def _you_does(low: str, a: int, pos: int) -> bool:
     """The hit at ``pos`` (its sentence starts at ``a``) has "you" for its doer: it starts with "you", or follows
     a "you" who must or wants to do it ("you need to make sure you…", "you want to make sure to…")."""
     return low.startswith("you", pos) or _YOU_BEFORE.search(low, max(a, pos - _YOU_BEFORE_REACH), pos) is not None
-
-
-def _subject_at(low: str, a: int, remark: bool = False) -> int:
-    """Where the sentence starting at ``a`` has its subject: after its opening "so", "and", "okay"… (and,
-    for a ``remark``, after "I think")."""
-    m = _OPENERS.match(low, a)
-    at = m.end() if m is not None else a
-    if remark and (h := _HEDGE.match(low, at)) is not None:
-        at = h.end()
-    return at
-
-
-def _clause_starts(low: str, a: int, b: int) -> list[int]:
-    """Where the sentence ``low[a:b]`` may open its main clause: at ``a``, and after a leading clause of time or
-    condition with its comma ("When you get back to the office, talk to your CFO.", "If you have a minute, …")."""
-    lead = _LEADING_CLAUSE.match(low, _subject_at(low, a), b)
-    return [a] if lead is None else [a, lead.end()]
 
 
 def _partial_matcher(pattern: re.Pattern[str] | None) -> regex.Pattern[str] | None:
@@ -642,55 +510,6 @@ def _partial_matcher(pattern: re.Pattern[str] | None) -> regex.Pattern[str] | No
         return regex.compile(pattern.pattern)
     except regex.error:
         return None
-
-
-def _command_at(low: str, a: int, b: int) -> int:
-    """Where the sentence ``low[a:b]`` would have a command's verb: after its opening "so", "okay"…, a
-    softener ("just", "please", "maybe") and a sentence adverb with its comma ("obviously,")."""
-    at = _subject_at(low, a)
-    lead = _COMMAND_LEAD.match(low, at, b)
-    return lead.end() if lead is not None else at
-
-
-def _previous_start(low: str, a: int) -> int:
-    """Where the sentence before the one starting at ``a`` starts (``a`` itself for the first)."""
-    starts = [s for s, _ in _sentences(low) if s < a]
-    return starts[-1] if starts else a
-
-
-def sentence_at(text: str, pos: int) -> str:
-    """The sentence of ``text`` around character ``pos`` (what the rep teaches when they mark a flag)."""
-    a, b = _sentence_bounds(text, pos)
-    return text[a:b].strip()
-
-
-def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
-    """Start and end of the sentence around ``pos`` (ends at . ! ? followed by a space, or a newline)."""
-    start = max(0, pos - _SENTENCE_REACH)
-    for m in _SENTENCE_END.finditer(text, start, pos):
-        if m.end() <= pos:
-            start = m.end()
-    after = _SENTENCE_END.search(text, pos)
-    return start, after.end() if after is not None else len(text)
-
-
-def _lowered(text: str) -> str:
-    """Lower-cased text with straight apostrophes, character for character (offsets hold)."""
-    text = text.replace("\u2019", "'").replace("\u2018", "'")
-    low = text.lower()
-    if len(low) == len(text):
-        return low
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-
-
-def _union(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
-    if not patterns:
-        return None
-    return re.compile("|".join(expand(lowercase_pattern(p)) for p in patterns))
-
-
-def _matcher(patterns: tuple[str, ...]) -> WordStartMatcher:
-    return WordStartMatcher([("g", [expand(lowercase_pattern(p), left=False) for p in patterns])])
 
 
 def _found(pattern: re.Pattern[str] | None, text: str) -> bool:
