@@ -30,7 +30,7 @@ class Listener:
     (``low``) and a sentence's span in it (``a`` to ``b``)."""
 
     def __init__(self, guards: Mapping[str, tuple[str, ...]]) -> None:
-        self.addressed = any_at_word_start(guards["addressed"]) if guards["addressed"] else None
+        self._addressed = any_at_word_start(guards["addressed"]) if guards["addressed"] else None
         self._named = any_at_word_start(guards["named"]) if guards["named"] else None
         self._you_object = any_at_word_start(guards["you_object"]) if guards["you_object"] else None
         self._own_offer = any_of(guards["own_offer"])
@@ -52,7 +52,7 @@ class Listener:
         ``named``. No listener at all: ``sure``. A sentence of five words or fewer ("I really would.") takes
         its listener from the one before. A sentence with nothing in it that says what to do or think
         (:meth:`cued`): never. Each check also looks after a leading clause ("If you have a minute, …")."""
-        if not sure or self.addressed is None:
+        if not sure or self._addressed is None:
             return 0.0
         if not self.cued(low, a, b):
             return math.inf  # nothing in it says what to do or think
@@ -70,7 +70,7 @@ class Listener:
         start = previous_start(low, a) if len(low[a:b].split()) <= _FOLLOW_ON_WORDS else a
         if start < a and self.acts(low, start, a):
             return 0.0
-        if self.addressed.found(low, start, b) or (self._named is not None and self._named.found(low, start, b)):
+        if self._addressed.found(low, start, b) or (self._named is not None and self._named.found(low, start, b)):
             return named
         return sure
 
@@ -98,10 +98,10 @@ class Listener:
         """The listener is the one who acts somewhere in ``low[a:b]``: an ``addressed`` cue that is not a "you"
         inside a ``you_object`` ("Thank you.", "it gets you the volume pricing") nor one after a ``generic``
         frame, which means anyone ("Sometimes the top bid falls out, you go back.")."""
-        assert self.addressed is not None
+        assert self._addressed is not None
         spans = [(m.start(), m.end()) for m in self._you_object.finditer(low, a, b)] if self._you_object else []
         return any(not any(s <= m.start() < e for s, e in spans) and not self._anyone_at(low, a, m)
-                   for m in self.addressed.finditer(low, a, b))
+                   for m in self._addressed.finditer(low, a, b))
 
     def _anyone_at(self, low: str, a: int, m: re.Match[str]) -> bool:
         """The "you" of ``m`` comes after (or ends) a ``generic`` frame of its sentence, which starts at ``a``."""
@@ -117,16 +117,16 @@ class Listener:
         ``named`` guards). On earnings calls a pattern's hit there was the company's own course ("what we will
         do is…", "we decide whether it makes sense to invest"); a rep's "The smart move is to lock this in
         now." is said to the buyer, and the model is sure of it. False when the rulebook has no ``addressed``."""
-        if self.addressed is None:
+        if self._addressed is None:
             return False
         a, b = sentence_bounds(low, pos)
         start = previous_start(low, a)
         named = self._named is not None and self._named.found(low, start, b)
-        return not (named or self.addressed.found(low, start, b))
+        return not (named or self._addressed.found(low, start, b))
 
     def first_push(self, low: str, a: int, b: int) -> int:
         """Where the sentence ``low[a:b]`` first speaks to the listener (an ``addressed`` match; ``b`` when none
         is in it): a question that opens before it asks, and one after it (a tag, "…, would you agree?") leans
         on what was said."""
-        first = next(self.addressed.finditer(low, a, b), None) if self.addressed is not None else None
+        first = next(self._addressed.finditer(low, a, b), None) if self._addressed is not None else None
         return first.start() if first is not None else b

@@ -4,7 +4,9 @@ The detector runs the rulebook's patterns and then its guards, so that what only
 directive is not flagged: negation ("I don't think you need to"), choice handed back as a
 question ("What makes sense for you?"), advice offered with permission, autonomy language
 ("…if you'd like"), and reflections of what the buyer said ("So you're saying you need
-to…"). Autonomy-supportive phrasing is found too, as its own positive category.
+to…"). Autonomy-supportive phrasing is found too, as its own positive category. Beside the
+rulebook's patterns, a model judges whole sentences by their meaning; how a sentence speaks to
+the listener (``copilot.core.listener``) sets how sure it must be.
 """
 
 from __future__ import annotations
