@@ -14,11 +14,17 @@ import math
 import re
 from collections.abc import Mapping
 
+import regex  # partial matching: what a sentence still being said may yet become
+
 from copilot.core.rulebook import any_at_word_start, any_of
 from copilot.core.sentences import clause_starts, command_at, first_word, previous_start, sentence_bounds, subject_at
 
 __all__ = ["Listener"]
 
+# Words between a pattern's hit and the deed it hands over ("why don't you go ahead and…", "I'd like you to
+# quickly…"): they leave the deed what it is.
+_DEED_LEAD = re.compile(r"\s*(?:(?:go ahead and|quickly|briefly|first|just|maybe|perhaps|please|also|kind of|"
+                        r"sort of)\s+)*")
 _FOLLOW_ON_WORDS = 5  # a sentence this short ("I really would.") leans on the one before for its listener
 # Verbs whose own base form ends in -ing: a command's verb, not an -ing form ("Bring your CFO along.").
 _VERBS_IN_ING = frozenset({"bring", "ring", "sing", "sting", "string", "swing", "fling", "cling", "wring", "spring",
@@ -36,6 +42,7 @@ class Listener:
         self._own_offer = any_of(guards["own_offer"])
         self._remarks = any_of(guards["remarks"])
         self._asks_to_tell = any_of(guards["asks_to_tell"])
+        self._growing_ask: regex.Pattern[str] | None = None  # compiled when first asked for
         self._generic = any_of(guards["generic"])
         self._cues = any_of(guards["cues"])
         self._statement_openers = any_of(guards["statement_openers"])
@@ -94,6 +101,28 @@ class Listener:
         # "he's", "that'll": a statement opener with its contraction.
         return opener is None or not (opener.match(low, at, b) or opener.fullmatch(first.split("'")[0]))
 
+    def invites_to_tell(self, low: str, pos: int, b: int) -> bool:
+        """The deed a pattern's hit hands over, from ``pos`` to the sentence's end ``b``, asks the listener to tell
+        the speaker something (``asks_to_tell``): "Why don't you walk me through your process?", "I'd like you to
+        describe the workflow." An invitation to talk, as a question is; not "Why don't you tell your CFO…"."""
+        return self._asks_to_tell is not None and self._asks_to_tell.match(low, _deed_at(low, pos), b) is not None
+
+    def may_invite(self, low: str, pos: int) -> bool:
+        """The words from ``pos`` to the end of ``low`` (a sentence still being said) may yet become an invitation
+        to talk (:meth:`invites_to_tell`): none yet, or the start of one ("I'd like you to walk me")."""
+        if self._asks_to_tell is None:
+            return False
+        at = _deed_at(low, pos)
+        if not low[at:].strip():
+            return True
+        if self._growing_ask is None:
+            try:
+                self._growing_ask = regex.compile(self._asks_to_tell.pattern)
+            except regex.error:  # a rep's own list only Python's re reads: judged on the words so far
+                return False
+        m = self._growing_ask.match(low, at, partial=True)
+        return m is not None and m.partial
+
     def acts(self, low: str, a: int, b: int) -> bool:
         """The listener is the one who acts somewhere in ``low[a:b]``: an ``addressed`` cue that is not a "you"
         inside a ``you_object`` ("Thank you.", "it gets you the volume pricing") nor one after a ``generic``
@@ -130,3 +159,9 @@ class Listener:
         on what was said."""
         first = next(self._addressed.finditer(low, a, b), None) if self._addressed is not None else None
         return first.start() if first is not None else b
+
+
+def _deed_at(low: str, pos: int) -> int:
+    """Where the deed a pattern's hit ending at ``pos`` hands over starts: after the ``_DEED_LEAD`` words."""
+    lead = _DEED_LEAD.match(low, pos)
+    return lead.end() if lead is not None else pos

@@ -422,6 +422,9 @@ class PhraseDetector:
         first one"; "It would be helpful if you could" … "walk me through"). Live, such a hit waits for the
         next words rather than showing a prompt the whole sentence takes back."""
         group = m.lastgroup or ""
+        if ("question" in self._categories[group].guards and _HANDS_A_DEED.search(m.group(0))
+                and self._listener.may_invite(low, m.end())):
+            return True  # "I'd like you to" … "walk me through": the next words may make it an invitation
         if group not in self._growing_exceptions:
             self._growing_exceptions[group] = _partial_matcher(self._exceptions[group])
         growing = self._growing_exceptions[group]
@@ -431,13 +434,23 @@ class PhraseDetector:
         return any(e.partial and e.start() < m.end() for e in near)
 
     def _excepted(self, text: str, m: re.Match[str]) -> bool:
-        """One of the match's category's ``exceptions`` overlaps it."""
+        """One of the match's category's ``exceptions`` overlaps it, or the deed it hands over asks the listener
+        to tell the speaker something (:meth:`_invites`)."""
         start, end = m.start(), m.end()
+        if self._invites(text, m):
+            return True
         exc = self._exceptions[m.lastgroup or ""]
         if exc is None:
             return False
         near = exc.finditer(text, max(0, start - _EXCEPTION_REACH), min(len(text), end + _EXCEPTION_REACH))
         return any(e.start() < end and start < e.end() for e in near)
+
+    def _invites(self, text: str, m: re.Match[str]) -> bool:
+        """The match hands the listener a deed that asks them to talk ("Why don't you walk me through your
+        process?", "I'd like you to describe the workflow.": the rulebook's ``asks_to_tell`` right after it), in a
+        category whose choice a question hands back (the ``question`` guard): an invitation, as a question is."""
+        return ("question" in self._categories[m.lastgroup or ""].guards
+                and self._listener.invites_to_tell(text, m.end(), sentence_bounds(text, m.start())[1]))
 
     def _hit(self, text: str, m: re.Match[str]) -> Hit:
         group = m.lastgroup or ""
@@ -495,6 +508,12 @@ class PhraseDetector:
     def _hands_back(self, question: str) -> bool:
         """The question opens like one that hands the choice back ("What…", "Would…")."""
         return self._question_openers is None or bool(self._question_openers.match(question.lstrip()))
+
+
+# A hit that ends where the deed it hands the listener is still to come ("why don't you", "I'd like you to", "go
+# ahead and"): while its sentence is being said, the next words may make it an invitation to talk. Not "you need
+# to" or "you should": their invitations are rare ("you need to fill me in"), and waiting costs a prompt's time.
+_HANDS_A_DEED = re.compile(r"\b(?:you|you to|and)$")
 
 
 def _you_does(low: str, a: int, pos: int) -> bool:

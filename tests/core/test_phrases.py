@@ -426,10 +426,16 @@ def test_a_sentence_is_read_whatever_its_words_when_an_example_may_flag_it() -> 
     ("Rod, why don't you take the", False),
     ("It would be helpful if you could", False),
     ("Okay, I just wanted to make sure you", False),
+    # ... or an invitation to talk ("I'd like you to walk me through…"; "make sure you bring me up to speed").
+    ("I'd like you to", False),
+    ("So I'd like you to walk me", False),
+    ("Okay, make sure you bring", False),
     # Once the words rule the exception out, the hit flags while the sentence is still being said.
     ("Okay. Why don't you sign", True),
     ("It would be helpful if you could sign", True),
-    ("Okay, make sure you bring", True),
+    ("Okay, make sure you sign", True),
+    ("I'd like you to sign", True),
+    ("So I'd like you to walk your CFO", True),
 ])
 def test_a_hit_its_next_words_may_excuse_waits_for_them(detector: PhraseDetector, words: str, flagged: bool) -> None:
     hits = [h for h in detector.hits(words, partial=True) if h.kind == "directive"]
@@ -454,6 +460,7 @@ def test_a_hit_its_next_words_may_excuse_waits_for_them(detector: PhraseDetector
     # Information asked for, put as an obligation, asks as "walk me through…" does.
     ("Maybe you've got to just remind us how the renewal works.", False),
     ("You need to walk me through the approval steps.", False),
+    ("You should fill me in on how the last rollout went.", False),
     ("You need to walk your CFO through the proposal.", True),
     ("You need to tell me you'll sign today.", True),
     # What makes sense to the speaker is an opinion; what makes sense to do is advice.
@@ -467,6 +474,26 @@ def test_a_hit_its_next_words_may_excuse_waits_for_them(detector: PhraseDetector
     ("Like I say, you need to get the CFO on board before anything else.", True),
 ])
 def test_a_hit_that_pushes_no_deed_on_the_listener_is_not_flagged(text: str, flagged: bool) -> None:
+    assert PhraseDetector(Rulebook.load()).detect(text).flagged is flagged
+    assert PhraseDetector(Rulebook.load(), model=_Sure(0.97)).detect(text).flagged is flagged
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    # A deed that asks the listener to talk is an invitation, as a question is: discovery, not a push.
+    ("I'd like you to walk me through your process.", False),
+    ("Why don't you describe the current workflow?", False),
+    ("Go ahead and tell me a bit about your team.", False),
+    ("I want you to just explain how approvals work today.", False),
+    ("Why don't you start by telling me what prompted the call?", False),
+    ("Why don't you say a few words about your role?", False),
+    # A deed said to someone else, or a push after the invitation's words, still flags.
+    ("Why don't you explain to your boss why we are cheaper?", True),
+    ("I'd like you to walk your CFO through the proposal.", True),
+    ("Why don't you tell your CFO to sign this week?", True),
+    ("Why don't you tell me you'll sign today?", True),
+    ("Go ahead and sign the order form today.", True),
+])
+def test_a_deed_that_asks_the_listener_to_talk_is_an_invitation(text: str, flagged: bool) -> None:
     assert PhraseDetector(Rulebook.load()).detect(text).flagged is flagged
     assert PhraseDetector(Rulebook.load(), model=_Sure(0.97)).detect(text).flagged is flagged
 

@@ -192,3 +192,20 @@ def test_a_final_judges_only_the_partials_flags_inside_it_and_a_revision_none() 
                        words=words("You will press star one.", 20.0))
     s.segment(revision)
     assert len(s.flags) == 1 and not s.withdrawn
+
+
+def test_an_invitation_to_talk_shows_no_prompt_while_it_is_being_said(detector: PhraseDetector) -> None:
+    s = Session(detector)
+    shown: list[Flag] = []
+    said = "So I'd like you to walk me through how renewals work today."
+    cut = said.split(" ")
+    for n in range(4, len(cut)):  # partials, each judged without its last word
+        partial = " ".join(cut[:n])
+        shown += [e for e in s.segment(Segment("rep", 1.0, 1.0 + 0.3 * n, partial, final=False,
+                                                words=words(partial, 1.0))) if isinstance(e, Flag)]
+    shown += [e for e in s.segment(Segment("rep", 1.0, 5.0, said, words=words(said, 1.0))) if isinstance(e, Flag)]
+    assert shown == [] and s.flags == [] and not s.prompts
+    # Once the next words make it a push, it flags while still being said.
+    pushed = "So I'd like you to sign"
+    events = s.segment(Segment("rep", 8.0, 9.5, pushed + " the", final=False, words=words(pushed + " the", 8.0)))
+    assert [e.match for e in events if isinstance(e, Flag)] == ["I'd like you to"]
