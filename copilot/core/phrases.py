@@ -512,8 +512,9 @@ class PhraseDetector:
 
 # A hit that ends where the deed it hands the listener is still to come ("why don't you", "I'd like you to", "go
 # ahead and"): while its sentence is being said, the next words may make it an invitation to talk. Not "you need
-# to" or "you should": their invitations are rare ("you need to fill me in"), and waiting costs a prompt's time.
-_HANDS_A_DEED = re.compile(r"\b(?:you|you to|and)$")
+# to", "you should" or "let's go ahead and": their invitations are rare ("you need to fill me in"), and waiting
+# costs a prompt's time (a partial's, about a second: the payroll call's "let's go ahead and book…" showed it).
+_HANDS_A_DEED = re.compile(r"(?:\byou|\byou to|^go ahead and)$")
 
 
 def _you_does(low: str, a: int, pos: int) -> bool:
