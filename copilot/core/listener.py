@@ -14,9 +14,7 @@ import math
 import re
 from collections.abc import Mapping
 
-import regex  # partial matching: what a sentence still being said may yet become
-
-from copilot.core.rulebook import any_at_word_start, any_of
+from copilot.core.rulebook import any_at_word_start, any_of, partial_matcher
 from copilot.core.sentences import clause_starts, command_at, first_word, previous_start, sentence_bounds, subject_at
 
 __all__ = ["Listener"]
@@ -42,7 +40,7 @@ class Listener:
         self._own_offer = any_of(guards["own_offer"])
         self._remarks = any_of(guards["remarks"])
         self._asks_to_tell = any_of(guards["asks_to_tell"])
-        self._growing_ask: regex.Pattern[str] | None = None  # compiled when first asked for
+        self._growing_ask = partial_matcher(self._asks_to_tell)  # the same, for a sentence still being said
         self._generic = any_of(guards["generic"])
         self._cues = any_of(guards["cues"])
         self._statement_openers = any_of(guards["statement_openers"])
@@ -115,12 +113,7 @@ class Listener:
         at = _deed_at(low, pos)
         if not low[at:].strip():
             return True
-        if self._growing_ask is None:
-            try:
-                self._growing_ask = regex.compile(self._asks_to_tell.pattern)
-            except regex.error:  # a rep's own list only Python's re reads: judged on the words so far
-                return False
-        m = self._growing_ask.match(low, at, partial=True)
+        m = self._growing_ask.match(low, at, partial=True) if self._growing_ask is not None else None
         return m is not None and m.partial
 
     def acts(self, low: str, a: int, b: int) -> bool:

@@ -20,7 +20,15 @@ from typing import Protocol
 import regex  # partial matching (what a sentence still being said may yet become): re has none
 
 from copilot.core.listener import Listener
-from copilot.core.rulebook import Category, Rulebook, any_at_word_start, any_of, expand, lowercase_pattern
+from copilot.core.rulebook import (
+    Category,
+    Rulebook,
+    any_at_word_start,
+    any_of,
+    expand,
+    lowercase_pattern,
+    partial_matcher,
+)
 from copilot.core.sentences import lowered, sentence_at, sentence_bounds, sentences
 from copilot.core.taught import NotExamples
 from copilot.core.wordmatch import WordStartMatcher
@@ -426,7 +434,7 @@ class PhraseDetector:
                 and self._listener.may_invite(low, m.end())):
             return True  # "I'd like you to" … "walk me through": the next words may make it an invitation
         if group not in self._growing_exceptions:
-            self._growing_exceptions[group] = _partial_matcher(self._exceptions[group])
+            self._growing_exceptions[group] = partial_matcher(self._exceptions[group])
         growing = self._growing_exceptions[group]
         if growing is None:
             return False
@@ -521,17 +529,6 @@ def _you_does(low: str, a: int, pos: int) -> bool:
     """The hit at ``pos`` (its sentence starts at ``a``) has "you" for its doer: it starts with "you", or follows
     a "you" who must or wants to do it ("you need to make sure you…", "you want to make sure to…")."""
     return low.startswith("you", pos) or _YOU_BEFORE.search(low, max(a, pos - _YOU_BEFORE_REACH), pos) is not None
-
-
-def _partial_matcher(pattern: re.Pattern[str] | None) -> regex.Pattern[str] | None:
-    """``pattern`` compiled for partial matching; None when there is none, or when a rep's own rulebook holds
-    an expression only Python's ``re`` reads (the hit is then judged on the words so far, as before)."""
-    if pattern is None:
-        return None
-    try:
-        return regex.compile(pattern.pattern)
-    except regex.error:
-        return None
 
 
 def _found(pattern: re.Pattern[str] | None, text: str) -> bool:

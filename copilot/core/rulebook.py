@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+import regex  # partial matching: re has none
+
 from copilot.core.assets import asset_path
 from copilot.core.wordmatch import WordStartMatcher
 from copilot.errors import UserError
@@ -24,7 +26,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 __all__ = ["GUARDS", "Category", "Rulebook", "RulebookError", "any_at_word_start", "any_of", "default_rules_path",
-           "expand", "lowercase_pattern"]
+           "expand", "lowercase_pattern", "partial_matcher"]
 
 GUARDS = ("negation", "question", "permission", "autonomy", "reflection")
 """Checks that stop a directive pattern from flagging what only looks similar."""
@@ -273,6 +275,18 @@ def any_of(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
     if not patterns:
         return None
     return re.compile("|".join(expand(lowercase_pattern(p)) for p in patterns))
+
+
+def partial_matcher(pattern: re.Pattern[str] | None) -> regex.Pattern[str] | None:
+    """``pattern`` compiled for partial matching (what a sentence still being said may yet become); None when
+    there is none, or when a rep's own rulebook holds an expression only Python's ``re`` reads (the hit is then
+    judged on the words so far)."""
+    if pattern is None:
+        return None
+    try:
+        return regex.compile(pattern.pattern)
+    except regex.error:
+        return None
 
 
 def any_at_word_start(patterns: tuple[str, ...]) -> WordStartMatcher:
