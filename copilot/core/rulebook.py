@@ -46,6 +46,7 @@ _GUARD_PATTERN_KEYS = (
     "own_offer",
     "remarks",
     "asks_to_tell",
+    "asks_for_advice",
     "generic",
     "cues",
     "statement_openers",
