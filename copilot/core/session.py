@@ -8,11 +8,13 @@ little late is still judged against the live state of the call.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
+from copilot.core.asked import AdviceAsked
 from copilot.core.bleed import BuyerWords
 from copilot.core.coach import CoachPolicy
 from copilot.core.events import Event, Flag, Prompt, Segment, Speaker, SpeechSpan, SupportiveLine, TalkState
@@ -52,6 +54,17 @@ class Session:
         # star one"). A taken-back flag leaves the call's flags and numbers; its prompt was already shown.
         self._provisional: list[Flag] = []
         self.withdrawn: list[Flag] = []
+        # Rep words that answer the buyer's request for advice ("What would you recommend?"): not flags, not
+        # prompted, kept so the review can say why (core/asked.py). One the buyer's words, decoded late, showed
+        # to be an answer after it was flagged is also in ``withdrawn``.
+        self.asked = AdviceAsked(detector.rulebook.guard_patterns.get("asks_for_advice", ()))
+        self.answered: list[Flag] = []
+        # Words first spared as such an answer that the buyer's later words showed were not one: flags raised
+        # after their moment (never prompted, never sent as events), so what is kept at the end must add them.
+        self.restored: list[Flag] = []
+        # First hearings of the buyer's last words, sent when the rep takes the turn (their finals come later,
+        # packed): what the coach knows of a question until its final arrives.
+        self._buyer_early: list[Segment] = []
 
     # ---- inputs ------------------------------------------------------------------
 
@@ -111,6 +124,10 @@ class Session:
                     continue
                 flag = Flag(segment.speaker, start, end, hit.category, hit.match, text.strip(), hit.prompt or "",
                             revised=segment.replaces is not None)
+                if self._answers_buyer(flag):
+                    if not any(_same_words(a, flag) for a in self.answered):
+                        self.answered.append(flag)
+                    continue
                 heard.append(flag)
                 if not self._seen(flag):
                     self.flags.append(flag)
@@ -120,6 +137,10 @@ class Session:
                 self._provisional += new_flags
             elif segment.replaces is None:
                 self._settle(segment, heard)
+        else:
+            if not segment.final:
+                self._buyer_early = [e for e in self._buyer_early if segment.start - e.start < 90.0] + [segment]
+            self._rejudge_answers(segment)
         return out + self._talk_events(new_flags, with_state=False)
 
     def replay(self, spans: Iterable[SpeechSpan], segments: Iterable[Segment], end: float) -> None:
@@ -154,6 +175,13 @@ class Session:
     def talk_summary(self) -> TalkSummary:
         """The talk numbers of the call so far, rounded as the analysis JSON contract has them."""
         return TalkSummary.of(self.state(), self.rep_questions)
+
+    def question_answered(self, flag: Flag) -> Segment | None:
+        """The buyer's request for advice that the rep's flagged words answer (:class:`AdviceAsked`), or None."""
+        recent = itertools.takewhile(lambda s: flag.start - s.start < 90.0, reversed(self.segments))
+        buyer = [s for s in recent if s.speaker == "prospect"]
+        early = [e for e in self._buyer_early if not any(f.start <= e.middle <= f.end for f in buyer)]
+        return self.asked.question(flag.start, flag.category, buyer + early)
 
     # ---- internals ---------------------------------------------------------------
 
@@ -206,6 +234,26 @@ class Session:
         a, b = revision.replaces or (0.0, 0.0)
         self.supportive = [x for x in self.supportive
                            if not (x.speaker == revision.speaker and a <= (x.start + x.end) / 2 <= b)]
+
+    def _answers_buyer(self, flag: Flag) -> bool:
+        return self.question_answered(flag) is not None
+
+    def _rejudge_answers(self, buyer: Segment) -> None:
+        """The buyer's words arrive later than the rep's (their finals are decoded a few at a time): the rep's
+        flags after them are judged again. A flag that turns out to answer a request for advice leaves the
+        call's flags (its prompt was already shown); words spared as an answer that the buyer's later words
+        show were not one become flags (no prompt: the moment has passed)."""
+        now_answers = [f for f in self.flags if f.speaker == "rep" and f.start > buyer.start and self._answers_buyer(f)]
+        no_longer = [f for f in self.answered if f.start > buyer.start and not self._answers_buyer(f)]
+        if now_answers:
+            self.flags = [f for f in self.flags if not any(f is a for a in now_answers)]
+            self.withdrawn += now_answers
+            self.answered += now_answers
+        if no_longer:
+            self.answered = [f for f in self.answered if not any(f is n for n in no_longer)]
+            self.withdrawn = [f for f in self.withdrawn if not any(f is n for n in no_longer)]
+            self.flags = sorted(self.flags + no_longer, key=lambda f: f.start)
+            self.restored += no_longer
 
     def _seen(self, flag: Flag) -> bool:
         """A flag already raised for the same words (:func:`_same_words`)."""

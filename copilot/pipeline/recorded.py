@@ -86,7 +86,7 @@ def _record(store: SessionStore, sid: str, sinks: list[Sink], make: Callable[[li
     kept = None
     if redactor is not None:  # what is written now, from the session itself, is hidden the same way
         kept = redactor.call(session.segments, session.flags, session.supportive, session.prompts)
-        if session.bleed or session.withdrawn:  # what is written at the end replaces what was: count that
+        if session.bleed or session.withdrawn or session.restored:  # what is written at the end replaces what was
             hidden = kept.hidden
     return Recorded(sid, session, duration, save_end(store, sid, writer, session, duration, kept, hidden), hidden)
 
@@ -103,9 +103,10 @@ def save_end(store: SessionStore, sid: str, writer: StoreWriter, session: Sessio
         segments, flags, prompts, supportive = session.segments, session.flags, session.prompts, session.supportive
     try:
         writer.flush()
-        if session.bleed or session.withdrawn:
+        if session.bleed or session.withdrawn or session.restored:
             # Stretches found (sometimes after they were written) to be the buyer's voice on the
-            # rep's microphone, or flags a partial raised that the whole sentence did not bear out:
+            # rep's microphone, flags a partial raised that the whole sentence did not bear out, or
+            # the buyer's request for advice heard late (answers to it flagged, or spared ones that were not):
             # what is kept is the session's corrected speech, transcript and flags.
             spans = without_bleed(store.load(sid).spans, session.bleed)
             store.replace_results(sid, session.talk_summary(), spans, segments, flags, prompts, rep_voice=0,

@@ -209,3 +209,72 @@ def test_an_invitation_to_talk_shows_no_prompt_while_it_is_being_said(detector: 
     pushed = "So I'd like you to sign"
     events = s.segment(Segment("rep", 8.0, 9.5, pushed + " the", final=False, words=words(pushed + " the", 8.0)))
     assert [e.match for e in events if isinstance(e, Flag)] == ["I'd like you to"]
+
+
+def _rep(s: Session, start: float, text: str, final: bool = True) -> list[Flag]:
+    seg = Segment("rep", start, start + 0.3 * len(text.split(" ")), text, final=final, words=words(text, start))
+    return [e for e in s.segment(seg) if isinstance(e, Flag)]
+
+
+def test_advice_the_buyer_asked_for_is_not_flagged_nor_prompted(detector: PhraseDetector) -> None:
+    s = Session(detector)
+    s.segment(Segment("prospect", 0.0, 2.5, "Okay. Which plan would you go with?"))
+    s.segment(Segment("prospect", 3.0, 3.4, "Mm-hmm."))  # a backchannel does not end the answer
+    assert _rep(s, 3.2, "Honestly you should take the annual plan.") == []
+    assert s.flags == [] and not s.prompts
+    assert [f.match for f in s.answered] == ["you should"]
+    # Closing pressure presses whether it was asked for or not.
+    pressed = _rep(s, 6.0, "But you need to lock in the price before Friday.")
+    assert [f.category for f in pressed] == ["closing_pressure"]
+
+
+def test_the_answer_ends_when_the_buyer_says_more_or_time_passes(detector: PhraseDetector) -> None:
+    s = Session(detector)
+    s.segment(Segment("prospect", 0.0, 2.0, "What would you recommend?"))
+    s.segment(Segment("prospect", 5.0, 7.0, "That feels like a lot of change at once."))
+    assert [f.match for f in _rep(s, 8.0, "You should roll it out everywhere.")] == ["You should"]
+    late = Session(detector)
+    late.segment(Segment("prospect", 0.0, 2.0, "What would you recommend?"))
+    assert [f.match for f in _rep(late, 30.0, "You should roll it out everywhere.")] == ["You should"]
+    # A question that asks nothing of the kind is no request for advice.
+    other = Session(detector)
+    other.segment(Segment("prospect", 0.0, 2.0, "What does it cost for one office?"))
+    assert [f.match for f in _rep(other, 3.0, "You should roll it out everywhere.")] == ["You should"]
+
+
+def test_a_buyer_question_heard_late_takes_back_the_flag_on_its_answer(detector: PhraseDetector) -> None:
+    s = Session(detector)
+    # The buyer's finals are decoded a few at a time: the rep's answer is flagged before the question is heard.
+    flagged = _rep(s, 7.0, "So the next step is a call with your IT lead.")
+    assert [f.category for f in flagged] == ["owning_the_path"] and s.prompts
+    s.segment(Segment("prospect", 0.0, 2.5, "What are the next steps from here?"))
+    assert s.flags == [] and s.withdrawn == flagged and s.answered == flagged
+    # Then the buyer's words after it arrive: they said more before the rep spoke, so it was no answer.
+    s.segment(Segment("prospect", 3.0, 3.3, "Mm-hmm."))
+    assert s.flags == []
+    s.segment(Segment("prospect", 5.0, 6.5, "Actually, we already have a vendor for that."))
+    assert s.flags == flagged and s.restored == flagged and s.withdrawn == [] and s.answered == []
+
+
+def test_a_rulebook_without_the_advice_list_flags_every_answer() -> None:
+    book = Rulebook.load()
+    guards = {k: v for k, v in book.guard_patterns.items() if k != "asks_for_advice"}
+    s = Session(PhraseDetector(Rulebook(book.source, book.version, book.categories, guards)))
+    s.segment(Segment("prospect", 0.0, 2.0, "What would you recommend?"))
+    assert [f.match for f in _rep(s, 3.0, "You should roll it out everywhere.")] == ["You should"]
+
+
+def test_a_first_hearing_of_the_buyers_question_spares_the_answer_until_the_final_says_otherwise(
+        detector: PhraseDetector) -> None:
+    s = Session(detector)
+    # When the rep takes the turn, the buyer's last words are heard at once (a partial); the packed final comes later.
+    s.segment(Segment("prospect", 0.0, 2.5, "Which plan would you pick?", final=False))
+    assert _rep(s, 3.0, "You should start with the team plan.") == [] and not s.prompts
+    s.segment(Segment("prospect", 0.0, 2.5, "Which plan would you pick?"))
+    assert s.flags == [] and len(s.answered) == 1
+    # A first hearing the final contradicts: the answer becomes a flag.
+    t = Session(detector)
+    t.segment(Segment("prospect", 0.0, 2.5, "Which plan would you pick?", final=False))
+    assert _rep(t, 3.0, "You should start with the team plan.") == []
+    t.segment(Segment("prospect", 0.0, 2.5, "Which plan do you sell the most?"))
+    assert [f.match for f in t.flags] == ["You should"] and t.restored == t.flags

@@ -119,3 +119,20 @@ def test_hiding_an_analysis_changes_what_is_kept_and_shown_not_its_numbers() -> 
     assert after["voices"]["voices"][0]["first_words"] == ["You should call me on [phone number]."]
     text = summary(a)
     assert "0134" not in text and "1 e-mail address, 1 phone number hidden." in text
+
+
+def test_the_summary_says_which_advice_the_buyer_asked_for() -> None:
+    from copilot.core.events import Segment, SpeechSpan
+    from copilot.core.session import Session
+    from copilot.pipeline.offline import Analysis
+    from copilot.report.summary import summary
+
+    session = Session(PhraseDetector(Rulebook.load()))
+    spans = [SpeechSpan("prospect", 70.0, 72.0), SpeechSpan("rep", 73.0, 76.0)]
+    said = [Segment("prospect", 70.0, 72.0, "Which plan would you pick?"),
+            Segment("rep", 73.0, 76.0, "I'd go with the annual plan, you should start there.")]
+    session.replay(spans, said, 80.0)
+    text = summary(Analysis(session, 80.0, "call.m4a", "fake", spans))
+    assert "No directive phrasing found" in text
+    assert "Advice the buyer asked for, not counted (1):" in text
+    assert 'imperatives: "I\'d go with", after the buyer asked at 1:10' in text
