@@ -145,6 +145,7 @@ def run(args: argparse.Namespace) -> int:
         "flags": [{"match": e["match"], "latency_s": round(e["wall"] - e["t"] / args.speed, 3)} for e in flags],
         "revision_latency_s": _stats([e["wall"] - e["end"] / args.speed for e in revisions]),
         "stt_jobs": {"partial": pipeline.counters.partial_jobs, "final": pipeline.counters.final_jobs,
+                     "peek": pipeline.counters.peek_jobs,
                      "busy_s": round(pipeline.counters.stt_busy_s, 1),
                      "partial_checks_held_over_budget": pipeline.counters.partials_held},
         # Of the session's CPU time: each decoding stage's share, and the rest (VAD, coach, replay, glue).
@@ -258,6 +259,7 @@ def _table(o: dict[str, Any]) -> str:
         + (f" (the canceller: {o['echo_canceller_cpu_percent']:.1f}% of a core; bar <= 3%)"
            if o["echo_canceller_cpu_percent"] is not None else ""),
         f"  STT jobs            {o['stt_jobs']['final']} finals, {o['stt_jobs']['partial']} partials, "
+        f"{o['stt_jobs']['peek']} peeks, "
         f"{o['stt_jobs']['busy_s']} s busy",
         "  CPU by stage        " + ", ".join(f"{k} {v:.1f} s" for k, v in o["cpu_s_by_stage"].items())
         + "; decodes by window: " + ", ".join(f"{k} s x{v}" for k, v in o["decodes_by_window_s"].items()),

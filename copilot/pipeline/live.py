@@ -107,6 +107,7 @@ _Message = _Audio | _Segments | _Notice | _Ended | _Drained
 class _Counters:
     partial_jobs: int = 0
     final_jobs: int = 0
+    peek_jobs: int = 0  # first hearings of the buyer's last words when the rep takes the turn
     stt_busy_s: float = 0.0
     partials_held: int = 0  # partial guesses put off because the session was over its CPU budget
 
@@ -238,6 +239,8 @@ class LivePipeline:
         if isinstance(e, SpeechStart):
             with self._lock:
                 self.transcribers[who].speech_started(e.t)
+                if who == "rep":  # the buyer's last words, heard before the rep's answer (core/asked.py)
+                    self.transcribers["prospect"].turn_taken()
             self._emit(e)
             self._emit_events(self.session.speech_started(who, e.t))
         else:
@@ -327,6 +330,8 @@ class LivePipeline:
         self.counters.stt_busy_s += time.perf_counter() - started
         if job.kind == "final":
             self.counters.final_jobs += 1
+        elif job.kind == "peek":
+            self.counters.peek_jobs += 1
         else:
             self.counters.partial_jobs += 1
         with self._lock:

@@ -40,7 +40,8 @@ from copilot.stt.spans import plan_windows
 
 __all__ = ["Job", "StreamingSettings", "StreamingTranscriber", "AudioTail"]
 
-JobKind = Literal["partial", "final"]
+JobKind = Literal["partial", "final", "peek"]
+"""``peek``: a first hearing of a packed channel's last closed utterance, sent as a partial (``turn_taken``)."""
 Finals = Literal["at_once", "packed", "revised"]
 """How an utterance's final text is heard:
 
@@ -58,6 +59,8 @@ Finals = Literal["at_once", "packed", "revised"]
 # next", 8.5 s, came back as "The next"), and the finals sent there stand. Speech runs 2-3 words a
 # second.
 _REVISION_MIN_WORDS_PER_S = 0.6
+PEEK_S = 8.0
+"""How much of a packed channel's last closed utterance a peek hears: its end, where a question sits."""
 _REVISION_CHECKED_FROM_S = 3.0
 
 
@@ -158,6 +161,8 @@ class StreamingTranscriber:
         self._in_flight: Job | None = None
         self._next_start: float | None = None  # speech that began while a final was being decoded
         self._closed: list[tuple[float, float]] = []  # closed utterances waiting for a packed final
+        self._peek_due = False  # the other side took the turn: a first hearing of this side's last words is due
+        self._peeked_to = 0.0  # the end of the last utterance so heard (never heard twice)
 
     # ---- inputs ------------------------------------------------------------------
 
@@ -181,6 +186,15 @@ class StreamingTranscriber:
         """The VAD closed a span of this speaker at ``end``."""
         self._speaking = False
         self._last_speech_end = end + self.settings.post_s
+
+    def turn_taken(self) -> None:
+        """The other side started talking. On a channel whose finals wait to be packed, a first hearing of
+        its last closed utterance (at most :data:`PEEK_S`) is due at once, as a partial: the coach must know
+        the buyer's "Which plan would you pick?" before it judges the rep's answer, and the packed final,
+        the better hearing, still comes as before. Not while this speaker is still talking (a backchannel
+        over their turn)."""
+        if self.settings.finals == "packed" and not self._speaking and (self._closed or self._start is not None):
+            self._peek_due = True
 
     # ---- what Whisper should hear next ---------------------------------------------
 
@@ -207,7 +221,15 @@ class StreamingTranscriber:
         if self._closed and not (self.settings.finals == "revised" and self._start is not None) and (
                 sum(b - a for a, b in self._closed) >= self.settings.batch_s
                 or self.tail.end - self._closed[0][1] >= self.settings.batch_wait_s):
+            self._peek_due = False  # the packed final is the hearing
             return self._batch_job()
+        if self._peek_due and self._closed and self._closed[-1][1] > self._peeked_to:
+            self._peek_due = False
+            a, b = self._closed[-1]
+            self._peeked_to = b
+            peek = Job(self.speaker, "peek", -1, *self.tail.read(max(a, b - PEEK_S), b))
+            self._in_flight = peek
+            return peek
         if self._start is None:
             return None
         if self.final_due():
@@ -284,6 +306,8 @@ class StreamingTranscriber:
         if job.pieces:
             return self._unpack(job, heard)
         words = _clean_words(heard, job.start)
+        if job.kind == "peek":
+            return [self._segment(words, final=False)] if words else []
         if job.kind == "final":
             return self._finalise(job, words)
         if job.utterance != self._utterance or self._start is None:

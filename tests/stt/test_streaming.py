@@ -305,6 +305,34 @@ def test_without_partials_closed_utterances_are_decoded_packed_together() -> Non
     assert t.finish() is None
 
 
+def test_when_the_other_side_takes_the_turn_its_last_words_are_heard_at_once_and_still_packed_later() -> None:
+    t = StreamingTranscriber("prospect", StreamingSettings(partials=False, finals="packed", batch_s=20.0,
+                                                           batch_wait_s=12.0, pre_s=0.0, post_s=0.0,
+                                                           final_gap_s=0.5))
+    utterance(t, 1.0, 3.0)
+    assert t.job() is None  # waits to be packed with more
+    t.feed(seconds(1.0))
+    t.speech_started(4.5)
+    t.turn_taken()  # the rep talks over the buyer (a backchannel): the buyer's turn goes on
+    t.feed(seconds(8.5))
+    assert t.job() is None
+    t.speech_ended(13.0)
+    t.feed(seconds(0.3))
+    t.turn_taken()  # the buyer stopped and the rep answers
+    t.feed(seconds(0.3))
+    peek = t.job()
+    assert peek is not None and peek.kind == "peek" and not peek.pieces
+    assert (peek.start, peek.end) == (5.0, 13.0)  # the last 8 s of the last utterance
+    said = t.deliver(peek, heard((" Which", 0.1, 0.5), (" plan?", 0.5, 1.0)))
+    assert [(s.text, s.final, s.start) for s in said] == [("Which plan?", False, 5.1)]
+    assert t.job() is None  # once heard, the utterances wait to be packed as before
+    t.turn_taken()
+    assert t.job() is None  # and the same words are not heard first twice
+    t.feed(seconds(12.0))
+    final = t.job()
+    assert final is not None and final.kind == "final" and final.pieces == ((1.0, 2.0), (4.5, 8.5))
+
+
 def test_with_revise_a_final_comes_at_once_and_a_packed_revision_replaces_it_once_the_rep_is_silent() -> None:
     t = StreamingTranscriber("rep", StreamingSettings(finals="revised", batch_s=20.0, batch_wait_s=3.0, pre_s=0.0,
                                                       post_s=0.0, final_gap_s=0.5, settle_s=0.0))
