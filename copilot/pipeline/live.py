@@ -253,7 +253,8 @@ class LivePipeline:
 
     def _on_segments(self, segments: list[Segment]) -> None:
         for seg in segments:
-            self._emit(seg)
+            if seg.final or seg.speaker == "rep":  # a peek at the buyer's words is the coach's alone: never shown
+                self._emit(seg)
             self._emit_events(self.session.segment(seg))
         # Read by the STT worker: a plain flag, written only here on the coach thread.
         self._awaits_words = self.session.awaits_words

@@ -61,6 +61,8 @@ Finals = Literal["at_once", "packed", "revised"]
 _REVISION_MIN_WORDS_PER_S = 0.6
 PEEK_S = 8.0
 """How much of a packed channel's last closed utterance a peek hears: its end, where a question sits."""
+PEEK_LATE_S = 1.5
+"""A peek is due only for an utterance that ended at most this long after the other side took the turn."""
 _REVISION_CHECKED_FROM_S = 3.0
 
 
@@ -161,7 +163,7 @@ class StreamingTranscriber:
         self._in_flight: Job | None = None
         self._next_start: float | None = None  # speech that began while a final was being decoded
         self._closed: list[tuple[float, float]] = []  # closed utterances waiting for a packed final
-        self._peek_due = False  # the other side took the turn: a first hearing of this side's last words is due
+        self._peek_at: float | None = None  # when the other side took the turn (a peek may be due)
         self._peeked_to = 0.0  # the end of the last utterance so heard (never heard twice)
 
     # ---- inputs ------------------------------------------------------------------
@@ -189,12 +191,12 @@ class StreamingTranscriber:
 
     def turn_taken(self) -> None:
         """The other side started talking. On a channel whose finals wait to be packed, a first hearing of
-        its last closed utterance (at most :data:`PEEK_S`) is due at once, as a partial: the coach must know
-        the buyer's "Which plan would you pick?" before it judges the rep's answer, and the packed final,
-        the better hearing, still comes as before. Not while this speaker is still talking (a backchannel
-        over their turn)."""
-        if self.settings.finals == "packed" and not self._speaking and (self._closed or self._start is not None):
-            self._peek_due = True
+        this side's last utterance (its last :data:`PEEK_S` at most) is due as soon as that utterance has
+        closed, as a partial: the coach must know the buyer's "Which plan would you pick?" before it judges
+        the rep's answer, and the packed final, the better hearing, still comes as before. Not when this
+        side talks on for more than :data:`PEEK_LATE_S` (the other side's words were a backchannel)."""
+        if self.settings.finals == "packed":
+            self._peek_at = self.tail.end
 
     # ---- what Whisper should hear next ---------------------------------------------
 
@@ -221,15 +223,15 @@ class StreamingTranscriber:
         if self._closed and not (self.settings.finals == "revised" and self._start is not None) and (
                 sum(b - a for a, b in self._closed) >= self.settings.batch_s
                 or self.tail.end - self._closed[0][1] >= self.settings.batch_wait_s):
-            self._peek_due = False  # the packed final is the hearing
             return self._batch_job()
-        if self._peek_due and self._closed and self._closed[-1][1] > self._peeked_to:
-            self._peek_due = False
-            a, b = self._closed[-1]
-            self._peeked_to = b
-            peek = Job(self.speaker, "peek", -1, *self.tail.read(max(a, b - PEEK_S), b))
-            self._in_flight = peek
-            return peek
+        if self._peek_at is not None and self._start is None:
+            peek_at, self._peek_at = self._peek_at, None
+            if self._closed and peek_at + PEEK_LATE_S >= self._closed[-1][1] > self._peeked_to:
+                a, b = self._closed[-1]
+                self._peeked_to = b
+                peek = Job(self.speaker, "peek", -1, *self.tail.read(max(a, b - PEEK_S), b))
+                self._in_flight = peek
+                return peek
         if self._start is None:
             return None
         if self.final_due():

@@ -333,6 +333,23 @@ def test_when_the_other_side_takes_the_turn_its_last_words_are_heard_at_once_and
     assert final is not None and final.kind == "final" and final.pieces == ((1.0, 2.0), (4.5, 8.5))
 
 
+def test_a_peek_waits_for_the_utterance_the_turn_was_taken_after_even_when_the_answer_overlaps_it() -> None:
+    t = StreamingTranscriber("prospect", StreamingSettings(partials=False, finals="packed", batch_s=20.0,
+                                                           batch_wait_s=12.0, pre_s=0.0, post_s=0.0,
+                                                           final_gap_s=0.5))
+    utterance(t, 1.0, 3.0)
+    assert t.job() is None  # an older utterance waits to be packed
+    t.feed(seconds(0.4))
+    t.speech_started(4.0)
+    t.feed(seconds(2.0))
+    t.turn_taken()  # the rep answers a moment before the buyer's question has ended
+    t.speech_ended(6.2)
+    assert t.job() is None  # the question is still open: the older utterance is not the one to hear
+    t.feed(seconds(0.8))
+    peek = t.job()
+    assert peek is not None and peek.kind == "peek" and (peek.start, peek.end) == (4.0, 6.2)
+
+
 def test_with_revise_a_final_comes_at_once_and_a_packed_revision_replaces_it_once_the_rep_is_silent() -> None:
     t = StreamingTranscriber("rep", StreamingSettings(finals="revised", batch_s=20.0, batch_wait_s=3.0, pre_s=0.0,
                                                       post_s=0.0, final_gap_s=0.5, settle_s=0.0))
