@@ -5,7 +5,7 @@ the rep's view. The answer ("I'd go with the annual plan.", "The next step is a 
 lead.") is what they asked for, and "You're free to walk away." on the overlay at that moment is
 wrong. The rulebook's ``asks_for_advice`` list says what such a question sounds like; the answer
 lasts until the buyer says more (:data:`MORE_WORDS` words or more that ask nothing of the kind),
-and at most :data:`ANSWER_WITHIN_S` after the question ends. Closing pressure is never spared:
+and at most :data:`ANSWER_WITHIN_S` after the buyer's turn that asked ends. Closing pressure is never spared:
 "lock in the price before Friday" presses whether it was asked for or not.
 """
 
@@ -20,7 +20,7 @@ from copilot.core.rulebook import any_of
 __all__ = ["ANSWER_WITHIN_S", "MORE_WORDS", "NEVER_SPARED", "SAME_TURN_S", "AdviceAsked"]
 
 ANSWER_WITHIN_S = 20.0
-"""A rep's words that start this long after the buyer's question ended no longer answer it."""
+"""A rep's words that start this long after the end of the buyer's turn that asked no longer answer it."""
 MORE_WORDS = 4
 """A buyer's turn this long ("That feels like a lot of change.") ends the answer; "Mm-hmm." or "Okay, sure." do not."""
 SAME_TURN_S = 2.0

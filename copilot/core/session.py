@@ -106,6 +106,7 @@ class Session:
                 self.rep_questions += len(_QUESTION.findall(segment.text))
         new_flags: list[Flag] = []
         heard: list[Flag] = []
+        spared: list[Flag] = []  # hits that answer the buyer's request for advice
         if segment.speaker == "rep":
             # A live guess may still change its last word, and the guards need the words after
             # a phrase ("what makes sense ... for you?"): judge a partial without its last word.
@@ -125,8 +126,11 @@ class Session:
                 flag = Flag(segment.speaker, start, end, hit.category, hit.match, text.strip(), hit.prompt or "",
                             revised=segment.replaces is not None)
                 if self._answers_buyer(flag):
+                    spared.append(flag)
                     if not any(_same_words(a, flag) for a in self.answered):
                         self.answered.append(flag)
+                        if not segment.final:
+                            self._provisional.append(flag)
                     continue
                 heard.append(flag)
                 if not self._seen(flag):
@@ -136,7 +140,7 @@ class Session:
             if not segment.final:
                 self._provisional += new_flags
             elif segment.replaces is None:
-                self._settle(segment, heard)
+                self._settle(segment, heard, spared)
         else:
             if not segment.final:
                 self._buyer_early = [e for e in self._buyer_early if segment.start - e.start < 90.0] + [segment]
@@ -218,6 +222,7 @@ class Session:
         self.tracker.retract("rep", seg.start, seg.end)
         lo, hi = seg.start - 0.3, seg.end + 0.3
         self.flags = [f for f in self.flags if not (f.speaker == "rep" and lo <= f.start and f.end <= hi)]
+        self.answered = [f for f in self.answered if not (lo <= f.start and f.end <= hi)]
         self.supportive = [x for x in self.supportive if not (x.speaker == "rep" and lo <= x.start and x.end <= hi)]
 
     def _forget_replaced(self, revision: Segment) -> None:
@@ -247,6 +252,7 @@ class Session:
         no_longer = [f for f in self.answered if f.start > buyer.start and not self._answers_buyer(f)]
         if now_answers:
             self.flags = [f for f in self.flags if not any(f is a for a in now_answers)]
+            self.restored = [f for f in self.restored if not any(f is a for a in now_answers)]
             self.withdrawn += now_answers
             self.answered += now_answers
         if no_longer:
@@ -264,9 +270,10 @@ class Session:
                 return True
         return False
 
-    def _settle(self, final: Segment, heard: list[Flag]) -> None:
+    def _settle(self, final: Segment, heard: list[Flag], spared: list[Flag]) -> None:
         """The rep's final judged the whole sentences its partials were guesses of: a flag a partial raised
-        within it that the final does not raise again is taken back (``withdrawn``)."""
+        within it that the final does not raise again is taken back (``withdrawn``); an answer a partial heard
+        (``answered``) that the final does not say again is forgotten."""
         lo, hi = final.start - 0.3, final.end + 0.3
         judged = [f for f in self._provisional if lo <= f.start and f.end <= hi]
         if not judged:
@@ -277,6 +284,10 @@ class Session:
         if gone:
             self.flags = [f for f in self.flags if not any(f is g for g in gone)]
             self.withdrawn += gone
+        unsaid = [f for f in judged
+                  if any(f is a for a in self.answered) and not any(_same_words(f, h) for h in spared)]
+        if unsaid:
+            self.answered = [f for f in self.answered if not any(f is u for u in unsaid)]
 
 
 def recorded_talk(spans: Iterable[SpeechSpan], segments: Iterable[Segment], end: float) -> TalkSummary:

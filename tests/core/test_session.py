@@ -278,3 +278,22 @@ def test_a_first_hearing_of_the_buyers_question_spares_the_answer_until_the_fina
     assert _rep(t, 3.0, "You should start with the team plan.") == []
     t.segment(Segment("prospect", 0.0, 2.5, "Which plan do you sell the most?"))
     assert [f.match for f in t.flags] == ["You should"] and t.restored == t.flags
+
+
+def test_an_answer_only_a_guess_heard_is_forgotten_and_never_comes_back_as_a_flag(detector: PhraseDetector) -> None:
+    s = Session(detector)
+    s.segment(Segment("prospect", 0.0, 2.5, "Which plan would you pick?", final=False))
+    assert _rep(s, 3.0, "You should start with the team plan and", final=False) == [] and len(s.answered) == 1
+    _rep(s, 3.0, "Some teams start with the team plan.")  # the whole sentence did not say it
+    assert s.answered == []
+    s.segment(Segment("prospect", 0.0, 2.5, "Which plan do you sell the most?"))
+    assert s.flags == [] and s.restored == []
+
+
+def test_an_answer_that_was_the_buyers_own_voice_on_the_rep_microphone_is_no_answer(detector: PhraseDetector) -> None:
+    s = Session(detector)
+    s.segment(Segment("prospect", 0.0, 2.0, "What would you recommend?"))
+    echo = "My partner says you should call him first."
+    assert _rep(s, 3.0, echo) == [] and len(s.answered) == 1
+    s.segment(Segment("prospect", 3.0, 5.4, echo, words=words(echo, 3.0)))  # heard on the call a moment earlier
+    assert s.bleed and s.answered == [] and s.flags == [] and s.restored == []
