@@ -144,6 +144,9 @@ def run(args: argparse.Namespace) -> int:
         # Each live flag's own latency, to tell which phrase came late.
         "flags": [{"match": e["match"], "latency_s": round(e["wall"] - e["t"] / args.speed, 3)} for e in flags],
         "revision_latency_s": _stats([e["wall"] - e["end"] / args.speed for e in revisions]),
+        # Prompts that left the screen early because their flag was taken back, and how long each was up (audio s).
+        "prompts": sum(e["type"] == "prompt" for e in events),
+        "prompts_taken_back": [round(e["t"] - e["shown_at"], 2) for e in events if e["type"] == "taken_back"],
         "stt_jobs": {"partial": pipeline.counters.partial_jobs, "final": pipeline.counters.final_jobs,
                      "peek": pipeline.counters.peek_jobs,
                      "busy_s": round(pipeline.counters.stt_busy_s, 1),
@@ -277,7 +280,9 @@ def _table(o: dict[str, Any]) -> str:
             f"{o['directive_caught_with_revisions']} with the revisions (no prompt: late); "
             f"{o['flags_on_prospect_words']} on the prospect's words",
             f"  kept for the review {o['kept']['caught']} caught, {o['kept']['false_flags']} flags on other lines "
-            f"({o['kept']['taken_back']} taken back when the whole sentence was heard)",
+            f"({o['kept']['taken_back']} taken back when the whole sentence or the buyer was heard)",
+            f"  prompts             {o['prompts']} shown, {len(o['prompts_taken_back'])} withdrawn early "
+            f"(up {', '.join(f'{s:.1f}' for s in o['prompts_taken_back']) or '-'} s)",
             f"  rep share (truth)   live {o['live_rep_share']:.1%} vs truth {o['true_rep_share']:.1%}",
         ]
         lines += [f"    missed: {m}" for m in o["missed"]]

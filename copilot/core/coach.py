@@ -10,8 +10,9 @@ per stretch of dominance (re-armed when the rep's share drops again).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
-from copilot.core.events import Flag, Prompt, PromptKind, TalkState
+from copilot.core.events import Flag, Prompt, PromptKind, PromptTakenBack, TalkState
 from copilot.core.sensitive import shown
 from copilot.core.settings import CoachSettings
 
@@ -37,6 +38,10 @@ class CoachPolicy:
         for category, prompts in (lines or {}).items():
             self._lines[category] = tuple(prompts)
         self._shown: Prompt | None = None
+        # The flag a phrase prompt on screen was shown for, and its category's last prompt before it: what
+        # :meth:`take_back` needs when that flag turns out not to be one.
+        self._shown_for: Flag | None = None
+        self._cooldown_before: float | None = None
         self._last_by_category: dict[str, float] = {}
         self._rotation: dict[str, int] = {}
         self._dominance_armed = True
@@ -60,7 +65,10 @@ class CoachPolicy:
         for flag in sorted(flags, key=lambda f: f.end, reverse=True):
             if now - flag.end <= s.flag_fresh_s and self._cooled(flag.category, now):
                 # On screen during the call (maybe shared): never a number or an address the rep read out.
-                return self._show(now, "phrase", flag.category, f"you said: '{shown(flag.match)}'")
+                cooldown_before = self._last_by_category.get(flag.category)
+                prompt = self._show(now, "phrase", flag.category, f"you said: '{shown(flag.match)}'")
+                self._shown_for, self._cooldown_before = flag, cooldown_before
+                return prompt
         if talk is None:
             return None
         mono = talk.current_monologue
@@ -85,6 +93,21 @@ class CoachPolicy:
             return self._show(now, "dominance", "dominance", reason)
         return None
 
+    def take_back(self, flags: Sequence[Flag], now: float) -> PromptTakenBack | None:
+        """``flags`` were taken back at ``now``: if the prompt on screen was shown for one of them, it ends now
+        and its category is free again (a wrong flag must not silence the next right one). The gap before the
+        next prompt still counts from when it was shown: the rep saw it. Returns what the screen must do."""
+        shown_now = self.on_screen(now)
+        if shown_now is None or self._shown_for is None or not any(f is self._shown_for for f in flags):
+            return None
+        self._shown = replace(shown_now, until=now)
+        if self._cooldown_before is None:
+            self._last_by_category.pop(shown_now.category, None)
+        else:
+            self._last_by_category[shown_now.category] = self._cooldown_before
+        self._shown_for = None
+        return PromptTakenBack(now, shown_now.time, shown_now.category)
+
     def _cooled(self, category: str, now: float) -> bool:
         last = self._last_by_category.get(category)
         return last is None or now - last >= self.settings.category_cooldown_s
@@ -94,6 +117,6 @@ class CoachPolicy:
         turn = self._rotation.get(category, 0)
         self._rotation[category] = turn + 1
         prompt = Prompt(now, kind, lines[turn % len(lines)], category, reason, now + self.settings.prompt_show_s)
-        self._shown = prompt
+        self._shown, self._shown_for = prompt, None
         self._last_by_category[category] = now
         return prompt

@@ -22,6 +22,7 @@ __all__ = [
     "SupportiveLine",
     "Prompt",
     "PromptKind",
+    "PromptTakenBack",
     "Monologue",
     "TalkState",
     "Event",
@@ -146,6 +147,17 @@ class Prompt:
 
 
 @dataclass(frozen=True)
+class PromptTakenBack:
+    """At ``time`` the flag behind the phrase prompt still on screen was taken back: the buyer's words, heard
+    late, asked for that advice, the whole sentence did not say it, or the words were the buyer's voice on the
+    rep's microphone. The prompt shown at ``shown_at`` leaves the screen; a wrong cue must not stay up."""
+
+    time: float
+    shown_at: float
+    category: str
+
+
+@dataclass(frozen=True)
 class Monologue(Stretch):
     """A stretch in which one speaker held the floor (their own pauses included)."""
 
@@ -170,4 +182,4 @@ class TalkState:
     interruptions: int = 0
 
 
-Event = SpeechSpan | Segment | Flag | SupportiveLine | Prompt | TalkState
+Event = SpeechSpan | Segment | Flag | SupportiveLine | Prompt | PromptTakenBack | TalkState

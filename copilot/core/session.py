@@ -81,8 +81,10 @@ class Session:
         return self._talk_events([])
 
     def segment(self, segment: Segment) -> list[Event]:
-        """Transcribed speech (final, or a live partial): flags, supportive lines, a prompt."""
+        """Transcribed speech (final, or a live partial): flags, supportive lines, a prompt, and a prompt
+        taken back when its flag was (:class:`PromptTakenBack`)."""
         self._advance(segment.end)
+        flagged = list(self.flags)
         out: list[Event] = []
         if segment.speaker == "prospect" and segment.final:
             self.buyer_words.heard(segment)
@@ -95,7 +97,7 @@ class Session:
                     # first heard there (a longer final that did not match the buyer's words).
                     self._forget_replaced(segment)
                 self._drop_bleed(segment)
-            return self._talk_events([], with_state=False)
+            return self._taken_back(flagged) + self._talk_events([], with_state=False)
         if segment.final:
             if segment.replaces is not None:
                 self._forget_replaced(segment)
@@ -145,7 +147,7 @@ class Session:
             if not segment.final:
                 self._buyer_early = [e for e in self._buyer_early if segment.start - e.start < 90.0] + [segment]
             self._rejudge_answers(segment)
-        return out + self._talk_events(new_flags, with_state=False)
+        return out + self._taken_back(flagged) + self._talk_events(new_flags, with_state=False)
 
     def replay(self, spans: Iterable[SpeechSpan], segments: Iterable[Segment], end: float) -> None:
         """A whole recorded call, fed in audio-time order as it would have arrived live (at equal
@@ -200,6 +202,13 @@ class Session:
             self.prompts.append(prompt)
             out.append(prompt)
         return out
+
+    def _taken_back(self, flagged: list[Flag]) -> list[Event]:
+        """Flags of ``flagged`` no longer among the call's flags were taken back: a prompt on screen for one goes."""
+        kept = {id(f) for f in self.flags}
+        gone = [f for f in flagged if id(f) not in kept]
+        taken = self.coach.take_back(gone, self.now) if gone else None
+        return [taken] if taken is not None else []
 
     def _recheck_rep(self, buyer: Segment) -> None:
         """The buyer's words arrived after the rep's finals of the same moment (their decode

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from copilot.core.events import Flag, Prompt, Segment, SpeechSpan, SpeechStart, TalkState
+from copilot.core.events import Flag, Prompt, PromptTakenBack, Segment, SpeechSpan, SpeechStart, TalkState
 
 __all__ = ["DeviceNotice", "EchoStatus", "PromptShown", "LiveEvent", "Stamped", "Sink"]
 
@@ -42,8 +42,8 @@ class PromptShown:
     prompt: Prompt
 
 
-LiveEvent = (SpeechStart | SpeechSpan | Segment | Flag | Prompt | TalkState | DeviceNotice | EchoStatus
-             | PromptShown)
+LiveEvent = (SpeechStart | SpeechSpan | Segment | Flag | Prompt | PromptTakenBack | TalkState | DeviceNotice
+             | EchoStatus | PromptShown)
 
 
 @dataclass(frozen=True)

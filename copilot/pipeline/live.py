@@ -26,7 +26,18 @@ import numpy.typing as npt
 from copilot.audio.echo import EchoCanceller
 from copilot.audio.sources import AudioSource
 from copilot.audio.vad import StreamingVad, VadSettings
-from copilot.core.events import SPEAKERS, Event, Flag, Prompt, Segment, Speaker, SpeechSpan, SpeechStart, TalkState
+from copilot.core.events import (
+    SPEAKERS,
+    Event,
+    Flag,
+    Prompt,
+    PromptTakenBack,
+    Segment,
+    Speaker,
+    SpeechSpan,
+    SpeechStart,
+    TalkState,
+)
 from copilot.core.facts import seconds
 from copilot.core.phrases import PhraseDetector
 from copilot.core.session import Session
@@ -279,7 +290,7 @@ class LivePipeline:
     def _emit_events(self, events: list[Event]) -> None:
         """The session's events to the sinks (supportive lines stay with the session, for the review)."""
         for e in events:
-            if isinstance(e, (TalkState, Flag, Prompt)):
+            if isinstance(e, (TalkState, Flag, Prompt, PromptTakenBack)):
                 self._emit(e)
 
     def _emit(self, event: LiveEvent) -> None:

@@ -14,7 +14,16 @@ import threading
 from collections.abc import Callable
 from typing import IO, Any
 
-from copilot.core.events import Flag, Prompt, Segment, SpeechSpan, SpeechStart, SupportiveLine, TalkState
+from copilot.core.events import (
+    Flag,
+    Prompt,
+    PromptTakenBack,
+    Segment,
+    SpeechSpan,
+    SpeechStart,
+    SupportiveLine,
+    TalkState,
+)
 from copilot.core.redact import Hidden, LiveRedaction, Redactor
 from copilot.core.scorecard import clock
 from copilot.pipeline.events import DeviceNotice, EchoStatus, LiveEvent, PromptShown, Sink, Stamped
@@ -45,6 +54,8 @@ def event_json(stamped: Stamped) -> dict[str, Any]:
     elif isinstance(e, Prompt):
         out = {"type": "prompt", "t": _t(e.time), "kind": e.kind, "text": e.text, "category": e.category,
                "reason": e.reason, "until": e.until}
+    elif isinstance(e, PromptTakenBack):
+        out = {"type": "taken_back", "t": _t(e.time), "shown_at": _t(e.shown_at), "category": e.category}
     elif isinstance(e, TalkState):
         mono = e.current_monologue
         out = {"type": "talk", "t": _t(e.time), "rep_share": round(e.rep_share, 4),
@@ -92,6 +103,8 @@ class Terminal:
         e = stamped.event
         if isinstance(e, Prompt):
             self.out.write(f"{clock(e.time):>6}  >> {e.text}   ({e.reason})\n")
+        elif isinstance(e, PromptTakenBack):
+            self.out.write(f"{clock(e.time):>6}  << prompt of {clock(e.shown_at)} withdrawn: its flag was taken back\n")
         elif isinstance(e, Flag):
             self.out.write(f"{clock(e.end):>6}  flagged {e.category.replace('_', ' ')}: "
                            f"\"{e.match}\"{' (heard on a second listen)' if e.revised else ''}\n")
@@ -241,7 +254,7 @@ def _audio_time(e: LiveEvent | SupportiveLine) -> float:
         return e.end
     if isinstance(e, Prompt):
         return e.time
-    if isinstance(e, TalkState):
+    if isinstance(e, (PromptTakenBack, TalkState)):
         return e.time
     if isinstance(e, DeviceNotice):
         return e.t

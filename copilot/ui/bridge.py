@@ -10,19 +10,19 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from copilot.core.events import Flag, Prompt, TalkState
+from copilot.core.events import Flag, Prompt, PromptTakenBack, TalkState
 from copilot.pipeline.events import DeviceNotice, EchoStatus, Stamped
 
 __all__ = ["EventBridge"]
 
 # Events the widgets use; speech and transcript events stay with the other sinks.
-_FOR_UI = (Prompt, TalkState, Flag, DeviceNotice, EchoStatus)
+_FOR_UI = (Prompt, PromptTakenBack, TalkState, Flag, DeviceNotice, EchoStatus)
 
 
 class EventBridge(QObject):
     """Turns pipeline events into one queued Qt signal carrying the typed event."""
 
-    received = Signal(object)  # Prompt | TalkState | Flag | DeviceNotice | EchoStatus
+    received = Signal(object)  # Prompt | PromptTakenBack | TalkState | Flag | DeviceNotice | EchoStatus
 
     def sink(self, stamped: Stamped) -> None:
         """The pipeline sink: called on the coach thread, delivered on the Qt thread."""

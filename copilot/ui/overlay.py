@@ -17,7 +17,7 @@ from PySide6.QtCore import QEasingCurve, QEvent, QPoint, QPropertyAnimation, QRe
 from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import QGraphicsOpacityEffect, QLabel, QVBoxLayout, QWidget
 
-from copilot.core.events import Prompt, TalkState
+from copilot.core.events import Prompt, PromptTakenBack, TalkState
 from copilot.core.facts import HIGH_REP_SHARE
 from copilot.ui.native import exclude_from_capture
 
@@ -86,7 +86,8 @@ class Overlay(QWidget):
         super().__init__(None)
         self.locked = locked
         self.capture_status = "not applied yet"
-        self._pending: Prompt | None = None
+        self._pending: Prompt | None = None  # shown, not yet painted
+        self._up: Prompt | None = None  # the prompt on screen (until it fades)
         self._drag_from: QPoint | None = None
         self.setAttribute(Qt.WidgetAttribute.WA_TranslucentBackground)
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
@@ -141,6 +142,8 @@ class Overlay(QWidget):
         """A pipeline event (from the bridge): prompts and talk updates change what is shown."""
         if isinstance(event, Prompt):
             self.show_prompt(event)
+        elif isinstance(event, PromptTakenBack):
+            self.take_back(event)
         elif isinstance(event, TalkState):
             self.show_talk(event)
 
@@ -159,8 +162,15 @@ class Overlay(QWidget):
         self._fit()
         hold_s = max(2.0, event.until - event.time)
         self._hold.start(round(hold_s * 1000))
-        self._pending = event
+        self._pending = self._up = event
         self.update()
+
+    def take_back(self, event: PromptTakenBack) -> None:
+        """The prompt on screen was shown for a flag that was taken back: it fades now, not at its time.
+        Any other prompt (a newer one, or one for talking too long) stays."""
+        if self._up is not None and self._up.time == event.shown_at and self._prompt_box.isVisible():
+            self._hold.stop()
+            self._fade.start()
 
     def show_talk(self, event: TalkState) -> None:
         """Move the meter; show the monologue timer only past 45 s of the rep holding the floor."""
@@ -203,6 +213,7 @@ class Overlay(QWidget):
         return self.prompt.text() if self._prompt_box.isVisible() else None
 
     def _cleared(self) -> None:
+        self._up = None
         self._prompt_box.hide()
         self.prompt.setText("")
         self.caption.setText("")

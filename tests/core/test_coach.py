@@ -121,3 +121,28 @@ def test_the_reason_on_the_overlay_never_shows_a_number_or_an_address_the_rep_re
     p = coach.consider(10.4, [flag(10, match="you should call me on 415 555 0134 or mail sam@example.com")])
     assert p is not None
     assert p.reason == "you said: 'you should call me on [phone number] or mail [e-mail]'"
+
+
+def test_a_prompt_whose_flag_is_taken_back_leaves_the_screen_and_frees_its_category() -> None:
+    coach = CoachPolicy(LINES, CoachSettings(min_gap_s=20, category_cooldown_s=60, prompt_show_s=8))
+    wrong = flag(10)
+    shown = coach.consider(10, [wrong])
+    assert shown is not None
+    assert coach.take_back([flag(10)], 11) is None  # the same words, another flag: not the one shown
+    taken = coach.take_back([wrong], 12)
+    assert taken is not None and (taken.time, taken.shown_at, taken.category) == (12, 10, "imperatives")
+    assert coach.on_screen(12.5) is None
+    assert coach.take_back([wrong], 13) is None  # once
+    assert coach.consider(25, [flag(25)]) is None  # the gap still counts from when the rep saw it
+    assert coach.consider(31, [flag(31)]) is not None  # the wrong flag's category is not cooling down
+
+
+def test_a_faded_prompt_or_a_talk_prompt_is_not_taken_back() -> None:
+    coach = CoachPolicy(LINES, CoachSettings(min_gap_s=0, category_cooldown_s=60, prompt_show_s=8))
+    old = flag(10)
+    assert coach.consider(10, [old]) is not None
+    assert coach.take_back([old], 19) is None  # it had left the screen: its cooldown stands
+    assert coach.consider(30, [flag(30)]) is None
+    mono = Monologue("rep", 0.0, 100.0)
+    assert coach.consider(100, [], talk(100, mono=mono)) is not None
+    assert coach.take_back([old], 101) is None

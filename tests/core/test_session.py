@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from copilot.core.events import Flag, Prompt, Segment, SpeechSpan, SupportiveLine, TalkState, Word
+from copilot.core.events import Flag, Prompt, PromptTakenBack, Segment, SpeechSpan, SupportiveLine, TalkState, Word
 from copilot.core.phrases import Hit, PhraseDetector
 from copilot.core.rulebook import Rulebook
 from copilot.core.session import Session
@@ -174,6 +174,9 @@ def test_a_flag_a_partial_raised_and_the_whole_sentence_does_not_bear_out_is_tak
     events = s.segment(Segment("rep", 1.0, 4.0, final, words=words(final, 1.0)))
     assert not any(isinstance(e, Flag) for e in events)
     assert s.flags == [] and [f.match for f in s.withdrawn] == ["you will need to"]
+    # Its prompt was up: it goes with it.
+    assert [p.time for p in s.prompts] == [3.0]
+    assert [(e.shown_at, e.category) for e in events if isinstance(e, PromptTakenBack)] == [(3.0, "imperatives")]
     # A flag the final bears out stays, once.
     s.segment(Segment("rep", 10.0, 11.5, "You should really", final=False, words=words("You should really", 10.0)))
     s.segment(Segment("rep", 10.0, 12.0, "You should really call.", words=words("You should really call.", 10.0)))
@@ -247,8 +250,11 @@ def test_a_buyer_question_heard_late_takes_back_the_flag_on_its_answer(detector:
     # The buyer's finals are decoded a few at a time: the rep's answer is flagged before the question is heard.
     flagged = _rep(s, 7.0, "So the next step is a call with your IT lead.")
     assert [f.category for f in flagged] == ["owning_the_path"] and s.prompts
-    s.segment(Segment("prospect", 0.0, 2.5, "What are the next steps from here?"))
+    events = s.segment(Segment("prospect", 0.0, 2.5, "What are the next steps from here?"))
     assert s.flags == [] and s.withdrawn == flagged and s.answered == flagged
+    # The prompt shown for it leaves the screen.
+    assert [e.shown_at for e in events if isinstance(e, PromptTakenBack)] == [s.prompts[0].time]
+    assert s.coach.on_screen(s.now) is None
     # Then the buyer's words after it arrive: they said more before the rep spoke, so it was no answer.
     s.segment(Segment("prospect", 3.0, 3.3, "Mm-hmm."))
     assert s.flags == []
@@ -297,3 +303,13 @@ def test_an_answer_that_was_the_buyers_own_voice_on_the_rep_microphone_is_no_ans
     assert _rep(s, 3.0, echo) == [] and len(s.answered) == 1
     s.segment(Segment("prospect", 3.0, 5.4, echo, words=words(echo, 3.0)))  # heard on the call a moment earlier
     assert s.bleed and s.answered == [] and s.flags == [] and s.restored == []
+
+
+def test_a_flag_on_the_buyers_own_voice_heard_late_takes_its_prompt_off_the_screen(detector: PhraseDetector) -> None:
+    s = Session(detector)
+    echo = "My partner says you should call him first."
+    flagged = _rep(s, 3.0, echo)  # the rep's microphone picked up the speakers before the buyer's final came
+    assert len(flagged) == 1 and len(s.prompts) == 1
+    events = s.segment(Segment("prospect", 3.0, 5.4, echo, words=words(echo, 3.0)))
+    assert s.bleed and s.flags == []
+    assert [e.shown_at for e in events if isinstance(e, PromptTakenBack)] == [s.prompts[0].time]

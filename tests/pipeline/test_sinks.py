@@ -96,3 +96,17 @@ def test_without_headless_the_terminal_gets_only_what_is_not_coaching() -> None:
     notices(Stamped(Prompt(3.0, "phrase", "What do you want to do next?", "owning_the_path", "you said", 11.0), 3.0))
     notices(Stamped(DeviceNotice(75.0, "Your microphone stopped delivering audio (unplugged?)."), 75.0))
     assert out.getvalue() == "copilot: 1:15: Your microphone stopped delivering audio (unplugged?).\n"
+
+
+def test_a_prompt_taken_back_is_logged_and_said_in_the_terminal() -> None:
+    import io
+
+    from copilot.core.events import PromptTakenBack
+    from copilot.pipeline.sinks import Terminal, event_json
+
+    taken = Stamped(PromptTakenBack(71.5, 64.0, "imperatives"), 72.0)
+    assert event_json(taken) == {"type": "taken_back", "t": 71.5, "shown_at": 64.0, "category": "imperatives",
+                                 "wall": 72.0}
+    out = io.StringIO()
+    Terminal(out)(taken)
+    assert out.getvalue() == "  1:12  << prompt of 1:04 withdrawn: its flag was taken back\n"

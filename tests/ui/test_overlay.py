@@ -9,7 +9,7 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from copilot.core.events import Monologue, Prompt, Speaker, TalkState
+from copilot.core.events import Monologue, Prompt, PromptTakenBack, Speaker, TalkState
 from copilot.ui.overlay import AMBER, GREEN, RED, Overlay, meter_colour
 
 
@@ -58,6 +58,16 @@ def test_a_prompt_is_painted_then_fades_and_a_new_one_replaces_it(qtbot: QtBot, 
     overlay.on_event(prompt("You're free to walk away.", t=11.0))
     assert overlay.showing_prompt == "You're free to walk away."  # one at a time: the newer replaces
     qtbot.waitUntil(lambda: overlay.showing_prompt is None, timeout=5000)  # 2 s on screen, then the fade
+
+
+def test_a_prompt_whose_flag_was_taken_back_fades_at_once_and_no_other_does(qtbot: QtBot, overlay: Overlay) -> None:
+    with qtbot.waitSignal(overlay.shown, timeout=2000):
+        overlay.on_event(prompt("You're free to walk away.", t=30.0, hold_s=60.0))
+    overlay.on_event(PromptTakenBack(31.0, 29.0, "next_step"))  # an older prompt's: this one stays
+    qtbot.wait(800)
+    assert overlay.showing_prompt == "You're free to walk away."
+    overlay.on_event(PromptTakenBack(31.0, 30.0, "next_step"))
+    qtbot.waitUntil(lambda: overlay.showing_prompt is None, timeout=3000)  # not the 60 s it was to stay
 
 
 def test_the_meter_is_green_to_45_amber_to_65_red_beyond() -> None:
