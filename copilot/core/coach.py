@@ -16,7 +16,11 @@ from copilot.core.events import Flag, Prompt, PromptKind, PromptTakenBack, TalkS
 from copilot.core.sensitive import shown
 from copilot.core.settings import CoachSettings
 
-__all__ = ["CoachPolicy", "TALK_LINES"]
+__all__ = ["CoachPolicy", "TALK_LINES", "SAME_WORDS_S"]
+
+SAME_WORDS_S = 0.3
+"""How near a standing flag must be to a taken-back one to be a flag on the same words (word times move a little
+between a partial and the final)."""
 
 TALK_LINES: dict[str, tuple[str, ...]] = {
     "monologue": ("What do you want to do next?", "What would you need to see to move forward on your own terms?"),
@@ -93,12 +97,22 @@ class CoachPolicy:
             return self._show(now, "dominance", "dominance", reason)
         return None
 
-    def take_back(self, flags: Sequence[Flag], now: float) -> PromptTakenBack | None:
+    def take_back(self, flags: Sequence[Flag], now: float, standing: Sequence[Flag] = ()) -> PromptTakenBack | None:
         """``flags`` were taken back at ``now``: if the prompt on screen was shown for one of them, it ends now
         and its category is free again (a wrong flag must not silence the next right one). The gap before the
-        next prompt still counts from when it was shown: the rep saw it. Returns what the screen must do."""
+        next prompt still counts from when it was shown: the rep saw it. Returns what the screen must do.
+
+        A flag of ``standing`` (the call's flags now) on the same words keeps the prompt up and takes its place:
+        the whole sentence, heard at last, flags what a partial of it flagged in other words ("What I recommend
+        is" heard first, "What I'd recommend" in the final)."""
         shown_now = self.on_screen(now)
         if shown_now is None or self._shown_for is None or not any(f is self._shown_for for f in flags):
+            return None
+        was = self._shown_for
+        heir = next((f for f in standing if f.speaker == was.speaker
+                     and f.start <= was.end + SAME_WORDS_S and was.start <= f.end + SAME_WORDS_S), None)
+        if heir is not None:
+            self._shown_for = heir
             return None
         self._shown = replace(shown_now, until=now)
         if self._cooldown_before is None:

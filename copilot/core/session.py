@@ -207,7 +207,7 @@ class Session:
         """Flags of ``flagged`` no longer among the call's flags were taken back: a prompt on screen for one goes."""
         kept = {id(f) for f in self.flags}
         gone = [f for f in flagged if id(f) not in kept]
-        taken = self.coach.take_back(gone, self.now) if gone else None
+        taken = self.coach.take_back(gone, self.now, self.flags) if gone else None
         return [taken] if taken is not None else []
 
     def _recheck_rep(self, buyer: Segment) -> None:

@@ -146,3 +146,15 @@ def test_a_faded_prompt_or_a_talk_prompt_is_not_taken_back() -> None:
     mono = Monologue("rep", 0.0, 100.0)
     assert coach.consider(100, [], talk(100, mono=mono)) is not None
     assert coach.take_back([old], 101) is None
+
+
+def test_a_prompt_stays_when_the_whole_sentence_flags_the_same_words_in_other_words() -> None:
+    coach = CoachPolicy(LINES, CoachSettings(min_gap_s=20, category_cooldown_s=60, prompt_show_s=8))
+    partial = Flag("rep", 10.0, 11.2, "imperatives", "What I recommend is", "What I recommend is", "")
+    assert coach.consider(11.5, [partial]) is not None
+    final = Flag("rep", 10.1, 12.5, "imperatives", "What I'd recommend", "What I'd recommend is the pilot.", "")
+    elsewhere = Flag("rep", 30.0, 31.0, "imperatives", "you should", "you should", "")
+    assert coach.take_back([partial], 13.0, [elsewhere, final]) is None
+    assert coach.on_screen(13.5) is not None
+    taken = coach.take_back([final], 14.0, [elsewhere])  # the prompt now stands for the final's flag
+    assert taken is not None and taken.shown_at == 11.5

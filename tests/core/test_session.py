@@ -313,3 +313,29 @@ def test_a_flag_on_the_buyers_own_voice_heard_late_takes_its_prompt_off_the_scre
     events = s.segment(Segment("prospect", 3.0, 5.4, echo, words=words(echo, 3.0)))
     assert s.bleed and s.flags == []
     assert [e.shown_at for e in events if isinstance(e, PromptTakenBack)] == [s.prompts[0].time]
+
+
+class _SaysItAgainInOtherWords(PhraseDetector):
+    """Flags a partial's "What I recommend is" and, in the whole sentence, "What I'd recommend" in another category
+    (as the bench's payroll call did live when the final heard the words a little differently)."""
+
+    def hits(self, text: str, first_only: bool = False, partial: bool = False, continued: bool = False) -> list[Hit]:
+        for match, category in (("What I recommend is", "telling_what_makes_sense"),
+                                ("What I'd recommend", "owning_the_path")):
+            at = text.find(match)
+            if at >= 0:
+                return [Hit(category, "directive", match, at, at + len(match), ("What do you want to do next?",),
+                            layer="model")]
+        return []
+
+
+def test_a_prompt_stays_up_when_the_whole_sentence_flags_it_again_in_other_words() -> None:
+    s = Session(_SaysItAgainInOtherWords(Rulebook.load()))
+    partial = "What I recommend is rolling"
+    raised = s.segment(Segment("rep", 1.0, 2.5, partial, final=False, words=words(partial, 1.0)))
+    assert len([e for e in raised if isinstance(e, Prompt)]) == 1
+    final = "What I'd recommend is rolling it out to all three offices at the same time."
+    events = s.segment(Segment("rep", 1.0, 5.0, final, words=words(final, 1.0)))
+    assert [f.match for f in s.withdrawn] == ["What I recommend is"]
+    assert [f.match for f in s.flags] == ["What I'd recommend"]
+    assert not any(isinstance(e, PromptTakenBack) for e in events) and s.coach.on_screen(s.now) is not None
