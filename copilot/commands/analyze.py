@@ -88,7 +88,7 @@ def run_analyze(args: argparse.Namespace) -> int:
                 analysis.spans, analysis.segments, analysis.flags, analysis.prompts,
                 voice_turns=voices.turns if voices is not None else (), rep_voice=voices.rep if voices else 0,
                 rep_guessed=voices.guess if voices else False, supportive=analysis.supportive,
-                hidden=analysis.hidden if analysis.hidden is not None else "off")
+                hidden=analysis.hidden if analysis.hidden is not None else "off", answers=analysis.answers)
         except StoreError as e:
             store_error = e
     if json_out is not None:

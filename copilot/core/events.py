@@ -19,6 +19,7 @@ __all__ = [
     "Word",
     "Segment",
     "Flag",
+    "Answer",
     "SupportiveLine",
     "Prompt",
     "PromptKind",
@@ -118,6 +119,16 @@ class Flag:
     prompt: str
     revised: bool = False
     added: bool = False
+
+
+@dataclass(frozen=True)
+class Answer:
+    """Rep words the detector would flag that answer the buyer's request for advice ("Which plan would you go
+    with?", core/asked.py): not counted, not prompted, kept so the review can say why. ``asked_at``: when the
+    buyer's asking turn began (None: the question is no longer known, as in a call stored before it was kept)."""
+
+    flag: Flag
+    asked_at: float | None
 
 
 @dataclass(frozen=True)

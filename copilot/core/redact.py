@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Generic, TypeVar
 
-from copilot.core.events import Flag, Prompt, Segment, Speaker, SupportiveLine, Word
+from copilot.core.events import Answer, Flag, Prompt, Segment, Speaker, SupportiveLine, Word
 from copilot.core.sensitive import KINDS, Checks, Finding, find, hide, open_tail, placeholder
 
 __all__ = ["JOIN_GAP_S", "Hidden", "RedactedCall", "Redactor", "LiveRedaction", "hidden_sentence", "add_hidden"]
@@ -66,6 +66,7 @@ class RedactedCall:
     supportive: list[SupportiveLine]
     prompts: list[Prompt]
     hidden: Hidden = field(default_factory=dict)
+    answers: list[Answer] = field(default_factory=list)  # the rep's answers to the buyer's requests for advice
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,8 @@ class Redactor:
         return hide(text, found), _count(found)
 
     def call(self, segments: Sequence[Segment], flags: Sequence[Flag] = (),
-             supportive: Sequence[SupportiveLine] = (), prompts: Sequence[Prompt] = ()) -> RedactedCall:
+             supportive: Sequence[SupportiveLine] = (), prompts: Sequence[Prompt] = (),
+             answers: Sequence[Answer] = ()) -> RedactedCall:
         """A whole call: each speaker's lines read together across short pauses."""
         lines, hidden = self._lines(segments)
         by_speaker: dict[Speaker, list[_Line]] = {}
@@ -98,8 +100,10 @@ class Redactor:
         new_flags = [self._flag(f, by_speaker.get(f.speaker, [])) for f in flags]
         new_supportive = [self._supportive(x, by_speaker.get(x.speaker, [])) for x in supportive]
         new_prompts = [self.prompt(p) for p in prompts]
+        new_answers = [replace(a, flag=self._flag(a.flag, by_speaker.get(a.flag.speaker, []))) for a in answers]
         kept = {id(line.segment): _hidden_segment(line) for line in lines}
-        return RedactedCall([kept[id(s)] for s in segments], new_flags, new_supportive, new_prompts, hidden)
+        return RedactedCall([kept[id(s)] for s in segments], new_flags, new_supportive, new_prompts, hidden,
+                            new_answers)
 
     def prompt(self, prompt: Prompt) -> Prompt:
         """A prompt whose reason ("you said: '…'") shows nothing sensitive."""

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from copilot.core.events import Flag, Segment, Speaker, SpeechSpan, SupportiveLine
+from copilot.core.events import Answer, Flag, Segment, Speaker, SpeechSpan, SupportiveLine
 from copilot.core.facts import HIGH_REP_SHARE, IDEAL_REP_SHARE, LONG_PITCH_S, TALK_WINDOW_S
 from copilot.core.phrases import PhraseDetector
 from copilot.core.talk import TalkSummary
@@ -47,6 +47,7 @@ class FlaggedLine:
     segment: Segment
     flags: tuple[Flag, ...]
     cleared: tuple[Flag, ...] = ()
+    answers: tuple[Answer, ...] = ()  # phrases not counted: the buyer had asked for that advice
 
 
 def clock(t: float) -> str:
@@ -136,8 +137,9 @@ def numbers(talk: TalkSummary | None, flags: Sequence[Flag], supportive: int) ->
 
 
 def flagged_lines(segments: Sequence[Segment], flags: Sequence[Flag],
-                  cleared: Sequence[Flag] = ()) -> list[FlaggedLine]:
-    """Every transcript line with the flags raised on it (and those the rep ``cleared``: "that wasn't pushy").
+                  cleared: Sequence[Flag] = (), answers: Sequence[Answer] = ()) -> list[FlaggedLine]:
+    """Every transcript line with the flags raised on it (and those the rep ``cleared``: "that wasn't pushy", and
+    the ``answers`` to the buyer's requests for advice, not counted).
 
     A flag belongs to the rep line its phrase overlaps most; a flag no line overlaps (the
     transcript was revised after the live flag) goes to the nearest rep line, so none is lost.
@@ -157,7 +159,10 @@ def flagged_lines(segments: Sequence[Segment], flags: Sequence[Flag],
         return owned
 
     owned, gone = owners(flags), owners(cleared)
-    return [FlaggedLine(s, tuple(owned.get(i, ())), tuple(gone.get(i, ()))) for i, s in enumerate(lines)]
+    answer_of = {id(a.flag): a for a in answers}
+    asked = {i: tuple(answer_of[id(f)] for f in fs) for i, fs in owners([a.flag for a in answers]).items()}
+    return [FlaggedLine(s, tuple(owned.get(i, ())), tuple(gone.get(i, ())), asked.get(i, ()))
+            for i, s in enumerate(lines)]
 
 
 def whole_sentences(segments: Sequence[Segment]) -> list[Segment]:

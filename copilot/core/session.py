@@ -17,7 +17,7 @@ from typing import Any
 from copilot.core.asked import AdviceAsked
 from copilot.core.bleed import BuyerWords
 from copilot.core.coach import CoachPolicy
-from copilot.core.events import Event, Flag, Prompt, Segment, Speaker, SpeechSpan, SupportiveLine, TalkState
+from copilot.core.events import Answer, Event, Flag, Prompt, Segment, Speaker, SpeechSpan, SupportiveLine, TalkState
 from copilot.core.phrases import Hit, PhraseDetector
 from copilot.core.settings import CoachSettings
 from copilot.core.talk import TalkSummary, TalkTracker
@@ -181,6 +181,14 @@ class Session:
     def talk_summary(self) -> TalkSummary:
         """The talk numbers of the call so far, rounded as the analysis JSON contract has them."""
         return TalkSummary.of(self.state(), self.rep_questions)
+
+    def answers(self) -> list[Answer]:
+        """The rep's words spared as answers to the buyer's requests for advice, each with when the buyer asked."""
+        out = []
+        for f in self.answered:
+            asked = self.question_answered(f)
+            out.append(Answer(f, asked.start if asked is not None else None))
+        return out
 
     def question_answered(self, flag: Flag) -> Segment | None:
         """The buyer's request for advice that the rep's flagged words answer (:class:`AdviceAsked`), or None."""
@@ -350,8 +358,9 @@ def _hit_times(hit: Hit, times: list[tuple[int, int, float, float]], segment: Se
 
 def analysis_json(session_id: str | None, duration_s: float, source: str, model: str,
                   talk: TalkSummary | None, segments: Sequence[Segment], flags: Sequence[Flag],
-                  prompts: Sequence[Prompt]) -> dict[str, Any]:
-    """The analysis JSON contract of DESIGN.md, for a fresh analysis or a stored session."""
+                  prompts: Sequence[Prompt], answers: Sequence[Answer] = ()) -> dict[str, Any]:
+    """The analysis JSON contract of DESIGN.md, for a fresh analysis or a stored session; ``answered``: the rep's
+    phrases not counted because the buyer had asked for that advice (``asked_at``: when; null if not known)."""
     return {
         "session_id": session_id,
         "duration_s": round(duration_s, 2),
@@ -364,4 +373,7 @@ def analysis_json(session_id: str | None, duration_s: float, source: str, model:
                    "category": f.category, "match": f.match, "text": f.text, "prompt": f.prompt}
                   for f in flags],
         "prompts": [{"time": round(p.time, 2), "kind": p.kind, "text": p.text} for p in prompts],
+        "answered": [{"speaker": a.flag.speaker, "start": round(a.flag.start, 2), "end": round(a.flag.end, 2),
+                      "category": a.flag.category, "match": a.flag.match, "text": a.flag.text,
+                      "asked_at": round(a.asked_at, 2) if a.asked_at is not None else None} for a in answers],
     }

@@ -15,7 +15,7 @@ from copilot.audio.decode import CallAudio
 from copilot.audio.echo import EchoReport, cancel_echo
 from copilot.audio.vad import VadSettings, speech_spans
 from copilot.core.bleed import without_bleed
-from copilot.core.events import SPEAKERS, Flag, Prompt, Segment, SpeechSpan, SupportiveLine
+from copilot.core.events import SPEAKERS, Answer, Flag, Prompt, Segment, SpeechSpan, SupportiveLine
 from copilot.core.facts import seconds
 from copilot.core.phrases import PhraseDetector
 from copilot.core.redact import Hidden, RedactedCall, Redactor
@@ -60,7 +60,7 @@ class Analysis:
         shown of this call (the talk numbers stay as they are)."""
         s = self.session
         self.kept = redactor.call(sorted(s.segments, key=lambda g: (g.start, g.speaker)), s.flags, s.supportive,
-                                  s.prompts)
+                                  s.prompts, s.answers())
         if self.voices is not None:
             self.voices = self.voices.hidden(lambda text: redactor.text(text)[0])
 
@@ -82,6 +82,11 @@ class Analysis:
         return self.kept.flags if self.kept is not None else self.session.flags
 
     @property
+    def answers(self) -> list[Answer]:
+        """The rep's answers to the buyer's requests for advice, not counted (as kept)."""
+        return self.kept.answers if self.kept is not None else self.session.answers()
+
+    @property
     def supportive(self) -> list[SupportiveLine]:
         """The autonomy-supportive lines (as kept)."""
         return self.kept.supportive if self.kept is not None else self.session.supportive
@@ -95,7 +100,7 @@ class Analysis:
         """The analysis JSON contract of DESIGN.md (with ``hidden``: what was hidden, null when hiding was off)."""
         s = self.session
         out = analysis_json(self.session_id, self.duration_s, self.source, self.model, s.talk_summary(),
-                            self.segments, self.flags, self.prompts)
+                            self.segments, self.flags, self.prompts, self.answers)
         out["hidden"] = self.hidden
         if self.echo is not None:
             out["speaker_echo"] = {"found": self.echo.found, "removed_db": round(self.echo.reduction_db, 1),

@@ -85,7 +85,7 @@ def _record(store: SessionStore, sid: str, sinks: list[Sink], make: Callable[[li
     hidden = hiding.hidden if hiding is not None else None
     kept = None
     if redactor is not None:  # what is written now, from the session itself, is hidden the same way
-        kept = redactor.call(session.segments, session.flags, session.supportive, session.prompts)
+        kept = redactor.call(session.segments, session.flags, session.supportive, session.prompts, session.answers())
         if session.bleed or session.withdrawn or session.restored:  # what is written at the end replaces what was
             hidden = kept.hidden
     return Recorded(sid, session, duration, save_end(store, sid, writer, session, duration, kept, hidden), hidden)
@@ -99,8 +99,10 @@ def save_end(store: SessionStore, sid: str, writer: StoreWriter, session: Sessio
     Returns why it could not be (one sentence), or None; what was written during the call stays."""
     if kept is not None:
         segments, flags, prompts, supportive = kept.segments, kept.flags, kept.prompts, kept.supportive
+        answers = kept.answers
     else:
         segments, flags, prompts, supportive = session.segments, session.flags, session.prompts, session.supportive
+        answers = session.answers()
     try:
         writer.flush()
         if session.bleed or session.withdrawn or session.restored:
@@ -111,7 +113,7 @@ def save_end(store: SessionStore, sid: str, writer: StoreWriter, session: Sessio
             spans = without_bleed(store.load(sid).spans, session.bleed)
             store.replace_results(sid, session.talk_summary(), spans, segments, flags, prompts, rep_voice=0,
                                   hidden=hidden)
-        store.finish_session(sid, duration, session.talk_summary(), supportive, hidden=hidden)
+        store.finish_session(sid, duration, session.talk_summary(), supportive, hidden=hidden, answers=answers)
     except StoreError as e:
         return str(e)
     return None

@@ -30,7 +30,8 @@ def numbers_only(review: Review) -> Review:
     stored = review.stored
     bare = replace(stored, segments=[_segment(s) for s in stored.segments], flags=[_flag(f) for f in stored.flags],
                    prompts=[_prompt(p) for p in stored.prompts],
-                   supportive=None if stored.supportive is None else [_supportive(x) for x in stored.supportive])
+                   supportive=None if stored.supportive is None else [_supportive(x) for x in stored.supportive],
+                   answers=[replace(a, flag=_flag(a.flag)) for a in stored.answers])
     return replace(review, stored=bare, lines=[], supportive=[_supportive(x) for x in review.supportive], marks=(),
                    found=tuple(_flag(f) for f in review.found), cleared=tuple(_flag(f) for f in review.cleared),
                    effects=_effects(review.effects), words_left_out=review.words_left_out or NUMBERS_ONLY_NOTE)

@@ -157,7 +157,8 @@ def remarked(review: Review, marks: Sequence[Mark]) -> Review:
     its numbers, flags and transcript follow."""
     flags, cleared = marked_flags(review.found, marks)
     stored = replace(review.stored, flags=flags)
-    lines = [] if review.words_left_out else flagged_lines(whole_sentences(stored.segments), flags, cleared)
+    lines = ([] if review.words_left_out
+             else flagged_lines(whole_sentences(stored.segments), flags, cleared, stored.answers))
     return replace(review, stored=stored, numbers=_numbers(stored, len(review.supportive)), lines=lines,
                    marks=tuple(marks), cleared=tuple(cleared))
 
@@ -180,7 +181,7 @@ def stored_json(stored: StoredSession, marks: Sequence[Mark] = (),
     are listed under ``"marks"``; a live call's ``effects`` (what each prompt did) under ``"prompt_effect"``."""
     row = stored.row
     out = analysis_json(row.id, row.duration_s, row.source, row.model, stored.talk, stored.segments, stored.flags,
-                        stored.prompts)
+                        stored.prompts, stored.answers)
     out["hidden"] = stored.hidden
     for f, data in zip(stored.flags, out["flags"], strict=True):
         if f.added:

@@ -47,11 +47,11 @@ def summary(a: Analysis) -> str:
             lines.append(f"            you could say: \"{f.prompt}\"")
     else:
         lines.append("  No directive phrasing found: you left the buyer in charge.")
-    answers = [(f, a.session.question_answered(f)) for f in a.session.answered]
-    if answers:
-        lines += ["", f"  Advice the buyer asked for, not counted ({len(answers)}):"]
-        for f, q in answers:
-            when = f", after the buyer asked at {clock(q.start)}" if q is not None else ""
+    if a.answers:
+        lines += ["", f"  Advice the buyer asked for, not counted ({len(a.answers)}):"]
+        for answer in a.answers:
+            f = answer.flag
+            when = f", after the buyer asked at {clock(answer.asked_at)}" if answer.asked_at is not None else ""
             lines.append(f"    {clock(f.start):>6}  {f.category.replace('_', ' ')}: \"{f.match}\"{when}")
     return "\n".join(lines)
 

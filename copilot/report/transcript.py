@@ -2,7 +2,8 @@
 
 The review window and the HTML report render the same markup: each line by speaker, the
 flagged phrases highlighted, each followed by its category and the line to say instead, and
-what the rep marked themselves (a flag that wasn't pushy, a missed line they added). In the
+what the rep marked themselves (a flag that wasn't pushy, a missed line they added), and
+the phrases not counted because the buyer had asked for that advice. In the
 window each flag also has a "Not pushy" link, each of the rep's unflagged lines a "Mark as
 pushy…" link, and each mark an "Undo".
 """
@@ -28,6 +29,7 @@ TRANSCRIPT_CSS = """
 .flagged { background-color: #ffe08a; }
 .instead { color: #8a4b00; margin: 0 0 6px 24px; font-size: small; }
 .cleared { color: #666666; margin: 0 0 6px 24px; font-size: small; }
+.asked { color: #3f6b3f; margin: 0 0 6px 24px; font-size: small; }
 .mark { color: #1f5fa8; font-size: small; }
 .missed { color: #8a8a8a; font-size: small; }
 """
@@ -63,6 +65,10 @@ def transcript_html(lines: list[FlaggedLine], playable: bool = False, markable: 
             link = f' <a class="mark" href="restore:{i}.{j}">Undo</a>' if markable else ""
             out.append(f'<p class="cleared">You marked “{escape(f.match)}” not pushy: it is left out of this '
                        f"call's numbers and not flagged again.{link}</p>")
+        for a in line.answers:
+            when = f" at {clock(a.asked_at)}" if a.asked_at is not None else ""
+            out.append(f'<p class="asked">Not counted: “{escape(a.flag.match)}” answers the buyer\'s request{when} '
+                       "— advice they asked for is no push.</p>")
     return "\n".join(out)
 
 

@@ -2,9 +2,10 @@
 
 Each expired session loses, in a transaction of its own: its segments' text and word timings (the
 segments stay, with their speakers and times), its flags' sentences and phrases, its
-supportive lines' text, the quoted phrase in its phrase prompts' reasons, and its kept
-audio files (removed once the transaction is in). It is marked with the day it happened, so
-the review says the transcript went rather than showing an empty one.
+supportive lines' text, its answers to the buyer's requests for advice (whole: they count for
+nothing), the quoted phrase in its phrase prompts' reasons, and its kept audio files (removed
+once the transaction is in). It is marked with the day it happened, so the review says the
+transcript went rather than showing an empty one.
 
 The numbers must not move when the words go. Two things read the words to count. The
 rep's marks find their flags again by the phrase (``core/marks.py``): a flag marked "not
@@ -86,6 +87,8 @@ def _empty(db: sqlite3.Connection, sid: str, marks: list[Mark], today: str) -> t
     segments = db.execute("UPDATE segments SET text = '', words = '[]' WHERE session_id = ?", (sid,)).rowcount
     flags += db.execute("UPDATE flags SET text = '', match = '' WHERE session_id = ?", (sid,)).rowcount
     supportive = db.execute("UPDATE supportive SET text = '', match = '' WHERE session_id = ?", (sid,)).rowcount
+    # The answers to the buyer's requests for advice count for nothing: without their words they go whole.
+    db.execute("DELETE FROM answers WHERE session_id = ?", (sid,))
     db.execute("UPDATE prompts SET reason = ? WHERE session_id = ? AND kind = 'phrase'", (WORDS_GONE_REASON, sid))
     db.execute("UPDATE sessions SET transcript_removed = ?, audio = '' WHERE id = ?", (today, sid))
     return segments, flags, supportive

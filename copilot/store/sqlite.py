@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
 
-from copilot.core.events import SPEAKERS, Flag, Prompt, Segment, Speaker, SpeechSpan, SupportiveLine, Word
+from copilot.core.events import SPEAKERS, Answer, Flag, Prompt, Segment, Speaker, SpeechSpan, SupportiveLine, Word
 from copilot.core.marks import Mark
 from copilot.core.redact import Hidden
 from copilot.core.talk import TalkSummary
@@ -126,6 +126,16 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE sessions ADD COLUMN hidden TEXT;
     """,
+    # 8: the rep's words the detector would flag that answered the buyer's request for advice (core/asked.py): not
+    # counted, kept so the review can say why; asked_at: when the buyer asked (NULL: not known)
+    """
+    CREATE TABLE answers (
+        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        speaker TEXT NOT NULL, start REAL NOT NULL, "end" REAL NOT NULL, category TEXT NOT NULL,
+        match TEXT NOT NULL, text TEXT NOT NULL, prompt TEXT NOT NULL, asked_at REAL
+    );
+    CREATE INDEX answers_session ON answers(session_id, start);
+    """,
 )
 
 
@@ -146,6 +156,7 @@ class StoredSession:
     supportive: list[SupportiveLine] | None = None  # None: not known (stored before they were kept)
     transcript_removed: str = ""  # the day its words were deleted (retention); "" while they are kept
     hidden: Hidden | None = field(default_factory=dict)  # how many of each kind were hidden; None: hiding was off
+    answers: list[Answer] = field(default_factory=list)  # advice the buyer asked for: not counted, said why
 
 
 def _talk(text: str) -> TalkSummary | None:
@@ -187,9 +198,10 @@ def _hidden_on_read(stored: StoredSession) -> StoredSession:
     rewrites a rep's calls behind their back); deleting the call, or retention, removes its text for good."""
     from copilot.redaction import redactor
 
-    kept = redactor().call(stored.segments, stored.flags, stored.supportive or (), stored.prompts)
+    kept = redactor().call(stored.segments, stored.flags, stored.supportive or (), stored.prompts, stored.answers)
     return replace(stored, segments=kept.segments, flags=kept.flags, prompts=kept.prompts,
-                   supportive=kept.supportive if stored.supportive is not None else None, hidden=kept.hidden)
+                   supportive=kept.supportive if stored.supportive is not None else None, hidden=kept.hidden,
+                   answers=kept.answers)
 
 
 def _like(text: str) -> str:
@@ -340,11 +352,14 @@ class SessionStore:
             self._add_rows(session_id, spans, segments, flags, prompts)
 
     def finish_session(self, session_id: str, duration_s: float, talk: TalkSummary,
-                       supportive: Sequence[SupportiveLine] | None = None, hidden: Hidden | None = None) -> None:
-        """Record the call's length and talk numbers, its autonomy-supportive lines if given, and how many of
-        each kind were hidden in it if given."""
+                       supportive: Sequence[SupportiveLine] | None = None, hidden: Hidden | None = None,
+                       answers: Sequence[Answer] | None = None) -> None:
+        """Record the call's length and talk numbers, its autonomy-supportive lines if given, how many of each
+        kind were hidden in it if given, and the rep's answers to the buyer's requests for advice if given."""
         with self._errors("save the session to"), self._tx():
             self._finish(session_id, duration_s, talk, supportive, hidden)
+            if answers is not None:
+                self._put_answers(session_id, answers)
 
     def set_supportive(self, session_id: str, supportive: Sequence[SupportiveLine]) -> None:
         """A session's autonomy-supportive lines, replacing any kept before (one transaction)."""
@@ -363,14 +378,16 @@ class SessionStore:
                       prompts: Sequence[Prompt], voice_turns: Sequence[tuple[int, float, float]] = (),
                       rep_voice: int = 0, rep_guessed: bool = False,
                       supportive: Sequence[SupportiveLine] | None = None, started: datetime | None = None,
-                      hidden: Hidden | HiddenLater = "later") -> str:
+                      hidden: Hidden | HiddenLater = "later", answers: Sequence[Answer] = ()) -> str:
         """A whole finished analysis as one session, written in one transaction: a crash or a full disk leaves
         all of it or none (``supportive``: its autonomy-supportive lines; None: not known, found later from the
         transcript; ``started``: when the call began, if not now: a call analysed from a recording, or a store
-        made for a test or a measurement; ``hidden``: as for :meth:`create_session`)."""
+        made for a test or a measurement; ``hidden``: as for :meth:`create_session`; ``answers``: the rep's
+        answers to the buyer's requests for advice)."""
         with self._errors("save the session to"), self._tx():
             sid = self._new_session(source, kind, model, started, hidden)
             self._add_rows(sid, spans, segments, flags, prompts)
+            self._put_answers(sid, answers)
             if voice_turns:
                 self.db.executemany('INSERT INTO voices VALUES (?, ?, ?, ?)',
                                     [(sid, v, a, b) for v, a, b in voice_turns])
@@ -382,12 +399,14 @@ class SessionStore:
     def replace_results(self, session_id: str, talk: TalkSummary, spans: Sequence[SpeechSpan],
                         segments: Sequence[Segment], flags: Sequence[Flag], prompts: Sequence[Prompt],
                         rep_voice: int, supportive: Sequence[SupportiveLine] | None = None,
-                        hidden: Hidden | None = None) -> None:
+                        hidden: Hidden | None = None, answers: Sequence[Answer] = ()) -> None:
         """A session's speech, transcript, flags, prompts, supportive lines and numbers worked out again (the rep
         said which voice of a mixed recording is theirs), in one transaction (``supportive`` None: not known,
         found again later from the new transcript; ``hidden``: how many of each kind were hidden in the new text,
-        None: the count stays, as when the stored text is worked out again)."""
+        None: the count stays, as when the stored text is worked out again; ``answers``: as for
+        :meth:`save_analysis`)."""
         with self._errors("save the session to"), self._tx():
+            self._put_answers(session_id, answers)
             for table in ("speech_spans", "segments", "flags", "prompts"):
                 self.db.execute(f"DELETE FROM {table} WHERE session_id = ?", (session_id,))
             self.db.execute("UPDATE sessions SET rep_voice = ?, rep_guessed = 0, rep_share = ?, talk = ? WHERE id = ?",
@@ -430,6 +449,8 @@ class SessionStore:
                                      (session_id,)).fetchall()
             supportive = self.db.execute('SELECT speaker, start, "end", match, text FROM supportive '
                                          "WHERE session_id = ? ORDER BY start", (session_id,)).fetchall()
+            answers = self.db.execute('SELECT speaker, start, "end", category, match, text, prompt, asked_at '
+                                      "FROM answers WHERE session_id = ? ORDER BY start", (session_id,)).fetchall()
             stored = StoredSession(
                 _session_row((*row[:9], row[12], row[13])), _talk(str(row[9])),
                 [SpeechSpan(_speaker(sp), float(a), float(b)) for sp, a, b in spans],
@@ -448,6 +469,9 @@ class SessionStore:
                 if row[14] else None,
                 str(row[15]),
                 _hidden_counts(row[16]),
+                [Answer(Flag(_speaker(sp), float(a), float(b), str(category), str(match), str(text), str(prompt)),
+                        float(asked) if asked is not None else None)
+                 for sp, a, b, category, match, text, prompt, asked in answers],
             )
         # Outside the reads: hiding an older session's text is no damaged row if it fails.
         return _hidden_on_read(stored) if row[16] is None else stored
@@ -629,6 +653,13 @@ class SessionStore:
                 if "locked" not in str(e) or time.monotonic() > deadline:
                     raise
                 time.sleep(0.05)
+
+    def _put_answers(self, session_id: str, answers: Sequence[Answer]) -> None:
+        """Inside a transaction: the session's answers to the buyer's requests for advice replaced."""
+        self.db.execute("DELETE FROM answers WHERE session_id = ?", (session_id,))
+        self.db.executemany("INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            [(session_id, a.flag.speaker, a.flag.start, a.flag.end, a.flag.category, a.flag.match,
+                              a.flag.text, a.flag.prompt, a.asked_at) for a in answers])
 
     def _put_supportive(self, session_id: str, supportive: Sequence[SupportiveLine] | None) -> None:
         """Inside a transaction: the session's supportive lines replaced (None: not known)."""

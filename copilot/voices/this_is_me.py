@@ -45,7 +45,8 @@ def this_is_me(store: SessionStore, session_id: str, voice: int, detector: Phras
     session.replay(sorted(spans, key=lambda s: s.end), segments, stored.row.duration_s)
     # Worked out from the stored text, already hidden (or hidden as it was read): the count goes with it.
     store.replace_results(session_id, session.talk_summary(), spans, session.segments, session.flags,
-                          session.prompts, voice, supportive=session.supportive, hidden=stored.hidden)
+                          session.prompts, voice, supportive=session.supportive, hidden=stored.hidden,
+                          answers=session.answers())
     return store.load(session_id)
 
 
