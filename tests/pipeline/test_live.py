@@ -296,3 +296,6 @@ def test_a_flag_the_whole_sentence_took_back_is_not_kept(tmp_path: Path) -> None
     kept = store.load(done.session_id).flags
     assert len(kept) == len(done.session.flags) < len(raised)
     assert not {(f.start, f.match) for f in kept} & {(round(f.start, 3), f.match) for f in done.session.withdrawn}
+    # A prompt still up when its flag was taken back was taken down, and only a prompt that was shown.
+    taken = [e for e in events if e["type"] == "taken_back"]
+    assert taken and {e["shown_at"] for e in taken} <= {e["t"] for e in events if e["type"] == "prompt"}

@@ -93,3 +93,16 @@ def test_a_live_call_keeps_its_answers_when_it_finishes(tmp_path: Path) -> None:
         store.finish_session(sid, 90.0, analysis.session.talk_summary(), answers=analysis.answers)
         store.finish_session(sid, 90.0, analysis.session.talk_summary(), answers=analysis.answers)  # once, not twice
         assert [(a.flag.match, a.asked_at) for a in store.load(sid).answers] == [("you should", 60.0)]
+
+
+def test_the_end_of_a_live_call_writes_its_answers_hidden(tmp_path: Path) -> None:
+    from copilot.pipeline.recorded import save_end
+    from copilot.pipeline.sinks import StoreWriter
+
+    session = advised_call().session
+    kept = redactor().call(session.segments, session.flags, session.supportive, session.prompts, session.answers())
+    with SessionStore(tmp_path / "s.db") as store:
+        sid = store.create_session("mic + call", "live", hidden={})
+        assert save_end(store, sid, StoreWriter(store, sid), session, 90.0, kept, kept.hidden) is None
+        [answer] = store.load(sid).answers
+    assert answer.asked_at == 60.0 and "[phone number]" in answer.flag.text
