@@ -80,9 +80,10 @@ def test_retention_deletes_the_answers_with_the_words_and_a_new_analysis_replace
         store.replace_results(new, stored.talk or pytest.fail("no talk"), stored.spans, stored.segments, stored.flags,
                               stored.prompts, rep_voice=0)
         assert store.load(new).answers == []
-        rows = store.db.execute("SELECT COUNT(*) FROM answers").fetchone()[0]
-        store.delete(new)
-        assert rows == 0 and store.db.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 0
+        third = saved(store, advised_call())
+        assert store.db.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 1
+        store.delete(third)  # deleting a call deletes its answers
+        assert store.db.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 0
 
 
 def test_a_live_call_keeps_its_answers_when_it_finishes(tmp_path: Path) -> None:
