@@ -102,7 +102,7 @@ class CoachPolicy:
         and its category is free again (a wrong flag must not silence the next right one). The gap before the
         next prompt still counts from when it was shown: the rep saw it. Returns what the screen must do.
 
-        A flag of ``standing`` (the call's flags now) on the same words keeps the prompt up and takes its place:
+        A flag of ``standing`` (the flags just raised) on the same words keeps the prompt up and takes its place:
         the whole sentence, heard at last, flags what a partial of it flagged in other words ("What I recommend
         is" heard first, "What I'd recommend" in the final)."""
         shown_now = self.on_screen(now)

@@ -62,6 +62,9 @@ class Session:
         # Words first spared as such an answer that the buyer's later words showed were not one: flags raised
         # after their moment (never prompted, never sent as events), so what is kept at the end must add them.
         self.restored: list[Flag] = []
+        # Phrase prompts taken off the screen because their flag was taken back while they were up: not the
+        # call's prompts any more (kept here for the live bench's count).
+        self.taken_down: list[Prompt] = []
         # First hearings of the buyer's last words, sent when the rep takes the turn (their finals come later,
         # packed): what the coach knows of a question until its final arrives.
         self._buyer_early: list[Segment] = []
@@ -212,11 +215,22 @@ class Session:
         return out
 
     def _taken_back(self, flagged: list[Flag]) -> list[Event]:
-        """Flags of ``flagged`` no longer among the call's flags were taken back: a prompt on screen for one goes."""
+        """Flags of ``flagged`` (the call's flags before this segment) no longer among them were taken back: a
+        prompt on screen for one goes, unless a flag this segment raised says the same words again. The prompt
+        goes from the call's prompts too: its flag is not in the call, and what it "did" would be noise."""
         kept = {id(f) for f in self.flags}
         gone = [f for f in flagged if id(f) not in kept]
-        taken = self.coach.take_back(gone, self.now, self.flags) if gone else None
-        return [taken] if taken is not None else []
+        if not gone:
+            return []
+        before = {id(f) for f in flagged}
+        raised = [f for f in self.flags if id(f) not in before and not any(f is r for r in self.restored)]
+        taken = self.coach.take_back(gone, self.now, raised)
+        if taken is None:
+            return []
+        shown = [p for p in self.prompts if p.kind == "phrase" and p.time == taken.shown_at]
+        self.prompts = [p for p in self.prompts if not any(p is s for s in shown)]
+        self.taken_down += shown
+        return [taken]
 
     def _recheck_rep(self, buyer: Segment) -> None:
         """The buyer's words arrived after the rep's finals of the same moment (their decode

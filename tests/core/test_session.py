@@ -174,9 +174,9 @@ def test_a_flag_a_partial_raised_and_the_whole_sentence_does_not_bear_out_is_tak
     events = s.segment(Segment("rep", 1.0, 4.0, final, words=words(final, 1.0)))
     assert not any(isinstance(e, Flag) for e in events)
     assert s.flags == [] and [f.match for f in s.withdrawn] == ["you will need to"]
-    # Its prompt was up: it goes with it.
-    assert [p.time for p in s.prompts] == [3.0]
+    # Its prompt was up: it goes with it, off the screen and out of the call's prompts.
     assert [(e.shown_at, e.category) for e in events if isinstance(e, PromptTakenBack)] == [(3.0, "imperatives")]
+    assert s.prompts == [] and [p.time for p in s.taken_down] == [3.0]
     # A flag the final bears out stays, once.
     s.segment(Segment("rep", 10.0, 11.5, "You should really", final=False, words=words("You should really", 10.0)))
     s.segment(Segment("rep", 10.0, 12.0, "You should really call.", words=words("You should really call.", 10.0)))
@@ -249,12 +249,13 @@ def test_a_buyer_question_heard_late_takes_back_the_flag_on_its_answer(detector:
     s = Session(detector)
     # The buyer's finals are decoded a few at a time: the rep's answer is flagged before the question is heard.
     flagged = _rep(s, 7.0, "So the next step is a call with your IT lead.")
-    assert [f.category for f in flagged] == ["owning_the_path"] and s.prompts
+    [shown] = s.prompts
+    assert [f.category for f in flagged] == ["owning_the_path"]
     events = s.segment(Segment("prospect", 0.0, 2.5, "What are the next steps from here?"))
     assert s.flags == [] and s.withdrawn == flagged and s.answered == flagged
     # The prompt shown for it leaves the screen.
-    assert [e.shown_at for e in events if isinstance(e, PromptTakenBack)] == [s.prompts[0].time]
-    assert s.coach.on_screen(s.now) is None
+    assert [e.shown_at for e in events if isinstance(e, PromptTakenBack)] == [shown.time]
+    assert s.coach.on_screen(s.now) is None and s.prompts == [] and s.taken_down == [shown]
     # Then the buyer's words after it arrive: they said more before the rep spoke, so it was no answer.
     s.segment(Segment("prospect", 3.0, 3.3, "Mm-hmm."))
     assert s.flags == []
@@ -309,10 +310,26 @@ def test_a_flag_on_the_buyers_own_voice_heard_late_takes_its_prompt_off_the_scre
     s = Session(detector)
     echo = "My partner says you should call him first."
     flagged = _rep(s, 3.0, echo)  # the rep's microphone picked up the speakers before the buyer's final came
-    assert len(flagged) == 1 and len(s.prompts) == 1
+    assert len(flagged) == 1
+    [shown] = s.prompts
     events = s.segment(Segment("prospect", 3.0, 5.4, echo, words=words(echo, 3.0)))
     assert s.bleed and s.flags == []
-    assert [e.shown_at for e in events if isinstance(e, PromptTakenBack)] == [s.prompts[0].time]
+    assert [e.shown_at for e in events if isinstance(e, PromptTakenBack)] == [shown.time]
+
+
+def test_a_prompt_for_an_answer_comes_down_though_an_older_flag_of_the_sentence_stands(
+        detector: PhraseDetector) -> None:
+    s = Session(detector)
+    said = "Lock in the price, you should go with annual."
+    flagged = _rep(s, 3.0, said)
+    assert sorted(f.category for f in flagged) == ["closing_pressure", "imperatives"]
+    [shown] = s.prompts
+    assert "you should" in shown.reason
+    events = s.segment(Segment("prospect", 0.0, 2.5, "Which plan would you go with?"))  # decoded late
+    assert [f.category for f in s.flags] == ["closing_pressure"]  # pressure is never spared
+    # The flag that stands was raised with it, not by this segment: the prompt said "you should", which is advice
+    # the buyer asked for, so it comes down.
+    assert [e.shown_at for e in events if isinstance(e, PromptTakenBack)] == [shown.time]
 
 
 class _SaysItAgainInOtherWords(PhraseDetector):
