@@ -158,31 +158,31 @@ def _parser() -> argparse.ArgumentParser:
     sr = _command(ssub, "rename", "sessions:run_rename", "give a session a name")
     sr.add_argument("session", metavar="ID")
     sr.add_argument("name", metavar="NAME")
-    _db(sr)
+    _db(sr, action=True)
     sd = _command(ssub, "delete", "sessions:run_delete", "delete a session and everything kept of it (its text "
                   "overwritten in the files, not only unlisted); --all empties the store")
     sd.add_argument("session", nargs="?", metavar="ID")
     sd.add_argument("--all", action="store_true", help="delete every call and its kept audio (asks first)")
     sd.add_argument("--yes", action="store_true", help="with --all: do not ask")
-    _db(sd)
+    _db(sd, action=True)
     sp = _command(ssub, "prune", "sessions:run_prune", "delete the transcripts of calls older than your setting "
                   "(default 90 days), keeping their numbers; says what was removed")
     sp.add_argument("--keep-days", metavar="N|never",
                     help="this time, keep the transcripts of the last N days (default: the setting "
                     "delete_transcripts_after_days in settings.toml)")
     sp.add_argument("--settings", metavar="FILE", help="settings file (default: settings.toml in your config folder)")
-    _db(sp)
+    _db(sp, action=True)
     for action, text in (("exclude", "leave a call out of Progress (an internal meeting, say)"),
                          ("include", "count a call you left out in Progress again")):
         sx = _command(ssub, action, f"sessions:run_{action}", text)
         sx.add_argument("session", metavar="ID")
-        _db(sx)
+        _db(sx, action=True)
     sm = _command(ssub, "me", "sessions:run_me", "a mixed recording: \"this is me\" — you are voice N; "
                   "its numbers and flags are worked out again")
     sm.add_argument("session", metavar="ID")
     sm.add_argument("voice", type=int, metavar="N")
     _rules(sm)
-    _db(sm)
+    _db(sm, action=True)
 
     pg = _command(sub, "progress", "progress:run_progress",
                   "is it working? your talk share, monologues, directive phrases, questions, patience and "
@@ -359,8 +359,11 @@ def _voice_profile(p: argparse.ArgumentParser) -> None:
                    help="your voice profile (default: voice.json in your user data folder)")
 
 
-def _db(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", metavar="FILE", help="session database (default: sessions.db in your user data folder)")
+def _db(p: argparse.ArgumentParser, action: bool = False) -> None:
+    """``--db``; on an ``action`` under a command that takes it too (``copilot sessions --db F delete``) it sets the
+    file only when given there: argparse would otherwise put the action's unset default over the command's."""
+    p.add_argument("--db", metavar="FILE", default=argparse.SUPPRESS if action else None,
+                   help="session database (default: sessions.db in your user data folder)")
 
 
 def _range(p: argparse.ArgumentParser) -> None:

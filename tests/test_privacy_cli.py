@@ -71,10 +71,34 @@ def test_delete_all_asks_first_and_empties_the_store(db: str, capsys: pytest.Cap
     assert "Say which call" in capsys.readouterr().err
     assert main(["sessions", "delete", "--all", "--yes", "--db", db]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Deleted all 2 calls: the store is empty")
+    assert out.startswith(f"Deleted all 2 calls in {db}: the store is empty")
     with SessionStore(db) as store:
         assert store.sessions() == []
     assert UNIQUE.encode() not in raw(db) and SCRIPT[1].text.encode() not in raw(db)
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_the_db_named_before_or_after_the_action_is_the_one_acted_on(db: str, where: str,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    default = Path(os.environ["XDG_DATA_HOME"]) / "live-call-copilot" / "sessions.db"
+    default.parent.mkdir(parents=True, exist_ok=True)
+    with SessionStore(default) as store:
+        coached_call(store, days_ago=1)  # the rep's real calls, which a command on another file must not touch
+
+    def run(action: list[str], *rest: str) -> int:
+        return main(["sessions", "--db", db, *action, *rest] if where == "before"
+                    else ["sessions", *action, *rest, "--db", db])
+
+    with SessionStore(db) as store:
+        old = store.sessions()[-1].id
+    assert run(["rename", old, "Acme renewal"]) == 0
+    assert run(["exclude", old]) == 0
+    assert run(["delete", "--all"], "--yes") == 0
+    assert f"Deleted all 2 calls in {db}: the store is empty" in capsys.readouterr().out
+    with SessionStore(db) as store:
+        assert store.sessions() == []
+    with SessionStore(default) as store:
+        assert len(store.sessions()) == 1
 
 
 def test_deleting_one_call_leaves_none_of_its_sentences_in_the_files(db: str,

@@ -85,8 +85,9 @@ def _delete_all(args: argparse.Namespace) -> int:
                 return 1
         done = store.delete_all()
         whole = store.checkpoint()
-    print(f"Deleted all {done} call{'s' if done != 1 else ''}: the store is empty and its file rewritten. Your "
-          "voice profile and the lines you marked in reviews (my_examples.json) are kept: `copilot voice clear` "
+        path = store.path
+    print(f"Deleted all {done} call{'s' if done != 1 else ''} in {path}: the store is empty and its file rewritten. "
+          "Your voice profile and the lines you marked in reviews (my_examples.json) are kept: `copilot voice clear` "
           "deletes the one; delete the file for the other." + ("" if whole else _BUSY))
     return 0
 
