@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from copilot.cli import main
 from tests.command_line import ROOT, copilot, copilot_process
 
 
@@ -112,3 +113,19 @@ def test_no_arguments_opens_the_app_and_without_a_display_says_so_in_one_sentenc
     assert r.returncode == 2
     assert r.stderr.startswith("copilot: There is no display here") and r.stderr.count("\n") == 1
     assert "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("command", [
+    ["sessions"], ["sessions", "rename", "2026", "Acme"], ["sessions", "delete", "--all", "--yes"],
+    ["sessions", "prune"], ["sessions", "exclude", "2026"], ["progress"], ["export", "--out", "{tmp}/out"],
+    ["report", "2026", "--html", "{tmp}/r.html"],
+])
+def test_a_mistyped_db_is_said_and_nothing_is_made(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                     command: list[str]) -> None:
+    typo = tmp_path / "typo" / "calls.db"
+    args = [a.replace("{tmp}", str(tmp_path)) for a in command]
+    assert main([*args, "--db", str(typo)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == (f"copilot: There is no session database at {typo}; check the name (`copilot analyze` and "
+                   "`copilot live` make one).")
+    assert not typo.parent.exists()

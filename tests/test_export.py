@@ -271,6 +271,7 @@ def test_a_folder_that_cannot_be_written_is_one_sentence(store: tuple[Path, list
 
 
 def test_an_empty_store_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    SessionStore(tmp_path / "s.db").close()
     code, _, err = export(capsys, "--db", str(tmp_path / "s.db"), "--out", str(tmp_path / "export"))
     assert code == 2 and "There are no calls" in err and not (tmp_path / "export").exists()
 

@@ -100,6 +100,7 @@ def test_a_date_range_chooses_the_calls(db: str, capsys: pytest.CaptureFixture[s
 
 def test_an_empty_store_and_one_call_read_as_sentences(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = str(tmp_path / "s.db")
+    SessionStore(db).close()  # made, as the first call makes it, and empty
     assert main(["progress", "--db", db]) == 0
     assert "No calls in Progress yet" in capsys.readouterr().out
     with SessionStore(db) as store:

@@ -46,7 +46,7 @@ def run_export(args: argparse.Namespace) -> int:
     marks = MyExamples.load()  # the flags the rep marked in the review, as the review shows them
     started = time.perf_counter()
     tables = ExportTables(detector, transcripts=args.with_transcripts)
-    with SessionStore(args.db) as store:
+    with SessionStore(args.db, existing=True) as store:
         if args.session:
             ids = [store.find(args.session)]
         else:

@@ -28,7 +28,7 @@ def read_progress(args: argparse.Namespace) -> Progress:
         print(f"Finding the autonomy-supportive lines of {n} call{'s' if n != 1 else ''} stored by an earlier "
               "version (once)…", file=sys.stderr)
 
-    with SessionStore(args.db) as store:
+    with SessionStore(args.db, existing=True) as store:
         find_supportive(store, getattr(args, "rules", None), said)
         return load_progress(store, marks, since, until)
 

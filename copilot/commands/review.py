@@ -27,7 +27,7 @@ def run_review(args: argparse.Namespace) -> int:
     # the rep says which voice of a mixed recording is theirs ("This is me…" judges the call again).
     rulebook = Rulebook.load(args.rules)
     rules_only = bool(getattr(args, "rules_only", False))
-    store = SessionStore(args.db)
+    store = SessionStore(args.db, existing=True)
     try:
         review = review_of(store, store.find(args.session), rulebook) if args.session else None
     except UserError:
@@ -58,7 +58,7 @@ def run_report(args: argparse.Namespace) -> int:
     if not args.html and not args.json:
         raise UserError("Say what to write: --html OUT for the report, --json OUT for the data.")
     json_out = json_target(args.json)
-    with SessionStore(args.db) as store:
+    with SessionStore(args.db, existing=True) as store:
         review = load_review(store, args.session, args.rules)
     if args.numbers_only:
         from copilot.report.numbers_only import numbers_only, numbers_only_json

@@ -20,7 +20,7 @@ __all__ = ["run_sessions", "run_rename", "run_delete", "run_prune", "run_me", "r
 
 def run_sessions(args: argparse.Namespace) -> int:
     """List stored sessions, newest first."""
-    with SessionStore(args.db) as store:
+    with SessionStore(args.db, existing=True) as store:
         rows = store.sessions()
     if args.json:
         print(json.dumps([r.as_json() for r in rows], indent=1))
@@ -40,7 +40,7 @@ def run_sessions(args: argparse.Namespace) -> int:
 
 def run_rename(args: argparse.Namespace) -> int:
     """``copilot sessions rename ID NAME``."""
-    with SessionStore(args.db) as store:
+    with SessionStore(args.db, existing=True) as store:
         sid = store.find(args.session)
         store.rename(sid, args.name)
     print(f"Renamed {sid}: {args.name.strip() or '(no name)'}")
@@ -56,7 +56,7 @@ def run_delete(args: argparse.Namespace) -> int:
         return _delete_all(args)
     if not args.session:
         raise UserError("Say which call: `copilot sessions delete ID` (`copilot sessions` lists them), or --all.")
-    with SessionStore(args.db) as store:
+    with SessionStore(args.db, existing=True) as store:
         sid = store.find(args.session)
         whole = store.delete(sid)
     print(f"Deleted {sid}: its transcript, numbers and any kept audio; its text is overwritten in the store's files."
@@ -69,7 +69,7 @@ _BUSY = (" Another window of the copilot is reading the store: the last copy of 
 
 
 def _delete_all(args: argparse.Namespace) -> int:
-    with SessionStore(args.db) as store:
+    with SessionStore(args.db, existing=True) as store:
         n = len(store.sessions())
         if n == 0:
             print(f"There are no calls in {store.path}; nothing to delete.")
@@ -105,7 +105,7 @@ def run_prune(args: argparse.Namespace) -> int:
             raise UserError(f"{e}.") from None
     else:
         retention = _settings(args).retention
-    with SessionStore(args.db) as store:
+    with SessionStore(args.db, existing=True) as store:
         expired = apply_retention(store, retention, getattr(args, "rules", None))
     if expired is None:
         print("Transcripts are kept for good (your setting says never); nothing was deleted. "
@@ -126,7 +126,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def run_exclude(args: argparse.Namespace) -> int:
     """``copilot sessions exclude ID``: leave the call out of Progress (it stays stored and reviewable)."""
-    with SessionStore(args.db) as store:
+    with SessionStore(args.db, existing=True) as store:
         sid = store.find(args.session)
         store.set_excluded(sid, True)
     print(f"{sid} is left out of Progress; `copilot sessions include {sid}` counts it again.")
@@ -135,7 +135,7 @@ def run_exclude(args: argparse.Namespace) -> int:
 
 def run_include(args: argparse.Namespace) -> int:
     """``copilot sessions include ID``: count a call left out of Progress again."""
-    with SessionStore(args.db) as store:
+    with SessionStore(args.db, existing=True) as store:
         sid = store.find(args.session)
         store.set_excluded(sid, False)
     print(f"{sid} counts in Progress again.")
@@ -148,7 +148,7 @@ def run_me(args: argparse.Namespace) -> int:
     from copilot.wiring import load_detector
 
     detector = load_detector(args.rules, meaning=not getattr(args, "rules_only", False))
-    with SessionStore(args.db) as store:
+    with SessionStore(args.db, existing=True) as store:
         sid = store.find(args.session)
         stored = this_is_me(store, sid, args.voice, detector)
     talk = stored.talk

@@ -295,8 +295,14 @@ def default_db_path() -> Path:
 class SessionStore:
     """Read and write sessions in one SQLite file; use as a context manager."""
 
-    def __init__(self, path: str | Path | None = None) -> None:
+    def __init__(self, path: str | Path | None = None, existing: bool = False) -> None:
+        """Open (or make) the store at ``path`` (default: the rep's own). ``existing``: a command that only reads
+        or changes stored calls; a ``path`` named that is not there is said, not made (a mistyped --db would
+        otherwise show an empty store, as if the calls were gone). The rep's own store may not exist yet."""
         self.path = Path(path) if path is not None else default_db_path()
+        if existing and path is not None and not self.path.exists():
+            raise StoreError(f"There is no session database at {self.path}; check the name (`copilot analyze` and "
+                             "`copilot live` make one).")
         with self._errors("open"):
             if self.path.is_dir():
                 raise StoreError(f"{self.path} is a folder; --db needs a file name.")
