@@ -499,6 +499,26 @@ def test_a_deed_that_asks_the_listener_to_talk_is_an_invitation(text: str, flagg
 
 
 @pytest.mark.parametrize(("text", "flagged"), [
+    # The floor or the screen handed over, to a colleague for the demo or to the buyer: nothing of theirs to choose.
+    ("Sarah, why don't you share your screen?", False),
+    ("Go ahead and share your screen whenever you're ready.", False),
+    ("I'd like you to present your screen so we can all see the report.", False),
+    ("Why don't you take it from here, Sarah?", False),
+    ("Jim, why don't you take it away.", False),
+    ("Sarah, why don't you take over?", False),
+    ("Why don't you go ahead and take it from here and show them the dashboard?", False),
+    # The same words with a deed of the buyer's own still flag.
+    ("Why don't you share this with your boss today?", True),
+    ("Why don't you take it to your CFO this week?", True),
+    ("Why don't you take over the contract from your old vendor?", True),
+    ("Why don't you take the annual plan?", True),
+])
+def test_the_floor_handed_over_is_not_a_push(text: str, flagged: bool) -> None:
+    assert PhraseDetector(Rulebook.load()).detect(text).flagged is flagged
+    assert PhraseDetector(Rulebook.load(), model=_Sure(0.97)).detect(text).flagged is flagged
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
     # The speaker's own promise or deed, not an order: "I'll make sure to…", "I'm gonna go ahead and…".
     ("I'll make sure to send you the deck after the call.", False),
     ("We will make sure to loop in your security team.", False),
