@@ -63,7 +63,7 @@ class TalkSummary:
 
 
 class TalkTracker:
-    """Keeps the talk numbers of one call up to date, span by span, in constant memory.
+    """Keeps the talk numbers of one call up to date, span by span, in memory bounded by the longest monologue.
 
     A monologue is a stretch in which one speaker talks and the other does not; the
     speaker's own pauses are inside it; it ends when the other side talks for
@@ -80,6 +80,7 @@ class TalkTracker:
         # A "run" is one speaker's talk with pauses under bridge_gap_s bridged.
         self._run: dict[Speaker, tuple[float, float] | None] = {s: None for s in SPEAKERS}
         self._mono: dict[Speaker, tuple[float, float] | None] = {s: None for s in SPEAKERS}
+        self._mono_spans: dict[Speaker, list[tuple[float, float]]] = {s: [] for s in SPEAKERS}  # its pieces
         self._longest: dict[Speaker, float] = {s: 0.0 for s in SPEAKERS}
         self._monologues: list[Monologue] = []
         self._prospect_turn_end: float | None = None
@@ -116,12 +117,13 @@ class TalkTracker:
             run = (span.start, span.end)
         self._run[s] = run
         if run[1] - run[0] >= self.settings.floor_s:
-            self._end_monologue(o)
+            self._end_monologue(o, taken_at=run[0])
             if s == "prospect":
                 self._prospect_turn_end = span.end
 
         mono = self._mono[s]
         self._mono[s] = (span.start, span.end) if mono is None else (mono[0], max(mono[1], span.end))
+        self._mono_spans[s].append((span.start, span.end))
 
     def retract(self, speaker: Speaker, start: float, end: float) -> None:
         """Take ``start``-``end`` out of the speaker's talk: it turned out not to be theirs (the
@@ -232,11 +234,19 @@ class TalkTracker:
             out.append(Monologue(s, start, max(start, end)))
         return out
 
-    def _end_monologue(self, speaker: Speaker) -> None:
-        mono = self._mono[speaker]
+    def _end_monologue(self, speaker: Speaker, taken_at: float | None = None) -> None:
+        """The speaker's monologue ends: the other side took the floor at ``taken_at`` (None: the call ended)."""
+        mono, pieces = self._mono[speaker], self._mono_spans[speaker]
+        self._mono[speaker], self._mono_spans[speaker] = None, []
         if mono is None:
             return
-        self._mono[speaker] = None
+        if taken_at is not None:
+            # What the speaker said after the other side took the floor is a backchannel inside the other's turn,
+            # heard first because it ended first ("Mm-hmm" during the rep's 30 s span), not more of this monologue.
+            before = [end for start, end in pieces if start < taken_at]
+            if not before:
+                return
+            mono = (mono[0], max(before))
         m = Monologue(speaker, mono[0], mono[1])
         self._longest[speaker] = max(self._longest[speaker], m.duration)
         if m.duration >= self.settings.floor_s:

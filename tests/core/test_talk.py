@@ -92,6 +92,22 @@ def test_prospect_talking_live_for_over_a_second_ends_the_rep_monologue_on_scree
     assert t.current_monologue("rep", 52.0) is None
 
 
+@pytest.mark.parametrize("live", [False, True])
+def test_a_backchannel_inside_the_others_long_span_does_not_stretch_a_monologue_over_it(live: bool) -> None:
+    # The pitch call: the buyer's "Sure, go ahead." (12.9-14.7 s), then the rep talks in one span to 45.7 s, and
+    # the buyer's "Mm-hmm" at 37.7 s ends before the rep's span does, so it comes first. The buyer's story is
+    # the 1.8 s before the rep took the floor, not 25 s across the rep's pitch.
+    t = TalkTracker()
+    feed(t, ("prospect", 12.88, 14.72))
+    if live:
+        t.begin("rep", 14.61)
+    feed(t, ("prospect", 37.73, 38.75), ("rep", 14.61, 45.68), ("rep", 46.26, 50.32))
+    st = t.finish(50.32)
+    assert st.longest_monologue["prospect"] == pytest.approx(1.84)
+    assert [(m.speaker, m.start, m.end) for m in t.monologues()] == [("prospect", 12.88, 14.72), ("rep", 14.61, 50.32)]
+    assert st.prospect_s == pytest.approx(1.84 + 1.02)  # the backchannel's talk still counts
+
+
 def test_longest_monologue_per_speaker() -> None:
     t = TalkTracker()
     feed(t, ("rep", 0, 45), ("prospect", 46, 80), ("rep", 81, 90))
