@@ -113,12 +113,19 @@ def marked_flags(flags: Sequence[Flag], marks: Sequence[Mark]) -> tuple[list[Fla
 def taught(rulebook: Rulebook, marks: Sequence[Mark]) -> Rulebook:
     """The rulebook with the rep's marks in it: each missed line an example of its category, each flag marked
     wrong a not-example. A later mark of the same sentence wins; an example of a category this rulebook does
-    not have is left out (it was marked with another rulebook)."""
+    not have is left out (it was marked with another rulebook). A not-example excuses only the phrases marked
+    in it (``Rulebook.mine_phrases``): "I'll send over the agreement" marked leaves "The next step is" of the
+    same sentence flagged."""
     latest: dict[str, Mark] = {}
+    phrases: dict[str, set[str]] = {}  # each sentence's phrases marked not pushy since it was last marked pushy
     for m in marks:
         if m.key:
             latest.pop(m.key, None)
             latest[m.key] = m
+            if m.kind == "not_example":
+                phrases.setdefault(m.key, set()).add(normalised(m.match) or m.key)
+            else:
+                phrases.pop(m.key, None)
     directive = [c.name for c in rulebook.categories if c.kind == "directive"]
     examples: dict[str, list[str]] = {}
     not_examples: dict[str, list[str]] = {}
@@ -138,7 +145,10 @@ def taught(rulebook: Rulebook, marks: Sequence[Mark]) -> Rulebook:
     categories = tuple(replace(c, examples=c.examples + tuple(examples.get(c.name, ())),
                                not_examples=c.not_examples + tuple(not_examples.get(c.name, ())))
                        for c in rulebook.categories)
-    return replace(rulebook, categories=categories, mine=rulebook.mine | frozenset(mine))
+    # A sentence marked whole (the model's flag is the sentence) is excused whole, whatever else was marked in it.
+    scoped = frozenset((key, p) for key, ps in phrases.items() if key not in ps for p in ps)
+    return replace(rulebook, categories=categories, mine=rulebook.mine | frozenset(mine),
+                   mine_phrases=rulebook.mine_phrases | scoped)
 
 
 def _covers(flag: Flag, mark: Mark) -> bool:

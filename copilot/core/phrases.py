@@ -229,7 +229,7 @@ class PhraseDetector:
         exception its next words may complete (:meth:`_may_yet_be_excepted`). One judgement for
         :meth:`hits` and :meth:`awaits_words`, so what flags and what is awaited cannot drift apart."""
         if (self._excused(low, m, self._categories[m.lastgroup or ""])
-                or self._taught_not(text, low, m.start(), partial, continued) is not None):
+                or self._taught_not(text, low, m, partial, continued) is not None):
             return False
         if growing and self._may_yet_be_excepted(low, m):
             return None
@@ -275,7 +275,7 @@ class PhraseDetector:
         """A pattern's hit that :meth:`hits` keeps whatever the model says: no guard or taught not-example
         excuses it, and it is not one the model is asked to doubt (a generic "you", a sentence said to no one)."""
         return (not self._excused(low, m, self._categories[m.lastgroup or ""])
-                and self._taught_not(text, low, m.start()) is None
+                and self._taught_not(text, low, m) is None
                 and not (low.startswith("you", m.start()) or self._unaddressed_at(low, m.start())))
 
     def _supportive_hits(self, text: str, low: str) -> list[Hit]:
@@ -373,18 +373,21 @@ class PhraseDetector:
             verdict = self._scores[sentence] = model.score([sentence])[0]
         return verdict.probability < floor
 
-    def _taught_not(self, text: str, low: str, pos: int, partial: bool = False, continued: bool = False) -> str | None:
-        """The sentence around ``pos`` was taught as not directive ("that wasn't pushy"): which not-example."""
+    def _taught_not(self, text: str, low: str, m: re.Match[str], partial: bool = False,
+                    continued: bool = False) -> str | None:
+        """The sentence around the pattern's hit ``m`` was taught as not directive ("that wasn't pushy"), and not
+        only another phrase of it: which not-example."""
         if not self._not_examples:
             return None
-        a, b = sentence_bounds(low, pos)
-        return self._not_examples.why(text[a:b], growing=partial and b == len(low), cut=continued and a == 0)
+        a, b = sentence_bounds(low, m.start())
+        return self._not_examples.why(text[a:b], growing=partial and b == len(low), cut=continued and a == 0,
+                                      hit=text[m.start():m.end()])
 
     def _cleared(self, text: str) -> str | None:
         """The not-example that kept ``text`` from being flagged, if one did (for ``copilot detect --explain``)."""
         low = lowered(text)
         for m in self._directive.finditer(low):
-            if (why := self._taught_not(text, low, m.start())) is not None:
+            if (why := self._taught_not(text, low, m)) is not None:
                 return why
         for a, b in sentences(low):
             verdict = self._scores.get(text[a:b].strip())

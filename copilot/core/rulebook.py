@@ -87,6 +87,10 @@ class Rulebook:
     # Which of the categories' examples and not-examples the rep taught in the review (core/marks.py),
     # as written: `copilot detect --explain` calls them "your example".
     mine: frozenset[str] = frozenset()
+    # Where the rep marked one flag of a sentence "not pushy", the phrase they marked, as (sentence, phrase) in
+    # words only: only a hit on it is excused, and the sentence's other pushes still flag. A sentence missing
+    # here (the rulebook's own not-examples, a flag of the whole sentence) is excused whole.
+    mine_phrases: frozenset[tuple[str, str]] = frozenset()
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Rulebook:

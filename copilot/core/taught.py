@@ -49,15 +49,32 @@ class NotExamples:
         self._exact = {normalised(t): not_example_why(t, t in rulebook.mine)
                        for c in rulebook.categories for t in c.not_examples}
         self._exact.pop("", None)
+        self._key_of = {why: key for key, why in self._exact.items()}
+        self._phrases: dict[str, set[str]] = {}  # a not-example the rep marked one phrase of: only that is excused
+        for key, phrase in rulebook.mine_phrases:
+            self._phrases.setdefault(key, set()).add(phrase)
         self._model = model if self._exact and isinstance(model, KnowsNotExamples) else None
         self._near: dict[str, str | None] = {}  # sentence -> the model's answer (live partials repeat)
 
     def __bool__(self) -> bool:
         return bool(self._exact)
 
-    def why(self, sentence: str, growing: bool = False, cut: bool = False) -> str | None:
+    def why(self, sentence: str, growing: bool = False, cut: bool = False, hit: str | None = None) -> str | None:
         """The not-example ``sentence`` is, or None. A ``growing`` sentence (the end of a live guess) counts
-        while it is the start of one, and a ``cut`` one (a segment that began mid-sentence) while it is the end."""
+        while it is the start of one, and a ``cut`` one (a segment that began mid-sentence) while it is the end.
+        ``hit``: the phrase a pattern flagged in it; where the rep marked other phrases of that sentence "not
+        pushy", and not this one, the not-example does not excuse it (None: the sentence is judged whole)."""
+        found = self._found(sentence, growing, cut)
+        if found is None or hit is None:
+            return found
+        phrases = self._phrases.get(self._key_of.get(found, ""))
+        words = f" {normalised(hit)} "
+        if phrases and not any(f" {p} " in words or words in f" {p} " for p in phrases):
+            return None  # the rep marked another phrase of this sentence, not this one
+        return found
+
+    def _found(self, sentence: str, growing: bool, cut: bool) -> str | None:
+        """The why of the not-example ``sentence`` is (as :meth:`why`, whatever phrase flagged), or None."""
         if not self._exact:
             return None
         key = normalised(sentence)

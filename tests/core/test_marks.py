@@ -74,3 +74,30 @@ def test_the_reps_lines_are_merged_into_the_rulebook_and_the_latest_mark_of_a_se
     assert "The next step is a pilot." in again.category("owning_the_path").examples
     assert "The next step is a pilot." not in again.category("owning_the_path").not_examples
     assert taught(rules, []) is rules
+
+
+TWO = "The next step is a call with your leads on Thursday, and I'll send over the agreement afterwards."
+
+
+def test_a_phrase_marked_not_pushy_leaves_its_sentences_other_push_flagged() -> None:
+    rules, line = Rulebook.load(), Segment("rep", 50.0, 56.0, TWO)
+    nxt = Flag("rep", 50.0, 51.0, "owning_the_path", "The next step is", TWO, "x")
+    send = Flag("rep", 53.0, 54.0, "owning_the_path", "I'll send over the agreement", TWO, "x")
+
+    def flagged(marks: list[Mark], text: str = TWO) -> list[str]:
+        return [h.match for h in PhraseDetector(taught(rules, marks)).hits(text) if h.kind == "directive"]
+
+    assert flagged([]) == ["The next step is", "I'll send over the agreement"]
+    assert flagged([wrong_mark(send, "call-1", line.text)]) == ["The next step is"]
+    assert flagged([wrong_mark(send, "call-1", line.text)], TWO.lower().replace(",", "")) == ["the next step is"]
+    assert flagged([wrong_mark(nxt, "call-1", line.text)]) == ["I'll send over the agreement"]
+    both = [wrong_mark(send, "call-1", line.text), wrong_mark(nxt, "call-2", line.text)]
+    assert flagged(both) == []
+    d = PhraseDetector(taught(rules, both)).detect(TWO)
+    assert not d.flagged and d.as_json(layer=True)["why"] == f'your not-example: "{TWO}"'
+    # A sentence the model flagged whole is marked whole: nothing in it flags again.
+    whole = Flag("rep", 50.0, 56.0, "owning_the_path", TWO, TWO, "x")
+    assert flagged([wrong_mark(whole, "call-1", line.text)]) == []
+    # A later "that was pushy" of the sentence undoes both.
+    assert flagged([*both, missed_mark(line, TWO, "owning_the_path", "x", "call-3")]) == [
+        "The next step is", "I'll send over the agreement"]
