@@ -55,7 +55,8 @@ def test_progress_says_what_changed_and_lists_the_latest_calls(db: str, capsys: 
     assert main(["progress", "--db", db]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Progress: 22 calls, ")
-    assert "You talk 20 points less than in your previous ten calls (typically 50% now, 70% before)." in out
+    assert ("You talk 20 points less than in your previous ten calls (median 50% over your last ten calls, 70% "
+            "over the ones before).") in out
     assert "Talk share (you)" in out and "Autonomy-supportive lines" in out
     assert "… and 7 earlier calls (--all lists every one)" in out
     assert "50%?" in out  # the guessed call is marked
@@ -108,6 +109,20 @@ def test_an_empty_store_and_one_call_read_as_sentences(tmp_path: Path, capsys: p
     assert main(["progress", "--db", db]) == 0
     out = capsys.readouterr().out
     assert "One call so far: after 5 more" in out and "60%" in out
+
+
+def test_a_cut_call_name_and_a_call_too_short_for_a_rate_are_said(tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "s.db")
+    with SessionStore(db) as store:
+        call(store, 0, 90.0)
+        sid = call(store, 1, 40.0)  # under a minute of the rep's talk: no rate per 10 minutes
+        store.rename(sid, "Quarterly renewal with the Northwind finance team")
+    assert main(["progress", "--db", db]) == 0
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if "Quarterly" in line)
+    assert "Quarterly renewal with the…" in row and " - " in row
+    assert "dir/10 -: under a minute of your talk, too little for a rate" in out
 
 
 def test_the_progress_page_is_one_self_contained_file_with_a_chart_a_number(

@@ -188,7 +188,10 @@ class Change:
                            f"time{'' if d == 1 else 's'} a call"),
         }[m.key]
         than = than.replace("than in", "in") if same else than
-        return f"{said} {than} (typically {m.shown(self.recent)} now, {m.shown(self.previous)} before)."
+        # "median", not "typically": the table's "typical" is the median of the last five calls, a window of its own.
+        last = "call" if self.recent_calls == 1 else f"{_WORDS.get(self.recent_calls, self.recent_calls)} calls"
+        return (f"{said} {than} (median {m.shown(self.recent)} over your last {last}, {m.shown(self.previous)} over "
+                "the ones before).")
 
     def as_json(self) -> dict[str, Any]:
         """The change for ``copilot progress --json``."""

@@ -96,12 +96,16 @@ def progress_text(p: Progress, every_call: bool = False, latest: int = 15) -> st
         share = f"{c.rep_share:.0%}" + ("?" if c.guessed else "")
         per10 = f"{c.directive_per_10:.1f}" if c.directive_per_10 is not None else "-"
         patience = c.value("patience")
-        lines.append(f"  {_day(c.started):<10}  {c.label[:28]:<28} {_kind(c):<17} {share:>4} "
+        label = c.label if len(c.label) <= 28 else c.label[:27].rstrip() + "…"  # cut, and seen to be cut
+        lines.append(f"  {_day(c.started):<10}  {label:<28} {_kind(c):<17} {share:>4} "
                      f"{clock(c.longest_monologue_s):>6} {per10:>6} {c.questions:>6} "
                      f"{f'{patience:.1f} s' if patience is not None else '-':>6} "
                      f"{c.supportive if c.supportive is not None else '-':>7}")
     if len(shown) < n:
         lines.append(f"  … and {n - len(shown)} earlier calls (--all lists every one)")
+    if any(c.directive_per_10 is None for c in shown):
+        lines.append("  dir/10 -: under a minute of your talk, too little for a rate (the call's review still lists "
+                     "its phrases)")
     if p.prompts is not None and any(c.kind == "live" for c in p.calls):
         lines += ["", "What the prompts did"] + [f"  · {s}" for s in p.prompts.sentences()]
     if any(c.guessed for c in p.calls):

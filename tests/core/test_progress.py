@@ -38,7 +38,7 @@ def test_five_calls_are_not_compared_yet_and_six_are_three_against_three() -> No
     change = six.of("share").change
     assert change is not None and (change.recent_calls, change.previous_calls) == (3, 3)
     assert change.sentence == ("You talk 20 points less than in your previous three calls "
-                               "(typically 48% now, 68% before).")
+                               "(median 48% over your last three calls, 68% over the ones before).")
 
 
 def test_the_last_ten_calls_are_set_against_the_ten_before_in_one_sentence() -> None:
@@ -47,7 +47,8 @@ def test_the_last_ten_calls_are_set_against_the_ten_before_in_one_sentence() -> 
     change = p.of("share").change
     assert change is not None and (change.recent_calls, change.previous_calls) == (10, 10)
     assert change.delta == -9 and change.verdict == "better"
-    assert p.headline == "You talk 9 points less than in your previous ten calls (typically 48% now, 57% before)."
+    assert p.headline == ("You talk 9 points less than in your previous ten calls "
+                          "(median 48% over your last ten calls, 57% over the ones before).")
 
 
 def test_calls_given_in_any_order_are_counted_oldest_first() -> None:
@@ -102,7 +103,8 @@ def test_a_small_change_is_about_the_same_and_a_big_one_has_its_direction() -> N
     share = METRICS[0]
     same = compare(share, [0.50] * 3 + [0.51] * 3)
     assert same is not None and same.verdict == "same"
-    assert same.sentence == "You talk about as much as in your previous three calls (typically 51% now, 50% before)."
+    assert same.sentence == ("You talk about as much as in your previous three calls "
+                             "(median 51% over your last three calls, 50% over the ones before).")
     mono = next(m for m in METRICS if m.key == "monologue")
     longer = compare(mono, [60.0] * 10 + [130.0] * 10)
     assert longer is not None and longer.verdict == "worse"
@@ -111,7 +113,7 @@ def test_a_small_change_is_about_the_same_and_a_big_one_has_its_direction() -> N
     more = compare(questions, [8.0] * 4 + [11.0] * 4)
     assert more is not None and more.verdict == "better"
     assert more.sentence == ("You ask 3 more questions a call than in your previous four calls "
-                             "(typically 11 now, 8 before).")
+                             "(median 11 over your last four calls, 8 over the ones before).")
 
 
 def test_talk_share_is_better_when_it_comes_closer_to_the_best_calls_43_percent() -> None:

@@ -50,7 +50,7 @@ def test_progress_is_read_off_the_qt_thread_and_drawn_a_chart_a_number(
     view = shown(qtbot, window)
     assert threads and threads[0] is not threading.main_thread()
     assert view.headline.text() == ("You talk 20 points less than in your previous ten calls "
-                                    "(typically 50% now, 70% before).")
+                                    "(median 50% over your last ten calls, 70% over the ones before).")
     assert set(view.plots) == {"share", "monologue", "directive", "questions", "patience", "supportive"}
     assert "your voice guessed" in view.legend.text()
     assert view.meta.text().startswith("22 calls")
