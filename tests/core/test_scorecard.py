@@ -42,6 +42,13 @@ def test_numbers_stand_beside_their_benchmarks() -> None:
     assert got["Autonomy-supportive lines"].verdict == "watch"
 
 
+def test_patience_is_not_a_number_when_only_one_side_spoke() -> None:
+    both = TalkSummary(rep_share=0.5, rep_s=60.0, prospect_s=60.0, patience_s=0.8)
+    assert {n.label: n for n in numbers(both, [], 0)}["Patience"].value == "0.8 s"
+    alone = {n.label: n for n in numbers(TalkSummary(rep_share=1.0, rep_s=60.0), [], 0)}["Patience"]
+    assert alone.value == "-" and "only one side spoke" in alone.benchmark
+
+
 def test_a_flag_belongs_to_the_line_it_was_said_in_or_else_the_nearest_rep_line() -> None:
     lines = [Segment("rep", 0.0, 4.0, "You should see it."), Segment("prospect", 4.0, 6.0, "Hm."),
              Segment("rep", 6.0, 9.0, "Anyway.")]
