@@ -104,6 +104,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="a mixed recording: a few seconds to a minute of you alone, to find your voice")
     a.add_argument("--rep-speaker", type=int, metavar="N",
                    help="a mixed recording: you are voice N (the summary lists the voices with their first words)")
+    a.add_argument("--started", metavar="WHEN",
+                   help="when the call began, for a recording analysed later: YYYY-MM-DD or \"YYYY-MM-DD HH:MM\" "
+                   "(default: the recording's file time less its length)")
     a.add_argument("--voices", type=int, metavar="N",
                    help="a mixed recording: how many people speak (default: estimated; two on most sales calls)")
     _voice_profile(a)

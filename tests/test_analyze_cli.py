@@ -121,6 +121,24 @@ def test_a_mono_recording_is_analysed_as_a_mixed_one_and_says_so(tmp_path: Path)
     assert "Mixed recording" in r.stdout and "no voices to tell apart" in r.stdout
 
 
+def test_a_recording_analysed_weeks_later_is_dated_by_its_file_and_says_so(tmp_path: Path) -> None:
+    import os
+    from datetime import datetime
+
+    old = write_wav(tmp_path / "old.wav", [tone(1.0, 16_000)], 16_000)
+    written = datetime(2026, 10, 1, 15, 30).astimezone()
+    os.utime(old, (written.timestamp(), written.timestamp()))
+    db = str(tmp_path / "s.db")
+    r = copilot("analyze", str(old), "--db", db, "--voice-profile", str(tmp_path / "v.json"))
+    assert r.returncode == 0 and "Dated 2026-10-01 15:29 from the recording's file time (a guess)" in r.stdout
+    r = copilot("analyze", str(old), "--db", db, "--voice-profile", str(tmp_path / "v.json"),
+                "--started", "2026-09-15 10:00")
+    assert r.returncode == 0 and "Dated" not in r.stdout
+    rows = json.loads(copilot("sessions", "--db", db, "--json").stdout)
+    assert sorted(datetime.fromisoformat(row["started"]).astimezone().strftime("%Y-%m-%d %H:%M") for row in rows) == [
+        "2026-09-15 10:00", "2026-10-01 15:29"]
+
+
 def test_a_broken_database_is_reported_before_any_transcription(tmp_path: Path) -> None:
     db = tmp_path / "s.db"
     db.write_text("garbage" * 200)

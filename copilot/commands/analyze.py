@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
+from copilot.commands.call_date import call_started, parse_started
 from copilot.errors import UserError
 from copilot.pipeline.offline import Progress
 from copilot.report.jsonfile import json_target, write_json
@@ -57,6 +59,7 @@ def run_analyze(args: argparse.Namespace) -> int:
     # made), then the recording (an hour takes seconds to decode); the models only once they are all right.
     Rulebook.load(args.rules)
     json_out = json_target(args.json)
+    started = parse_started(getattr(args, "started", None))
     check_model_name(args.model)
     check_recordings(args.call, rep=args.rep, prospect=args.prospect)
     hide = redactor(getattr(args, "redact", True))
@@ -81,6 +84,7 @@ def run_analyze(args: argparse.Namespace) -> int:
         if hide is not None:
             analysis.hide(hide)
         store_error: StoreError | None = None
+        when, dated = call_started(started, Path(args.call or args.rep), analysis.duration_s)
         try:
             voices = analysis.voices
             analysis.session_id = store.save_analysis(
@@ -88,12 +92,15 @@ def run_analyze(args: argparse.Namespace) -> int:
                 analysis.spans, analysis.segments, analysis.flags, analysis.prompts,
                 voice_turns=voices.turns if voices is not None else (), rep_voice=voices.rep if voices else 0,
                 rep_guessed=voices.guess if voices else False, supportive=analysis.supportive,
-                hidden=analysis.hidden if analysis.hidden is not None else "off", answers=analysis.answers)
+                hidden=analysis.hidden if analysis.hidden is not None else "off", answers=analysis.answers,
+                started=when)
         except StoreError as e:
             store_error = e
     if json_out is not None:
         write_json(json_out, analysis.as_json())
     print(summary(analysis), file=sys.stderr if json_out == "-" else sys.stdout)
+    if dated is not None and store_error is None:
+        print(f"  {dated}", file=sys.stderr if json_out == "-" else sys.stdout)
     if store_error is not None:
         print(f"copilot: the analysis above was not saved: {store_error}", file=sys.stderr)
         return 1
