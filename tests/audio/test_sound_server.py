@@ -221,4 +221,7 @@ def what_it_said(proc: subprocess.Popen[str], tmp_path: Path) -> str:
     except subprocess.TimeoutExpired:
         proc.kill()
         _, err = proc.communicate(timeout=10)
-    return f"device events: {said}\n{err[-6000:]}"
+    # Every thread's stack, not the last few: a failure in CI showed only the two readers and the main thread,
+    # with the capture channels' and the pipeline's stacks cut off above them.
+    dump = err.find("Fatal Python error")
+    return f"device events: {said}\n{err[dump:dump + 60_000] if dump >= 0 else err[-6000:]}"
