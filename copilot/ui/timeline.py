@@ -32,6 +32,12 @@ class TimeAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph is untyped
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802 - pyqtgraph's name
         return [clock(v) for v in values]
 
+    def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, float]]:  # noqa: N802
+        """Ticks a whole second apart or more: m:ss cannot tell half seconds apart, and a call of a few seconds
+        read "0:00 0:00 0:01 0:01"."""
+        levels = [(s, o) for s, o in super().tickSpacing(minVal, maxVal, size) if s >= 1.0]
+        return levels or [(1.0, 0.0)]
+
 
 class Timeline(pg.GraphicsLayoutWidget):  # type: ignore[misc]
     """Two activity lanes over the rolling rep share, with the call's flags and prompts marked."""

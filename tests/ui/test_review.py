@@ -318,3 +318,14 @@ def test_headless_chromium_renders_the_report_without_errors(qtbot: QtBot, store
     page_errors = [line for line in run.stderr.splitlines()
                    if "CONSOLE" in line or "net::ERR" in line or "Failed to load" in line]
     assert page_errors == []
+
+
+@pytest.mark.parametrize("seconds", [2.2, 9.0, 3600.0])
+def test_the_timelines_time_labels_never_repeat(qtbot: QtBot, seconds: float) -> None:
+    from copilot.ui.timeline import TimeAxis
+
+    axis = TimeAxis("bottom")
+    levels = axis.tickValues(0.0, seconds, 800.0)  # (spacing, values) for the major ticks, then the minor
+    assert all(spacing >= 1.0 for spacing, _ in levels)
+    labels = [label for spacing, values in levels for label in axis.tickStrings(values, 1.0, spacing)]
+    assert labels and len(labels) == len(set(labels)), labels
