@@ -131,12 +131,44 @@ def test_a_recording_analysed_weeks_later_is_dated_by_its_file_and_says_so(tmp_p
     db = str(tmp_path / "s.db")
     r = copilot("analyze", str(old), "--db", db, "--voice-profile", str(tmp_path / "v.json"))
     assert r.returncode == 0 and "Dated 2026-10-01 15:29 from the recording's file time (a guess)" in r.stdout
-    r = copilot("analyze", str(old), "--db", db, "--voice-profile", str(tmp_path / "v.json"),
+    other = write_wav(tmp_path / "other.wav", [tone(1.5, 16_000)], 16_000)
+    r = copilot("analyze", str(other), "--db", db, "--voice-profile", str(tmp_path / "v.json"),
                 "--started", "2026-09-15 10:00")
-    assert r.returncode == 0 and "Dated" not in r.stdout
+    assert r.returncode == 0 and "Dated" not in r.stdout and "analysed before" not in r.stdout
     rows = json.loads(copilot("sessions", "--db", db, "--json").stdout)
     assert sorted(datetime.fromisoformat(row["started"]).astimezone().strftime("%Y-%m-%d %H:%M") for row in rows) == [
         "2026-09-15 10:00", "2026-10-01 15:29"]
+
+
+def test_a_recording_analysed_again_replaces_its_analysis_and_keeps_name_date_and_exclusion(tmp_path: Path) -> None:
+    import shutil
+    from datetime import datetime
+
+    call = write_wav(tmp_path / "call.wav", [tone(1.0, 16_000)], 16_000)
+    db, profile = str(tmp_path / "s.db"), str(tmp_path / "v.json")
+    assert copilot("analyze", str(call), "--db", db, "--voice-profile", profile,
+                   "--started", "2026-11-02 09:30").returncode == 0
+    first = json.loads(copilot("sessions", "--db", db, "--json").stdout)[0]["id"]
+    assert copilot("sessions", "--db", db, "rename", first, "Acme discovery").returncode == 0
+    assert copilot("sessions", "--db", db, "exclude", first).returncode == 0
+    copy = shutil.copy(call, tmp_path / "renamed copy.wav")  # the same call under another name
+    for again in (str(call), str(copy)):
+        r = copilot("analyze", again, "--db", db, "--voice-profile", profile)
+        assert r.returncode == 0, r.stderr
+        assert f'analysed before (call {first} "Acme discovery"); this analysis replaced that one' in r.stdout
+        assert "Dated" not in r.stdout  # the date the rep gave stays; the file time is not guessed
+        rows = json.loads(copilot("sessions", "--db", db, "--json").stdout)
+        assert [(row["id"], row["name"], row["excluded"]) for row in rows] == [(first, "Acme discovery", True)]
+        assert datetime.fromisoformat(rows[0]["started"]).astimezone().strftime("%Y-%m-%d %H:%M") == "2026-11-02 09:30"
+    r = copilot("analyze", str(call), "--db", db, "--voice-profile", profile, "--started", "2026-11-03 10:00")
+    assert r.returncode == 0 and "analysed before" in r.stdout
+    rows = json.loads(copilot("sessions", "--db", db, "--json").stdout)
+    assert [datetime.fromisoformat(row["started"]).astimezone().strftime("%Y-%m-%d %H:%M") for row in rows] == [
+        "2026-11-03 10:00"]  # a date given now wins
+    cut = write_wav(tmp_path / "cut.wav", [tone(0.5, 16_000)], 16_000)  # other bytes: another call
+    r = copilot("analyze", str(cut), "--db", db, "--voice-profile", profile)
+    assert r.returncode == 0 and "analysed before" not in r.stdout
+    assert len(json.loads(copilot("sessions", "--db", db, "--json").stdout)) == 2
 
 
 def test_a_broken_database_is_reported_before_any_transcription(tmp_path: Path) -> None:

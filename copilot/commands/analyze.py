@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from copilot.commands.call_date import call_started, parse_started
+from copilot.commands.same_recording import recording_hash, replaced_sentence
 from copilot.errors import UserError
 from copilot.pipeline.offline import Progress
 from copilot.report.jsonfile import json_target, write_json
@@ -63,7 +64,9 @@ def run_analyze(args: argparse.Namespace) -> int:
     check_model_name(args.model)
     check_recordings(args.call, rep=args.rep, prospect=args.prospect)
     hide = redactor(getattr(args, "redact", True))
+    recording = recording_hash(Path(args.call or args.rep), None if args.call else Path(args.prospect))
     with SessionStore(args.db) as store:  # a bad database fails now, not after the decoding or the transcription
+        before = store.analysed_before(recording)
         audio = load_recording(args.call, rep_channel=args.rep_channel, rep=args.rep, prospect=args.prospect)
         if not isinstance(audio, MixedAudio) and (getattr(args, "rep_voice", None)
                                                   or getattr(args, "rep_speaker", None)):
@@ -85,6 +88,8 @@ def run_analyze(args: argparse.Namespace) -> int:
             analysis.hide(hide)
         store_error: StoreError | None = None
         when, dated = call_started(started, Path(args.call or args.rep), analysis.duration_s)
+        if before is not None and started is None:
+            dated = None  # the earlier analysis's date stays
         try:
             voices = analysis.voices
             analysis.session_id = store.save_analysis(
@@ -93,14 +98,16 @@ def run_analyze(args: argparse.Namespace) -> int:
                 voice_turns=voices.turns if voices is not None else (), rep_voice=voices.rep if voices else 0,
                 rep_guessed=voices.guess if voices else False, supportive=analysis.supportive,
                 hidden=analysis.hidden if analysis.hidden is not None else "off", answers=analysis.answers,
-                started=when)
+                started=when if before is None or started is not None else None, recording=recording,
+                replaces=before.id if before is not None else None)
         except StoreError as e:
             store_error = e
     if json_out is not None:
         write_json(json_out, analysis.as_json())
     print(summary(analysis), file=sys.stderr if json_out == "-" else sys.stdout)
-    if dated is not None and store_error is None:
-        print(f"  {dated}", file=sys.stderr if json_out == "-" else sys.stdout)
+    for said in (dated, replaced_sentence(before) if before is not None else None):
+        if said is not None and store_error is None:
+            print(f"  {said}", file=sys.stderr if json_out == "-" else sys.stdout)
     if store_error is not None:
         print(f"copilot: the analysis above was not saved: {store_error}", file=sys.stderr)
         return 1

@@ -136,6 +136,12 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX answers_session ON answers(session_id, start);
     """,
+    # 9: what an analysed recording's bytes hash to ('' = not known: a live call, or analysed before this), so a
+    # recording analysed again replaces its earlier analysis instead of counting twice in Progress
+    """
+    ALTER TABLE sessions ADD COLUMN recording TEXT NOT NULL DEFAULT '';
+    CREATE INDEX sessions_recording ON sessions(recording) WHERE recording != '';
+    """,
 )
 
 
@@ -384,14 +390,31 @@ class SessionStore:
                       prompts: Sequence[Prompt], voice_turns: Sequence[tuple[int, float, float]] = (),
                       rep_voice: int = 0, rep_guessed: bool = False,
                       supportive: Sequence[SupportiveLine] | None = None, started: datetime | None = None,
-                      hidden: Hidden | HiddenLater = "later", answers: Sequence[Answer] = ()) -> str:
+                      hidden: Hidden | HiddenLater = "later", answers: Sequence[Answer] = (),
+                      recording: str = "", replaces: str | None = None) -> str:
         """A whole finished analysis as one session, written in one transaction: a crash or a full disk leaves
         all of it or none (``supportive``: its autonomy-supportive lines; None: not known, found later from the
         transcript; ``started``: when the call began, if not now: a call analysed from a recording, or a store
         made for a test or a measurement; ``hidden``: as for :meth:`create_session`; ``answers``: the rep's
-        answers to the buyer's requests for advice)."""
+        answers to the buyer's requests for advice; ``recording``: what the recording hashes to, see
+        :meth:`analysed_before`).
+
+        ``replaces``: the id of an earlier analysis of the same recording. It goes, and this one takes its id
+        (the rep's marks name it), its name, whether it is left out of Progress and, without ``started``, its
+        date."""
         with self._errors("save the session to"), self._tx():
-            sid = self._new_session(source, kind, model, started, hidden)
+            kept: tuple[Any, ...] = ("", 0)
+            if replaces is not None:
+                before = self.db.execute("SELECT name, excluded, started FROM sessions WHERE id = ?",
+                                         (replaces,)).fetchone()
+                if before is None:
+                    raise StoreError(f"There is no session {replaces} in {self.path}.")
+                kept = tuple(before[:2])
+                started = started or datetime.fromisoformat(str(before[2]))
+                self.db.execute("DELETE FROM sessions WHERE id = ?", (replaces,))
+            sid = self._new_session(source, kind, model, started, hidden, sid=replaces)
+            self.db.execute("UPDATE sessions SET recording = ?, name = ?, excluded = ? WHERE id = ?",
+                            (recording, *kept, sid))
             self._add_rows(sid, spans, segments, flags, prompts)
             self._put_answers(sid, answers)
             if voice_turns:
@@ -400,7 +423,19 @@ class SessionStore:
                 self.db.execute("UPDATE sessions SET rep_voice = ?, rep_guessed = ? WHERE id = ?",
                                 (rep_voice, int(rep_guessed), sid))
             self._finish(sid, duration_s, talk, supportive)
+        if replaces is not None:
+            self.checkpoint()  # the earlier analysis's words leave the write-ahead log too
         return sid
+
+    def analysed_before(self, recording: str) -> SessionRow | None:
+        """The stored analysis of a recording with these bytes (``recording``: what they hash to), if any."""
+        if not recording:
+            return None
+        with self._errors("read"):
+            row = self.db.execute("SELECT id, started, duration_s, source, kind, model, name, rep_share, ended, "
+                                  "rep_guessed, excluded FROM sessions WHERE recording = ? "
+                                  "ORDER BY started DESC, id DESC", (recording,)).fetchone()
+            return None if row is None else _session_row(row)
 
     def replace_results(self, session_id: str, talk: TalkSummary, spans: Sequence[SpeechSpan],
                         segments: Sequence[Segment], flags: Sequence[Flag], prompts: Sequence[Prompt],
@@ -600,12 +635,13 @@ class SessionStore:
     # ---- internals ---------------------------------------------------------------
 
     def _new_session(self, source: str, kind: str, model: str, started: datetime | None,
-                     hidden: Hidden | HiddenLater) -> str:
+                     hidden: Hidden | HiddenLater, sid: str | None = None) -> str:
         """Inside a transaction: a new, empty session row, owned by this process; its id (``hidden``: as for
-        :meth:`create_session`)."""
+        :meth:`create_session`; ``sid``: the id to give it, one just freed; None: a new one)."""
         when = (started or datetime.now(timezone.utc)).astimezone(timezone.utc)
-        for _ in range(20):
-            sid = f"{when:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
+        given = sid
+        for _ in range(1 if given is not None else 20):
+            sid = given or f"{when:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
             try:
                 self.db.execute("INSERT INTO sessions (id, started, source, kind, model, owner, hidden) "
                                 "VALUES (?, ?, ?, ?, ?, ?, ?)",

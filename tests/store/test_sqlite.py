@@ -131,6 +131,35 @@ def test_a_stored_session_loads_whole_and_can_be_renamed_found_and_deleted_alone
         assert store.find(keep[:8]) == keep  # one session left: a prefix is enough
 
 
+def test_an_analysis_that_replaces_an_earlier_one_takes_its_id_name_date_and_exclusion(tmp_path: Path) -> None:
+    from datetime import datetime, timezone
+
+    when = datetime(2026, 11, 2, 9, 30, tzinfo=timezone.utc)
+    with SessionStore(tmp_path / "s.db") as store:
+        other = save(store, "other.opus")
+        first = store.save_analysis("call.opus", "analyze", "tiny.en", 10.0, TALK, [], [], [], [],
+                                    started=when, recording="sha256:ab")
+        store.rename(first, "Acme")
+        store.set_excluded(first, True)
+        assert store.analysed_before("sha256:ab") is not None and store.analysed_before("") is None
+        assert store.analysed_before("sha256:cd") is None
+        again = store.save_analysis("call copy.opus", "analyze", "small.en", 11.0, TALK, [],
+                                    [Segment("rep", 0.5, 3.0, "Hello there.", True)], [], [],
+                                    recording="sha256:ab", replaces=first)
+        assert again == first
+        rows = {r.id: r for r in store.sessions()}
+        assert set(rows) == {first, other}
+        row = rows[first]
+        assert (row.name, row.excluded, row.model, row.source, row.duration_s) == (
+            "Acme", True, "small.en", "call copy.opus", 11.0)
+        assert datetime.fromisoformat(row.started) == when
+        assert store.segments(first) == [("rep", 0.5, 3.0, "Hello there.")]
+        assert store.segments(other) == [("rep", 0.5, 3.0, "The next step is a pilot.")]
+        with pytest.raises(StoreError, match="There is no session nope"):
+            store.save_analysis("x", "analyze", "tiny.en", 1.0, TALK, [], [], [], [], replaces="nope")
+        assert len(store.sessions()) == 2
+
+
 def test_a_prefix_shared_by_two_sessions_asks_for_more(tmp_path: Path) -> None:
     with SessionStore(tmp_path / "s.db") as store:
         save(store), save(store)
