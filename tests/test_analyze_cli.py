@@ -171,6 +171,17 @@ def test_a_recording_analysed_again_replaces_its_analysis_and_keeps_name_date_an
     assert len(json.loads(copilot("sessions", "--db", db, "--json").stdout)) == 2
 
 
+def test_a_recording_cut_short_is_analysed_as_far_as_it_goes_and_says_so(tmp_path: Path) -> None:
+    whole = write_wav(tmp_path / "whole.wav", [tone(6.0, 16_000), tone(6.0, 16_000, hz=330.0)], 16_000)
+    cut = tmp_path / "call.wav"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    r = copilot("analyze", str(cut), "--db", str(tmp_path / "s.db"))
+    assert r.returncode == 0, r.stderr
+    assert "call.wav ends at 0:03 though its header says 0:06: it looks cut short" in r.stdout
+    r = copilot("analyze", str(whole), "--db", str(tmp_path / "s.db"))
+    assert r.returncode == 0 and "cut short" not in r.stdout
+
+
 def test_a_broken_database_is_reported_before_any_transcription(tmp_path: Path) -> None:
     db = tmp_path / "s.db"
     db.write_text("garbage" * 200)

@@ -9,24 +9,26 @@ as one sentence in an :class:`AudioFileError`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
+from copilot.audio.cut_short import cut_short_sentence
 from copilot.core.facts import SAMPLE_RATE
 from copilot.errors import UserError
 
 __all__ = ["SAMPLE_RATE", "AudioFileError", "CallAudio", "MixedAudio", "RepChannel", "check_recording",
-           "check_recordings", "decode", "load_call", "load_recording", "dual_mono"]
+           "check_recordings", "decode", "decode_whole", "load_call", "load_recording", "dual_mono"]
 
 RepChannel = Literal["left", "right"]
 Samples = npt.NDArray[np.float32]
 
 # Opus at its lowest, 6 kbit/s, is 750 bytes a second; AMR-NB 4.75 kbit/s about 600.
 _FEWEST_BYTES_A_SECOND = 400
+_INDEX_AT_END = (".m4a", ".mp4", ".mov", ".3gp")
 # A channel whose loudest sample stays below -80 dBFS carries nobody's voice.
 _SILENT_PEAK = 1e-4
 
@@ -47,6 +49,7 @@ class CallAudio:
     rep: Samples
     prospect: Samples
     source: str
+    cut_short: tuple[str, ...] = ()  # a sentence for each file that looks cut short (none: whole)
 
     @property
     def duration_s(self) -> float:
@@ -61,6 +64,7 @@ class MixedAudio:
     mixed: Samples
     source: str
     dual_mono: bool  # stereo, but both channels carry the same mix
+    cut_short: tuple[str, ...] = ()  # a sentence if the file looks cut short (none: whole)
 
     @property
     def duration_s(self) -> float:
@@ -89,13 +93,14 @@ def load_recording(
 ) -> CallAudio | MixedAudio:
     """Like :func:`load_call`, but a mono or dual-mono CALL comes back as one mixed track to split by voice."""
     if call is not None and rep is None and prospect is None:
-        tracks = decode(call, mono=False)
+        tracks, cut = decode_whole(call, mono=False)
+        said = (cut,) if cut else ()
         if tracks.shape[0] < 2 or dual_mono(tracks[0], tracks[1]):
             mixed = np.ascontiguousarray(tracks.mean(axis=0, dtype=np.float32) if tracks.shape[0] > 1 else tracks[0])
             if max(float(mixed.max()), -float(mixed.min())) < _SILENT_PEAK:
                 raise AudioFileError(f"{call} is silent (no sound at all).")
-            return MixedAudio(mixed, f"{Path(call).name} (mixed)", dual_mono=tracks.shape[0] > 1)
-        return _two_channels(call, tracks, rep_channel)
+            return MixedAudio(mixed, f"{Path(call).name} (mixed)", dual_mono=tracks.shape[0] > 1, cut_short=said)
+        return replace(_two_channels(call, tracks, rep_channel), cut_short=said)
     return load_call(call, rep_channel=rep_channel, rep=rep, prospect=prospect)
 
 
@@ -109,16 +114,18 @@ def load_call(
     """Decode a call in either supported layout, checking that each side carries sound."""
     _check_layout(call, rep, prospect)
     if call is not None:
-        tracks = decode(call, mono=False)
+        tracks, cut = decode_whole(call, mono=False)
         if tracks.shape[0] < 2:
             raise AudioFileError(f"{call} is a mono recording, so the rep and the prospect cannot be told apart; "
                                  f"give {LAYOUTS}.")
-        return _two_channels(call, tracks, rep_channel)
+        return replace(_two_channels(call, tracks, rep_channel), cut_short=(cut,) if cut else ())
     assert rep is not None and prospect is not None  # _check_layout
-    rep_track, prospect_track = decode(rep, mono=True)[0], decode(prospect, mono=True)[0]
+    (rep_tracks, rep_cut), (prospect_tracks, prospect_cut) = decode_whole(rep, mono=True), decode_whole(prospect,
+                                                                                                      mono=True)
     names = {"rep": f"the rep's file {rep}", "prospect": f"the prospect's file {prospect}"}
     source = f"{Path(rep).name} + {Path(prospect).name}"
-    return _checked(rep_track, prospect_track, names, source)
+    return replace(_checked(rep_tracks[0], prospect_tracks[0], names, source),
+                   cut_short=tuple(c for c in (rep_cut, prospect_cut) if c))
 
 
 def check_recordings(call: str | Path | None = None, *, rep: str | Path | None = None,
@@ -173,9 +180,16 @@ def decode(path: str | Path, *, mono: bool) -> npt.NDArray[np.float32]:
 
     A file with more than two channels is downmixed to stereo; a mono file stays mono.
     """
+    return decode_whole(path, mono=mono)[0]
+
+
+def decode_whole(path: str | Path, *, mono: bool) -> tuple[npt.NDArray[np.float32], str | None]:
+    """Like :func:`decode`, and whether the file looks cut short: the sentence that says so (None: it looks
+    whole). A file damaged part-way gives what decoded before the damage, not an error."""
     import av
 
     p = check_recording(path)
+    stopped: str | None = None
     try:
         with av.open(str(p)) as container:
             if not container.streams.audio:
@@ -193,22 +207,31 @@ def decode(path: str | Path, *, mono: bool) -> npt.NDArray[np.float32]:
             # 400 bytes a second, so the file's size bounds what is set aside before decoding.
             expected = min(expected, p.stat().st_size // _FEWEST_BYTES_A_SECOND * SAMPLE_RATE + SAMPLE_RATE)
             buf = _Buffer(channels, expected)
-            for frame in container.decode(stream):
-                for out in resampler.resample(frame):
-                    buf.put(out.to_ndarray())
+            declared = container.duration / 1_000_000 if container.duration else None
+            try:
+                for frame in container.decode(stream):
+                    for out in resampler.resample(frame):
+                        buf.put(out.to_ndarray())
+            except (av.error.FFmpegError, ValueError) as e:
+                if buf.filled < SAMPLE_RATE:  # nothing worth keeping: not audio at all
+                    raise
+                stopped = _reason(e)
             for out in resampler.resample(None):
                 buf.put(out.to_ndarray())
     except AudioFileError:
         raise
     except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as e:
-        raise AudioFileError(f"{p} could not be read as audio ({_reason(e)}).") from None
+        # MP4 and M4A (what Zoom saves) keep their index at the end: cut short, they cannot be read at all.
+        cut = ("; an M4A or MP4 file cut short cannot be read at all, its index being at the end"
+               if p.suffix.lower() in _INDEX_AT_END else "")
+        raise AudioFileError(f"{p} could not be read as audio ({_reason(e)}{cut}).") from None
     except AttributeError:  # a header so broken that PyAV's stream lacks what every audio stream has
         raise AudioFileError(f"{p} could not be read as audio (its header is damaged).") from None
     except PermissionError:
         raise AudioFileError(f"{p} cannot be opened: permission denied.") from None
     if buf.filled == 0:
         raise AudioFileError(f"{p} contains no audio samples.")
-    return buf.samples()
+    return buf.samples(), cut_short_sentence(p, buf.filled / SAMPLE_RATE, declared, stopped)
 
 
 class _Buffer:

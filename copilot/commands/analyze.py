@@ -105,9 +105,12 @@ def run_analyze(args: argparse.Namespace) -> int:
     if json_out is not None:
         write_json(json_out, analysis.as_json())
     print(summary(analysis), file=sys.stderr if json_out == "-" else sys.stdout)
+    out = sys.stderr if json_out == "-" else sys.stdout
+    for cut in audio.cut_short:  # the numbers above are of what was there, not of the whole call
+        print(f"  {cut}", file=out)
     for said in (dated, replaced_sentence(before) if before is not None else None):
         if said is not None and store_error is None:
-            print(f"  {said}", file=sys.stderr if json_out == "-" else sys.stdout)
+            print(f"  {said}", file=out)
     if store_error is not None:
         print(f"copilot: the analysis above was not saved: {store_error}", file=sys.stderr)
         return 1

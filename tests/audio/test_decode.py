@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from copilot.audio.decode import SAMPLE_RATE, AudioFileError, load_call
+from copilot.audio.decode import SAMPLE_RATE, AudioFileError, load_call, load_recording
 from tests.wavs import ROOT, SAMPLE, tone, write_wav
 
 
@@ -133,3 +133,62 @@ def test_a_header_that_claims_days_of_audio_does_not_set_aside_memory_for_them()
         assert "\n" not in str(e)
     else:
         assert audio.duration_s < 60
+
+
+def _cut(path: Path, keep: float, into: Path) -> Path:
+    data = path.read_bytes()
+    into.write_bytes(data[: int(len(data) * keep)])
+    return into
+
+
+def test_a_wav_cut_short_decodes_what_is_there_and_says_its_header_claimed_more(tmp_path: Path) -> None:
+    whole = write_wav(tmp_path / "whole.wav", [tone(20.0, 16000), tone(20.0, 16000, hz=330.0)], 16000)
+    assert load_call(whole).cut_short == ()
+    call = load_call(_cut(whole, 0.4, tmp_path / "call.wav"))
+    assert 7.5 < call.duration_s < 8.5
+    (said,) = call.cut_short
+    assert said == "call.wav ends at 0:08 though its header says 0:20: it looks cut short; the analysis covers those " \
+                   "0:08 only."
+
+
+def test_a_wav_whose_length_was_never_written_is_not_doubted(tmp_path: Path) -> None:
+    path = write_wav(tmp_path / "streamed.wav", [tone(4.0, 16000), tone(4.0, 16000, hz=330.0)], 16000)
+    data = bytearray(path.read_bytes())
+    data[40:44] = b"\xff\xff\xff\xff"  # the data chunk's size, as a recorder writing a stream leaves it
+    path.write_bytes(bytes(data))
+    assert load_call(path).cut_short == ()
+
+
+def test_an_opus_file_cut_short_lacks_its_end_mark_and_says_so(tmp_path: Path) -> None:
+    assert load_recording(SAMPLE).cut_short == ()
+    cut = load_recording(_cut(SAMPLE, 0.3, tmp_path / "sample.opus"))
+    assert 30 < cut.duration_s < 45
+    (said,) = cut.cut_short
+    assert said.startswith("sample.opus ends at 0:") and "without the end mark a finished recording has" in said
+
+
+def test_a_flac_damaged_part_way_keeps_what_came_before_and_says_where(tmp_path: Path) -> None:
+    import av
+
+    path = tmp_path / "whole.flac"
+    with av.open(str(path), "w", format="flac") as out:
+        stream = out.add_stream("flac", rate=16000, layout="stereo")
+        frame = av.AudioFrame.from_ndarray(
+            (np.stack([tone(20.0, 16000), tone(20.0, 16000, hz=330.0)]) * 32767).astype(np.int16).reshape(1, -1),
+            format="s16", layout="stereo")
+        frame.sample_rate = 16000
+        for packet in [*stream.encode(frame), *stream.encode(None)]:
+            out.mux(packet)
+    assert load_call(path).cut_short == ()
+    call = load_call(_cut(path, 0.5, tmp_path / "call.flac"))
+    assert 5 < call.duration_s < 15
+    (said,) = call.cut_short
+    assert said.startswith("call.flac ")
+    assert "cut short" in said and "the analysis covers those 0:" in said
+
+
+def test_both_files_of_a_call_are_checked_and_only_the_cut_one_is_named(tmp_path: Path) -> None:
+    rep = write_wav(tmp_path / "rep.wav", [tone(20.0, 16000)], 16000)
+    prospect = _cut(write_wav(tmp_path / "p.wav", [tone(20.0, 16000, hz=330.0)], 16000), 0.5, tmp_path / "them.wav")
+    (said,) = load_call(rep=rep, prospect=prospect).cut_short
+    assert said.startswith("them.wav ends at 0:10 though its header says 0:20")
