@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = ["load_detector", "stt_threads", "live_threads", "whisper", "live_engine", "open_capture", "sound_modules",
            "sample_call", "demo_source", "open_event_log", "load_review", "display_problem", "require_display",
-           "live_session", "live_detector", "echo_canceller", "apply_retention", "redactor"]
+           "live_session", "live_detector", "coaching_detector", "echo_canceller", "apply_retention", "redactor"]
 
 
 def load_detector(rules: str | None, meaning: bool = True, threads: int = 1, mine: bool = True) -> PhraseDetector:
@@ -124,6 +124,18 @@ def redactor(on: bool) -> Redactor | None:
 def live_detector(options: LiveOptions, mine: bool = True) -> PhraseDetector:
     """The detector a live session's options ask for (the rep's own examples too, unless ``mine`` is False)."""
     return load_detector(options.rules, meaning=not options.rules_only, mine=mine)
+
+
+def coaching_detector(options: LiveOptions) -> tuple[PhraseDetector, str | None]:
+    """The rep's own detector for a call about to begin; if their examples file cannot be read, the shipped one
+    and the sentence that says so. A rep joining a call cannot mend a file first, and a coach that would not
+    start is worse than one without their marks; nothing in the file is changed."""
+    from copilot.store.my_examples import ExamplesError
+
+    try:
+        return live_detector(options), None
+    except ExamplesError as e:
+        return live_detector(options, mine=False), f"Coaching this call without your marks. {e}"
 
 
 def live_session(options: LiveOptions, source: AudioSource, sinks: list[Sink], *, engine: Engine | None = None,

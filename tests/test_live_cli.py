@@ -126,3 +126,23 @@ def test_after_kill_9_the_next_command_finishes_the_session_from_what_was_stored
     (row,) = json.loads(copilot_process("sessions", "--db", str(db), "--json").stdout)
     assert row["ended"] == "unexpectedly" and row["duration_s"] >= 30.0 and row["rep_share"] is not None
     assert "(ended unexpectedly)" in copilot_process("sessions", "--db", str(db)).stdout
+
+
+def test_a_broken_examples_file_coaches_the_call_without_the_marks_and_says_so(tmp_path: Path) -> None:
+    import os
+
+    from tests.wavs import tone, write_wav
+
+    examples = Path(os.environ["XDG_DATA_HOME"]) / "live-call-copilot" / "my_examples.json"
+    examples.parent.mkdir(parents=True, exist_ok=True)
+    examples.write_text('{"marks": [ {"kind": "not_exam', encoding="utf-8")  # cut off as an editor might leave it
+    call = write_wav(tmp_path / "call.wav", [tone(2.0, 16_000), tone(2.0, 16_000, hz=330.0)], 16_000)
+    try:
+        r = copilot_process("live", "--replay", str(call), "--speed", "4", "--headless", "--rules-only",
+                            "--db", str(tmp_path / "s.db"), timeout=300)
+        assert r.returncode == 0, r.stderr
+        assert "Coaching this call without your marks. Your examples file" in r.stderr
+        assert "nothing in it was changed" in r.stderr and "Traceback" not in r.stderr
+        assert examples.read_text(encoding="utf-8") == '{"marks": [ {"kind": "not_exam'
+    finally:
+        examples.unlink()

@@ -15,7 +15,7 @@ from copilot.core.session import Session
 from copilot.errors import UserError
 from copilot.pipeline.live import LivePipeline
 from copilot.pipeline.options import LiveOptions
-from copilot.wiring import live_detector, live_engine, live_session, open_capture, open_event_log, redactor
+from copilot.wiring import coaching_detector, live_engine, live_session, open_capture, open_event_log, redactor
 
 __all__ = ["run_live"]
 
@@ -32,7 +32,9 @@ def run_live(args: argparse.Namespace) -> int:
     from copilot.stt.models import resolve_model
 
     options = LiveOptions.from_args(args)
-    detector = live_detector(options)
+    detector, unmarked = coaching_detector(options)
+    if unmarked:
+        print(f"copilot: {unmarked}", file=sys.stderr)
     if not args.speed > 0:
         raise UserError("--speed must be more than 0 (1 = real time, 2 = twice as fast).")
     audio = load_call(args.replay, rep_channel=args.rep_channel) if args.replay else None

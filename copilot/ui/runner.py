@@ -25,9 +25,9 @@ from copilot.stt.engine import Engine
 from copilot.ui.bridge import EventBridge
 from copilot.voices.learning import RepSpeech
 from copilot.wiring import (
+    coaching_detector,
     demo_source,
     learn_voice,
-    live_detector,
     live_engine,
     live_session,
     live_threads,
@@ -119,7 +119,7 @@ class LiveRunner(QObject):
 
         options = plan.options
         try:
-            detector = live_detector(options)
+            detector, unmarked = coaching_detector(options)
             self.status.emit("Loading the speech model…")
             engine = self.engine(options.model, live_threads(options.threads))
             source = plan.make_source()
@@ -141,7 +141,7 @@ class LiveRunner(QObject):
                 pipeline.stop()
             return pipeline
 
-        self.status.emit(f"Coaching: {plan.label}")
+        self.status.emit(f"Coaching: {plan.label}" + (f"\n{unmarked}" if unmarked else ""))
         sinks: list[Sink] = [self.bridge.sink]
         if self.events is not None:
             sinks.append(self.events)
