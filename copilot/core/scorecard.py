@@ -11,7 +11,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
 from copilot.core.events import Answer, Flag, Segment, Speaker, SpeechSpan, SupportiveLine
 from copilot.core.facts import HIGH_REP_SHARE, IDEAL_REP_SHARE, LONG_PITCH_S, TALK_WINDOW_S
@@ -48,6 +48,7 @@ class FlaggedLine:
     flags: tuple[Flag, ...]
     cleared: tuple[Flag, ...] = ()
     answers: tuple[Answer, ...] = ()  # phrases not counted: the buyer had asked for that advice
+    supportive: tuple[SupportiveLine, ...] = ()  # phrases that handed the choice back ("it's your call")
 
 
 def clock(t: float) -> str:
@@ -103,6 +104,12 @@ def supportive_lines(segments: Sequence[Segment], detector: PhraseDetector) -> l
     return out
 
 
+def supportive_count(supportive: Sequence[SupportiveLine]) -> int:
+    """How many of the rep's lines handed the choice back: a line with two such phrases ("What would you need to
+    see to move forward on your own terms?") is one line, as the review's number says."""
+    return len({(x.start, x.end) for x in supportive if x.speaker == "rep"})
+
+
 def numbers(talk: TalkSummary | None, flags: Sequence[Flag], supportive: int) -> list[Number]:
     """The review's headline numbers, each beside its benchmark (zeros for a call that never finished)."""
     talk = talk or TalkSummary()
@@ -137,33 +144,38 @@ def numbers(talk: TalkSummary | None, flags: Sequence[Flag], supportive: int) ->
     ]
 
 
-def flagged_lines(segments: Sequence[Segment], flags: Sequence[Flag],
-                  cleared: Sequence[Flag] = (), answers: Sequence[Answer] = ()) -> list[FlaggedLine]:
-    """Every transcript line with the flags raised on it (and those the rep ``cleared``: "that wasn't pushy", and
-    the ``answers`` to the buyer's requests for advice, not counted).
+def flagged_lines(segments: Sequence[Segment], flags: Sequence[Flag], cleared: Sequence[Flag] = (),
+                  answers: Sequence[Answer] = (), supportive: Sequence[SupportiveLine] = ()) -> list[FlaggedLine]:
+    """Every transcript line with the flags raised on it (and those the rep ``cleared``: "that wasn't pushy", the
+    ``answers`` to the buyer's requests for advice, not counted, and the ``supportive`` phrases, counted for them).
 
     A flag belongs to the rep line its phrase overlaps most; a flag no line overlaps (the
     transcript was revised after the live flag) goes to the nearest rep line, so none is lost.
     """
     lines = list(segments)
     rep = sorted((i for i, s in enumerate(lines) if s.speaker == "rep"), key=lambda i: lines[i].start)
-    starts = [lines[i].start for i in rep]
-
-    def owners(of: Sequence[Flag]) -> dict[int, list[Flag]]:
-        owned: dict[int, list[Flag]] = {}
-        for f in of:
-            k = bisect_right(starts, f.end)  # rep lines that start before the phrase ends: the last few may overlap it
-            near = rep[max(0, k - 3):k + 1]
-            if near:
-                best = max(near, key=lambda i: (_overlap(lines[i], f), -_distance(lines[i], f)))
-                owned.setdefault(best, []).append(f)
-        return owned
-
-    owned, gone = owners(flags), owners(cleared)
+    owned, gone = _owners(lines, rep, flags), _owners(lines, rep, cleared)
     answer_of = {id(a.flag): a for a in answers}
-    asked = {i: tuple(answer_of[id(f)] for f in fs) for i, fs in owners([a.flag for a in answers]).items()}
-    return [FlaggedLine(s, tuple(owned.get(i, ())), tuple(gone.get(i, ())), asked.get(i, ()))
+    asked = {i: tuple(answer_of[id(f)] for f in fs) for i, fs in _owners(lines, rep, [a.flag for a in answers]).items()}
+    handed = _owners(lines, rep, supportive)
+    return [FlaggedLine(s, tuple(owned.get(i, ())), tuple(gone.get(i, ())), asked.get(i, ()), tuple(handed.get(i, ())))
             for i, s in enumerate(lines)]
+
+
+_Said = TypeVar("_Said", Flag, SupportiveLine)
+
+
+def _owners(lines: list[Segment], rep: list[int], of: Sequence[_Said]) -> dict[int, list[_Said]]:
+    """Which rep line (its index in ``lines``; ``rep``: the rep's, in time order) each phrase belongs to."""
+    starts = [lines[i].start for i in rep]
+    owned: dict[int, list[_Said]] = {}
+    for f in of:
+        k = bisect_right(starts, f.end)  # rep lines that start before the phrase ends: the last few may overlap it
+        near = rep[max(0, k - 3):k + 1]
+        if near:
+            best = max(near, key=lambda i: (_overlap(lines[i], f), -_distance(lines[i], f)))
+            owned.setdefault(best, []).append(f)
+    return owned
 
 
 def whole_sentences(segments: Sequence[Segment]) -> list[Segment]:
@@ -218,9 +230,9 @@ def _first_sentence(seg: Segment) -> tuple[Segment, Segment | None]:
             Segment(seg.speaker, seg.start, seg.end, seg.text[m.end():].strip(), seg.final))
 
 
-def _overlap(seg: Segment, flag: Flag) -> float:
+def _overlap(seg: Segment, flag: Flag | SupportiveLine) -> float:
     return max(0.0, min(seg.end, flag.end) - max(seg.start, flag.start))
 
 
-def _distance(seg: Segment, flag: Flag) -> float:
+def _distance(seg: Segment, flag: Flag | SupportiveLine) -> float:
     return max(seg.start - flag.end, flag.start - seg.end, 0.0)

@@ -28,6 +28,7 @@ from copilot.core.scorecard import (
     flagged_lines,
     numbers,
     rolling_share,
+    supportive_count,
     supportive_lines,
     whole_sentences,
 )
@@ -158,8 +159,8 @@ def remarked(review: Review, marks: Sequence[Mark]) -> Review:
     flags, cleared = marked_flags(review.found, marks)
     stored = replace(review.stored, flags=flags)
     lines = ([] if review.words_left_out
-             else flagged_lines(whole_sentences(stored.segments), flags, cleared, stored.answers))
-    return replace(review, stored=stored, numbers=_numbers(stored, len(review.supportive)), lines=lines,
+             else flagged_lines(whole_sentences(stored.segments), flags, cleared, stored.answers, review.supportive))
+    return replace(review, stored=stored, numbers=_numbers(stored, supportive_count(review.supportive)), lines=lines,
                    marks=tuple(marks), cleared=tuple(cleared))
 
 

@@ -23,6 +23,7 @@ from typing import Literal
 from copilot.core.events import Flag
 from copilot.core.marks import Mark, flag_sentence, marked_flags
 from copilot.core.phrases import PhraseDetector
+from copilot.core.scorecard import supportive_count
 from copilot.report.review import call_length
 from copilot.store.sqlite import StoredSession
 
@@ -107,8 +108,9 @@ class ExportTables:
         kept, not_pushy = marked_flags(stored.flags, marks)
         # As the review counts them: kept with the call; a call stored before they were kept has them found again
         # from its transcript (core/scorecard.py supportive_lines), without building each line.
-        supportive = (sum(1 for s in stored.supportive if s.speaker == "rep") if stored.supportive is not None
-                      else sum(self.detector.count_supportive(g.text) for g in stored.segments if g.speaker == "rep"))
+        supportive = (supportive_count(stored.supportive) if stored.supportive is not None
+                      else sum(1 for g in stored.segments
+                               if g.speaker == "rep" and self.detector.count_supportive(g.text)))
         self.sessions.rows.append(_session_row(stored, kept, len(not_pushy), supportive))
         self.turns.rows += [(sid, s.speaker, _t(s.start), _t(s.end), _t(s.end - s.start))
                             for s in sorted(stored.spans, key=lambda s: (s.start, s.speaker))]

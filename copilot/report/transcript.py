@@ -2,8 +2,9 @@
 
 The review window and the HTML report render the same markup: each line by speaker, the
 flagged phrases highlighted, each followed by its category and the line to say instead, and
-what the rep marked themselves (a flag that wasn't pushy, a missed line they added), and
-the phrases not counted because the buyer had asked for that advice. In the
+what the rep marked themselves (a flag that wasn't pushy, a missed line they added),
+the phrases not counted because the buyer had asked for that advice, and the phrases that handed
+the choice back ("it's your call"), counted for the rep. In the
 window each flag also has a "Not pushy" link, each of the rep's unflagged lines a "Mark as
 pushy…" link, and each mark an "Undo".
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from html import escape
 
-from copilot.core.events import Flag
+from copilot.core.events import Flag, SupportiveLine
 from copilot.core.scorecard import FlaggedLine, clock
 
 __all__ = ["transcript_html", "TRANSCRIPT_CSS", "WHO"]
@@ -27,6 +28,8 @@ TRANSCRIPT_CSS = """
 .rep .who { color: #1f5fa8; font-weight: bold; }
 .prospect .who { color: #5b6b2f; font-weight: bold; }
 .flagged { background-color: #ffe08a; }
+.handback { background-color: #d6efd0; }
+.handed { color: #2f6b2f; margin: 0 0 6px 24px; font-size: small; }
 .instead { color: #8a4b00; margin: 0 0 6px 24px; font-size: small; }
 .cleared { color: #666666; margin: 0 0 6px 24px; font-size: small; }
 .asked { color: #3f6b3f; margin: 0 0 6px 24px; font-size: small; }
@@ -54,7 +57,10 @@ def transcript_html(lines: list[FlaggedLine], playable: bool = False, markable: 
                   if markable and seg.speaker == "rep" and not line.flags and not line.cleared else "")
         out.append(f'<p class="line {seg.speaker}"><a name="line-{i}" id="line-{i}"></a>'
                    f'{when} <span class="who">{WHO[seg.speaker]}</span> '
-                   f"{_marked(seg.text, line.flags)}{missed}</p>")
+                   f"{_marked(seg.text, line.flags, line.supportive)}{missed}</p>")
+        if line.supportive:
+            said = ", ".join(f"“{escape(x.match)}”" for x in line.supportive)
+            out.append(f'<p class="handed">Hands the choice back: {said} — counted for you.</p>')
         for j, f in enumerate(line.flags):
             by_you = "you marked this pushy · " if f.added else ""
             link = (f' <a class="mark" href="{"unmark" if f.added else "wrong"}:{i}.{j}">'
@@ -72,19 +78,20 @@ def transcript_html(lines: list[FlaggedLine], playable: bool = False, markable: 
     return "\n".join(out)
 
 
-def _marked(text: str, flags: tuple[Flag, ...]) -> str:
-    """The line's text, escaped, with each flagged phrase found in it highlighted."""
-    spans: list[tuple[int, int]] = []
+def _marked(text: str, flags: tuple[Flag, ...], supportive: tuple[SupportiveLine, ...] = ()) -> str:
+    """The line's text, escaped, with each flagged phrase found in it highlighted (and each phrase that handed
+    the choice back, in green)."""
+    spans: list[tuple[int, int, str]] = []
     low = text.lower()
-    for f in flags:
-        at = low.find(f.match.lower())
-        if at >= 0 and f.match:
-            spans.append((at, at + len(f.match)))
+    for match, css in [*((f.match, "flagged") for f in flags), *((x.match, "handback") for x in supportive)]:
+        at = low.find(match.lower())
+        if at >= 0 and match:
+            spans.append((at, at + len(match), css))
     out, pos = [], 0
-    for a, b in sorted(spans):
+    for a, b, css in sorted(spans):
         if a < pos:
             continue
-        out += [escape(text[pos:a]), f'<span class="flagged">{escape(text[a:b])}</span>']
+        out += [escape(text[pos:a]), f'<span class="{css}">{escape(text[a:b])}</span>']
         pos = b
     out.append(escape(text[pos:]))
     return "".join(out)

@@ -50,7 +50,8 @@ _CALLS = f"""
 SELECT s.id, s.started, s.name, s.source, s.kind, s.duration_s, s.rep_voice, s.rep_guessed, s.excluded,
        s.supportive_known,
        (SELECT count(*) FROM flags f WHERE f.session_id = s.id AND f.speaker = 'rep'),
-       (SELECT count(*) FROM supportive x WHERE x.session_id = s.id AND x.speaker = 'rep'),
+       (SELECT count(DISTINCT x.start || ' ' || x."end") FROM supportive x
+        WHERE x.session_id = s.id AND x.speaker = 'rep'),
        {_number("rep_s")}, {_number("prospect_s")}, {_number("rep_share")}, {_number("longest_rep_monologue_s")},
        {_number("patience_s")}, {_number("rep_questions")}
 FROM sessions s

@@ -7,7 +7,15 @@ import pytest
 from copilot.core.events import Flag, Segment, Speaker, SpeechSpan, Word
 from copilot.core.phrases import PhraseDetector
 from copilot.core.rulebook import Rulebook
-from copilot.core.scorecard import clock, flagged_lines, numbers, rolling_share, supportive_lines, whole_sentences
+from copilot.core.scorecard import (
+    clock,
+    flagged_lines,
+    numbers,
+    rolling_share,
+    supportive_count,
+    supportive_lines,
+    whole_sentences,
+)
 from copilot.core.talk import TalkSummary
 
 
@@ -125,3 +133,21 @@ def test_supportive_lines_are_found_in_the_reps_words_only() -> None:
 
 def test_clock_reads_like_a_timeline() -> None:
     assert [clock(t) for t in (0, 61.4, 3599.6, 3725)] == ["0:00", "1:01", "1:00:00", "1:02:05"]
+
+
+def test_the_lines_that_handed_the_choice_back_carry_their_phrases_and_count_once_each() -> None:
+    from copilot.report.transcript import transcript_html
+
+    detector = PhraseDetector(Rulebook.load(None))
+    segments = [Segment("rep", 0.0, 3.0, "What would you need to see to move forward on your own terms?", True),
+                Segment("prospect", 3.5, 5.0, "Honestly, it's your call.", True),
+                Segment("rep", 5.5, 7.0, "The next step is a pilot.", True)]
+    found = supportive_lines(segments, detector)
+    assert [x.match for x in found] == ["What would you need", "on your own terms"]  # the buyer's line is not the rep's
+    assert supportive_count(found) == 1  # one line, two phrases
+    lines = flagged_lines(segments, [], supportive=found)
+    assert [len(line.supportive) for line in lines] == [2, 0, 0]
+    html = transcript_html(lines)
+    assert '<span class="handback">What would you need</span>' in html
+    assert "Hands the choice back: “What would you need”, “on your own terms” — counted for you." in html
+    assert html.count('class="handed"') == 1

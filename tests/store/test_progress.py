@@ -57,6 +57,17 @@ def test_each_call_is_counted_from_the_stores_tables_as_the_review_counts_it(tmp
     assert c.rep_share == pytest.approx(49 / (49 + 68), abs=0.001)
 
 
+def test_a_line_with_two_supportive_phrases_is_one_line_in_progress_and_the_review(tmp_path: Path) -> None:
+    lines = [Segment("rep", 0.0, 20.0, "What would you need to see to move forward on your own terms?"),
+             Segment("prospect", 21.0, 60.0, "Let me talk to finance.")]
+    with SessionStore(tmp_path / "s.db") as store:
+        sid = coached(store, day(2), lines)
+        (c,) = load_progress(store, []).calls
+        review = build_review(store.load(sid), RULES.rulebook, [])
+    assert len(review.supportive) == 2 and c.supportive == 1
+    assert {n.label: n.value for n in review.numbers}["Autonomy-supportive lines"] == "1"
+
+
 def test_a_flag_marked_not_pushy_is_not_counted_and_a_missed_line_is(tmp_path: Path) -> None:
     with SessionStore(tmp_path / "s.db") as store:
         sid = coached(store, day(2))
