@@ -130,7 +130,7 @@ def numbers(talk: TalkSummary | None, flags: Sequence[Flag], supportive: int) ->
                "good" if mono <= 60 else "watch" if mono <= LONG_PITCH_S else "poor"),
         Number("Longest story (them)", clock(story), "longer is better: let them tell it"),
         Number("Patience", f"{talk.patience_s:.1f} s", "the pause before you answer; longer is better")
-        if talk.rep_s > 0 and talk.prospect_s > 0 else
+        if talk.both_spoke else
         Number("Patience", "-", "no answer to time: only one side spoke"),
         Number("Interruptions", str(talk.interruptions), "fewer is better",
                "good" if talk.interruptions <= 2 else "watch"),

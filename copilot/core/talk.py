@@ -35,6 +35,11 @@ class TalkSummary:
         """The contract's ``talk`` object, keys in the contract's order."""
         return asdict(self)
 
+    @property
+    def both_spoke(self) -> bool:
+        """Both sides were heard: patience (the pause before the rep answers) means something only then."""
+        return self.rep_s > 0 and self.prospect_s > 0
+
     @classmethod
     def of(cls, state: TalkState, rep_questions: int) -> TalkSummary:
         """The summary of a talk state (rounded as the contract has it), with the questions the rep asked."""

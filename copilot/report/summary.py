@@ -25,7 +25,7 @@ def summary(a: Analysis) -> str:
         f"  Your longest monologue  {_monologue(_longest(a, 'rep'))}",
         f"  Longest prospect story  {_monologue(_longest(a, 'prospect'))}",
         f"  Patience                {talk.patience_s:.1f} s of silence before you answered"
-        if talk.rep_s > 0 and talk.prospect_s > 0
+        if talk.both_spoke
         else "  Patience                - (only one side spoke: no answer to time)",
         f"  Questions you asked     {talk.rep_questions}",
         f"  Interruptions           {talk.interruptions}",
