@@ -27,11 +27,15 @@ from copilot.core.rulebook import Rulebook
 from copilot.core.taught import normalised
 
 __all__ = ["Mark", "MarkKind", "taught", "marked_flags", "marks_flag", "settles", "flag_sentence", "wrong_mark",
-           "missed_mark", "sentences_of"]
+           "missed_mark", "sentences_of", "parts_of"]
 
 MarkKind = Literal["example", "not_example"]
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")  # as the detector splits: . ! ? then a space
 _SAME_TIME_S = 1.0  # a flag worked out again from the same words lands within this of where it was
+# Where a sentence joins two clauses: ", and" / ", but" / ", so" / ", because" / ", which", a semicolon, a dash.
+_CLAUSE_JOIN = re.compile(r",\s+(?:and|but|so)\s+|,\s+(?=(?:because|which|though)\b)|;\s+|\s+[-–—]+\s+",
+                          re.IGNORECASE)
+_CLAUSE_WORDS = 3  # a part shorter than this ("and so on") is not offered on its own
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,20 @@ def flag_sentence(flag: Flag, line: str = "") -> str:
 def sentences_of(text: str) -> list[str]:
     """The sentences of a transcript line (the rep picks the pushy one when a line has several)."""
     return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+
+
+def parts_of(text: str) -> list[str]:
+    """What the rep can mark as pushy in a transcript line: each sentence, and after it the clauses it joins
+    ("…two weeks ahead, and the slots for next month are almost gone"). The rep's example is learnt by
+    resemblance: a whole sentence marked for its second half also catches plain lines like its first half
+    ("Our onboarding team plans two weeks ahead." is 0.78 like the whole sentence, 0.33 like its pushy clause)."""
+    out: list[str] = []
+    for sentence in sentences_of(text):
+        out.append(sentence)
+        clauses = [c.strip(" ,;-–—") for c in _CLAUSE_JOIN.split(sentence)]
+        if len(clauses) > 1 and all(len(c.split()) >= _CLAUSE_WORDS for c in clauses):
+            out += [c for c in clauses if c not in out]
+    return out
 
 
 def wrong_mark(flag: Flag, session: str, line: str = "", when: str = "") -> Mark:
@@ -154,4 +172,5 @@ def taught(rulebook: Rulebook, marks: Sequence[Mark]) -> Rulebook:
 def _covers(flag: Flag, mark: Mark) -> bool:
     """An existing flag already stands for the missed line (the detector has learnt it since)."""
     return (flag.speaker == "rep" and flag.start < mark.end + _SAME_TIME_S and mark.start - _SAME_TIME_S < flag.end
-            and bool(flag.match) and normalised(flag.match) in mark.key)  # no phrase (its words deleted): covers none
+            # no phrase (its words deleted): covers none; a part of a sentence marked is covered by a flag of it whole
+            and bool(flag.match) and (normalised(flag.match) in mark.key or mark.key in normalised(flag.match)))

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QInputDialog, QWidget
 
 from copilot.core.events import Flag
-from copilot.core.marks import Mark, flag_sentence, missed_mark, sentences_of, wrong_mark
+from copilot.core.marks import Mark, flag_sentence, missed_mark, parts_of, wrong_mark
 from copilot.errors import UserError
 from copilot.report.review import Review, remarked
 from copilot.store.my_examples import MyExamples
@@ -94,12 +94,13 @@ class Marking:
                    "and your detector no longer learns from it.")
 
     def ask_missed(self, line: int) -> None:
-        """Ask which sentence of the line was pushy (if it has several) and what kind of push it was."""
+        """Ask which words of the line were pushy (a sentence, or a part of one, if it has several) and what kind
+        of push it was."""
         review = self._review()
-        sentences = sentences_of(review.lines[line].segment.text) or [review.lines[line].segment.text]
-        sentence: str | None = sentences[0]
-        if len(sentences) > 1:
-            picked, ok = QInputDialog.getItem(self.window, "Mark as pushy", "Which sentence was pushy?", sentences,
+        parts = parts_of(review.lines[line].segment.text) or [review.lines[line].segment.text]
+        sentence: str | None = parts[0]
+        if len(parts) > 1:
+            picked, ok = QInputDialog.getItem(self.window, "Mark as pushy", "Which words were pushy?", parts,
                                               0, False)
             if not ok:
                 return

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from copilot.core.events import Flag, Segment
-from copilot.core.marks import Mark, marked_flags, missed_mark, taught, wrong_mark
+from copilot.core.marks import Mark, marked_flags, missed_mark, parts_of, taught, wrong_mark
 from copilot.core.phrases import PhraseDetector
 from copilot.core.rulebook import Rulebook
 from copilot.core.taught import normalised
@@ -101,3 +101,30 @@ def test_a_phrase_marked_not_pushy_leaves_its_sentences_other_push_flagged() -> 
     # A later "that was pushy" of the sentence undoes both.
     assert flagged([*both, missed_mark(line, TWO, "owning_the_path", "x", "call-3")]) == [
         "The next step is", "I'll send over the agreement"]
+
+
+def test_a_line_offers_its_sentences_and_the_clauses_they_join() -> None:
+    line = "Sure. Our onboarding team plans two weeks ahead, and the slots for next month are almost gone."
+    assert parts_of(line) == ["Sure.", "Our onboarding team plans two weeks ahead, and the slots for next month are "
+                              "almost gone.", "Our onboarding team plans two weeks ahead",
+                              "the slots for next month are almost gone."]
+    assert parts_of("You should sign today - the price goes up on Monday.")[1:] == [
+        "You should sign today", "the price goes up on Monday."]
+    assert parts_of("I know, but you really need to move.") == ["I know, but you really need to move."]  # too short
+    assert parts_of("Red, green and blue.") == ["Red, green and blue."]  # a list is not two clauses
+
+
+def test_a_part_marked_pushy_is_the_example_and_a_later_flag_of_its_whole_sentence_stands_for_it() -> None:
+    whole = "Our onboarding team plans two weeks ahead, and the slots for next month are almost gone."
+    seg = Segment("rep", 10.0, 15.0, whole, True)
+    mark = missed_mark(seg, "the slots for next month are almost gone.", "closing_pressure", "This may not be a fit.",
+                       "call")
+    book = taught(Rulebook.load(), [mark])
+    assert "the slots for next month are almost gone." in next(
+        c for c in book.categories if c.name == "closing_pressure").examples
+    by_model = Flag("rep", 10.0, 15.0, "closing_pressure", whole, whole, "This may not be a fit.")
+    kept, _ = marked_flags([by_model], [mark])
+    assert kept == [by_model]  # not counted twice
+    other = Flag("rep", 10.0, 11.0, "owning_the_path", "two weeks ahead", whole, "What do you want to do next?")
+    kept, _ = marked_flags([other], [mark])
+    assert len(kept) == 2 and kept[1].added  # a flag of another phrase does not stand for it

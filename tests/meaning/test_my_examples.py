@@ -31,3 +31,20 @@ def test_the_reps_examples_decide_in_detect_a_missed_line_is_caught_and_a_not_ex
     assert not cleared["flagged"] and cleared["layer"] == "example"
     assert cleared["why"] == 'your not-example: "The next step is a pilot."'
     assert still["flagged"] and still["layer"] == "rules"
+
+
+def test_the_part_of_a_sentence_marked_pushy_catches_its_sentence_but_not_a_plain_line_like_its_other_part(
+        tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    mine = MyExamples.load(data / "live-call-copilot" / "my_examples.json")
+    line = Segment("rep", 40.0, 45.0, "Our onboarding team plans two weeks ahead, and the slots for next month are "
+                                      "almost gone.")
+    mine.add(missed_mark(line, "the slots for next month are almost gone.", "closing_pressure",
+                         "This may not be a fit.", "call-1"))
+    said = [line.text, "Our onboarding team plans two weeks ahead.", "Slots for next month are nearly gone."]
+    r = copilot("detect", "--explain", stdin="\n".join(said) + "\n", env={**os.environ, "XDG_DATA_HOME": str(data)})
+    assert r.returncode == 0, r.stderr
+    whole, plain, paraphrase = (json.loads(x) for x in r.stdout.splitlines())
+    assert whole["flagged"] and whole["why"] == 'your example: "the slots for next month are almost gone."'
+    assert paraphrase["flagged"] and paraphrase["layer"] == "example"
+    assert not plain["flagged"]

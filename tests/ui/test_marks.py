@@ -121,11 +121,14 @@ def test_a_missed_line_becomes_one_of_the_calls_flags_marked_as_the_reps(
 
     def pick(_parent: object, _title: str, question: str, items: list[str], *_: object) -> tuple[str, bool]:
         asked.append(question)
+        if question == "Which words were pushy?":  # the whole line, then its parts
+            assert items[0] == review.lines[i].segment.text and len(items) > 1
+            return items[0], True
         return next(x for x in items if x.startswith(label)), True
 
     monkeypatch.setattr("copilot.ui.marking.QInputDialog.getItem", pick)
     said = click(qtbot, window, f"missed:{i}")
-    assert asked == ["What kind of push was it?"] and "as pushy" in said
+    assert asked[-1] == "What kind of push was it?" and "as pushy" in said
     assert f"({n + 1} in all)" in directive(window.review)
     added = [f for f in window.review.flags if f.added]
     assert len(added) == 1 and added[0].category == "closing_pressure"
@@ -137,6 +140,34 @@ def test_a_missed_line_becomes_one_of_the_calls_flags_marked_as_the_reps(
     j = next(j for j, f in enumerate(window.review.lines[i].flags) if f.added)
     click(qtbot, window, f"unmark:{i}.{j}")
     assert len(window.review.flags) == n and MyExamples.load().marks == []
+
+
+def test_a_part_of_a_sentence_can_be_marked_pushy_alone(
+        qtbot: QtBot, store: SessionStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    review = review_of(store)
+    window = ReviewWindow(review, store)
+    qtbot.addWidget(window)
+    i = next(i for i, line in enumerate(review.lines)
+             if line.segment.speaker == "rep" and not line.flags and ", and " in line.segment.text)
+    whole = review.lines[i].segment.text
+    part = whole.split(", and ")[0].split(". ")[-1]
+    label = next(c.label for c in review.categories if c.name == "closing_pressure")
+
+    def pick(_parent: object, _title: str, question: str, items: list[str], *_: object) -> tuple[str, bool]:
+        return (part, True) if question == "Which words were pushy?" else (
+            next(x for x in items if x.startswith(label)), True)
+
+    monkeypatch.setattr("copilot.ui.marking.QInputDialog.getItem", pick)
+    said = click(qtbot, window, f"missed:{i}")
+    assert f"Marked “{part}” as pushy" in said
+    (added,) = [f for f in window.review.flags if f.added]
+    assert added.match == part and added.text == whole
+    assert MyExamples.load().marks[0].sentence == part
+    from html import escape
+
+    from copilot.report.transcript import transcript_html
+
+    assert f'<span class="flagged">{escape(part)}</span>' in transcript_html(window.review.lines)
 
 
 def test_a_mark_survives_this_is_me_and_the_flag_marked_wrong_does_not_come_back(tmp_path: Path) -> None:
