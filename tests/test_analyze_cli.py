@@ -178,6 +178,9 @@ def test_a_recording_cut_short_is_analysed_as_far_as_it_goes_and_says_so(tmp_pat
     r = copilot("analyze", str(cut), "--db", str(tmp_path / "s.db"))
     assert r.returncode == 0, r.stderr
     assert "call.wav ends at 0:03 though its header says 0:06: it looks cut short" in r.stdout
+    sid = json.loads(copilot("sessions", "--db", str(tmp_path / "s.db"), "--json").stdout)[0]["id"]
+    kept = json.loads(copilot("report", sid, "--db", str(tmp_path / "s.db"), "--json", "-").stdout)
+    assert kept["cut_short"].startswith("call.wav ends at 0:03")  # the review says it too, not only the analysis
     r = copilot("analyze", str(whole), "--db", str(tmp_path / "s.db"))
     assert r.returncode == 0 and "cut short" not in r.stdout
 

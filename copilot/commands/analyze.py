@@ -99,7 +99,7 @@ def run_analyze(args: argparse.Namespace) -> int:
                 rep_guessed=voices.guess if voices else False, supportive=analysis.supportive,
                 hidden=analysis.hidden if analysis.hidden is not None else "off", answers=analysis.answers,
                 started=when if before is None or started is not None else None, recording=recording,
-                replaces=before.id if before is not None else None)
+                replaces=before.id if before is not None else None, cut_short=" ".join(audio.cut_short))
         except StoreError as e:
             store_error = e
     if json_out is not None:

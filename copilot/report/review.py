@@ -71,7 +71,8 @@ class Review:
         row = self.stored.row
         ended = (" · ended unexpectedly (its numbers are from what was saved before)" if row.ended_unexpectedly
                  else " · still being recorded" if row.ended == "" else "")
-        return f"{self.when} · {clock(self.duration_s)} · {row.kind} session{ended}"
+        cut = " · its recording looks cut short (the numbers cover what was there)" if self.stored.cut_short else ""
+        return f"{self.when} · {clock(self.duration_s)} · {row.kind} session{ended}{cut}"
 
     @property
     def hidden(self) -> str:
@@ -199,6 +200,8 @@ def stored_json(stored: StoredSession, marks: Sequence[Mark] = (),
         out["prompt_effect"] = effects.as_json()
     if stored.transcript_removed:
         out["transcript_removed"] = stored.transcript_removed
+    if stored.cut_short:
+        out["cut_short"] = stored.cut_short
     return out
 
 

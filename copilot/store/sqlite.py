@@ -137,10 +137,12 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX answers_session ON answers(session_id, start);
     """,
     # 9: what an analysed recording's bytes hash to ('' = not known: a live call, or analysed before this), so a
-    # recording analysed again replaces its earlier analysis instead of counting twice in Progress
+    # recording analysed again replaces its earlier analysis instead of counting twice in Progress; and why its
+    # recording looks cut short ('' = it looks whole, or not known), so the review says its numbers are partial
     """
     ALTER TABLE sessions ADD COLUMN recording TEXT NOT NULL DEFAULT '';
     CREATE INDEX sessions_recording ON sessions(recording) WHERE recording != '';
+    ALTER TABLE sessions ADD COLUMN cut_short TEXT NOT NULL DEFAULT '';
     """,
 )
 
@@ -163,6 +165,7 @@ class StoredSession:
     transcript_removed: str = ""  # the day its words were deleted (retention); "" while they are kept
     hidden: Hidden | None = field(default_factory=dict)  # how many of each kind were hidden; None: hiding was off
     answers: list[Answer] = field(default_factory=list)  # advice the buyer asked for: not counted, said why
+    cut_short: str = ""  # why an analysed recording looks cut short ("" = whole, or not known)
 
 
 def _talk(text: str) -> TalkSummary | None:
@@ -391,13 +394,13 @@ class SessionStore:
                       rep_voice: int = 0, rep_guessed: bool = False,
                       supportive: Sequence[SupportiveLine] | None = None, started: datetime | None = None,
                       hidden: Hidden | HiddenLater = "later", answers: Sequence[Answer] = (),
-                      recording: str = "", replaces: str | None = None) -> str:
+                      recording: str = "", replaces: str | None = None, cut_short: str = "") -> str:
         """A whole finished analysis as one session, written in one transaction: a crash or a full disk leaves
         all of it or none (``supportive``: its autonomy-supportive lines; None: not known, found later from the
         transcript; ``started``: when the call began, if not now: a call analysed from a recording, or a store
         made for a test or a measurement; ``hidden``: as for :meth:`create_session`; ``answers``: the rep's
         answers to the buyer's requests for advice; ``recording``: what the recording hashes to, see
-        :meth:`analysed_before`).
+        :meth:`analysed_before`; ``cut_short``: why the recording looks cut short, '' if it looks whole).
 
         ``replaces``: the id of an earlier analysis of the same recording. It goes, and this one takes its id
         (the rep's marks name it), its name, whether it is left out of Progress and, without ``started``, its
@@ -413,8 +416,8 @@ class SessionStore:
                 started = started or datetime.fromisoformat(str(before[2]))
                 self.db.execute("DELETE FROM sessions WHERE id = ?", (replaces,))
             sid = self._new_session(source, kind, model, started, hidden, sid=replaces)
-            self.db.execute("UPDATE sessions SET recording = ?, name = ?, excluded = ? WHERE id = ?",
-                            (recording, *kept, sid))
+            self.db.execute("UPDATE sessions SET recording = ?, cut_short = ?, name = ?, excluded = ? WHERE id = ?",
+                            (recording, cut_short, *kept, sid))
             self._add_rows(sid, spans, segments, flags, prompts)
             self._put_answers(sid, answers)
             if voice_turns:
@@ -473,7 +476,7 @@ class SessionStore:
         with self._errors("read"), self._snapshot():
             row = self.db.execute("SELECT id, started, duration_s, source, kind, model, name, rep_share, ended, "
                                   "talk, audio, rep_voice, rep_guessed, excluded, supportive_known, "
-                                  "transcript_removed, hidden FROM sessions WHERE id = ?",
+                                  "transcript_removed, hidden, cut_short FROM sessions WHERE id = ?",
                                   (session_id,)).fetchone()
             if row is None:
                 raise StoreError(f"There is no session {session_id} in {self.path}; "
@@ -513,6 +516,7 @@ class SessionStore:
                 [Answer(Flag(_speaker(sp), float(a), float(b), str(category), str(match), str(text), str(prompt)),
                         float(asked) if asked is not None else None)
                  for sp, a, b, category, match, text, prompt, asked in answers],
+                str(row[17]),
             )
         # Outside the reads: hiding an older session's text is no damaged row if it fails.
         return _hidden_on_read(stored) if row[16] is None else stored

@@ -184,3 +184,17 @@ def test_a_database_from_the_first_version_is_upgraded_in_place_and_keeps_its_se
         assert store.load("old-1").audio == "" and store.load("old-1").row.ended == "finished"
         assert store.load("old-2").row.ended_unexpectedly  # finished now, from what it had
         assert store.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+
+
+def test_a_recording_cut_short_is_kept_with_its_call_and_the_review_says_so(tmp_path: Path) -> None:
+    from copilot.core.rulebook import Rulebook
+    from copilot.report.review import build_review
+
+    with SessionStore(tmp_path / "s.db") as store:
+        cut = store.save_analysis("call.wav", "analyze", "tiny.en", 41.0, TALK, [], [], [], [],
+                                  cut_short="call.wav ends at 0:41 though its header says 2:03: it looks cut short.")
+        whole = save(store)
+        assert store.load(cut).cut_short.startswith("call.wav ends at 0:41") and store.load(whole).cut_short == ""
+        said = build_review(store.load(cut), Rulebook.load(), []).meta
+        assert said.endswith(" · its recording looks cut short (the numbers cover what was there)")
+        assert "cut short" not in build_review(store.load(whole), Rulebook.load(), []).meta
