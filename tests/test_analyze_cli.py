@@ -161,7 +161,7 @@ def test_a_recording_analysed_again_replaces_its_analysis_and_keeps_name_date_an
         assert [(row["id"], row["name"], row["excluded"]) for row in rows] == [(first, "Acme discovery", True)]
         assert datetime.fromisoformat(rows[0]["started"]).astimezone().strftime("%Y-%m-%d %H:%M") == "2026-11-02 09:30"
     r = copilot("analyze", str(call), "--db", db, "--voice-profile", profile, "--started", "2026-11-03 10:00")
-    assert r.returncode == 0 and "analysed before" in r.stdout
+    assert r.returncode == 0 and "analysed before" in r.stdout and "Its name and your marks on it stay." in r.stdout
     rows = json.loads(copilot("sessions", "--db", db, "--json").stdout)
     assert [datetime.fromisoformat(row["started"]).astimezone().strftime("%Y-%m-%d %H:%M") for row in rows] == [
         "2026-11-03 10:00"]  # a date given now wins

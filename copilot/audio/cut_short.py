@@ -3,8 +3,9 @@ as a shorter call, and without a word the rep would read its numbers as the whol
 
 What a finished file carries that a cut one does not, by kind:
 
-- most containers (MP3, FLAC, Matroska/WebM) say how long they are in their header: a file that ends well
-  before that was cut;
+- most containers (MP3 with a Xing/Info/VBRI frame, FLAC, Matroska/WebM) say how long they are in their header:
+  a file that ends well before that was cut (an MP3 without such a frame has only FFmpeg's guess from its bitrate,
+  and is not doubted);
 - a WAV file says how many bytes of samples follow (FFmpeg trusts the file's size instead, so the header is
   read here);
 - an Ogg file (Opus, Vorbis) has no length in its header; its last page carries an end-of-stream mark;
@@ -26,8 +27,10 @@ __all__ = ["cut_short_sentence"]
 # only a gap of this much and this share of the claim is a cut.
 _GAP_S = 2.0
 _GAP_SHARE = 0.02
+_MP3_HEAD_BYTES = 4096  # the Xing/Info/VBRI frame is the first audio frame
 _TAIL_BYTES = 1 << 16  # an Ogg page is at most 65,307 bytes: the last whole one starts in this much of the end
 _OGG_EOS = 0x04
+_STREAMED_SIZE = 0x7FFF0000  # a WAV data size this large is a placeholder: no call recording comes near 2 GB of WAV
 
 
 def cut_short_sentence(path: Path, decoded_s: float, declared_s: float | None, stopped: str | None) -> str | None:
@@ -40,7 +43,8 @@ def cut_short_sentence(path: Path, decoded_s: float, declared_s: float | None, s
     if stopped is not None:
         return f"{name} is damaged or cut short at {got} ({stopped}); {covers}."
     claimed = _wav_declared_s(path)
-    claimed = claimed if claimed is not None else declared_s
+    if claimed is None and not _mp3_guessed(path):
+        claimed = declared_s
     if claimed is not None and claimed - decoded_s > max(_GAP_S, _GAP_SHARE * claimed):
         return f"{name} ends at {got} though its header says {clock(claimed)}: it looks cut short; {covers}."
     if _ogg_unfinished(path):
@@ -68,14 +72,35 @@ def _wav_declared_s(path: Path) -> float | None:
                         return None
                     byte_rate = int(struct.unpack("<I", fmt[8:12])[0])
                 elif kind == b"data":
-                    # 0 and 0xFFFFFFFF: written while streaming, the length never filled in
-                    if byte_rate <= 0 or size in (0, 0xFFFFFFFF):
+                    # 0, or 2 GB and more (0xFFFFFFFF, sox's 0x7FFFF000...): written to a pipe, never filled in
+                    if byte_rate <= 0 or size == 0 or size >= _STREAMED_SIZE:
                         return None
                     return size / byte_rate
                 else:
                     f.seek(size + (size & 1), 1)
     except OSError:
         return None
+
+
+def _mp3_guessed(path: Path) -> bool:
+    """An MP3 file without a Xing, Info or VBRI frame: its length is FFmpeg's guess from a bitrate (a variable
+    bitrate one can be well off), not a header's word."""
+    if path.suffix.lower() != ".mp3":
+        return False
+    try:
+        with path.open("rb") as f:
+            head = f.read(_MP3_HEAD_BYTES)
+    except OSError:
+        return True
+    if head[:3] == b"ID3" and len(head) >= 10:  # the tag before the first frame: its size is in the tag's header
+        skip = 10 + ((head[6] & 0x7F) << 21 | (head[7] & 0x7F) << 14 | (head[8] & 0x7F) << 7 | (head[9] & 0x7F))
+        try:
+            with path.open("rb") as f:
+                f.seek(skip)
+                head = f.read(_MP3_HEAD_BYTES)
+        except OSError:
+            return True
+    return not any(tag in head for tag in (b"Xing", b"Info", b"VBRI"))
 
 
 def _ogg_unfinished(path: Path) -> bool:

@@ -78,7 +78,10 @@ def run_analyze(args: argparse.Namespace) -> int:
         bar = BarProgress()
         try:
             if isinstance(audio, MixedAudio):
-                analysis = _analyze_mixed(audio, engine, detector, choice.label, bar, args, hide)
+                # The voice the rep said was theirs last time, unless they say now (the split is the same each time).
+                earlier = (store.rep_voice_said(before.id) if before is not None and not any(
+                    getattr(args, a, None) for a in ("rep_voice", "rep_speaker", "voices")) else None)
+                analysis = _analyze_mixed(audio, engine, detector, choice.label, bar, args, hide, earlier)
             else:
                 analysis = analyze_call(audio, engine, detector, model=choice.label, progress=bar,
                                         echo=args.echo_cancel)
@@ -108,9 +111,10 @@ def run_analyze(args: argparse.Namespace) -> int:
     out = sys.stderr if json_out == "-" else sys.stdout
     for cut in audio.cut_short:  # the numbers above are of what was there, not of the whole call
         print(f"  {cut}", file=out)
-    for said in (dated, replaced_sentence(before) if before is not None else None):
-        if said is not None and store_error is None:
-            print(f"  {said}", file=out)
+    replaced = before is not None and analysis.session_id == before.id  # not if it was deleted meanwhile
+    for line in (dated, replaced_sentence(before, new_date=started is not None) if replaced and before else None):
+        if line is not None and store_error is None:
+            print(f"  {line}", file=out)
     if store_error is not None:
         print(f"copilot: the analysis above was not saved: {store_error}", file=sys.stderr)
         return 1
@@ -118,7 +122,7 @@ def run_analyze(args: argparse.Namespace) -> int:
 
 
 def _analyze_mixed(audio: Any, engine: Any, detector: Any, model: str, bar: BarProgress,
-                   args: argparse.Namespace, hide: Any) -> Any:
+                   args: argparse.Namespace, hide: Any, said_before: int | None = None) -> Any:
     """A mixed recording: split by voice; the rep from --rep-voice, the profile, --rep-speaker or a question."""
     from copilot.audio.decode import decode
     from copilot.commands.voice import profile_path
@@ -145,7 +149,8 @@ def _analyze_mixed(audio: Any, engine: Any, detector: Any, model: str, bar: BarP
                    else tuple(replace(v, first_words=tuple(hide.text(w)[0] for w in v.first_words)) for v in voices))
 
     return analyze_mixed(audio, engine, detector, embedder, model=model, rep_print=rep_print, rep_print_from=rep_from,
-                         rep_speaker=getattr(args, "rep_speaker", None), voices=getattr(args, "voices", None),
+                         rep_speaker=getattr(args, "rep_speaker", None), said_before=said_before,
+                         voices=getattr(args, "voices", None),
                          choose=choose, progress=bar)
 
 

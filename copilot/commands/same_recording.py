@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 __all__ = ["recording_hash", "replaced_sentence"]
 
+_BLOCK = 1 << 20  # read a megabyte at a time (hashlib.file_digest is Python 3.11's; 3.10 is supported)
+
 
 def recording_hash(rep_or_call: Path, prospect: Path | None = None) -> str:
     """What the recording's bytes hash to: one file, or the rep's and the buyer's in that order ('' when a file
@@ -26,15 +28,20 @@ def recording_hash(rep_or_call: Path, prospect: Path | None = None) -> str:
     whole = hashlib.sha256()
     try:
         for path in parts:
+            one = hashlib.sha256()
             with path.open("rb") as f:
-                whole.update(hashlib.file_digest(f, "sha256").digest())
+                while block := f.read(_BLOCK):
+                    one.update(block)
+            whole.update(one.digest())
     except OSError:
         return ""
     return "sha256:" + whole.hexdigest()
 
 
-def replaced_sentence(before: SessionRow) -> str:
-    """What the rep is told when this analysis replaced an earlier one of the same recording."""
+def replaced_sentence(before: SessionRow, new_date: bool = False) -> str:
+    """What the rep is told when this analysis replaced an earlier one of the same recording (``new_date``: the
+    rep gave the call a date this time)."""
     name = f' "{before.name}"' if before.name else ""
+    kept = "Its name and your marks on it stay" if new_date else "Its name, date and your marks on it stay"
     return (f"This recording was analysed before (call {before.id}{name}); this analysis replaced that one, "
-            "so the call counts once. Its name, date and your marks on it stay.")
+            f"so the call counts once. {kept}.")

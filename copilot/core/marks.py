@@ -33,7 +33,7 @@ MarkKind = Literal["example", "not_example"]
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")  # as the detector splits: . ! ? then a space
 _SAME_TIME_S = 1.0  # a flag worked out again from the same words lands within this of where it was
 # Where a sentence joins two clauses: ", and" / ", but" / ", so" / ", because" / ", which", a semicolon, a dash.
-_CLAUSE_JOIN = re.compile(r",\s+(?:and|but|so)\s+|,\s+(?=(?:because|which|though)\b)|;\s+|\s+[-–—]+\s+",
+_CLAUSE_JOIN = re.compile(r",\s+(?:and|but|so)\s+|,\s+(?=(?:because|which|though)\b)|;\s+|\s+[-–—]+\s+|\s*[–—]\s*",
                           re.IGNORECASE)
 _CLAUSE_WORDS = 3  # a part shorter than this ("and so on") is not offered on its own
 
@@ -173,4 +173,10 @@ def _covers(flag: Flag, mark: Mark) -> bool:
     """An existing flag already stands for the missed line (the detector has learnt it since)."""
     return (flag.speaker == "rep" and flag.start < mark.end + _SAME_TIME_S and mark.start - _SAME_TIME_S < flag.end
             # no phrase (its words deleted): covers none; a part of a sentence marked is covered by a flag of it whole
-            and bool(flag.match) and (normalised(flag.match) in mark.key or mark.key in normalised(flag.match)))
+            and bool(flag.match) and (_within(normalised(flag.match), mark.key) or _within(mark.key,
+                                                                                           normalised(flag.match))))
+
+
+def _within(part: str, whole: str) -> bool:
+    """``part``'s words are words of ``whole``, in a row ("sign today" is not in "design today")."""
+    return f" {part} " in f" {whole} "

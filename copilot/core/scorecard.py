@@ -18,7 +18,11 @@ from copilot.core.facts import HIGH_REP_SHARE, IDEAL_REP_SHARE, LONG_PITCH_S, TA
 from copilot.core.phrases import PhraseDetector
 from copilot.core.talk import TalkSummary
 
-__all__ = ["Number", "FlaggedLine", "rolling_share", "numbers",
+# No transcript line is longer: Whisper decodes 30 s at a time (two hand-back phrases of one text this close are
+# one line's).
+LINE_SPAN_S = 30.0
+
+__all__ = ["Number", "FlaggedLine", "LINE_SPAN_S", "rolling_share", "numbers",
            "supportive_lines", "flagged_lines", "whole_sentences", "clock"]
 
 Rating = Literal["good", "watch", "poor", ""]
@@ -106,8 +110,16 @@ def supportive_lines(segments: Sequence[Segment], detector: PhraseDetector) -> l
 
 def supportive_count(supportive: Sequence[SupportiveLine]) -> int:
     """How many of the rep's lines handed the choice back: a line with two such phrases ("What would you need to
-    see to move forward on your own terms?") is one line, as the review's number says."""
-    return len({(x.start, x.end) for x in supportive if x.speaker == "rep"})
+    see to move forward on your own terms?") is one line, as the review's number says. Each phrase has its own
+    time (from the words), so the phrases of one line are those with its text less than a line's length apart
+    (store/progress.py counts them the same way in SQL)."""
+    last: dict[str, float] = {}  # each text's latest phrase so far
+    lines = 0
+    for x in sorted((x for x in supportive if x.speaker == "rep"), key=lambda x: x.start):
+        if x.text not in last or x.start - last[x.text] >= LINE_SPAN_S:
+            lines += 1
+        last[x.text] = x.start
+    return lines
 
 
 def numbers(talk: TalkSummary | None, flags: Sequence[Flag], supportive: int) -> list[Number]:

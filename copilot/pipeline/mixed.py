@@ -59,13 +59,15 @@ def analyze_mixed(
     rep_print: Samples | None = None,
     rep_print_from: str = "voice sample",
     rep_speaker: int | None = None,
+    said_before: int | None = None,
     voices: int | None = None,
     choose: Chooser | None = None,
     settings: CoachSettings | None = None,
     vad: VadSettings | None = None,
     progress: Progress | None = None,
 ) -> Analysis:
-    """Split the recording by voice, transcribe each voice, pick the rep, and coach the call."""
+    """Split the recording by voice, transcribe each voice, pick the rep, and coach the call (``said_before``: the
+    voice the rep said was theirs in an earlier analysis of the same recording; the split is the same each time)."""
     progress = progress or Progress()
     progress.stage("finding speech", audio.duration_s)
     found = speech_spans("prospect", audio.mixed, vad or VadSettings(min_silence_s=MIXED_PAUSE_S))
@@ -83,7 +85,10 @@ def analyze_mixed(
     for v, spans in by_voice.items():
         segments[v] = transcribe_spans(engine, "prospect", _only(audio.mixed, spans), spans, progress.advance)
 
-    rep = _rep_voice(split, segments, rep_print, rep_print_from, rep_speaker, choose)
+    if rep_speaker is None and said_before is not None and 1 <= said_before <= split.voices:
+        rep = said_before, "you said so before"
+    else:
+        rep = _rep_voice(split, segments, rep_print, rep_print_from, rep_speaker, choose)
     voice_split = _describe(split, segments, rep, rep_print, audio.dual_mono)
 
     def who(v: int) -> str:

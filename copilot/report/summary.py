@@ -86,7 +86,8 @@ def _voices(a: Analysis) -> list[str]:
     said = {"voice sample": f"matched the voice sample you gave{sim}",
             "voice profile": f"matched your voice profile{sim}",
             "--rep-speaker": "as you said with --rep-speaker",
-            "you said so": "as you said"}
+            "you said so": "as you said",
+            "you said so before": "as you said of this recording before (--rep-speaker N picks another)"}
     if vs.guess:
         best = max((v.similarity for v in vs.voices if v.similarity is not None), default=None)
         why = (f"your voice sample or profile matched no voice well (best {best:.2f}); " if best is not None else "")

@@ -404,14 +404,15 @@ class SessionStore:
 
         ``replaces``: the id of an earlier analysis of the same recording. It goes, and this one takes its id
         (the rep's marks name it), its name, whether it is left out of Progress and, without ``started``, its
-        date."""
+        date. One deleted meanwhile replaces nothing: this one is stored as a new call."""
         with self._errors("save the session to"), self._tx():
             kept: tuple[Any, ...] = ("", 0)
-            if replaces is not None:
-                before = self.db.execute("SELECT name, excluded, started FROM sessions WHERE id = ?",
-                                         (replaces,)).fetchone()
-                if before is None:
-                    raise StoreError(f"There is no session {replaces} in {self.path}.")
+            before = (None if replaces is None else
+                      self.db.execute("SELECT name, excluded, started FROM sessions WHERE id = ?",
+                                      (replaces,)).fetchone())
+            if before is None:
+                replaces = None
+            else:
                 kept = tuple(before[:2])
                 started = started or datetime.fromisoformat(str(before[2]))
                 self.db.execute("DELETE FROM sessions WHERE id = ?", (replaces,))
@@ -439,6 +440,13 @@ class SessionStore:
                                   "rep_guessed, excluded FROM sessions WHERE recording = ? "
                                   "ORDER BY started DESC, id DESC", (recording,)).fetchone()
             return None if row is None else _session_row(row)
+
+    def rep_voice_said(self, session_id: str) -> int | None:
+        """The voice of a mixed recording the rep said was theirs ("This is me", ``sessions me``, --rep-speaker,
+        a voice sample or profile: not a guess), or None."""
+        with self._errors("read"):
+            row = self.db.execute("SELECT rep_voice, rep_guessed FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        return int(row[0]) if row is not None and int(row[0]) > 0 and not row[1] else None
 
     def replace_results(self, session_id: str, talk: TalkSummary, spans: Sequence[SpeechSpan],
                         segments: Sequence[Segment], flags: Sequence[Flag], prompts: Sequence[Prompt],

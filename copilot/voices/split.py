@@ -26,7 +26,7 @@ class VoiceSplit:
 
     voices: tuple[Voice, ...]
     rep: int  # the rep's voice number
-    how: str  # "voice sample", "voice profile", "--rep-speaker", "you said so", "guess"
+    how: str  # "voice sample", "voice profile", "--rep-speaker", "you said so", "you said so before", "guess"
     dual_mono: bool
     turns: tuple[tuple[int, float, float], ...] = ()  # (voice number, start, end) of every turn
     estimated: bool = True  # the number of voices was estimated (not given with --voices)

@@ -154,9 +154,26 @@ def test_a_wav_cut_short_decodes_what_is_there_and_says_its_header_claimed_more(
 def test_a_wav_whose_length_was_never_written_is_not_doubted(tmp_path: Path) -> None:
     path = write_wav(tmp_path / "streamed.wav", [tone(4.0, 16000), tone(4.0, 16000, hz=330.0)], 16000)
     data = bytearray(path.read_bytes())
-    data[40:44] = b"\xff\xff\xff\xff"  # the data chunk's size, as a recorder writing a stream leaves it
-    path.write_bytes(bytes(data))
+    for placeholder in (b"\xff\xff\xff\xff", b"\x00\xf0\xff\x7f"):  # the data size a recorder writing to a pipe
+        data[40:44] = placeholder                                     # leaves (0xFFFFFFFF; sox: 0x7FFFF000)
+        path.write_bytes(bytes(data))
+        assert load_call(path).cut_short == ()
+
+
+def test_an_mp3_cut_short_is_said_from_its_info_frame(tmp_path: Path) -> None:
+    import av
+
+    path = tmp_path / "whole.mp3"
+    with av.open(str(path), "w", format="mp3") as out:
+        stream = out.add_stream("libmp3lame", rate=16000, layout="stereo")
+        frame = av.AudioFrame.from_ndarray(np.stack([tone(20.0, 16000), tone(20.0, 16000, hz=330.0)]),
+                                           format="fltp", layout="stereo")
+        frame.sample_rate = 16000
+        for packet in [*stream.encode(frame), *stream.encode(None)]:
+            out.mux(packet)
     assert load_call(path).cut_short == ()
+    (said,) = load_call(_cut(path, 0.5, tmp_path / "call.mp3")).cut_short
+    assert said.startswith("call.mp3 ends at 0:1") and "though its header says 0:20" in said
 
 
 def test_an_opus_file_cut_short_lacks_its_end_mark_and_says_so(tmp_path: Path) -> None:

@@ -112,6 +112,8 @@ def test_a_line_offers_its_sentences_and_the_clauses_they_join() -> None:
         "You should sign today", "the price goes up on Monday."]
     assert parts_of("I know, but you really need to move.") == ["I know, but you really need to move."]  # too short
     assert parts_of("Red, green and blue.") == ["Red, green and blue."]  # a list is not two clauses
+    assert parts_of("You should sign today—the price goes up on Monday.")[1:] == [  # Whisper's dash, unspaced
+        "You should sign today", "the price goes up on Monday."]
 
 
 def test_a_part_marked_pushy_is_the_example_and_a_later_flag_of_its_whole_sentence_stands_for_it() -> None:
@@ -128,3 +130,7 @@ def test_a_part_marked_pushy_is_the_example_and_a_later_flag_of_its_whole_senten
     other = Flag("rep", 10.0, 11.0, "owning_the_path", "two weeks ahead", whole, "What do you want to do next?")
     kept, _ = marked_flags([other], [mark])
     assert len(kept) == 2 and kept[1].added  # a flag of another phrase does not stand for it
+    sign = missed_mark(Segment("rep", 1.0, 3.0, "Let's design today.", True), "design today", "closing_pressure",
+                       "", "call")
+    word_in_word = Flag("rep", 1.0, 3.0, "closing_pressure", "sign today", "Let's design today.", "")
+    assert len(marked_flags([word_in_word], [sign])[0]) == 2  # "sign today" is not words of "design today"

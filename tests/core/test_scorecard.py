@@ -151,3 +151,15 @@ def test_the_lines_that_handed_the_choice_back_carry_their_phrases_and_count_onc
     assert '<span class="handback">What would you need</span>' in html
     assert "Hands the choice back: “What would you need”, “on your own terms” — counted for you." in html
     assert html.count('class="handed"') == 1
+
+
+def test_phrases_of_one_line_count_once_though_each_has_its_own_time() -> None:
+    from copilot.core.events import SupportiveLine
+
+    text = "What would you need to see to move forward on your own terms?"
+    said = [SupportiveLine("rep", 0.0, 1.35, "What would you need", text),
+            SupportiveLine("rep", 3.15, 4.5, "on your own terms", text),
+            SupportiveLine("rep", 95.0, 96.0, "What would you need", text),  # the same line said again later
+            SupportiveLine("rep", 96.5, 97.0, "your call", "It's your call."),
+            SupportiveLine("prospect", 99.0, 99.5, "your call", "Your call.")]
+    assert supportive_count(said) == 3

@@ -58,14 +58,19 @@ def test_each_call_is_counted_from_the_stores_tables_as_the_review_counts_it(tmp
 
 
 def test_a_line_with_two_supportive_phrases_is_one_line_in_progress_and_the_review(tmp_path: Path) -> None:
-    lines = [Segment("rep", 0.0, 20.0, "What would you need to see to move forward on your own terms?"),
-             Segment("prospect", 21.0, 60.0, "Let me talk to finance.")]
+    from copilot.core.events import Word
+
+    text = "What would you need to see to move forward on your own terms?"
+    words = tuple(Word(" " + w, 0.4 * k, 0.4 * k + 0.35) for k, w in enumerate(text.split()))  # as Whisper times them
+    lines = [Segment("rep", 0.0, 5.0, text, True, words), Segment("prospect", 5.5, 9.0, "Let me talk to finance."),
+             Segment("rep", 40.0, 45.0, text, True, tuple(Word(w.text, w.start + 40, w.end + 40) for w in words))]
     with SessionStore(tmp_path / "s.db") as store:
         sid = coached(store, day(2), lines)
         (c,) = load_progress(store, []).calls
         review = build_review(store.load(sid), RULES.rulebook, [])
-    assert len(review.supportive) == 2 and c.supportive == 1
-    assert {n.label: n.value for n in review.numbers}["Autonomy-supportive lines"] == "1"
+    assert len(review.supportive) == 4 and len({x.start for x in review.supportive}) == 4  # each phrase its time
+    assert c.supportive == 2  # two lines, said 40 s apart
+    assert {n.label: n.value for n in review.numbers}["Autonomy-supportive lines"] == "2"
 
 
 def test_a_flag_marked_not_pushy_is_not_counted_and_a_missed_line_is(tmp_path: Path) -> None:

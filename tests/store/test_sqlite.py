@@ -155,9 +155,9 @@ def test_an_analysis_that_replaces_an_earlier_one_takes_its_id_name_date_and_exc
         assert datetime.fromisoformat(row.started) == when
         assert store.segments(first) == [("rep", 0.5, 3.0, "Hello there.")]
         assert store.segments(other) == [("rep", 0.5, 3.0, "The next step is a pilot.")]
-        with pytest.raises(StoreError, match="There is no session nope"):
-            store.save_analysis("x", "analyze", "tiny.en", 1.0, TALK, [], [], [], [], replaces="nope")
-        assert len(store.sessions()) == 2
+        # The earlier analysis deleted while this one ran: this one is a new call, not lost.
+        new = store.save_analysis("x", "analyze", "tiny.en", 1.0, TALK, [], [], [], [], replaces="nope")
+        assert new not in (first, other) and len(store.sessions()) == 3
 
 
 def test_a_prefix_shared_by_two_sessions_asks_for_more(tmp_path: Path) -> None:

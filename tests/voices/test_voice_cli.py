@@ -59,3 +59,21 @@ def test_a_mixed_recording_finds_the_rep_by_the_voice_profile(tmp_path: Path) ->
     assert len(texts) == len(set(texts))
     r = copilot_process("analyze", str(MIXED / "dev_a.opus"), "--rep-speaker", "3", "--db", str(tmp_path / "s.db"))
     assert r.returncode != 0 and "has 2 voices" in r.stderr
+
+
+@pytest.mark.e2e
+def test_a_mixed_recording_analysed_again_keeps_the_voice_the_rep_said_was_theirs(tmp_path: Path) -> None:
+    db, profile = str(tmp_path / "s.db"), str(tmp_path / "none.json")  # no voice profile: nothing else would know
+    first = copilot_process("analyze", str(MIXED / "dev_a.opus"), "--rep-speaker", "2", "--db", db,
+                            "--voice-profile", profile)
+    assert first.returncode == 0, first.stderr
+    out = tmp_path / "again.json"
+    again = copilot_process("analyze", str(MIXED / "dev_a.opus"), "--db", db, "--voice-profile", profile,
+                            "--json", str(out))
+    assert again.returncode == 0, again.stderr
+    assert "You are voice 2" in again.stdout and "as you said of this recording before" in again.stdout
+    assert "this analysis replaced that one" in again.stdout
+    assert json.loads(out.read_text())["voices"]["rep_chosen_by"] == "you said so before"
+    now = copilot_process("analyze", str(MIXED / "dev_a.opus"), "--rep-speaker", "1", "--db", db,
+                          "--voice-profile", profile)
+    assert now.returncode == 0 and "as you said with --rep-speaker" in now.stdout  # what the rep says now wins
