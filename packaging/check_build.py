@@ -120,7 +120,7 @@ def export_check(exe: Path, env: dict[str, str], work: Path, shares: list[float]
         f"SELECT rep_share FROM '{out / 'sessions.parquet'}' ORDER BY started, session_id").fetchall()]
     private = all(p.stat().st_mode & 0o077 == 0 for p in out.iterdir()) or sys.platform == "win32"
     ok = sorted(read) == sorted(shares) and private
-    return ok, (f"export: {len(read)} calls to Parquet, read back by DuckDB with shares "
+    return ok, (f"export: {len(read)} call{'s' if len(read) != 1 else ''} to Parquet, read back by DuckDB with shares "
                 f"{', '.join(f'{s:.2%}' for s in read)} (stored: {', '.join(f'{s:.2%}' for s in shares)})"
                 f"{'' if private else '; the files are readable by others'}")
 
