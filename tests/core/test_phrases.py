@@ -532,6 +532,7 @@ def test_the_floor_handed_over_is_not_a_push(text: str, flagged: bool) -> None:
     ("We'll go ahead and send you the contract.", True),  # it presumes the listener's yes
     ("We'll go ahead and get you signed today.", True),
     ("I'm gonna go ahead and send you the order form.", True),
+    ("I'm going to go ahead and send the contract over tonight.", True),  # the contract, not "you": still presumed
 ])
 def test_the_speakers_own_deed_is_not_an_order(text: str, flagged: bool) -> None:
     assert PhraseDetector(Rulebook.load()).detect(text).flagged is flagged
