@@ -17,11 +17,12 @@ import duckdb
 import pytest
 
 from copilot.cli import main
-from copilot.core.events import Segment, SpeechSpan
+from copilot.core.events import Flag, Prompt, Segment, SpeechSpan
 from copilot.core.marks import missed_mark, wrong_mark
 from copilot.core.phrases import PhraseDetector
 from copilot.core.rulebook import Rulebook
 from copilot.core.session import Session
+from copilot.core.talk import TalkSummary
 from copilot.report.review import build_review
 from copilot.report.tables import FLAG_SENTENCE, FLAGS, PROMPTS, SEGMENTS, SESSIONS, TURNS
 from copilot.store.my_examples import MyExamples
@@ -322,3 +323,27 @@ def test_with_transcripts_what_was_hidden_stays_hidden_and_is_counted(tmp_path: 
     said = sorted(r["text"] for r in read_csv(tmp_path / "out" / "segments.csv"))
     assert said == ["It's 4111 1111 1111 1111, mail sam@example.com.", "It's [card number], mail [e-mail]."]
     assert sorted(r["hidden"] for r in read_csv(tmp_path / "out" / "sessions.csv")) == ["", "2"]
+
+
+def test_without_transcripts_a_flag_of_a_whole_sentence_keeps_no_word_of_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The model layer flags a whole sentence: its match is the sentence, and the prompt quotes it.
+    said = f"Let's get the {SECRET} rollout booked for Monday."
+    model = Flag("rep", 1.0, 4.0, "owning_the_path", said, said, "What do you want to do next?")
+    rule = Flag("rep", 5.0, 6.0, "owning_the_path", "The next step is", f"The next step is {SECRET}.", "Over to you?")
+    prompts = [Prompt(4.2, "phrase", "What do you want to do next?", "owning_the_path", f"you said: '{said}'", 4.2),
+               Prompt(6.2, "phrase", "Over to you?", "owning_the_path", "you said: 'The next step is'", 6.2)]
+    db = tmp_path / "s.db"
+    with SessionStore(db) as s:
+        s.save_analysis("call.wav", "analyze", "tiny.en", 10.0, TalkSummary(rep_s=6.0, prospect_s=3.0, rep_share=0.67),
+                        [SpeechSpan("rep", 1.0, 7.0)], [Segment("rep", 1.0, 7.0, f"{said} The next step is {SECRET}.")],
+                        [model, rule], prompts)
+    assert export(capsys, "--db", str(db), "--out", str(tmp_path / "numbers"), "--format", "csv")[0] == 0
+    assert not any(SECRET in p.read_text(encoding="utf-8") for p in (tmp_path / "numbers").glob("*.csv"))
+    flags = read_csv(tmp_path / "numbers" / "flags.csv")
+    assert [r["match"] for r in flags] == ["", "The next step is"]  # the rulebook's phrase stays
+    reasons = [r["reason"] for r in read_csv(tmp_path / "numbers" / "prompts.csv")]
+    assert reasons == ["you said a directive phrase", "you said: 'The next step is'"]
+    assert export(capsys, "--db", str(db), "--out", str(tmp_path / "said"), "--format", "csv",
+                  "--with-transcripts")[0] == 0
+    assert [r["match"] for r in read_csv(tmp_path / "said" / "flags.csv")] == [said, "The next step is"]

@@ -20,15 +20,20 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
-from copilot.core.events import Flag
+from copilot.core.events import Flag, Prompt
 from copilot.core.marks import Mark, flag_sentence, marked_flags
 from copilot.core.phrases import PhraseDetector
+from copilot.core.retention import WORDS_GONE_REASON
 from copilot.core.scorecard import supportive_count
+from copilot.core.taught import normalised
 from copilot.report.review import call_length
 from copilot.store.sqlite import StoredSession
 
 __all__ = ["ColumnType", "Value", "Column", "Table", "ExportTables",
            "SESSIONS", "TURNS", "FLAGS", "FLAG_SENTENCE", "PROMPTS", "SEGMENTS"]
+
+_SHORT_WORDS = 4  # a whole sentence this short ("You should.") says nothing of the call but the phrase
+_SAID = "you said:"
 
 ColumnType = Literal["str", "float", "int", "bool", "timestamp", "date"]
 Value = str | float | int | bool | datetime | date | None
@@ -115,17 +120,37 @@ class ExportTables:
         self.turns.rows += [(sid, s.speaker, _t(s.start), _t(s.end), _t(s.end - s.start))
                             for s in sorted(stored.spans, key=lambda s: (s.start, s.speaker))]
         flags = [(f, "added_by_rep" if f.added else "") for f in kept] + [(f, "not_pushy") for f in not_pushy]
+        quoted: set[str] = set()  # the phrases kept, which a prompt's reason may quote
         for f, mark in sorted(flags, key=lambda fm: fm[0].start):
-            row: tuple[Value, ...] = (sid, f.speaker, _t(f.start), _t(f.end), f.category, f.match, f.prompt, mark,
+            match = f.match if self.transcripts or _a_phrase(f) else ""
+            quoted.add(normalised(match))
+            row: tuple[Value, ...] = (sid, f.speaker, _t(f.start), _t(f.end), f.category, match, f.prompt, mark,
                                       _counted(f, mark))
             self.flags.rows.append(row + ((flag_sentence(f),) if self.transcripts else ()))
-        self.prompts.rows += [(sid, _t(p.time), p.kind, p.category, p.reason, p.text) for p in stored.prompts]
+        self.prompts.rows += [(sid, _t(p.time), p.kind, p.category,
+                               p.reason if self.transcripts or _quotes_only(p, quoted) else WORDS_GONE_REASON, p.text)
+                              for p in stored.prompts]
         if self.segments is not None:
             self.segments.rows += [(sid, g.speaker, _t(g.start), _t(g.end), g.text) for g in stored.segments]
 
     def counts(self) -> dict[str, int]:
         """Rows per table, by name."""
         return {t.name: len(t.rows) for t in self.tables}
+
+
+def _a_phrase(flag: Flag) -> bool:
+    """A flag's words are a rulebook phrase ("the next step is"), kept without the transcripts; not a sentence of
+    the call (the model layer flags a whole sentence, and a line the rep marked is theirs), which is what was said."""
+    if flag.added:
+        return False
+    return len(flag.match.split()) <= _SHORT_WORDS or normalised(flag.match) != normalised(flag_sentence(flag))
+
+
+def _quotes_only(prompt: Prompt, kept: set[str]) -> bool:
+    """A prompt's reason quotes no more of the call than the phrases kept ("you said: 'the next step is'")."""
+    if prompt.kind != "phrase" or not prompt.reason.startswith(_SAID):
+        return True
+    return normalised(prompt.reason[len(_SAID):].strip().strip("'")) in kept - {""}
 
 
 def _counted(flag: Flag, mark: str) -> bool:
