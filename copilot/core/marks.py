@@ -103,7 +103,7 @@ def marks_flag(mark: Mark, flag: Flag) -> bool:
     """``mark`` is about ``flag``: the same phrase at (about) the same time."""
     if mark.kind == "not_example":
         return (normalised(flag.match) == normalised(mark.match) and abs(flag.start - mark.start) <= _SAME_TIME_S)
-    return flag.added and normalised(flag.match) == mark.key and abs(flag.start - mark.start) <= _SAME_TIME_S
+    return flag.added and _covers(flag, mark)
 
 
 def settles(mark: Mark, flag: Flag) -> bool:
@@ -113,7 +113,12 @@ def settles(mark: Mark, flag: Flag) -> bool:
 
 
 def marked_flags(flags: Sequence[Flag], marks: Sequence[Mark]) -> tuple[list[Flag], list[Flag]]:
-    """A call's flags as the rep judged them, in time order, and the flags they marked wrong (left out)."""
+    """A call's flags as the rep judged them, in time order, and the flags they marked wrong (left out).
+
+    Of two marks of one sentence at one moment the later stands, as in :func:`taught`. A missed line the call's
+    flags cover (the call was analysed again by a detector that had learnt it) is shown as the rep's, so the
+    review offers its Undo, not "Not pushy" on their own example."""
+    marks = _latest(marks)
     wrong = [m for m in marks if m.kind == "not_example"]
     kept: list[Flag] = []
     cleared: list[Flag] = []
@@ -123,9 +128,29 @@ def marked_flags(flags: Sequence[Flag], marks: Sequence[Mark]) -> tuple[list[Fla
     cleared += [Flag("rep", m.start, m.end, m.category, m.match, m.line, m.prompt) for m in wrong
                 if not any(marks_flag(m, f) for f in cleared)]
     for m in marks:
-        if m.kind == "example" and not any(_covers(f, m) for f in kept):
+        if m.kind != "example":
+            continue
+        at = next((i for i, f in enumerate(kept) if _covers(f, m)), None)
+        if at is None:
             kept.append(Flag("rep", m.start, m.end, m.category, m.match, m.line, m.prompt, added=True))
+        else:
+            kept[at] = replace(kept[at], added=True)
     return sorted(kept, key=lambda f: f.start), cleared
+
+
+def _latest(marks: Sequence[Mark]) -> list[Mark]:
+    """The marks without those a later mark of the same sentence at the same moment overrides ("pushy", then "not
+    pushy"); two phrases of one sentence marked not pushy both stand."""
+    out: list[Mark] = []
+    for m in marks:
+        out = [x for x in out if not _overrides(m, x)] + [m]
+    return out
+
+
+def _overrides(later: Mark, mark: Mark) -> bool:
+    same = later.key == mark.key and later.session == mark.session and abs(later.start - mark.start) <= _SAME_TIME_S
+    both_phrases = later.kind == mark.kind == "not_example" and normalised(later.match) != normalised(mark.match)
+    return same and not both_phrases
 
 
 def taught(rulebook: Rulebook, marks: Sequence[Mark]) -> Rulebook:

@@ -18,11 +18,9 @@ from copilot.core.facts import HIGH_REP_SHARE, IDEAL_REP_SHARE, LONG_PITCH_S, TA
 from copilot.core.phrases import PhraseDetector
 from copilot.core.talk import TalkSummary
 
-# No transcript line is longer: Whisper decodes 30 s at a time (two hand-back phrases of one text this close are
-# one line's).
-LINE_SPAN_S = 30.0
+LINE_SLACK_S = 0.5  # a phrase's word times may start a little before its line's (Whisper's timings differ)
 
-__all__ = ["Number", "FlaggedLine", "LINE_SPAN_S", "rolling_share", "numbers",
+__all__ = ["Number", "FlaggedLine", "LINE_SLACK_S", "rolling_share", "numbers",
            "supportive_lines", "flagged_lines", "whole_sentences", "clock"]
 
 Rating = Literal["good", "watch", "poor", ""]
@@ -108,18 +106,27 @@ def supportive_lines(segments: Sequence[Segment], detector: PhraseDetector) -> l
     return out
 
 
-def supportive_count(supportive: Sequence[SupportiveLine]) -> int:
+def supportive_count(supportive: Sequence[SupportiveLine], segments: Sequence[Segment]) -> int:
     """How many of the rep's lines handed the choice back: a line with two such phrases ("What would you need to
     see to move forward on your own terms?") is one line, as the review's number says. Each phrase has its own
-    time (from the words), so the phrases of one line are those with its text less than a line's length apart
-    (store/progress.py counts them the same way in SQL)."""
-    last: dict[str, float] = {}  # each text's latest phrase so far
-    lines = 0
-    for x in sorted((x for x in supportive if x.speaker == "rep"), key=lambda x: x.start):
-        if x.text not in last or x.start - last[x.text] >= LINE_SPAN_S:
-            lines += 1
-        last[x.text] = x.start
-    return lines
+    time (from the words), so a phrase belongs to the rep's transcript line it starts in (``segments``: the
+    call's, kept with their times when retention deletes their words); one in no line counts on its own.
+    store/progress.py counts them the same way in SQL."""
+    rep = sorted((g for g in segments if g.speaker == "rep"), key=lambda g: g.start)
+    starts = [g.start for g in rep]
+    lines: set[int] = set()
+    alone = 0
+    for x in supportive:
+        if x.speaker != "rep":
+            continue
+        # The earliest line that holds it, as the SQL picks (lines start before it ends; few are long).
+        held = next((k for k in range(bisect_right(starts, x.start + LINE_SLACK_S))
+                     if x.start <= rep[k].end + LINE_SLACK_S), None)
+        if held is None:
+            alone += 1
+        else:
+            lines.add(held)
+    return len(lines) + alone
 
 
 def numbers(talk: TalkSummary | None, flags: Sequence[Flag], supportive: int) -> list[Number]:

@@ -161,7 +161,8 @@ def remarked(review: Review, marks: Sequence[Mark]) -> Review:
     stored = replace(review.stored, flags=flags)
     lines = ([] if review.words_left_out
              else flagged_lines(whole_sentences(stored.segments), flags, cleared, stored.answers, review.supportive))
-    return replace(review, stored=stored, numbers=_numbers(stored, supportive_count(review.supportive)), lines=lines,
+    handed_back = supportive_count(review.supportive, stored.segments)
+    return replace(review, stored=stored, numbers=_numbers(stored, handed_back), lines=lines,
                    marks=tuple(marks), cleared=tuple(cleared))
 
 

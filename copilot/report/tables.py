@@ -113,7 +113,7 @@ class ExportTables:
         kept, not_pushy = marked_flags(stored.flags, marks)
         # As the review counts them: kept with the call; a call stored before they were kept has them found again
         # from its transcript (core/scorecard.py supportive_lines), without building each line.
-        supportive = (supportive_count(stored.supportive) if stored.supportive is not None
+        supportive = (supportive_count(stored.supportive, stored.segments) if stored.supportive is not None
                       else sum(1 for g in stored.segments
                                if g.speaker == "rep" and self.detector.count_supportive(g.text)))
         self.sessions.rows.append(_session_row(stored, kept, len(not_pushy), supportive))

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from copilot.core.events import Flag, Prompt, SpeechSpan, SupportiveLine
-from copilot.core.scorecard import LINE_SPAN_S
+from copilot.core.scorecard import LINE_SLACK_S
 from copilot.core.talk import TalkSummary
 
 __all__ = ["CallRow", "PromptInputs", "call_rows", "flags_of", "prompt_inputs", "unknown_supportive"]
@@ -51,10 +51,11 @@ _CALLS = f"""
 SELECT s.id, s.started, s.name, s.source, s.kind, s.duration_s, s.rep_voice, s.rep_guessed, s.excluded,
        s.supportive_known,
        (SELECT count(*) FROM flags f WHERE f.session_id = s.id AND f.speaker = 'rep'),
-       (SELECT count(*) FROM supportive x WHERE x.session_id = s.id AND x.speaker = 'rep' AND NOT EXISTS (
-            SELECT 1 FROM supportive y WHERE y.session_id = x.session_id AND y.speaker = 'rep' AND y.text = x.text
-            AND (y.start < x.start OR (y.start = x.start AND y.rowid < x.rowid))
-            AND x.start - y.start < {LINE_SPAN_S})),
+       (SELECT count(DISTINCT coalesce(
+            (SELECT g.rowid FROM segments g WHERE g.session_id = x.session_id AND g.speaker = 'rep'
+             AND x.start BETWEEN g.start - {LINE_SLACK_S} AND g."end" + {LINE_SLACK_S} ORDER BY g.start LIMIT 1),
+            -x.rowid))
+        FROM supportive x WHERE x.session_id = s.id AND x.speaker = 'rep'),
        {_number("rep_s")}, {_number("prospect_s")}, {_number("rep_share")}, {_number("longest_rep_monologue_s")},
        {_number("patience_s")}, {_number("rep_questions")}
 FROM sessions s

@@ -88,10 +88,14 @@ class Marking:
         if mark is None:
             return
         self.examples().remove(mark)
+        after = remarked(review, self.examples().of(review.stored.row.id))
         what = "is flagged again" if mark.kind == "not_example" else "is no longer flagged"
-        self._show(remarked(review, self.examples().of(review.stored.row.id)),
-                   f"Undone: “{flag_sentence(flag) if mark.kind == 'not_example' else mark.sentence}” {what}, "
-                   "and your detector no longer learns from it.")
+        if mark.kind == "example" and any(f.start == flag.start and f.match == flag.match for f in after.flags):
+            # The call was analysed again by a detector that had learnt this line: its own flag stays.
+            what = ("stays flagged in this call, whose analysis had learnt it from you (analyse the call again to "
+                    "judge it without)")
+        self._show(after, f"Undone: “{flag_sentence(flag) if mark.kind == 'not_example' else mark.sentence}” {what}, "
+                          "and your detector no longer learns from it.")
 
     def ask_missed(self, line: int) -> None:
         """Ask which words of the line were pushy (a sentence, or a part of one, if it has several) and what kind

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from copilot.core.events import Flag, Segment
 from copilot.core.marks import Mark, marked_flags, missed_mark, parts_of, taught, wrong_mark
 from copilot.core.phrases import PhraseDetector
@@ -126,7 +128,7 @@ def test_a_part_marked_pushy_is_the_example_and_a_later_flag_of_its_whole_senten
         c for c in book.categories if c.name == "closing_pressure").examples
     by_model = Flag("rep", 10.0, 15.0, "closing_pressure", whole, whole, "This may not be a fit.")
     kept, _ = marked_flags([by_model], [mark])
-    assert kept == [by_model]  # not counted twice
+    assert kept == [replace(by_model, added=True)]  # not counted twice, and shown as the rep's (its Undo offered)
     other = Flag("rep", 10.0, 11.0, "owning_the_path", "two weeks ahead", whole, "What do you want to do next?")
     kept, _ = marked_flags([other], [mark])
     assert len(kept) == 2 and kept[1].added  # a flag of another phrase does not stand for it
@@ -134,3 +136,19 @@ def test_a_part_marked_pushy_is_the_example_and_a_later_flag_of_its_whole_senten
                        "", "call")
     word_in_word = Flag("rep", 1.0, 3.0, "closing_pressure", "sign today", "Let's design today.", "")
     assert len(marked_flags([word_in_word], [sign])[0]) == 2  # "sign today" is not words of "design today"
+
+
+def test_a_later_mark_of_a_sentence_overrides_the_earlier_and_two_phrases_marked_both_stand() -> None:
+    line = Segment("rep", 10.0, 14.0, "Let's get the rollout booked for Monday.", True)
+    pushy = missed_mark(line, line.text, "owning_the_path", "What do you want to do next?", "call")
+    flag = Flag("rep", 10.0, 14.0, "owning_the_path", line.text, line.text, "What do you want to do next?")
+    not_pushy = wrong_mark(flag, "call", line.text)
+    kept, cleared = marked_flags([flag], [pushy, not_pushy])  # an older file holds both: the later stands
+    assert kept == [] and cleared == [flag]
+    kept, cleared = marked_flags([flag], [not_pushy, pushy])
+    assert kept == [replace(flag, added=True)] and cleared == []
+    two = Segment("rep", 20.0, 24.0, "The next step is a call, and I'll send over the agreement.", True)
+    a = Flag("rep", 20.0, 20.6, "owning_the_path", "The next step is", two.text, "Over to you?")
+    b = Flag("rep", 20.4, 21.2, "owning_the_path", "I'll send over the agreement", two.text, "Over to you?")
+    kept, cleared = marked_flags([a, b], [wrong_mark(a, "call", two.text), wrong_mark(b, "call", two.text)])
+    assert kept == [] and cleared == [a, b]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from copilot.core.events import Flag, Segment, Speaker, SpeechSpan, Word
@@ -144,7 +146,7 @@ def test_the_lines_that_handed_the_choice_back_carry_their_phrases_and_count_onc
                 Segment("rep", 5.5, 7.0, "The next step is a pilot.", True)]
     found = supportive_lines(segments, detector)
     assert [x.match for x in found] == ["What would you need", "on your own terms"]  # the buyer's line is not the rep's
-    assert supportive_count(found) == 1  # one line, two phrases
+    assert supportive_count(found, segments) == 1  # one line, two phrases
     lines = flagged_lines(segments, [], supportive=found)
     assert [len(line.supportive) for line in lines] == [2, 0, 0]
     html = transcript_html(lines)
@@ -157,9 +159,15 @@ def test_phrases_of_one_line_count_once_though_each_has_its_own_time() -> None:
     from copilot.core.events import SupportiveLine
 
     text = "What would you need to see to move forward on your own terms?"
+    lines = [Segment("rep", 0.0, 5.0, text, True), Segment("rep", 94.8, 99.0, text, True),
+             Segment("rep", 99.8, 101.0, "It's your call.", True)]
     said = [SupportiveLine("rep", 0.0, 1.35, "What would you need", text),
             SupportiveLine("rep", 3.15, 4.5, "on your own terms", text),
             SupportiveLine("rep", 95.0, 96.0, "What would you need", text),  # the same line said again later
-            SupportiveLine("rep", 96.5, 97.0, "your call", "It's your call."),
+            SupportiveLine("rep", 99.6, 100.0, "your call", "It's your call."),  # its words a little early
+            SupportiveLine("rep", 200.0, 201.0, "no pressure", "No pressure."),  # in no line kept: on its own
             SupportiveLine("prospect", 99.0, 99.5, "your call", "Your call.")]
-    assert supportive_count(said) == 3
+    assert supportive_count(said, lines) == 4
+    # Retention deletes the words and keeps the times: the count stays.
+    gone = [replace(x, match="", text="") for x in said]
+    assert supportive_count(gone, [replace(g, text="") for g in lines]) == 4

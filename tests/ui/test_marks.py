@@ -11,12 +11,13 @@ from pytestqt.qtbot import QtBot
 
 from copilot.cli import main
 from copilot.core.events import Segment, SpeechSpan
-from copilot.core.marks import wrong_mark
+from copilot.core.marks import flag_sentence, missed_mark, wrong_mark
 from copilot.core.phrases import PhraseDetector
 from copilot.core.rulebook import Rulebook
 from copilot.core.session import Session
 from copilot.report.html import report_html
 from copilot.report.review import Review, build_review, stored_json
+from copilot.report.transcript import transcript_html
 from copilot.scripted.hour import hour_of_calls
 from copilot.store.my_examples import MyExamples
 from copilot.store.sqlite import SessionStore
@@ -165,9 +166,25 @@ def test_a_part_of_a_sentence_can_be_marked_pushy_alone(
     assert MyExamples.load().marks[0].sentence == part
     from html import escape
 
-    from copilot.report.transcript import transcript_html
-
     assert f'<span class="flagged">{escape(part)}</span>' in transcript_html(window.review.lines)
+
+
+def test_a_line_marked_pushy_that_the_call_now_flags_itself_keeps_its_undo(qtbot: QtBot, store: SessionStore) -> None:
+    # The rep marked a line pushy, then analysed the call again with the detector that had learnt it: the call's
+    # own flag now stands for the mark, shown as the rep's (Undo), not with "Not pushy" on their own example.
+    review = review_of(store)
+    i = first_flagged(review)
+    line, flag = review.lines[i].segment, review.lines[i].flags[0]
+    MyExamples.load().add(missed_mark(line, flag_sentence(flag, line.text), flag.category, flag.prompt,
+                                      review.stored.row.id))
+    review = review_of(store)
+    n = len(review.flags)
+    window = ReviewWindow(review, store)
+    qtbot.addWidget(window)
+    assert review.lines[i].flags[0].added and f"unmark:{i}.0" in transcript_html(review.lines, markable=True)
+    said = click(qtbot, window, f"unmark:{i}.0")
+    assert "stays flagged in this call" in said and len(window.review.flags) == n
+    assert MyExamples.load().marks == [] and not window.review.lines[i].flags[0].added
 
 
 def test_a_mark_survives_this_is_me_and_the_flag_marked_wrong_does_not_come_back(tmp_path: Path) -> None:
