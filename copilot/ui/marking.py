@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QInputDialog, QWidget
 
 from copilot.core.events import Flag
 from copilot.core.marks import Mark, flag_sentence, missed_mark, parts_of, wrong_mark
+from copilot.core.taught import normalised
 from copilot.errors import UserError
 from copilot.report.review import Review, remarked
 from copilot.store.my_examples import MyExamples
@@ -65,8 +66,12 @@ class Marking:
         at = review.lines[line]
         f = at.flags[flag]
         mark = wrong_mark(f, review.stored.row.id, at.segment.text)
+        # A phrase marked excuses that phrase only (Rulebook.mine_phrases): another push in its sentence still flags.
+        whole = normalised(f.match) == mark.key
+        again = (f"will not flag “{mark.sentence}” again" if whole
+                 else f"will not flag “{f.match}” in “{mark.sentence}” again")
         self._keep(mark, f"Marked “{f.match}” not pushy: it is left out of this call's numbers, and your detector "
-                         f"will not flag “{mark.sentence}” again. Undo is beside it.")
+                         f"{again}. Undo is beside it.")
         return mark
 
     def missed(self, line: int, category: str, sentence: str | None = None) -> Mark:

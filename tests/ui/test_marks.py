@@ -77,6 +77,8 @@ def test_marking_a_flag_wrong_removes_it_from_the_calls_numbers_and_survives_reo
     flag = review.lines[i].flags[0]
     said = click(qtbot, window, f"wrong:{i}.0")
     assert "not pushy" in said and flag.match in said and window.status.text() == said
+    # The phrase, not the whole sentence, is what the detector will not flag again (another push in it still flags).
+    assert f"will not flag “{flag.match}” in “" in said
     assert f"({n - 1} in all)" in directive(window.review)
     value = window.number_labels[[x.label for x in window.review.numbers].index("Directive phrases")][1]
     assert value.text() == directive(window.review)  # the window shows the new number
