@@ -181,8 +181,12 @@ def test_a_recording_cut_short_is_analysed_as_far_as_it_goes_and_says_so(tmp_pat
     sid = json.loads(copilot("sessions", "--db", str(tmp_path / "s.db"), "--json").stdout)[0]["id"]
     kept = json.loads(copilot("report", sid, "--db", str(tmp_path / "s.db"), "--json", "-").stdout)
     assert kept["cut_short"].startswith("call.wav ends at 0:03")  # the review says it too, not only the analysis
-    r = copilot("analyze", str(whole), "--db", str(tmp_path / "s.db"))
-    assert r.returncode == 0 and "cut short" not in r.stdout
+    cut.write_bytes(whole.read_bytes())  # the copy finished: the same file, whole, analysed again
+    r = copilot("analyze", str(cut), "--db", str(tmp_path / "s.db"))
+    assert r.returncode == 0 and "ends at" not in r.stdout
+    assert f"analysed before while it was cut short (call {sid}" in r.stdout
+    rows = json.loads(copilot("sessions", "--db", str(tmp_path / "s.db"), "--json").stdout)
+    assert [(row["id"], round(row["duration_s"])) for row in rows] == [(sid, 6)]
 
 
 def test_a_broken_database_is_reported_before_any_transcription(tmp_path: Path) -> None:

@@ -66,7 +66,8 @@ def run_analyze(args: argparse.Namespace) -> int:
     hide = redactor(getattr(args, "redact", True))
     recording = recording_hash(Path(args.call or args.rep), None if args.call else Path(args.prospect))
     with SessionStore(args.db) as store:  # a bad database fails now, not after the decoding or the transcription
-        before = store.analysed_before(recording)
+        earlier = store.analysed_before(recording.whole, recording.head)
+        before, was_cut = earlier if earlier is not None else (None, False)
         audio = load_recording(args.call, rep_channel=args.rep_channel, rep=args.rep, prospect=args.prospect)
         if not isinstance(audio, MixedAudio) and (getattr(args, "rep_voice", None)
                                                   or getattr(args, "rep_speaker", None)):
@@ -79,9 +80,9 @@ def run_analyze(args: argparse.Namespace) -> int:
         try:
             if isinstance(audio, MixedAudio):
                 # The voice the rep said was theirs last time, unless they say now (the split is the same each time).
-                earlier = (store.rep_voice_said(before.id) if before is not None and not any(
+                said = (store.rep_voice_said(before.id) if before is not None and not any(
                     getattr(args, a, None) for a in ("rep_voice", "rep_speaker", "voices")) else None)
-                analysis = _analyze_mixed(audio, engine, detector, choice.label, bar, args, hide, earlier)
+                analysis = _analyze_mixed(audio, engine, detector, choice.label, bar, args, hide, said)
             else:
                 analysis = analyze_call(audio, engine, detector, model=choice.label, progress=bar,
                                         echo=args.echo_cancel)
@@ -101,7 +102,8 @@ def run_analyze(args: argparse.Namespace) -> int:
                 voice_turns=voices.turns if voices is not None else (), rep_voice=voices.rep if voices else 0,
                 rep_guessed=voices.guess if voices else False, supportive=analysis.supportive,
                 hidden=analysis.hidden if analysis.hidden is not None else "off", answers=analysis.answers,
-                started=when if before is None or started is not None else None, recording=recording,
+                started=when if before is None or started is not None else None, recording=recording.whole,
+                recording_head=recording.head,
                 replaces=before.id if before is not None else None, cut_short=" ".join(audio.cut_short))
         except StoreError as e:
             store_error = e
@@ -112,7 +114,7 @@ def run_analyze(args: argparse.Namespace) -> int:
     for cut in audio.cut_short:  # the numbers above are of what was there, not of the whole call
         print(f"  {cut}", file=out)
     replaced = before is not None and analysis.session_id == before.id  # not if it was deleted meanwhile
-    for line in (dated, replaced_sentence(before, new_date=started is not None) if replaced and before else None):
+    for line in (dated, replaced_sentence(before, started is not None, was_cut) if replaced and before else None):
         if line is not None and store_error is None:
             print(f"  {line}", file=out)
     if store_error is not None:

@@ -3,45 +3,60 @@
 A rep analyses a recording again after marking flags, after a wrong guess of which voice is theirs, or just
 by running the same command twice. Stored twice, the call would count twice in Progress, and nothing would
 say so. A recording is known again by what its bytes hash to (not its name: a copy or a renamed file is the
-same call; a file cut or re-encoded is not).
+same call; a file re-encoded is not). A file analysed while it was cut short (a copy not finished) and again
+once whole is known by its first bytes: the earlier analysis looked cut short, and the two begin alike.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from copilot.store.sqlite import SessionRow
 
-__all__ = ["recording_hash", "replaced_sentence"]
+__all__ = ["Fingerprint", "recording_hash", "replaced_sentence"]
 
 _BLOCK = 1 << 20  # read a megabyte at a time (hashlib.file_digest is Python 3.11's; 3.10 is supported)
+_HEAD = 1 << 16  # the first bytes a cut copy shares with its whole file (64 KB: seconds of any codec a call uses)
 
 
-def recording_hash(rep_or_call: Path, prospect: Path | None = None) -> str:
-    """What the recording's bytes hash to: one file, or the rep's and the buyer's in that order ('' when a file
-    cannot be read now; the analysis then stores the call as new)."""
+@dataclass(frozen=True)
+class Fingerprint:
+    """What a recording's bytes hash to ('' when a file cannot be read now: the analysis stores the call as new)."""
+
+    whole: str  # all of its bytes
+    head: str  # its first bytes (a cut copy of it begins the same)
+
+
+def recording_hash(rep_or_call: Path, prospect: Path | None = None) -> Fingerprint:
+    """What the recording's bytes hash to: one file, or the rep's and the buyer's in that order."""
     parts: Sequence[Path] = (rep_or_call,) if prospect is None else (rep_or_call, prospect)
-    whole = hashlib.sha256()
+    whole, head = hashlib.sha256(), hashlib.sha256()
     try:
         for path in parts:
             one = hashlib.sha256()
             with path.open("rb") as f:
+                first = True
                 while block := f.read(_BLOCK):
                     one.update(block)
+                    if first:
+                        head.update(hashlib.sha256(block[:_HEAD]).digest())
+                        first = False
             whole.update(one.digest())
     except OSError:
-        return ""
-    return "sha256:" + whole.hexdigest()
+        return Fingerprint("", "")
+    return Fingerprint("sha256:" + whole.hexdigest(), "sha256:" + head.hexdigest())
 
 
-def replaced_sentence(before: SessionRow, new_date: bool = False) -> str:
+def replaced_sentence(before: SessionRow, new_date: bool = False, was_cut: bool = False) -> str:
     """What the rep is told when this analysis replaced an earlier one of the same recording (``new_date``: the
-    rep gave the call a date this time)."""
+    rep gave the call a date this time; ``was_cut``: the earlier one was of the file while it was cut short)."""
     name = f' "{before.name}"' if before.name else ""
     kept = "Its name and your marks on it stay" if new_date else "Its name, date and your marks on it stay"
-    return (f"This recording was analysed before (call {before.id}{name}); this analysis replaced that one, "
+    when = "while it was cut short " if was_cut else ""
+    return (f"This recording was analysed before {when}(call {before.id}{name}); this analysis replaced that one, "
             f"so the call counts once. {kept}.")

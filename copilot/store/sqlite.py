@@ -137,12 +137,14 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX answers_session ON answers(session_id, start);
     """,
     # 9: what an analysed recording's bytes hash to ('' = not known: a live call, or analysed before this), so a
-    # recording analysed again replaces its earlier analysis instead of counting twice in Progress; and why its
-    # recording looks cut short ('' = it looks whole, or not known), so the review says its numbers are partial
+    # recording analysed again replaces its earlier analysis instead of counting twice in Progress; why its
+    # recording looks cut short ('' = it looks whole, or not known), so the review says its numbers are partial;
+    # and what its first bytes hash to, so the whole file analysed after a cut copy of it replaces that one
     """
     ALTER TABLE sessions ADD COLUMN recording TEXT NOT NULL DEFAULT '';
     CREATE INDEX sessions_recording ON sessions(recording) WHERE recording != '';
     ALTER TABLE sessions ADD COLUMN cut_short TEXT NOT NULL DEFAULT '';
+    ALTER TABLE sessions ADD COLUMN recording_head TEXT NOT NULL DEFAULT '';
     """,
 )
 
@@ -394,13 +396,15 @@ class SessionStore:
                       rep_voice: int = 0, rep_guessed: bool = False,
                       supportive: Sequence[SupportiveLine] | None = None, started: datetime | None = None,
                       hidden: Hidden | HiddenLater = "later", answers: Sequence[Answer] = (),
-                      recording: str = "", replaces: str | None = None, cut_short: str = "") -> str:
+                      recording: str = "", replaces: str | None = None, cut_short: str = "",
+                      recording_head: str = "") -> str:
         """A whole finished analysis as one session, written in one transaction: a crash or a full disk leaves
         all of it or none (``supportive``: its autonomy-supportive lines; None: not known, found later from the
         transcript; ``started``: when the call began, if not now: a call analysed from a recording, or a store
         made for a test or a measurement; ``hidden``: as for :meth:`create_session`; ``answers``: the rep's
-        answers to the buyer's requests for advice; ``recording``: what the recording hashes to, see
-        :meth:`analysed_before`; ``cut_short``: why the recording looks cut short, '' if it looks whole).
+        answers to the buyer's requests for advice; ``recording`` and ``recording_head``: what the recording and
+        its first bytes hash to, see :meth:`analysed_before`; ``cut_short``: why the recording looks cut short, ''
+        if it looks whole).
 
         ``replaces``: the id of an earlier analysis of the same recording. It goes, and this one takes its id
         (the rep's marks name it), its name, whether it is left out of Progress and, without ``started``, its
@@ -417,8 +421,8 @@ class SessionStore:
                 started = started or datetime.fromisoformat(str(before[2]))
                 self.db.execute("DELETE FROM sessions WHERE id = ?", (replaces,))
             sid = self._new_session(source, kind, model, started, hidden, sid=replaces)
-            self.db.execute("UPDATE sessions SET recording = ?, cut_short = ?, name = ?, excluded = ? WHERE id = ?",
-                            (recording, cut_short, *kept, sid))
+            self.db.execute("UPDATE sessions SET recording = ?, recording_head = ?, cut_short = ?, name = ?, "
+                            "excluded = ? WHERE id = ?", (recording, recording_head, cut_short, *kept, sid))
             self._add_rows(sid, spans, segments, flags, prompts)
             self._put_answers(sid, answers)
             if voice_turns:
@@ -431,15 +435,20 @@ class SessionStore:
             self.checkpoint()  # the earlier analysis's words leave the write-ahead log too
         return sid
 
-    def analysed_before(self, recording: str) -> SessionRow | None:
-        """The stored analysis of a recording with these bytes (``recording``: what they hash to), if any."""
+    def analysed_before(self, recording: str, head: str = "") -> tuple[SessionRow, bool] | None:
+        """The stored analysis of a recording with these bytes (``recording``: what they hash to), or else of a
+        copy of it that was cut short (``head``: what its first bytes hash to), if any; and whether it was that."""
         if not recording:
             return None
+        columns = "id, started, duration_s, source, kind, model, name, rep_share, ended, rep_guessed, excluded"
         with self._errors("read"):
-            row = self.db.execute("SELECT id, started, duration_s, source, kind, model, name, rep_share, ended, "
-                                  "rep_guessed, excluded FROM sessions WHERE recording = ? "
+            row = self.db.execute(f"SELECT {columns} FROM sessions WHERE recording = ? "
                                   "ORDER BY started DESC, id DESC", (recording,)).fetchone()
-            return None if row is None else _session_row(row)
+            if row is not None:
+                return _session_row(row), False
+            row = (self.db.execute(f"SELECT {columns} FROM sessions WHERE recording_head = ? AND cut_short != '' "
+                                   "ORDER BY started DESC, id DESC", (head,)).fetchone() if head else None)
+            return None if row is None else (_session_row(row), True)
 
     def rep_voice_said(self, session_id: str) -> int | None:
         """The voice of a mixed recording the rep said was theirs ("This is me", ``sessions me``, --rep-speaker,

@@ -141,8 +141,18 @@ def test_an_analysis_that_replaces_an_earlier_one_takes_its_id_name_date_and_exc
                                     started=when, recording="sha256:ab")
         store.rename(first, "Acme")
         store.set_excluded(first, True)
-        assert store.analysed_before("sha256:ab") is not None and store.analysed_before("") is None
+        found = store.analysed_before("sha256:ab")
+        assert found is not None and found[0].id == first and not found[1] and store.analysed_before("") is None
         assert store.analysed_before("sha256:cd") is None
+        cut = store.save_analysis("cut.opus", "analyze", "tiny.en", 3.0, TALK, [], [], [], [], recording="sha256:c1",
+                                  recording_head="sha256:h", cut_short="cut.opus ends at 0:03 ...")
+        found = store.analysed_before("sha256:whole", "sha256:h")  # the whole file, after its cut copy
+        assert found is not None and found[0].id == cut and found[1]
+        store.delete(cut)
+        whole = store.save_analysis("w.opus", "analyze", "tiny.en", 3.0, TALK, [], [], [], [], recording="sha256:w2",
+                                    recording_head="sha256:h2")
+        assert store.analysed_before("sha256:other", "sha256:h2") is None  # a whole one: only its bytes match
+        store.delete(whole)
         again = store.save_analysis("call copy.opus", "analyze", "small.en", 11.0, TALK, [],
                                     [Segment("rep", 0.5, 3.0, "Hello there.", True)], [], [],
                                     recording="sha256:ab", replaces=first)
