@@ -189,6 +189,25 @@ def test_a_recording_cut_short_is_analysed_as_far_as_it_goes_and_says_so(tmp_pat
     assert [(row["id"], round(row["duration_s"])) for row in rows] == [(sid, 6)]
 
 
+def test_a_recording_of_a_call_also_coached_live_is_said_to_count_twice(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from copilot.core.talk import TalkSummary
+    from copilot.store.sqlite import SessionStore
+
+    db = tmp_path / "s.db"
+    with SessionStore(db) as store:  # the app coached the call live from 14:00
+        live = store.create_session("mic + call", "live", "tiny.en", started=datetime(2026, 11, 2, 14, 0).astimezone())
+        with store.db:
+            store.finish_session(live, 8.0, TalkSummary(rep_s=4.0, prospect_s=3.0, rep_share=0.57), None)
+    call = write_wav(tmp_path / "call.wav", [tone(6.0, 16_000), tone(6.0, 16_000, hz=330.0)], 16_000)
+    r = copilot("analyze", str(call), "--db", str(db), "--started", "2026-11-02 14:00")
+    assert r.returncode == 0, r.stderr
+    assert f"A live session was coached at that time (call {live}, 2026-11-02 14:00)" in r.stdout
+    r = copilot("analyze", str(call), "--db", str(db), "--started", "2026-11-03 09:00")
+    assert r.returncode == 0 and "A live session" not in r.stdout
+
+
 def test_a_broken_database_is_reported_before_any_transcription(tmp_path: Path) -> None:
     db = tmp_path / "s.db"
     db.write_text("garbage" * 200)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from copilot.commands.call_date import call_started, parse_started
-from copilot.commands.same_recording import recording_hash, replaced_sentence
+from copilot.commands.same_recording import coached_live_then, recording_began, recording_hash, replaced_sentence
 from copilot.errors import UserError
 from copilot.pipeline.offline import Progress
 from copilot.report.jsonfile import json_target, write_json
@@ -107,6 +107,13 @@ def run_analyze(args: argparse.Namespace) -> int:
                 replaces=before.id if before is not None else None, cut_short=" ".join(audio.cut_short))
         except StoreError as e:
             store_error = e
+        twice = None
+        if store_error is None:
+            began = when or recording_began(Path(args.call or args.rep), analysis.duration_s)
+            try:
+                twice = coached_live_then(store.sessions(), began, analysis.duration_s)
+            except StoreError:
+                twice = None  # a warning only: the analysis is saved
     if json_out is not None:
         write_json(json_out, analysis.as_json())
     print(summary(analysis), file=sys.stderr if json_out == "-" else sys.stdout)
@@ -114,7 +121,8 @@ def run_analyze(args: argparse.Namespace) -> int:
     for cut in audio.cut_short:  # the numbers above are of what was there, not of the whole call
         print(f"  {cut}", file=out)
     replaced = before is not None and analysis.session_id == before.id  # not if it was deleted meanwhile
-    for line in (dated, replaced_sentence(before, started is not None, was_cut) if replaced and before else None):
+    for line in (dated, replaced_sentence(before, started is not None, was_cut) if replaced and before else None,
+                 twice):
         if line is not None and store_error is None:
             print(f"  {line}", file=out)
     if store_error is not None:
