@@ -41,8 +41,10 @@ def test_prune_deletes_the_old_transcripts_and_says_what_went(db: str, capsys: p
     assert out.startswith("Deleted the transcripts of 1 call older than your setting (transcripts are kept 90 days)")
     assert UNIQUE.encode() not in raw(db)
     assert main(["sessions", "prune", "--db", db, "--keep-days", "2"]) == 0
-    assert "Deleted the transcripts of 1 call" in capsys.readouterr().out
+    assert capsys.readouterr().out.startswith("Deleted the transcripts of 1 call older than 2 days:")  # not "setting"
     assert main(["sessions", "prune", "--db", db, "--keep-days", "2"]) == 0
+    assert capsys.readouterr().out.startswith("No transcript was older than 2 days; nothing was deleted.")
+    assert main(["sessions", "prune", "--db", db]) == 0
     assert capsys.readouterr().out.startswith("No transcript was old enough to delete")
 
 

@@ -104,6 +104,8 @@ def test_an_empty_store_and_one_call_read_as_sentences(tmp_path: Path, capsys: p
     SessionStore(db).close()  # made, as the first call makes it, and empty
     assert main(["progress", "--db", db]) == 0
     assert "No calls in Progress yet" in capsys.readouterr().out
+    assert main(["progress", "--db", db, "--since", "2026-01-01"]) == 0
+    assert "No calls in this range of days." in capsys.readouterr().out
     with SessionStore(db) as store:
         call(store, 0, 90.0)
     assert main(["progress", "--db", db]) == 0

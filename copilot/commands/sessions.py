@@ -111,7 +111,7 @@ def run_prune(args: argparse.Namespace) -> int:
         print("Transcripts are kept for good (your setting says never); nothing was deleted. "
               "`copilot sessions prune --keep-days N` deletes those older than N days.")
     else:
-        print(expired.sentence(retention.said))
+        print(expired.sentence(retention.said, given=args.keep_days is not None))
     return 0
 
 

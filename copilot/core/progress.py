@@ -235,6 +235,7 @@ class Progress:
     left_out: list[CallNumbers] = field(default_factory=list)  # the rep left them out
     silent: list[CallNumbers] = field(default_factory=list)  # nobody spoke: nothing to count
     prompts: AcrossCalls | None = None  # what the overlay's prompts did in the counted live calls (None: not read)
+    ranged: bool = False  # over the days the rep chose (--since, --until), not every call
 
     def of(self, key: Key) -> Series:
         """The series of one metric."""
@@ -245,8 +246,11 @@ class Progress:
         """One sentence: how the talk share moved, or how many calls it takes before Progress can say."""
         n = len(self.calls)
         if n == 0:
-            return ("No calls in Progress yet: coach a call live or analyse a recording, and each one shows here."
-                    if not self.left_out else "Every call in this range was left out of Progress.")
+            if self.left_out:
+                return "Every call in this range was left out of Progress."
+            if self.ranged:
+                return "No calls in this range of days."
+            return "No calls in Progress yet: coach a call live or analyse a recording, and each one shows here."
         change = self.of("share").change
         if change is not None:
             return change.sentence

@@ -67,5 +67,5 @@ class Retention:
 def expired_note(removed: str) -> str:
     """The one line a review or report shows for a call whose transcript was removed on ``removed`` (a date)."""
     day = removed[:10]
-    return (f"The transcript of this call was deleted on {day}, as your setting for keeping transcripts says; "
-            "its numbers, timeline, flags' times and prompts are kept.")
+    return (f"The transcript of this call was deleted on {day}, with the other old ones (your setting for keeping "
+            "transcripts, or `copilot sessions prune`); its numbers, timeline, flags' times and prompts are kept.")

@@ -99,4 +99,4 @@ def load_progress(store: SessionStore, marks: Sequence[Mark], since: date | None
     flags = store.flags_of(marked) if marked else {}
     counted = progress([call_numbers(r, by_session.get(r.id, ()), flags.get(r.id, ())) for r in rows])
     # What the prompts did, over the same calls (a call left out is left out here too).
-    return replace(counted, prompts=pooled_effects(store, counted.calls))
+    return replace(counted, prompts=pooled_effects(store, counted.calls), ranged=since is not None or until is not None)

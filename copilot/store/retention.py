@@ -38,15 +38,19 @@ class Expired:
     supportive: int
     audio_files: int
 
-    def sentence(self, kept: str) -> str:
-        """What was removed, in one sentence (``kept``: the setting in words, "kept 90 days")."""
+    def sentence(self, kept: str, given: bool = False) -> str:
+        """What was removed, in one sentence (``kept``: the setting in words, "kept 90 days"; ``given``: the days
+        were given for this once, ``--keep-days``, not the rep's setting)."""
+        days = kept.removeprefix("kept ")
+        older = f"older than {days}" if given else f"older than your setting (transcripts are {kept})"
         if not self.sessions:
-            return f"No transcript was old enough to delete (transcripts are {kept})."
+            return (f"No transcript was older than {days}; nothing was deleted." if given
+                    else f"No transcript was old enough to delete (transcripts are {kept}).")
         n = len(self.sessions)
         audio = f" and {self.audio_files} audio file{'s' if self.audio_files != 1 else ''}" if self.audio_files else ""
-        return (f"Deleted the transcripts of {n} call{'s' if n != 1 else ''} older than your setting (transcripts "
-                f"are {kept}): {self.segments:,} lines, the sentences of {self.flags:,} flags and "
-                f"{self.supportive:,} supportive lines{audio}; their numbers are kept.")
+        return (f"Deleted the transcripts of {n} call{'s' if n != 1 else ''} {older}: {self.segments:,} lines, the "
+                f"sentences of {self.flags:,} flags and {self.supportive:,} supportive lines{audio}; their numbers "
+                "are kept.")
 
 
 def expire_transcripts(db: sqlite3.Connection, before: str, marks: Sequence[Mark], today: str) -> Expired:
