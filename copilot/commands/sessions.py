@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,11 +29,11 @@ def run_sessions(args: argparse.Namespace) -> int:
     if not rows:
         print("No sessions yet: run `copilot analyze CALL` on a recording.")
         return 0
-    print(f"{'id':<22} {'started (UTC)':<20} {'length':>8} {'you':>5}  source")
+    print(f"{'id':<22} {'started':<17} {'length':>8} {'you':>5}  source")
     for r in rows:
         share = "-" if r.rep_share is None else f"{r.rep_share * 100:.0f}%" + ("?" if r.rep_guessed else "")
         out = " (left out of Progress)" if r.excluded else ""
-        print(f"{r.id:<22} {r.started[:19].replace('T', ' '):<20} {clock(r.duration_s):>8} {share:>5}  {r.label}{out}")
+        print(f"{r.id:<22} {_local(r.started):<17} {clock(r.duration_s):>8} {share:>5}  {r.label}{out}")
     if any(r.rep_guessed for r in rows):
         print("? a mixed recording whose voice is yours was guessed: `copilot sessions me ID N` says which")
     return 0
@@ -113,6 +114,14 @@ def run_prune(args: argparse.Namespace) -> int:
     else:
         print(expired.sentence(retention.said, given=args.keep_days is not None))
     return 0
+
+
+def _local(started: str) -> str:
+    """A stored start (UTC) in this computer's time zone, as the review, Progress and --started read it."""
+    try:
+        return datetime.fromisoformat(started).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return started[:16]
 
 
 def _settings(args: argparse.Namespace) -> Settings:
