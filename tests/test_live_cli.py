@@ -144,5 +144,6 @@ def test_a_broken_examples_file_coaches_the_call_without_the_marks_and_says_so(t
         assert "Coaching this call without your marks. Your examples file" in r.stderr
         assert "nothing in it was changed" in r.stderr and "Traceback" not in r.stderr
         assert examples.read_text(encoding="utf-8") == '{"marks": [ {"kind": "not_exam'
+        assert "0 directive phrases, 0 prompts" in r.stdout and "The review: `copilot review " in r.stdout
     finally:
         examples.unlink()

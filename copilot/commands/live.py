@@ -76,9 +76,12 @@ def run_live(args: argparse.Namespace) -> int:
             return 1
         session, sid = done.session, done.session_id
         out = sys.stderr if args.events == "-" else sys.stdout
+        flags, prompts = len(session.flags), len(session.prompts)
         print(f"session {sid}: you {round(session.talk_summary().rep_share * 100)}% of the talk, "
-              f"{len(session.flags)} directive phrases, {len(session.prompts)} prompts"
+              f"{flags} directive phrase{'s' if flags != 1 else ''}, {prompts} prompt{'s' if prompts != 1 else ''}"
               f"{'; ' + hidden_sentence(done.hidden) if done.hidden else ''}", file=out)
+        print(f"  The review: `copilot review {sid}`; a report to keep or share: `copilot report {sid} --html "
+              "call.html`.", file=out)
         return 0
     finally:
         if log_file is not None and log_file is not sys.stdout:
