@@ -347,3 +347,28 @@ def test_without_transcripts_a_flag_of_a_whole_sentence_keeps_no_word_of_it(
     assert export(capsys, "--db", str(db), "--out", str(tmp_path / "said"), "--format", "csv",
                   "--with-transcripts")[0] == 0
     assert [r["match"] for r in read_csv(tmp_path / "said" / "flags.csv")] == [said, "The next step is"]
+
+
+def test_a_disk_that_fills_part_way_leaves_the_earlier_export_as_it_was(
+        store: tuple[Path, list[str]], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    import copilot.report.table_files as files
+
+    db, _ = store
+    out = tmp_path / "out"
+    assert export(capsys, "--db", str(db), "--out", str(out), "--format", "csv")[0] == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    real, n = files.write_private_bytes, [0]
+
+    def fills(target: Path, data: bytes) -> Path:
+        n[0] += 1
+        if n[0] == 3:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(target, data)
+
+    monkeypatch.setattr(files, "write_private_bytes", fills)
+    code, _, err = export(capsys, "--db", str(db), "--out", str(out), "--with-transcripts")
+    assert code == 2 and "No space left on device" in err and "nothing was written" in err and err.count("\n") == 1
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no table half-new, no temporary file left

@@ -23,7 +23,7 @@ def run_export(args: argparse.Namespace) -> int:
     """Write the chosen calls' tables to ``--out`` and say what was written."""
     from copilot.core.phrases import PhraseDetector
     from copilot.core.rulebook import Rulebook
-    from copilot.report.table_files import FORMATS, ParquetMissing, owner_only_folder, require_parquet, write_table
+    from copilot.report.table_files import FORMATS, ParquetMissing, owner_only_folder, require_parquet, write_tables
     from copilot.report.tables import ExportTables
     from copilot.store.my_examples import MyExamples
 
@@ -57,7 +57,7 @@ def run_export(args: argparse.Namespace) -> int:
             tables.add(store.load(sid, words=False), marks.of(sid))
     folder = Path(args.out)
     owner_only_folder(folder)
-    written = [write_table(t, folder, fmt) for fmt in formats for t in tables.tables]
+    written = write_tables(tables.tables, folder, formats)
     stale = _stale(folder, {p.name for p in written})
     counts = tables.counts()
     said = ", ".join(f"{name} {n:,}" for name, n in counts.items())

@@ -1,8 +1,9 @@
 """Exported tables as files: CSV for a spreadsheet, Parquet for DuckDB, pandas or polars.
 
 Every file is created readable by its owner only (0600): an export may hold what was said
-on the calls. It is written beside its final name and renamed into place, so a reader never
-sees half a table and a failed export leaves the earlier file as it was.
+on the calls. Every table is made in memory, written beside its final name, and renamed into
+place once all are written, so a reader never sees half a table and a failed export (a full
+disk) leaves the earlier files as they were.
 
 Parquet is written by arro3-io (Arrow's Rust Parquet writer; MIT or Apache-2.0, about
 33 MB installed, no numpy), imported only here and only when Parquet is asked for, so the
@@ -14,16 +15,18 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+import os
+import secrets
+from collections.abc import Sequence
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import IO, Any
 
 from copilot.errors import UserError
 from copilot.report.tables import ColumnType, Table, Value
-from copilot.store.private import private_dir, private_file
+from copilot.store.private import private_dir, write_private_bytes
 
-__all__ = ["ParquetMissing", "FORMATS", "require_parquet", "write_table", "owner_only_folder"]
+__all__ = ["ParquetMissing", "FORMATS", "require_parquet", "write_tables", "owner_only_folder"]
 
 FORMATS = ("csv", "parquet")
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -57,17 +60,34 @@ def owner_only_folder(folder: Path) -> None:
         raise UserError(f"Could not make the folder {folder}: {e.strerror or e}; choose another with --out.") from None
 
 
-def write_table(table: Table, folder: Path, fmt: str) -> Path:
-    """Write ``table`` as ``folder/<name>.<fmt>`` (owner-only, whole or not at all); returns the file written."""
-    target = folder / f"{table.name}.{fmt}"
-    writer: Callable[[Table, IO[bytes]], None] = _write_csv if fmt == "csv" else _write_parquet
+def write_tables(tables: Sequence[Table], folder: Path, formats: Sequence[str]) -> list[Path]:
+    """Write every table in every format to ``folder`` (owner-only), all of them or none: each is made in memory
+    first, then written beside its name, and only once all are written are they renamed into place. A full disk
+    leaves the earlier export as it was, and no writer meets the disk error (arro3's Parquet writer would print
+    a Rust panic before the error reached Python)."""
+    made = [(folder / f"{t.name}.{fmt}", _rendered(t, fmt)) for fmt in formats for t in tables]
+    written: list[tuple[Path, Path]] = []
     try:
-        with private_file(target) as out:
-            writer(table, out)
+        for target, data in made:
+            tmp = target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(3)}.tmp")
+            written.append((tmp, target))
+            write_private_bytes(tmp, data)
+        for tmp, target in written:
+            os.replace(tmp, target)
     except OSError as e:
-        raise UserError(f"Could not write {target}: {e.strerror or e}; close it if another program has it open, "
-                        "or choose another folder with --out.") from None
-    return target
+        for tmp, _ in written:
+            tmp.unlink(missing_ok=True)
+        raise UserError(f"Could not write the tables to {folder}: {e.strerror or e}; nothing was written (free "
+                        "some space, close a table another program has open, or choose another folder with --out)."
+                        ) from None
+    return [target for target, _ in made]
+
+
+def _rendered(table: Table, fmt: str) -> bytes:
+    """``table`` as the bytes of its file."""
+    out = io.BytesIO()
+    (_write_csv if fmt == "csv" else _write_parquet)(table, out)
+    return out.getvalue()
 
 
 def _write_csv(table: Table, out: IO[bytes]) -> None:
