@@ -355,12 +355,13 @@ def test_a_disk_that_fills_part_way_leaves_the_earlier_export_as_it_was(
     import errno
 
     import copilot.report.table_files as files
+    from copilot.store.private import write_private_bytes
 
     db, _ = store
     out = tmp_path / "out"
     assert export(capsys, "--db", str(db), "--out", str(out), "--format", "csv")[0] == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    real, n = files.write_private_bytes, [0]
+    real, n = write_private_bytes, [0]
 
     def fills(target: Path, data: bytes) -> Path:
         n[0] += 1
