@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import shutil
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -233,12 +234,21 @@ def _session_row(r: Sequence[Any]) -> SessionRow:
                       None if r[7] is None else float(r[7]), str(r[8]), bool(r[9]), bool(r[10]))
 
 
+_FULL_BELOW = 1 << 20  # bytes free under which a failed write is the disk being full
 _DAMAGED = "it is not a session database or it is damaged; move it aside or pass --db with another file"
 _REASONS = {"SQLITE_FULL": "the disk is full; free some space and try again", "SQLITE_NOTADB": _DAMAGED,
             "SQLITE_CORRUPT": _DAMAGED, "SQLITE_BUSY": "another program holds it locked; close it and try again",
             "SQLITE_LOCKED": "another program holds it locked; close it and try again",
             "SQLITE_READONLY": "it cannot be written here; check the folder's permissions or pass --db",
             "SQLITE_CANTOPEN": "it cannot be opened here; check the folder's permissions or pass --db"}
+
+
+def _no_room(path: Path) -> bool:
+    """The disk holding ``path`` is full (under a megabyte free): what SQLite's own words may not say."""
+    try:
+        return shutil.disk_usage(path.parent if path.parent.exists() else Path.cwd()).free < _FULL_BELOW
+    except OSError:
+        return False
 
 
 def _reason(e: sqlite3.DatabaseError) -> str:
@@ -799,6 +809,11 @@ class SessionStore:
             raise StoreError(f"Could not {doing} {self.path}: it is not a session database or it is damaged; "
                              "move it aside or pass --db with another file.") from None
         except sqlite3.DatabaseError as e:
-            raise StoreError(f"Could not {doing} {self.path}: {_reason(e)}.") from None
+            # With the disk full SQLite may only say "disk I/O error" (making its shared-memory file, say).
+            name = getattr(e, "sqlite_errorname", None) or ""
+            io = name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN")) or "disk i/o" in str(e).lower()
+            why = _REASONS["SQLITE_FULL"] if io and _no_room(self.path) else _reason(e)
+            raise StoreError(f"Could not {doing} {self.path}: {why}.") from None
         except OSError as e:
-            raise StoreError(f"Could not {doing} {self.path}: {e.strerror or e}.") from None
+            why = _REASONS["SQLITE_FULL"] if _no_room(self.path) else (e.strerror or str(e))
+            raise StoreError(f"Could not {doing} {self.path}: {why}.") from None

@@ -208,3 +208,35 @@ def test_a_recording_cut_short_is_kept_with_its_call_and_the_review_says_so(tmp_
         said = build_review(store.load(cut), Rulebook.load(), []).meta
         assert said.endswith(" · its recording looks cut short (the numbers cover what was there)")
         assert "cut short" not in build_review(store.load(whole), Rulebook.load(), []).meta
+
+
+def test_a_disk_io_error_on_a_full_disk_says_the_disk_is_full(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+    from collections import namedtuple
+
+    with SessionStore(tmp_path / "s.db") as store:
+        sid = save(store)
+        usage = namedtuple("usage", "total used free")
+        monkeypatch.setattr(shutil, "disk_usage", lambda _p: usage(10**9, 10**9, 0))
+
+        def io_error(*_a: object) -> None:
+            e = sqlite3.OperationalError("disk I/O error")
+            e.sqlite_errorname = "SQLITE_IOERR_WRITE"  # type: ignore[attr-defined]
+            raise e
+
+        monkeypatch.setattr(store, "db", _Failing(store.db, io_error))
+        with pytest.raises(StoreError, match="the disk is full; free some space"):
+            store.rename(sid, "Acme")
+
+
+class _Failing:
+    """A connection whose every statement fails as ``fail`` says."""
+
+    def __init__(self, db: sqlite3.Connection, fail: object) -> None:
+        self._db, self._fail = db, fail
+
+    def execute(self, *a: object) -> None:
+        self._fail()  # type: ignore[operator]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._db, name)
