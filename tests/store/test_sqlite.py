@@ -221,7 +221,7 @@ def test_a_disk_io_error_on_a_full_disk_says_the_disk_is_full(tmp_path: Path, mo
 
         def io_error(*_a: object) -> None:
             e = sqlite3.OperationalError("disk I/O error")
-            e.sqlite_errorname = "SQLITE_IOERR_WRITE"  # type: ignore[attr-defined]
+            e.sqlite_errorname = "SQLITE_IOERR_WRITE"
             raise e
 
         monkeypatch.setattr(store, "db", _Failing(store.db, io_error))
