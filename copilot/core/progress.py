@@ -225,6 +225,18 @@ class Series:
         """How many calls have this number."""
         return sum(v is not None for v in self.values)
 
+    @property
+    def waiting(self) -> str | None:
+        """Why there is no change to say yet, and after how many more calls there will be (None: there is one, no
+        call has this number at all, or every call has it: then the headline already says how many more)."""
+        if self.change is not None or not self.known or self.known == len(self.values):
+            return None
+        more = MIN_TO_COMPARE - self.known
+        why = " (a call needs a minute of your talk for a rate)" if self.metric.key == "directive" else ""
+        have = "one call has" if self.known == 1 else f"{_WORDS.get(self.known, self.known)} calls have".lower()
+        return (f"{self.metric.title}: {have} a number so far{why}; after {more} more, Progress compares your "
+                "latest calls with the ones before.")
+
 
 @dataclass(frozen=True)
 class Progress:
@@ -261,8 +273,14 @@ class Progress:
 
     @property
     def sentences(self) -> list[str]:
-        """What changed, one sentence a metric that can say (the talk share first)."""
-        return [s.change.sentence for s in self.series if s.change is not None]
+        """What changed, one sentence a metric that can say (the talk share first), and for a metric that cannot
+        yet, after how many more calls it will."""
+        out = []
+        for s in self.series:
+            said = s.change.sentence if s.change is not None else s.waiting if s.metric.key != "share" else None
+            if said:
+                out.append(said)
+        return out
 
     @property
     def unknown_supportive(self) -> int:

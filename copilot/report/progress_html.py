@@ -70,6 +70,8 @@ def _metric(s: Series, p: Progress) -> str:
     change = ""
     if s.change is not None:
         change = (f'<p class="bench"><span class="{s.change.verdict}">{escape(s.change.sentence)}</span></p>')
+    elif s.waiting:
+        change = f'<p class="bench">{escape(s.waiting)}</p>'
     return (f'<div class="metric" id="metric-{m.key}"><h3><span>{escape(m.title)}</span>'
             f'<span class="now">{" · ".join(now)}</span></h3>\n'
             f"{chart_svg(s, p.calls, compared=compared)}\n{change}"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import threading
 from datetime import date, timedelta
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -204,9 +205,11 @@ class ProgressView(QWidget):
         self.meta.setText(_meta(p))
         self.headline.setText(p.headline)
         rest = [s.change for s in p.series if s.change is not None and s.change.sentence != p.headline]
+        waiting = [s.waiting for s in p.series if s.waiting and s.metric.key != "share"]
         self.changes.setText("".join(f'<p style="margin: 2px 0; color: {_VERDICT[c.verdict]};">{c.sentence}</p>'
-                                     for c in rest if c is not None))
-        self.changes.setVisible(bool(rest))
+                                     for c in rest if c is not None)
+                             + "".join(f'<p style="margin: 2px 0; color: #666666;">{escape(w)}</p>' for w in waiting))
+        self.changes.setVisible(bool(rest or waiting))
         n = len(p.calls)
         parts = [f'<span style="color: {COLOURS["call"]};">●</span> live call',
                  f'<span style="color: {COLOURS["call"]};">○</span> recording analysed afterwards']

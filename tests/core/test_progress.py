@@ -132,3 +132,13 @@ def test_five_hundred_calls_give_a_series_each_and_json_that_reads_back() -> Non
     assert len(data["calls"]) == 500 and data["calls"][0]["supportive"] is None
     assert {c["metric"] for c in data["changes"]} == {m.key for m in METRICS}
     assert data["headline"] == p.headline
+
+
+def test_a_number_fewer_calls_have_says_how_many_more_it_needs() -> None:
+    calls = [call(i, 0.6, directive=3) for i in range(4)] + [call(4 + i, 0.6, rep_s=30.0) for i in range(4)]
+    p = progress(calls)  # the last four: under a minute of the rep's talk, no rate
+    assert p.of("directive").known == 4 and p.of("directive").change is None
+    assert ("Directive phrases per 10 min of your talk: four calls have a number so far (a call needs a minute of "
+            "your talk for a rate); after 2 more, Progress compares your latest calls with the ones before."
+            ) in p.sentences
+    assert p.of("share").waiting is None  # every call has it: the headline speaks for it
