@@ -127,15 +127,33 @@ def live_detector(options: LiveOptions, mine: bool = True) -> PhraseDetector:
 
 
 def coaching_detector(options: LiveOptions) -> tuple[PhraseDetector, str | None]:
-    """The rep's own detector for a call about to begin; if their examples file cannot be read, the shipped one
-    and the sentence that says so. A rep joining a call cannot mend a file first, and a coach that would not
-    start is worse than one without their marks; nothing in the file is changed."""
+    """The rep's own detector for a call about to begin; if their rulebook or examples file cannot be read, the
+    bundled rulebook or no marks, and the sentence that says so. A rep joining a call cannot mend a file first,
+    and a coach that would not start is worse than one without them; nothing in either file is changed."""
+    from dataclasses import replace
+
+    from copilot.core.rulebook import RulebookError
     from copilot.store.my_examples import ExamplesError
 
+    said: list[str] = []
+    if options.rules is not None:
+        try:
+            load_rulebook(options.rules)
+        except RulebookError as e:
+            said.append(f"Coaching this call with the bundled rulebook. {str(e).rstrip('.')}.")
+            options = replace(options, rules=None)
     try:
-        return live_detector(options), None
+        return live_detector(options), " ".join(said) or None
     except ExamplesError as e:
-        return live_detector(options, mine=False), f"Coaching this call without your marks. {e}"
+        said.append(f"Coaching this call without your marks. {e}")
+        return live_detector(options, mine=False), " ".join(said)
+
+
+def load_rulebook(path: str | None) -> None:
+    """Read the rulebook at ``path`` (None: the bundled one) only to check it; a RulebookError says what is wrong."""
+    from copilot.core.rulebook import Rulebook
+
+    Rulebook.load(path)
 
 
 def live_session(options: LiveOptions, source: AudioSource, sinks: list[Sink], *, engine: Engine | None = None,

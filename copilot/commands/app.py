@@ -66,7 +66,8 @@ def _open(args: argparse.Namespace, demo: bool) -> int:
     collect_on_the_qt_thread(app)
     settings_path = Path(args.settings) if getattr(args, "settings", None) else default_settings_path()
     settings, notice = load_settings(settings_path)
-    notice = " ".join(x for x in (getattr(args, "privacy_notice", None), notice) if x) or None
+    notice = " ".join(x for x in (getattr(args, "privacy_notice", None), notice, _rulebook_notice(settings.rules))
+                      if x) or None
     bridge = EventBridge()
     overlay = Overlay(locked=settings.overlay_locked, opacity=settings.overlay_opacity)
     bridge.received.connect(overlay.on_event)
@@ -116,3 +117,19 @@ def _sound_modules() -> tuple[Any, Any, Any]:
         return sound_modules()
     except DeviceError:
         return None, None, None
+
+
+def _rulebook_notice(rules: str) -> str | None:
+    """Said when the app opens if the rulebook the settings name cannot be used (a session would then be coached
+    with the bundled one, and say so): before the call, while the rep can still mend it."""
+    from copilot.core.rulebook import RulebookError
+    from copilot.wiring import load_rulebook
+
+    if not rules:
+        return None
+    try:
+        load_rulebook(rules)
+    except RulebookError as e:
+        return (f"{str(e).rstrip('.')}. Until it is mended (or cleared in Settings), calls are coached with the "
+                "bundled rulebook.")
+    return None

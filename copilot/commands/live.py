@@ -15,7 +15,15 @@ from copilot.core.session import Session
 from copilot.errors import UserError
 from copilot.pipeline.live import LivePipeline
 from copilot.pipeline.options import LiveOptions
-from copilot.wiring import coaching_detector, live_engine, live_session, open_capture, open_event_log, redactor
+from copilot.wiring import (
+    coaching_detector,
+    live_engine,
+    live_session,
+    load_rulebook,
+    open_capture,
+    open_event_log,
+    redactor,
+)
 
 __all__ = ["run_live"]
 
@@ -32,6 +40,7 @@ def run_live(args: argparse.Namespace) -> int:
     from copilot.stt.models import resolve_model
 
     options = LiveOptions.from_args(args)
+    load_rulebook(options.rules)  # a rulebook named here, broken, is said now: the rep is at the keyboard
     detector, unmarked = coaching_detector(options)
     if unmarked:
         print(f"copilot: {unmarked}", file=sys.stderr)

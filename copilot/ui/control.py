@@ -137,7 +137,10 @@ class ControlWindow(QWidget):
         self.setMinimumWidth(WIDTH)  # narrower, its wrapped lines would need more height than it has
         self.fit_height(WIDTH)
 
-        self.devices.problem.connect(self.status.setText)
+        # A device problem is said after the opening notice (a settings file or rulebook that cannot be used), not
+        # in its place: the rep must see both before the call.
+        self._notice = notice or ""
+        self.devices.problem.connect(lambda said: self.status.setText(f"{self._notice} {said}".strip()))
         self.devices.changed.connect(self._devices_changed)
         self.coaching.changed.connect(self._save)
         self.coaching.locked.connect(overlay.set_locked)

@@ -99,16 +99,20 @@ def test_a_session_says_what_its_echo_canceller_does_and_the_line_goes_when_it_e
     assert not window.echo.isVisibleTo(window)
 
 
-def test_a_broken_rulebook_is_one_sentence_in_the_window(qtbot: QtBot, tmp_path: Path) -> None:
+def test_a_broken_rulebook_coaches_the_call_with_the_bundled_one_and_says_so_in_the_window(
+        qtbot: QtBot, tmp_path: Path) -> None:
     bad = tmp_path / "rules.toml"
     bad.write_text("[[rule]\nthis is not toml", encoding="utf-8")
     window, _, runner = make_window(qtbot, tmp_path, rules=str(bad))
-    with qtbot.waitSignal(runner.failed, timeout=10_000) as failed:
+    with qtbot.waitSignal(runner.status, timeout=10_000, check_params_cb=lambda s: s.startswith("Coaching")) as said:
         window.toggle()
-    message = failed.args[0]
-    assert "rules.toml" in message and "Traceback" not in message and message.count("\n") == 0
+    message = said.args[0]
+    assert "Coaching this call with the bundled rulebook." in message and "rules.toml" in message
+    assert "Traceback" not in message
     qtbot.waitUntil(lambda: window.status.text() == message)
-    assert window.start_button.text() == "Start session"
+    assert window.start_button.text() == "Stop session"
+    with qtbot.waitSignal(runner.finished, timeout=20_000):
+        window.toggle()  # stop
 
 
 def test_stop_ends_the_session_and_keeps_what_was_heard(qtbot: QtBot, tmp_path: Path) -> None:
