@@ -9,6 +9,7 @@ never as a traceback.
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
 import sys
 from collections.abc import Callable, Sequence
@@ -25,7 +26,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     parser = _parser()
     given = list(sys.argv[1:] if argv is None else argv)
-    args = parser.parse_args(given or ["app"])  # `copilot` alone opens the app
+    args, extra = parser.parse_known_args(given or ["app"])  # `copilot` alone opens the app
+    if extra:
+        _unknown(getattr(args, "command_parser", parser), extra)
     if getattr(args, "self_test", False):
         args.func = _lazy("self_test:run_self_test")
     if not getattr(args, "func", None):
@@ -42,6 +45,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+
+
+def _unknown(parser: argparse.ArgumentParser, extra: list[str]) -> None:
+    """Arguments the command does not take: said with the command's own usage (not the top level's), and the
+    option meant if one is close ("--rep-chanel": did you mean --rep-channel?). Exits, as argparse does."""
+    known = [o for a in parser._actions for o in a.option_strings]  # noqa: SLF001 (argparse keeps them here)
+    meant = [m for x in extra if x.startswith("--")
+             for m in difflib.get_close_matches(x.split("=")[0], known, n=1, cutoff=0.75)]
+    hint = f" (did you mean {' or '.join(dict.fromkeys(meant))}?)" if meant else ""
+    parser.error(f"unrecognized arguments: {' '.join(extra)}{hint}")
 
 
 def _private_on_start(args: argparse.Namespace) -> None:
@@ -353,7 +366,7 @@ def _command(subparsers: Any, name: str, target: str, help: str, description: st
              ) -> argparse.ArgumentParser:
     """A subcommand whose function (``module:function`` in ``copilot.commands``) is imported only when it runs."""
     parser: argparse.ArgumentParser = subparsers.add_parser(name, help=help, description=description)
-    parser.set_defaults(func=_lazy(target))
+    parser.set_defaults(func=_lazy(target), command_parser=parser)
     return parser
 
 

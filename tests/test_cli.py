@@ -129,3 +129,16 @@ def test_a_mistyped_db_is_said_and_nothing_is_made(tmp_path: Path, capsys: pytes
     assert err == (f"copilot: There is no session database at {typo}; check the name (`copilot analyze` and "
                    "`copilot live` make one).")
     assert not typo.parent.exists()
+
+
+def test_an_option_the_command_does_not_take_is_said_with_its_usage_and_the_one_meant(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as e:
+        main(["analyze", "call.wav", "--rep-chanel", "left"])
+    err = capsys.readouterr().err
+    assert e.value.code == 2 and err.startswith("usage: copilot analyze")
+    assert err.strip().endswith("unrecognized arguments: --rep-chanel left (did you mean --rep-channel?)")
+    with pytest.raises(SystemExit):
+        main(["sessions", "--db", "x.db", "rename", "ID", "name", "--colour", "red"])
+    err = capsys.readouterr().err
+    assert "usage: copilot sessions rename" in err and "did you mean" not in err
