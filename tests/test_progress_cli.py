@@ -84,6 +84,8 @@ def test_a_left_out_call_is_not_counted_until_it_is_included_again(db: str,
     assert main(["progress", "--db", db, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert len(data["calls"]) == 21 and data["left_out"] == [newest]
+    assert main(["progress", "--db", db]) == 0
+    assert f"({newest})" in capsys.readouterr().out  # the id `copilot sessions include ID` needs
     assert main(["sessions", "include", newest, "--db", db]) == 0
     capsys.readouterr()
     assert main(["progress", "--db", db, "--json"]) == 0

@@ -147,7 +147,7 @@ def progress_html(p: Progress, scope: str = "") -> str:
     if n:
         body.append(f"<h2>The calls</h2>\n{_calls_table(p)}")
     if p.left_out:
-        names = ", ".join(escape(c.label) for c in p.left_out)
+        names = ", ".join(f"{escape(c.label)} (<code>{escape(c.id)}</code>)" for c in p.left_out)
         body.append(f'<p class="bench">Left out of Progress by you: {names}. '
                     "<code>copilot sessions include ID</code> counts one again.</p>")
     if p.silent:

@@ -111,6 +111,7 @@ def progress_text(p: Progress, every_call: bool = False, latest: int = 15) -> st
     if any(c.guessed for c in p.calls):
         lines.append("  ? a mixed recording whose voice is yours was guessed: `copilot sessions me ID N` says which")
     if p.left_out:
-        lines.append("  Left out (`copilot sessions include ID` counts one again): "
-                     + ", ".join(c.label for c in p.left_out[-5:]) + (" …" if len(p.left_out) > 5 else ""))
+        named = ", ".join(f"{c.label} ({c.id})" for c in p.left_out[-5:])
+        lines.append(f"  Left out (`copilot sessions include ID` counts one again): {named}"
+                     + (" …" if len(p.left_out) > 5 else ""))
     return "\n".join(lines)
