@@ -23,7 +23,8 @@ from copilot.core.facts import HIGH_REP_SHARE, IDEAL_REP_SHARE, LONG_PITCH_S
 from copilot.core.prompt_effect_pooled import AcrossCalls
 
 __all__ = ["CallNumbers", "Metric", "METRICS", "Change", "Series", "Month", "months", "Progress", "progress",
-           "rolling_median", "compare", "median", "MIN_REP_TALK_S", "ROLLING", "COMPARE", "MIN_TO_COMPARE"]
+           "rolling_median", "compare", "median", "MIN_REP_TALK_S", "ROLLING", "COMPARE", "MIN_TO_COMPARE",
+           "MIN_TALK_S", "silent_sentence"]
 
 MIN_REP_TALK_S = 60.0
 """Directive phrases per 10 minutes need a minute of the rep's talk: one phrase in 20 s would read as 30."""
@@ -35,6 +36,7 @@ COMPARE = 10
 """The latest ten calls against the ten before."""
 
 MIN_TO_COMPARE = 6
+MIN_TALK_S = 30.0  # a call with less talk than this (a test of the app, a call that dropped) is not counted
 """Three calls against three is the least that says anything; fewer and Progress says so."""
 
 Key = Literal["share", "monologue", "directive", "questions", "patience", "supportive"]
@@ -64,8 +66,9 @@ class CallNumbers:
 
     @property
     def spoken(self) -> bool:
-        """Anyone talked: a call with no speech has no numbers to count."""
-        return self.rep_s + self.prospect_s > 0
+        """Enough was said to count: a call with no speech, or a few seconds of it (a test of the app, a call that
+        dropped), has no numbers worth a trend."""
+        return self.rep_s + self.prospect_s >= MIN_TALK_S
 
     @property
     def directive_per_10(self) -> float | None:
@@ -245,7 +248,7 @@ class Progress:
     calls: list[CallNumbers]  # counted, oldest first
     series: list[Series]
     left_out: list[CallNumbers] = field(default_factory=list)  # the rep left them out
-    silent: list[CallNumbers] = field(default_factory=list)  # nobody spoke: nothing to count
+    silent: list[CallNumbers] = field(default_factory=list)  # under MIN_TALK_S of talk: nothing to count
     prompts: AcrossCalls | None = None  # what the overlay's prompts did in the counted live calls (None: not read)
     ranged: bool = False  # over the days the rep chose (--since, --until), not every call
 
@@ -356,3 +359,10 @@ def progress(calls: Sequence[CallNumbers]) -> Progress:
         series.append(Series(m, values, rolling_median(values), compare(m, values), months(counted, values)))
     return Progress(counted, series, [c for c in ordered if c.excluded],
                     [c for c in ordered if not c.excluded and not c.spoken])
+
+
+def silent_sentence(p: Progress) -> str:
+    """The calls set aside for too little talk, said (the reason, and how many)."""
+    n = len(p.silent)
+    return (f"{n} call{'s' if n != 1 else ''} with under {MIN_TALK_S:.0f} s of talk (a test of the app, a call that "
+            "dropped) not counted.")

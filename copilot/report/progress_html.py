@@ -11,7 +11,7 @@ from datetime import datetime
 from html import escape
 from pathlib import Path
 
-from copilot.core.progress import Progress, Series
+from copilot.core.progress import Progress, Series, silent_sentence
 from copilot.core.scorecard import clock
 from copilot.errors import UserError
 from copilot.report.html import PAGE_CSS
@@ -151,8 +151,7 @@ def progress_html(p: Progress, scope: str = "") -> str:
         body.append(f'<p class="bench">Left out of Progress by you: {names}. '
                     "<code>copilot sessions include ID</code> counts one again.</p>")
     if p.silent:
-        body.append(f'<p class="bench">{len(p.silent)} call{"s" if len(p.silent) != 1 else ""} with no speech '
-                    "not counted.</p>")
+        body.append(f'<p class="bench">{escape(silent_sentence(p))}</p>')
     nl = "\n"
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">

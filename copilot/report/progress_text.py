@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from copilot.core.progress import CallNumbers, Progress, Series
+from copilot.core.progress import CallNumbers, Progress, Series, silent_sentence
 from copilot.core.scorecard import clock
 
 __all__ = ["progress_text", "SPARK_CALLS"]
@@ -110,6 +110,8 @@ def progress_text(p: Progress, every_call: bool = False, latest: int = 15) -> st
         lines += ["", "What the prompts did"] + [f"  · {s}" for s in p.prompts.sentences()]
     if any(c.guessed for c in p.calls):
         lines.append("  ? a mixed recording whose voice is yours was guessed: `copilot sessions me ID N` says which")
+    if p.silent:
+        lines.append(f"  {silent_sentence(p)}")
     if p.left_out:
         named = ", ".join(f"{c.label} ({c.id})" for c in p.left_out[-5:])
         lines.append(f"  Left out (`copilot sessions include ID` counts one again): {named}"

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from copilot.core.progress import Progress, Series
+from copilot.core.progress import Progress, Series, silent_sentence
 from copilot.errors import UserError
 from copilot.report.progress_svg import COLOURS, MANY, axis_top, date_ticks, y_ticks
 
@@ -237,7 +237,7 @@ class ProgressView(QWidget):
             notes.append(f"Left out by you: {', '.join(c.label for c in p.left_out[-8:])}"
                          f"{' …' if len(p.left_out) > 8 else ''} (tick them in the list of calls to count them).")
         if p.silent:
-            notes.append(f"{len(p.silent)} call{'s' if len(p.silent) != 1 else ''} with no speech not counted.")
+            notes.append(silent_sentence(p))
         if p.unknown_supportive:
             notes.append(f"Supportive lines not known for {p.unknown_supportive} older calls.")
         self.notes.setText(" ".join(notes))

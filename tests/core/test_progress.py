@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from copilot.core.progress import METRICS, CallNumbers, compare, progress, rolling_median
+from copilot.core.progress import METRICS, CallNumbers, compare, progress, rolling_median, silent_sentence
 
 
 def call(i: int, share: float = 0.5, *, rep_s: float = 600.0, directive: int = 2, questions: int = 8,
@@ -66,10 +66,13 @@ def test_the_rolling_median_is_of_the_last_five_calls_that_have_the_number() -> 
 
 def test_calls_left_out_and_calls_nobody_spoke_in_are_set_aside() -> None:
     calls = [call(0, 0.5), call(1, 0.9, excluded=True), call(2, 0.45),
-             replace(call(3), rep_s=0.0, prospect_s=0.0, rep_share=0.0)]
+             replace(call(3), rep_s=0.0, prospect_s=0.0, rep_share=0.0),
+             replace(call(4), rep_s=5.0, prospect_s=2.0, rep_share=5 / 7)]  # a test of the app, stopped at once
     p = progress(calls)
     assert [c.id for c in p.calls] == ["c000", "c002"]
-    assert [c.id for c in p.left_out] == ["c001"] and [c.id for c in p.silent] == ["c003"]
+    assert [c.id for c in p.left_out] == ["c001"] and [c.id for c in p.silent] == ["c003", "c004"]
+    assert silent_sentence(p) == ("2 calls with under 30 s of talk (a test of the app, a call that dropped) not "
+                                  "counted.")
     assert p.of("share").values == [0.5, 0.45]
 
 

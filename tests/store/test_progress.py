@@ -62,7 +62,7 @@ def test_a_line_with_two_supportive_phrases_is_one_line_in_progress_and_the_revi
 
     text = "What would you need to see to move forward on your own terms?"
     words = tuple(Word(" " + w, 0.4 * k, 0.4 * k + 0.35) for k, w in enumerate(text.split()))  # as Whisper times them
-    lines = [Segment("rep", 0.0, 5.0, text, True, words), Segment("prospect", 5.5, 9.0, "Let me talk to finance."),
+    lines = [Segment("rep", 0.0, 5.0, text, True, words), Segment("prospect", 5.5, 35.0, "Let me talk to finance."),
              Segment("rep", 40.0, 45.0, text, True, tuple(Word(w.text, w.start + 40, w.end + 40) for w in words))]
     with SessionStore(tmp_path / "s.db") as store:
         sid = coached(store, day(2), lines)
