@@ -79,8 +79,9 @@ def run_analyze(args: argparse.Namespace) -> int:
         bar = BarProgress()
         try:
             if isinstance(audio, MixedAudio):
-                # The voice the rep said was theirs last time, unless they say now (the split is the same each time).
-                said = (store.rep_voice_said(before.id) if before is not None and not any(
+                # The voice the rep said was theirs last time, unless they say now: the split of the same bytes is the
+                # same each time (not of a cut copy's, which heard less of each voice).
+                said = (store.rep_voice_said(before.id) if before is not None and not was_cut and not any(
                     getattr(args, a, None) for a in ("rep_voice", "rep_speaker", "voices")) else None)
                 analysis = _analyze_mixed(audio, engine, detector, choice.label, bar, args, hide, said)
             else:
